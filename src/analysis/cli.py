@@ -1,0 +1,170 @@
+"""The ``asean-japan`` command: sources, fetch, build, rank, run, and a few views.
+
+Every failure ends in one paragraph on stderr and a non-zero exit; a traceback only with
+``--debug``. The commands call the package's modules and hold no logic of their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Sequence
+
+from .errors import SourceError, ValidationError
+
+
+def _cmd_sources(args: argparse.Namespace) -> int:
+    from .sources import REGISTRY
+
+    for spec in REGISTRY.values():
+        print(f"{spec.name}  ({spec.kind})  {spec.title}")
+        for label, value in (
+            ("producer", spec.producer),
+            ("url", spec.url),
+            ("coverage", spec.coverage),
+            ("measures", ", ".join(spec.measures)),
+            ("licence", spec.licence),
+            ("citation", spec.citation),
+        ):
+            print(
+                textwrap.fill(
+                    value, 100, initial_indent=f"  {label:9} ", subsequent_indent=" " * 12
+                )
+            )
+        for note in spec.notes:
+            print(
+                textwrap.fill(note, 100, initial_indent="  note      ", subsequent_indent=" " * 12)
+            )
+        print()
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .sources import REGISTRY
+
+    names = [n for n, s in REGISTRY.items() if s.fetch] if args.all else [args.source]
+    for name in names:
+        if name not in REGISTRY:
+            raise SourceError(
+                name,
+                "asean-japan fetch",
+                "unknown source",
+                f"Known sources: {', '.join(REGISTRY)}.",
+            )
+        spec = REGISTRY[name]
+        if spec.fetch is None:
+            print(f"{name}: a file source with no live API; put its files in data/raw/{name}/.")
+            continue
+        paths = spec.fetch()
+        for p in paths:
+            print(f"{name}: {p}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .paths import processed_dir
+    from .pipeline import build, world_dir
+
+    result = build(scope=args.scope, force=args.force, progress=not args.quiet)
+    where = processed_dir() if args.scope == "focus" else world_dir()
+    if result is None:
+        print(f"{where}: up to date (inputs and code unchanged); --force rebuilds.")
+        return 0
+    rows = result.manifest["rows"]
+    secs = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
+    print(
+        f"{where}: {rows['observations']:,} observations, {rows['rankings']:,} ranking rows ({secs})."
+    )
+    return 0
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    from .query import rank_table
+
+    table = rank_table(
+        args.country,
+        measure=args.measure,
+        variant=args.variant,
+        basis=args.basis,
+        year=args.year,
+        top=args.top,
+    )
+    print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .report import main_job
+
+    return main_job(rebuild=not args.no_build, execute_notebooks=not args.no_notebooks)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="asean-japan",
+        description="Partner rankings of Japan and the ASEAN members in trade (IMF data), "
+        "from raw public data to charts.",
+    )
+    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("sources", help="list the sources with coverage, licence and citation")
+    s.set_defaults(func=_cmd_sources)
+
+    s = sub.add_parser("fetch", help="fetch a live source into data/raw/<source>/<vintage>/")
+    s.add_argument("source", nargs="?", help="source name (see `asean-japan sources`)")
+    s.add_argument("--all", action="store_true", help="every live source")
+    s.set_defaults(func=_cmd_fetch)
+
+    s = sub.add_parser("build", help="rebuild data/processed/ from the raw inputs")
+    s.add_argument(
+        "--scope",
+        choices=["focus", "world"],
+        default="focus",
+        help="focus: Japan + ASEAN (the committed snapshot); world: every reporter, "
+        "written to data/build/world/",
+    )
+    s.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=_cmd_build)
+
+    s = sub.add_parser("rank", help="print an economy's partner ranking from the snapshot")
+    s.add_argument("country", help="ISO3 code, or ASEAN (blocs variant)")
+    s.add_argument("--measure", default="trade", choices=["exports", "imports", "trade"])
+    s.add_argument("--variant", default="countries", choices=["countries", "blocs"])
+    s.add_argument("--basis", default="best", choices=["reported", "best"])
+    s.add_argument("--year", type=int, help="default: the latest year")
+    s.add_argument("--top", type=int, default=10)
+    s.set_defaults(func=_cmd_rank)
+
+    s = sub.add_parser(
+        "run",
+        help="the main job: build if needed, run the notebooks, write "
+        "figures to reports/, print Japan's rank table",
+    )
+    s.add_argument("--no-build", action="store_true", help="use the committed snapshot as is")
+    s.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    s.set_defaults(func=_cmd_run)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "fetch" and not args.all and not args.source:
+        parser.error("fetch needs a SOURCE or --all")
+    try:
+        return int(args.func(args) or 0)
+    except (SourceError, ValidationError) as exc:
+        if args.debug:
+            raise
+        print(textwrap.fill(f"asean-japan {args.command} failed: {exc}", 100), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; raw and processed files were left as they were.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""One error type for every data problem, so the CLI can print one clear paragraph."""
+
+from __future__ import annotations
+
+
+class SourceError(RuntimeError):
+    """A source gave us something we cannot use.
+
+    Always names the source, the request or file, what was expected and what to do next, because
+    the user who sees it is usually refreshing data and needs to know whether to retry, wait or
+    report a changed format.
+    """
+
+    def __init__(self, source: str, where: str, problem: str, hint: str = "") -> None:
+        self.source = source
+        self.where = where
+        self.problem = problem
+        self.hint = hint
+        text = f"[{source}] {problem} (at {where})."
+        if hint:
+            text += f" {hint}"
+        super().__init__(text)
+
+
+class ValidationError(ValueError):
+    """A tidy table broke one of its rules (types, keys, ranges)."""

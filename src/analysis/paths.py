@@ -1,0 +1,35 @@
+"""Where things live. Every path can be redirected, so tests and users never touch the real tree.
+
+The project root is found from this file (src layout). ``ASEAN_JAPAN_SHARED`` points to the folder
+of recorded real data (default ``../shared/data`` beside the project root); ``ASEAN_JAPAN_DATA``
+moves ``data/`` (raw and processed) elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DATA = PACKAGE_DIR / "data"
+PROJECT_ROOT = PACKAGE_DIR.parent.parent
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ASEAN_JAPAN_DATA", PROJECT_ROOT / "data"))
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def processed_dir() -> Path:
+    return data_dir() / "processed"
+
+
+def shared_data_dir() -> Path:
+    return Path(os.environ.get("ASEAN_JAPAN_SHARED", PROJECT_ROOT.parent / "shared" / "data"))
+
+
+def reports_dir() -> Path:
+    return Path(os.environ.get("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports"))

@@ -1,0 +1,217 @@
+"""Charts shared by the notebooks and the report. Each returns a matplotlib Figure.
+
+Every chart shows where its numbers come from: ranks resting on partners' reports (mirror data)
+or mostly on IMF estimates are drawn differently, and years without data are shaded, not bridged.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from . import query
+from .countries import ASEAN, JAPAN, asean_members, short_name
+
+JAPAN_COLOR = "#bc002d"
+SOURCE_NOTE = "Source: IMF Direction of Trade Statistics (vintage 2022-02), asean-japan rankings."
+
+
+def _shade_gaps(ax, years_with_data: set[int], span: tuple[int, int], label: bool = True) -> None:
+    first = True
+    for y in range(span[0], span[1] + 1):
+        if y not in years_with_data:
+            ax.axvspan(
+                y - 0.5,
+                y + 0.5,
+                color="0.9",
+                zorder=0,
+                lw=0,
+                label="no data" if (first and label) else None,
+            )
+            first = False
+
+
+def _full_years(s: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """One row per year of the span, NaN where there is no data, so lines break at gaps."""
+    if not years:
+        return s.set_index("year")
+    span = range(min(years), max(years) + 1)
+    return s.drop_duplicates("year").set_index("year").reindex(span)
+
+
+def _marker_style(value_basis: str, estimated_share: float) -> dict:
+    if value_basis != "reported":
+        return {"marker": "o", "mfc": "white"}  # open: partners' (mirror) reports
+    if estimated_share >= 0.5:
+        return {"marker": "x"}
+    return {"marker": "o"}
+
+
+def bump_chart(
+    country: str,
+    *,
+    n: int = 5,
+    measure: str = "trade",
+    basis: str = "best",
+    variant: str = "countries",
+    start: int = 1990,
+    ax=None,
+    df: pd.DataFrame | None = None,
+) -> Figure:
+    """Rank over time of every partner that was ever in ``country``'s top ``n`` since ``start``;
+    Japan highlighted. Years ranked from partners' reports are shaded blue, years without data grey.
+    """
+    d = query.select(df, measure=measure, variant=variant, basis=basis)
+    d = d[(d["country"] == country) & (d["year"] >= start)]
+    partners = sorted(d.loc[d["rank"] <= n, "partner"].astype(str).unique())
+    if JAPAN not in partners and country != JAPAN:
+        partners.append(JAPAN)
+    fig = ax.figure if ax is not None else plt.figure(figsize=(10, 5.5))
+    ax = ax or fig.add_subplot()
+    years = sorted(int(y) for y in d["year"].unique())
+    if not years:
+        ax.set_title(f"{short_name(country)}: no data")
+        return fig
+    cmap = plt.get_cmap("tab20")
+    for i, p in enumerate(partners):
+        s = d[d["partner"] == p].sort_values("year")
+        s = s[s["rank"].notna()]
+        is_japan = p == JAPAN
+        color = JAPAN_COLOR if is_japan else cmap(i % 20)
+        line = _full_years(s, years)
+        ys = line["rank"].astype(float).where(line["rank"] <= n + 2)
+        ax.plot(
+            line.index,
+            ys,
+            color=color,
+            lw=3.2 if is_japan else 1.4,
+            alpha=1 if is_japan else 0.85,
+            zorder=3 if is_japan else 2,
+        )
+        last = s[s["rank"] <= n + 2].tail(1)
+        if not last.empty:
+            ax.annotate(
+                short_name(p),
+                (last["year"].iat[0], float(last["rank"].iat[0])),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                color=color,
+                fontsize=8,
+                fontweight="bold" if is_japan else "normal",
+            )
+    mirror_years = sorted(int(y) for y in d.loc[d["value_basis"] != "reported", "year"].unique())
+    for y in mirror_years:
+        ax.axvspan(y - 0.5, y + 0.5, color="#dde7f5", zorder=0, lw=0)
+    _shade_gaps(ax, set(years), (min(years), max(years)))
+    ax.set_ylim(n + 2.5, 0.5)
+    ax.set_yticks(range(1, n + 3))
+    ax.set_ylabel("rank (1 = largest partner)")
+    ax.set_title(
+        f"{short_name(country)}: top {measure} partners by year ({variant}, basis {basis})"
+    )
+    handles = [Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan")]
+    if mirror_years:
+        handles.append(Patch(color="#dde7f5", label="ranked from partners' reports (mirror)"))
+    ax.legend(handles=handles, loc="lower left", fontsize=8)
+    ax.figure.text(0.01, 0.005, SOURCE_NOTE, fontsize=7, color="0.4")
+    return fig
+
+
+def japan_rank_grid(
+    *,
+    measure: str = "trade",
+    basis: str = "best",
+    max_rank: int = 15,
+    df: pd.DataFrame | None = None,
+) -> Figure:
+    """Japan's rank among each ASEAN member's partners: small multiples for all ten."""
+    members = asean_members()
+    fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True, sharey=True)
+    d = query.select(df, measure=measure, basis=basis)
+    all_years = sorted(int(y) for y in d["year"].unique())
+    for ax, c in zip(axes.flat, members, strict=True):
+        s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
+        line = _full_years(s, all_years)
+        ax.plot(line.index, line["rank"].astype(float), color=JAPAN_COLOR, lw=1.5, zorder=2)
+        for _, r in s.iterrows():
+            st = _marker_style(str(r["value_basis"]), float(r["estimated_share"]))
+            ax.plot(r["year"], float(r["rank"]), color=JAPAN_COLOR, ms=4, zorder=3, ls="", **st)
+        _shade_gaps(ax, {int(y) for y in s["year"]}, (all_years[0], all_years[-1]), label=False)
+        ax.set_title(short_name(c), fontsize=10)
+        ax.axhline(1, color="0.7", lw=0.6, ls=":")
+    axes.flat[0].set_ylim(max_rank + 0.5, 0.5)
+    axes.flat[0].set_yticks([1, 5, 10, 15])
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Japan's rank")
+    legend = [
+        Line2D([], [], color=JAPAN_COLOR, marker="o", ls="", label="member's own report"),
+        Line2D(
+            [],
+            [],
+            color=JAPAN_COLOR,
+            marker="o",
+            mfc="white",
+            ls="",
+            label="partners' reports (mirror)",
+        ),
+        Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label="mostly IMF estimates"),
+        Patch(color="0.9", label="no data"),
+    ]
+    fig.legend(handles=legend, loc="lower center", ncol=4, fontsize=9, frameon=False)
+    fig.suptitle(f"Japan's rank among each ASEAN member's {measure} partners (basis {basis})")
+    fig.text(0.01, 0.005, SOURCE_NOTE, fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    return fig
+
+
+def asean_among_japan(
+    *, measure: str = "trade", basis: str = "best", df: pd.DataFrame | None = None
+) -> Figure:
+    """ASEAN's rank (and share) among Japan's partners, the EU and China alongside (blocs variant)."""
+    d = query.select(df, measure=measure, variant="blocs", basis=basis)
+    d = d[d["country"] == JAPAN]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+    colors = {ASEAN: "#1f77b4", "EU": "#2ca02c", "CHN": "#d62728", "USA": "#7f7f7f"}
+    years = sorted(int(y) for y in d["year"].unique())
+    for p, color in colors.items():
+        s = _full_years(d[d["partner"] == p].sort_values("year"), years)
+        ax1.plot(
+            s.index,
+            s["rank"].astype(float),
+            color=color,
+            lw=2.5 if p == ASEAN else 1.3,
+            label=short_name(p),
+        )
+        ax2.plot(
+            s.index,
+            100 * s["share"],
+            color=color,
+            lw=2.5 if p == ASEAN else 1.3,
+            label=short_name(p),
+        )
+    ax1.set_ylim(6.5, 0.5)
+    ax1.set_yticks(range(1, 7))
+    ax1.set_ylabel("rank among Japan's partners")
+    ax2.set_ylabel(f"share of Japan's {measure} (%)")
+    ax1.legend(fontsize=8)
+    if years:
+        _shade_gaps(ax1, set(years), (years[0], years[-1]), label=False)
+    fig.suptitle(
+        f"ASEAN-10 and other partners of Japan, {measure} (blocs: ASEAN-10 and EU-27 summed)"
+    )
+    fig.text(0.01, 0.005, SOURCE_NOTE, fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.03, 1, 0.95))
+    return fig
+
+
+def asean_partners(
+    *, n: int = 6, measure: str = "trade", basis: str = "best", df: pd.DataFrame | None = None
+) -> Figure:
+    """ASEAN as one economy: its top outside partners over time (intra-ASEAN trade not ranked)."""
+    fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant="blocs", df=df)
+    fig.axes[0].set_title(f"ASEAN-10 as one economy: top outside {measure} partners (EU-27 as one)")
+    return fig

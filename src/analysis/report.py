@@ -1,0 +1,93 @@
+"""The main job: (re)build when raw inputs exist, write figures, run the notebooks, print a table.
+
+Works offline from a fresh clone: with no ``../shared/data`` and no ``data/raw`` it uses the
+committed snapshot in ``data/processed/``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from .countries import asean_members
+from .paths import PROJECT_ROOT, reports_dir
+
+NOTEBOOKS = ("01-trade-partner-ranking.ipynb",)
+
+
+def write_figures(folder: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {
+        "japan-rank-grid-trade.png": lambda: plots.japan_rank_grid(),
+        "asean-among-japan-partners.png": lambda: plots.asean_among_japan(),
+        "asean-top-partners.png": lambda: plots.asean_partners(),
+    }
+    for c in asean_members():
+        figures[f"bump-{c}-trade.png"] = lambda c=c: plots.bump_chart(c)
+    out = []
+    for name, make in figures.items():
+        fig = make()
+        path = folder / name
+        fig.savefig(path, dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        out.append(path)
+    return out
+
+
+def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
+    """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(src, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(src.parent)}},
+    )
+    client.execute()
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dst)
+    return dst
+
+
+def main_job(rebuild: bool = True, execute_notebooks: bool = True) -> int:
+    from .pipeline import build, find_inputs
+    from .query import japan_rank_table
+
+    t0 = time.perf_counter()
+    if rebuild:
+        inputs = find_inputs()
+        if inputs.dots_folder is None and inputs.imts_vintage is None:
+            print("No raw inputs (../shared/data or data/raw): using the committed snapshot.")
+        else:
+            result = build(progress=sys.stderr.isatty())
+            print(
+                "Snapshot up to date with the raw inputs."
+                if result is None
+                else f"Rebuilt data/processed/ in {result.seconds['total']:.1f} s."
+            )
+    out = reports_dir()
+    figs = write_figures(out / "figures")
+    print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
+    if execute_notebooks:
+        os.environ.setdefault("MPLBACKEND", "Agg")
+        for name in NOTEBOOKS:
+            dst = execute_notebook(PROJECT_ROOT / "notebooks" / name, out / "notebooks" / name)
+            print(f"Executed notebooks/{name} -> {dst}")
+    print()
+    print("Japan's rank among each ASEAN member's trade partners (exports + imports, IMF DOTS;")
+    print("m = from partners' reports (mirror), e = mostly IMF estimates, - = no data):")
+    print(japan_rank_table().to_string(index=False))
+    print(f"\nDone in {time.perf_counter() - t0:.1f} s.")
+    return 0

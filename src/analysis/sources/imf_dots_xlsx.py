@@ -1,0 +1,231 @@
+"""IMF Direction of Trade Statistics (DOTS) Excel reports, one workbook per reporter.
+
+Layout (as the IMF data portal exported it, and as in ``../shared/data/imf_dots_2022``): two sheets
+``Exports, FOB`` and ``Imports, CIF``; row 1 the title, row 3 the reporter's name, row 4 the unit
+(``US Dollars, Millions``), row 6 the years as text, then one row per partner (name in column A,
+one value per year). Cells are numbers, blanks, or text such as ``"1,380.50 e"``: the number and
+the IMF's estimate flag. The parser checks that layout instead of trusting it, so a changed header
+is an error naming the file, never a silent shift of years.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SourceError
+from .spec import SourceSpec
+
+NAME = "imf_dots_xlsx"
+SHEETS = {
+    "Exports, FOB": ("exports", "Exports, FOB to Partner Countries"),
+    "Imports, CIF": ("imports", "Imports, CIF from Partner Countries"),
+}
+UNIT = "US Dollars, Millions"
+ROW_TITLE, ROW_REPORTER, ROW_UNIT, ROW_YEARS, FIRST_DATA_ROW = 0, 2, 3, 5, 6
+_TEXT_VALUE = re.compile(r"^\s*(-?[\d,]*\.?\d+)\s*(e?)\s*$")
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="IMF Direction of Trade Statistics, Excel reports by reporter",
+    kind="files",
+    producer="International Monetary Fund",
+    url="https://data.imf.org/ (DOTS reports; today's dataset IMTS)",
+    licence="IMF copyright; IMF terms of use (https://www.imf.org/external/terms.htm)",
+    citation="International Monetary Fund, Direction of Trade Statistics (DOTS), "
+    "Exports FOB and Imports CIF to/from partner countries, US$ million, vintage 2022-02.",
+    coverage="235 reporters (220 economies, 15 IMF groups), 1960-2020; "
+    "Japan and ASEAN-10 complete 1990-2020",
+    measures=("exports", "imports"),
+    notes=(
+        "Read from data/raw/imf_dots_xlsx/ (a user's own download) or ../shared/data/imf_dots_2022/.",
+        "Cells flagged 'e' are IMF estimates; kept as basis 'estimate'.",
+    ),
+)
+
+COLUMNS = ["reporter_name", "measure", "partner_name", "year", "value_usd_m", "flag", "file"]
+
+
+def _parse_text(cell: str, path: Path, sheet: str, partner: str, year: int) -> tuple[float, str]:
+    m = _TEXT_VALUE.match(cell)
+    if m is None:
+        raise SourceError(
+            NAME,
+            f"{path.name}, sheet {sheet!r}, partner {partner!r}, year {year}",
+            f"cell {cell!r} is neither a number nor a number with the 'e' estimate flag",
+        )
+    return float(m.group(1).replace(",", "")), m.group(2)
+
+
+def _check_header(rows: list[list], path: Path, sheet: str, title: str) -> list[int]:
+    def fail(what: str) -> SourceError:
+        return SourceError(
+            NAME,
+            f"{path.name}, sheet {sheet!r}",
+            f"changed layout: {what}",
+            "Expected the IMF DOTS report layout (title, reporter, 'US Dollars, Millions', years).",
+        )
+
+    if len(rows) <= ROW_YEARS:
+        raise fail(f"only {len(rows)} rows")
+    if str(rows[ROW_TITLE][0]).strip() != title:
+        raise fail(f"title {rows[ROW_TITLE][0]!r}, expected {title!r}")
+    if str(rows[ROW_UNIT][0]).strip() != UNIT:
+        raise fail(f"unit {rows[ROW_UNIT][0]!r}, expected {UNIT!r}")
+    if not str(rows[ROW_REPORTER][0]).strip():
+        raise fail("no reporter name in row 3")
+    header = rows[ROW_YEARS]
+    years: list[int] = []
+    for cell in header[1:]:
+        text = str(cell).strip()
+        if text.endswith(".0"):  # a year typed as a number
+            text = text[:-2]
+        if not (text.isdigit() and 1900 <= int(text) <= 2100):
+            raise fail(f"year header cell {cell!r} is not a year")
+        years.append(int(text))
+    if not years or years != sorted(set(years)):
+        raise fail("year header is empty, unsorted or repeats a year")
+    return years
+
+
+def parse_workbook(path: str | Path) -> pd.DataFrame:
+    """Parse one DOTS workbook into long rows (both sheets), in the IMF's own names."""
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for zip/xml faults
+        raise SourceError(NAME, str(path), f"not a readable .xlsx workbook ({exc})") from exc
+    missing = [s for s in SHEETS if s not in wb.sheet_names]
+    if missing:
+        raise SourceError(NAME, str(path), f"missing sheet(s) {missing}; found {wb.sheet_names}")
+    reporter = None
+    parts: list[pd.DataFrame] = []
+    for sheet, (measure, title) in SHEETS.items():
+        rows = wb.get_sheet_by_name(sheet).to_python()
+        years = _check_header(rows, path, sheet, title)
+        name = str(rows[ROW_REPORTER][0]).strip()
+        if reporter is None:
+            reporter = name
+        elif name != reporter:
+            raise SourceError(
+                NAME, str(path), f"sheets name different reporters: {reporter!r}, {name!r}"
+            )
+        width = len(years)
+        p_names: list[str] = []
+        p_year: list[int] = []
+        p_val: list[float] = []
+        p_flag: list[str] = []
+        seen: dict[str, tuple] = {}
+        for row in rows[FIRST_DATA_ROW:]:
+            partner = str(row[0]).strip()
+            values = tuple(row[1 : width + 1])
+            if not partner:
+                if any(v != "" for v in values):
+                    raise SourceError(
+                        NAME, f"{path.name}, sheet {sheet!r}", "a data row has no partner name"
+                    )
+                continue
+            if partner in seen:  # the IMF repeats some rows (Australia) inside its groupings
+                if seen[partner] != values:
+                    raise SourceError(
+                        NAME,
+                        f"{path.name}, sheet {sheet!r}",
+                        f"partner {partner!r} appears twice with different values",
+                    )
+                continue
+            seen[partner] = values
+            for j, v in enumerate(values):
+                if v == "":
+                    continue
+                if isinstance(v, str):
+                    val, flag = _parse_text(v, path, sheet, partner, years[j])
+                else:
+                    val, flag = float(v), ""
+                p_names.append(partner)
+                p_year.append(years[j])
+                p_val.append(val)
+                p_flag.append(flag)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "reporter_name": name,
+                    "measure": measure,
+                    "partner_name": p_names,
+                    "year": np.asarray(p_year, dtype="int16"),
+                    "value_usd_m": np.asarray(p_val, dtype="float64"),
+                    "flag": p_flag,
+                    "file": path.name,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def find_workbooks(folder: Path) -> list[Path]:
+    """The DOTS workbooks in a folder, in numeric file order (DOTS_1 ... DOTS_235)."""
+    files = [p for p in folder.glob("*.xlsx") if not p.name.startswith("~$")]
+
+    def key(p: Path) -> tuple[int, str]:
+        digits = re.findall(r"\d+", p.stem)
+        return (int(digits[-1]) if digits else 0, p.name)
+
+    return sorted(files, key=key)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_folder(
+    folder: str | Path, workers: int | None = None, progress: bool = False
+) -> pd.DataFrame:
+    """Parse every workbook of a folder; two files naming one reporter must agree (Nicaragua)."""
+    folder = Path(folder)
+    files = find_workbooks(folder)
+    if not files:
+        raise SourceError(NAME, str(folder), "no DOTS .xlsx workbooks found")
+    workers = workers or min(2, os.cpu_count() or 1)
+    frames: Sequence[pd.DataFrame]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            it = pool.map(parse_workbook, files, chunksize=8)
+            if progress:
+                from tqdm import tqdm
+
+                it = tqdm(it, total=len(files), desc="imf_dots_xlsx", unit="file")
+            frames = list(it)
+    else:
+        frames = [parse_workbook(f) for f in files]
+    by_reporter: dict[str, pd.DataFrame] = {}
+    for f in frames:
+        if f.empty:
+            continue
+        name = f["reporter_name"].iat[0]
+        if name in by_reporter:
+            prev = by_reporter[name]
+            cols = ["measure", "partner_name", "year", "value_usd_m", "flag"]
+            if not prev[cols].reset_index(drop=True).equals(f[cols].reset_index(drop=True)):
+                raise SourceError(
+                    NAME,
+                    f"{prev['file'].iat[0]} and {f['file'].iat[0]}",
+                    f"two workbooks name the reporter {name!r} but hold different data",
+                )
+            continue  # identical duplicate export (DOTS_143/144, Nicaragua): keep the first
+        by_reporter[name] = f
+    out = pd.concat(by_reporter.values(), ignore_index=True)
+    for col in ("reporter_name", "measure", "partner_name", "flag", "file"):
+        out[col] = out[col].astype("category")
+    return out

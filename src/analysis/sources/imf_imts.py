@@ -1,0 +1,208 @@
+"""IMF International Merchandise Trade Statistics (IMTS, successor of DOTS), live SDMX 3.0 API.
+
+Two requests fetch everything the project needs: the 11 economies as reporters with every
+counterpart (their own reports), and every reporter with the 11 as counterparts (mirror data).
+Responses are SDMX-ML 3.0 structure-specific XML, the format of the recorded IMTS response in
+``../shared/data/api_fixtures/imf_sdmx3/``. OBS_VALUE is in US dollars even though the series
+carry SCALE="6", so values are divided by 1e6 here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ..countries import FOCUS
+from ..errors import SourceError
+from ..http import HttpClient
+from ..rawstore import RawRecord, RawStore, sha256_bytes
+from .spec import SourceSpec
+
+NAME = "imf_imts"
+DEFAULT_BASE_URL = "https://api.imf.org/external/sdmx/3.0"
+BASE_URL_ENV = "ASEAN_JAPAN_IMF_BASE_URL"
+ACCEPT = "application/vnd.sdmx.structurespecificdata+xml;version=3.0.0"
+INDICATORS = {"XG_FOB_USD": "exports", "MG_CIF_USD": "imports"}
+LICENCE = "IMF copyright; IMF terms of use (https://www.imf.org/external/terms.htm)"
+CITATION = (
+    "International Monetary Fund, International Merchandise Trade Statistics (IMTS), "
+    "dataflow IMF.STA/IMTS, exports FOB and imports CIF by counterpart, annual, US dollars."
+)
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="IMF International Merchandise Trade Statistics (IMTS), SDMX 3.0 API",
+    kind="api",
+    producer="International Monetary Fund",
+    url=DEFAULT_BASE_URL + "/data/dataflow/IMF.STA/IMTS/+/",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="Japan and ASEAN-10 as reporters and as counterparts, annual, 1960 to the latest "
+    "year the IMF publishes (live; nothing recorded beyond a format sample)",
+    measures=("exports", "imports"),
+    notes=("Base URL from $" + BASE_URL_ENV + " (default " + DEFAULT_BASE_URL + ").",),
+)
+
+
+def base_url() -> str:
+    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+
+
+def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, tuple[str, dict]]:
+    """The two requests: file name -> (path after the base URL, query parameters)."""
+    econ = "+".join(economies)
+    ind = "+".join(INDICATORS)
+    params = {
+        "c[TIME_PERIOD]": f"ge:{start}",
+        "dimensionAtObservation": "TIME_PERIOD",
+        "attributes": "dsd",
+        "measures": "all",
+    }
+    return {
+        "reported.xml": (f"/data/dataflow/IMF.STA/IMTS/+/{econ}.{ind}.*.A", params),
+        "mirror.xml": (f"/data/dataflow/IMF.STA/IMTS/+/*.{ind}.{econ}.A", params),
+    }
+
+
+def fetch(
+    store: RawStore | None = None,
+    client: HttpClient | None = None,
+    economies: tuple[str, ...] = FOCUS,
+    vintage: str | None = None,
+) -> list[Path]:
+    """Fetch both requests; each response is parsed (to reject bad data) before it is kept.
+
+    Nothing is written unless every response is valid, so a failed refresh leaves the raw folder
+    as it was. Bytes identical to a file already kept in an earlier vintage are not stored again.
+    """
+    store = store or RawStore(NAME)
+    client = client or HttpClient(NAME)
+    vintage = vintage or datetime.now(UTC).strftime("%Y-%m-%d")
+    got = []
+    for fname, (path, params) in queries(economies).items():
+        url = base_url() + path
+        resp = client.get(url, params=params, headers={"Accept": ACCEPT}, expect="SDMX-ML data")
+        parse_xml(resp.content, where=resp.url)  # raises SourceError on anything unusable
+        got.append((fname, params, resp))
+    saved = []
+    for fname, params, resp in got:
+        digest = sha256_bytes(resp.content)
+        existing = store.find(digest)
+        if existing is not None:
+            saved.append(existing)
+            continue
+        record = RawRecord(
+            file=fname,
+            url=resp.url,
+            params=params,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            status=resp.status,
+            sha256=digest,
+            bytes=len(resp.content),
+            content_type=resp.headers.get("Content-Type", ""),
+            licence=LICENCE,
+            citation=CITATION,
+        )
+        saved.append(store.save(vintage, record, resp.content))
+    return saved
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_xml(data: bytes, where: str = "response") -> pd.DataFrame:
+    """SDMX-ML 3.0 structure-specific data -> reporter_code, measure, partner_code, year, value, flag."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise SourceError(
+            NAME,
+            where,
+            f"malformed XML ({exc})",
+            "Expected an SDMX-ML 3.0 structure-specific message.",
+        ) from exc
+    if _local(root.tag) != "StructureSpecificData":
+        raise SourceError(
+            NAME,
+            where,
+            f"root element is {_local(root.tag)!r}",
+            "Expected an SDMX-ML 3.0 StructureSpecificData message (is the Accept header honoured?).",
+        )
+    rows: list[tuple] = []
+    n_series = 0
+    for series in root.iter():
+        if _local(series.tag) != "Series":
+            continue
+        n_series += 1
+        attrs = series.attrib
+        missing = [k for k in ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY") if k not in attrs]
+        if missing:
+            raise SourceError(
+                NAME, where, f"a Series lacks the dimension(s) {missing}; found {sorted(attrs)}"
+            )
+        measure = INDICATORS.get(attrs["INDICATOR"])
+        if measure is None:
+            raise SourceError(
+                NAME,
+                where,
+                f"unexpected INDICATOR {attrs['INDICATOR']!r}; expected {list(INDICATORS)}",
+            )
+        if attrs.get("FREQUENCY", "A") != "A":
+            raise SourceError(
+                NAME, where, f"FREQUENCY {attrs.get('FREQUENCY')!r}, expected annual 'A'"
+            )
+        for obs in series:
+            if _local(obs.tag) != "Obs":
+                continue
+            o = obs.attrib
+            raw_value, period = o.get("OBS_VALUE"), o.get("TIME_PERIOD", "")
+            if raw_value in (None, "", "NaN"):
+                continue
+            try:
+                year = int(period[:4])
+                value = float(raw_value) / 1e6  # US dollars -> US$ million
+            except ValueError as exc:
+                raise SourceError(
+                    NAME,
+                    where,
+                    f"unreadable observation TIME_PERIOD={period!r} OBS_VALUE={raw_value!r}",
+                ) from exc
+            flag = "e" if o.get("STATUS", "").strip().lower() == "e" else ""
+            rows.append(
+                (attrs["COUNTRY"], measure, attrs["COUNTERPART_COUNTRY"], year, value, flag)
+            )
+    if n_series == 0:
+        raise SourceError(
+            NAME,
+            where,
+            "the message holds no series (empty dataset)",
+            "Check the codes in the query; nothing was saved.",
+        )
+    return pd.DataFrame(
+        rows, columns=["reporter_code", "measure", "partner_code", "year", "value_usd_m", "flag"]
+    )
+
+
+def read_vintage(folder: Path) -> pd.DataFrame:
+    """Parse the raw files of one vintage (both requests), de-duplicating overlapping rows."""
+    frames = []
+    for path in sorted(folder.glob("*.xml")):
+        df = parse_xml(path.read_bytes(), where=str(path))
+        df["file"] = path.name
+        frames.append(df)
+    if not frames:
+        raise SourceError(NAME, str(folder), "no raw .xml files in this vintage")
+    out = pd.concat(frames, ignore_index=True)
+    # a pair of two focus economies appears in both requests: keep one copy
+    return out.drop_duplicates(
+        subset=["reporter_code", "measure", "partner_code", "year"], keep="first"
+    )
+
+
+SPEC = replace(SPEC, fetch=fetch)
