@@ -21,6 +21,10 @@ class SourceError(RuntimeError):
             text += f" {hint}"
         super().__init__(text)
 
+    def __reduce__(self) -> tuple:
+        # errors raised in worker processes travel back pickled: keep every field
+        return (type(self), (self.source, self.where, self.problem, self.hint))
+
 
 class ValidationError(ValueError):
     """A tidy table broke one of its rules (types, keys, ranges)."""

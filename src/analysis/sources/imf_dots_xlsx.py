@@ -95,6 +95,19 @@ def _check_header(rows: list[list], path: Path, sheet: str, title: str) -> list[
     return years
 
 
+def _trim(rows: list[list]) -> list[list]:
+    """Drop leading empty rows and columns: the report sits at B2 in Excel, and readers differ on
+    whether they return the used range or the sheet from A1."""
+    start = next((i for i, r in enumerate(rows) if any(v != "" for v in r)), len(rows))
+    rows = rows[start:]
+    head = rows[:8]
+    col = min(
+        (next(j for j, v in enumerate(r) if v != "") for r in head if any(v != "" for v in r)),
+        default=0,
+    )
+    return [r[col:] for r in rows] if col else rows
+
+
 def parse_workbook(path: str | Path) -> pd.DataFrame:
     """Parse one DOTS workbook into long rows (both sheets), in the IMF's own names."""
     from python_calamine import CalamineWorkbook
@@ -110,7 +123,7 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
     reporter = None
     parts: list[pd.DataFrame] = []
     for sheet, (measure, title) in SHEETS.items():
-        rows = wb.get_sheet_by_name(sheet).to_python()
+        rows = _trim(wb.get_sheet_by_name(sheet).to_python())
         years = _check_header(rows, path, sheet, title)
         name = str(rows[ROW_REPORTER][0]).strip()
         if reporter is None:

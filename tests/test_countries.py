@@ -1,0 +1,78 @@
+"""Name and code mapping: every IMF name in the 235 files maps, aggregates are never partners."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.countries import bloc_members, resolve_imf_names, resolve_imts_codes
+from analysis.errors import SourceError
+
+
+def test_every_name_in_the_235_files_maps(dots_parsed) -> None:
+    names = set(dots_parsed["reporter_name"].astype(str)) | set(
+        dots_parsed["partner_name"].astype(str)
+    )
+    table = resolve_imf_names(names, "imf_dots_xlsx", "test")
+    assert set(table) == names
+    kinds = {e.kind for e in table.values()}
+    assert kinds == {"country", "historical", "total", "aggregate"}
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "kind"),
+    [
+        ("Czechoslovakia", "CSK", "historical"),
+        ("USSR", "SUN", "historical"),
+        ("Eastern Germany", "DDR", "historical"),
+        ("Yugoslavia", "YUG", "historical"),
+        ("Belgium-Luxembourg", "XBL", "historical"),
+        ("China, P.R.: Mainland", "CHN", "country"),
+        ("China, P.R.: Hong Kong", "HKG", "country"),
+        ("Taiwan Province of China", "TWN", "country"),
+        ("Vietnam", "VNM", "country"),
+        ("Lao People's Dem. Rep.", "LAO", "country"),
+        ("Korea, Rep. of", "KOR", "country"),
+        ("Brunei Darussalam", "BRN", "country"),
+        ("Czech Rep.", "CZE", "country"),
+        ("World", "WLD", "total"),
+        ("Euro Area", "", "aggregate"),
+        ("Countries & Areas not specified", "", "aggregate"),
+    ],
+)
+def test_imf_names(name: str, code: str, kind: str) -> None:
+    e = resolve_imf_names([name], "imf_dots_xlsx", "test")[name]
+    assert (e.code, e.kind) == (code, kind)
+
+
+def test_aggregates_never_become_partners(world_observations, dots_parsed) -> None:
+    names = set(dots_parsed["partner_name"].astype(str))
+    table = resolve_imf_names(names, "imf_dots_xlsx", "test")
+    allowed = {e.code for e in table.values() if e.kind in ("country", "historical", "total")}
+    partners = set(world_observations["partner"].astype(str))
+    assert partners <= allowed
+    assert "" not in partners
+    countries = set(world_observations["country"].astype(str))
+    assert "WLD" not in countries  # the World reporter file is an aggregate, never an economy
+
+
+def test_unknown_names_listed_together() -> None:
+    with pytest.raises(SourceError) as err:
+        resolve_imf_names(["Japan", "Atlantis", "Freedonia"], "imf_dots_xlsx", "file X")
+    text = str(err.value)
+    assert "2 partner/reporter name(s)" in text and "'Atlantis'" in text and "'Freedonia'" in text
+
+
+def test_imts_codes() -> None:
+    t = resolve_imts_codes(["G001", "G998", "GX170", "TX126", "USA", "SUN", "KOS"], "imf_imts", "t")
+    assert (t["G001"].code, t["G001"].kind) == ("WLD", "total")
+    assert t["G998"].kind == "aggregate" and t["GX170"].kind == "aggregate"
+    assert t["TX126"].code == "XBL" and t["SUN"].kind == "historical" and t["KOS"].code == "XKX"
+    assert t["USA"].code == "USA"
+    with pytest.raises(SourceError, match="unknown IMF country code.*QQQ"):
+        resolve_imts_codes(["USA", "QQQ"], "imf_imts", "t")
+
+
+def test_blocs() -> None:
+    blocs = bloc_members()
+    assert len(blocs["ASEAN"]) == 10 and len(blocs["EU"]) == 27
+    assert "GBR" not in blocs["EU"] and "VNM" in blocs["ASEAN"]

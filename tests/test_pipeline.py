@@ -1,0 +1,177 @@
+"""The full build from ../shared/data: reproducible snapshot, figures that match the IMF files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import snapshot
+from analysis.countries import FOCUS
+from analysis.errors import SourceError
+from analysis.paths import PROJECT_ROOT
+from analysis.pipeline import build
+
+from .excel import number, read_row
+
+COMMITTED = PROJECT_ROOT / "data" / "processed"
+
+
+def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
+    """Rebuilding from the raw files gives exactly the committed files."""
+    for name, frame in (
+        (snapshot.OBSERVATIONS_FILE, focus_build.observations),
+        (snapshot.RANKINGS_FILE, focus_build.rankings),
+    ):
+        committed = COMMITTED / name
+        assert committed.is_file(), f"{committed} is not committed"
+        assert snapshot.csv_gz_bytes(frame) == committed.read_bytes(), (
+            f"{name} differs from a rebuild: run `asean-japan build --force` and commit"
+        )
+    manifest = snapshot.read_manifest(COMMITTED)
+    assert manifest["inputs"] == focus_build.manifest["inputs"]
+    assert len(manifest["inputs"]) == 235
+    assert manifest["rows"] == focus_build.manifest["rows"]
+
+
+def test_snapshot_scope(focus_build) -> None:
+    assert set(focus_build.observations["country"].astype(str)) == set(FOCUS)
+    assert set(focus_build.rankings["country"].astype(str)) == set(FOCUS) | {"ASEAN"}
+    years = focus_build.rankings["year"]
+    assert years.min() == 1960 and years.max() == 2020
+
+
+def _rank_rows(build, **kw):
+    r = build.rankings
+    m = r["dataset"] == "imf_dots_xlsx"
+    for k, v in kw.items():
+        m &= r[k] == v
+    return r[m]
+
+
+def test_viet_nam_japan_2019_matches_the_imf_workbook(focus_build, dots_dir: Path) -> None:
+    path = dots_dir / "DOTS_213.xlsx"  # Vietnam
+    exp = number(read_row(path, "Exports, FOB", "Japan")[2019])
+    imp = number(read_row(path, "Imports, CIF", "Japan")[2019])
+    world = number(read_row(path, "Exports, FOB", "World")[2019]) + number(
+        read_row(path, "Imports, CIF", "World")[2019]
+    )
+    row = _rank_rows(
+        focus_build,
+        measure="trade",
+        variant="countries",
+        basis="reported",
+        country="VNM",
+        year=2019,
+        partner="JPN",
+    )
+    assert row["value_usd_m"].iat[0] == pytest.approx(exp + imp)
+    assert row["share"].iat[0] == pytest.approx((exp + imp) / world)
+    # and every partner above Japan has more trade with Viet Nam
+    top = _rank_rows(
+        focus_build,
+        measure="trade",
+        variant="countries",
+        basis="reported",
+        country="VNM",
+        year=2019,
+    )
+    above = top[top["rank"] < row["rank"].iat[0]]
+    assert (above["value_usd_m"] > exp + imp).all()
+    assert len(above) == row["rank"].iat[0] - 1
+
+
+def test_asean_among_japans_partners_sums_the_ten_members(focus_build, dots_dir: Path) -> None:
+    path = dots_dir / "DOTS_101.xlsx"  # Japan
+    names = [
+        "Brunei Darussalam",
+        "Cambodia",
+        "Indonesia",
+        "Lao People's Dem. Rep.",
+        "Malaysia",
+        "Myanmar",
+        "Philippines",
+        "Singapore",
+        "Thailand",
+        "Vietnam",
+    ]
+    total = sum(
+        number(read_row(path, s, n).get(2019, 0))
+        for s in ("Exports, FOB", "Imports, CIF")
+        for n in names
+    )
+    row = _rank_rows(
+        focus_build,
+        measure="trade",
+        variant="blocs",
+        basis="reported",
+        country="JPN",
+        year=2019,
+        partner="ASEAN",
+    )
+    assert row["value_usd_m"].iat[0] == pytest.approx(total)
+
+
+def test_laos_best_ranking_rests_on_partners_reports(focus_build, dots_dir: Path) -> None:
+    thailand = dots_dir / "DOTS_194.xlsx"
+    laos_exports_to_thailand = number(
+        read_row(thailand, "Imports, CIF", "Lao People's Dem. Rep.")[2019]
+    )
+    row = _rank_rows(
+        focus_build,
+        measure="exports",
+        variant="countries",
+        basis="best",
+        country="LAO",
+        year=2019,
+        partner="THA",
+    )
+    assert row["value_basis"].iat[0] == "mirror"
+    assert row["value_usd_m"].iat[0] == pytest.approx(laos_exports_to_thailand)
+    own = _rank_rows(
+        focus_build,
+        measure="exports",
+        variant="countries",
+        basis="reported",
+        country="LAO",
+        year=2019,
+    )
+    assert own["estimated_share"].mean() > 0.5  # Laos's own file is nearly all IMF estimates
+
+
+def test_mirror_observations_swap_flows(focus_build, dots_dir: Path) -> None:
+    japan = dots_dir / "DOTS_101.xlsx"
+    japan_imports_from_vn = number(read_row(japan, "Imports, CIF", "Vietnam")[2010])
+    o = focus_build.observations
+    row = o[
+        (o["country"] == "VNM")
+        & (o["partner"] == "JPN")
+        & (o["year"] == 2010)
+        & (o["basis"] == "mirror")
+        & (o["measure"] == "exports")
+    ]
+    assert row["value_usd_m"].tolist() == pytest.approx([japan_imports_from_vn])
+    assert row["source_ref"].tolist() == ["imf_dots_2022/DOTS_101.xlsx#Imports, CIF"]
+
+
+def test_failed_build_leaves_processed_files_untouched(
+    isolated_data: Path, dots_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = isolated_data / "raw" / "imf_dots_xlsx"
+    own.mkdir(parents=True)
+    for n in ("DOTS_101.xlsx", "DOTS_213.xlsx"):
+        shutil.copy(dots_dir / n, own / n)
+    first = build(force=True)
+    assert first is not None
+    processed = isolated_data / "processed"
+    before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+    assert {"observations.csv.gz", "rankings.csv.gz", "manifest.json"} <= set(before)
+    assert build() is None  # up to date: nothing rebuilt
+    data = (dots_dir / "DOTS_204.xlsx").read_bytes()
+    (own / "DOTS_204.xlsx").write_bytes(data[: len(data) // 3])  # a truncated download
+    with pytest.raises(SourceError, match="DOTS_204.xlsx"):
+        build(force=True)
+    after = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
+    assert after == before
+    assert not list(processed.glob("*.part"))
