@@ -7,39 +7,59 @@ Rules (documented in the README and data/processed/README.md):
   ``best`` uses the own report where the economy reports, and partners' reports (mirror) where it
   does not: no own data that year, or IMF estimates making up half or more of the own figures.
   ``value_basis`` on each row says what the value rests on (reported, mirror, mixed for sums).
-- ``variant``: ``countries`` ranks sovereign economies (historical entities such as the USSR count
-  as their own partners; aggregates are never ranked); ``blocs`` first sums ASEAN-10 members into
-  ``ASEAN`` and EU-27 members into ``EU``, and adds ASEAN itself as an economy (the sum of its
-  members) whose partner ``ASEAN`` row is intra-ASEAN trade, kept but not ranked.
+- ``variant``: ``countries`` ranks economies (historical entities such as the USSR count as their
+  own partners; aggregates are never ranked); ``blocs`` first sums ASEAN-10 members into ``ASEAN``
+  and EU-27 members into ``EU``, and adds ASEAN itself as an economy (the sum of its members)
+  whose partner ``ASEAN`` row is intra-ASEAN trade, kept but not ranked.
 - Rank 1 is the largest; equal values share the smaller rank (competition ranking: 1, 2, 2, 4),
   listed by partner code. Only values above zero are ranked.
 - ``share`` = value / the economy's total with all partners: the source's World row where present
-  (own reports), else the sum over partners (mirror data, sums for ASEAN).
+  (own reports), else the sum over ranked partners (mirror data; for ASEAN, the members' totals).
+
+Implementation: everything runs on integer codes in numpy arrays. Group-level facts (totals,
+whether an economy reports) live in dense arrays indexed by (measure, country, year), and one
+lexsort per variant x basis both ranks the rows and puts them in the output order, so the
+world-wide build needs no string work and no global sort.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from .countries import ASEAN, WORLD, bloc_members
+from .countries import ASEAN, EU, WORLD, bloc_members
 from .validate import RANKING_KEY, RANKINGS, check
 
 COLUMNS = list(RANKINGS)
+MEASURES = ("exports", "imports", "trade")
+VARIANTS = ("blocs", "countries")  # output order
+BASES = ("best", "reported")
+VALUE_BASES = ("reported", "mirror", "mixed")
 ESTIMATE_LIMIT = 0.5  # own figures count as "reported" while estimates are under half their value
-GROUP = ["measure", "country", "year"]
 
 
 def competition_rank(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
-    """Rank values within groups, largest first; ties share the smaller rank (1, 2, 2, 4).
+    """Rank values within groups, largest first; ties share the smaller rank (1, 2, 2, 4)."""
+    order, ranks_sorted = _rank_sorted(group_id, value, tiebreak)
+    ranks = np.empty(len(value), dtype="int32")
+    ranks[order] = ranks_sorted
+    return ranks
 
-    Pure numpy (one lexsort), because pandas' groupby-rank is several times slower on millions of
-    rows. ``tiebreak`` only fixes the order of tied rows, never their rank.
-    """
+
+def _rank_sorted(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray):
+    """The order (group, value descending, tiebreak) and the competition rank at each position."""
     n = len(value)
     if n == 0:
-        return np.zeros(0, dtype="int32")
-    order = np.lexsort((tiebreak, -value, group_id))
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="int32")
+    # three stable passes (least significant key first) beat one lexsort: the integer passes
+    # use numpy's radix sort when the codes fit in 16 bits
+    order = np.argsort(_small(tiebreak), kind="stable")
+    order = order[np.argsort(-value[order], kind="stable")]
+    order = order[np.argsort(_small(group_id)[order], kind="stable")]
+    if n == 0:
+        return order, np.zeros(0, dtype="int32")
     g, v = group_id[order], value[order]
     pos = np.arange(n)
     new_group = np.empty(n, dtype=bool)
@@ -49,217 +69,321 @@ def competition_rank(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarr
     new_value[1:] |= v[1:] != v[:-1]
     group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
     value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
-    ranks = np.empty(n, dtype="int32")
-    ranks[order] = value_start - group_start + 1
-    return ranks
+    return order, (value_start - group_start + 1).astype("int32")
 
 
-def _with_trade(base: pd.DataFrame) -> pd.DataFrame:
-    """Append measure 'trade' = exports + imports where the economy has both flows that year."""
-    flows = base.groupby(["side", "country", "year"], observed=True)["measure"].nunique()
-    both = flows[flows == 2].reset_index()[["side", "country", "year"]]
-    sub = base.merge(both, on=["side", "country", "year"], how="inner")
-    trade = (
-        sub.groupby(["side", "country", "partner", "year"], observed=True)[["value", "est"]]
-        .sum()
-        .reset_index()
+def _small(a: np.ndarray) -> np.ndarray:
+    """The narrowest unsigned dtype that holds ``a`` (radix sort for up to 16 bits)."""
+    top = int(a.max()) if len(a) else 0
+    if a.min(initial=0) < 0:
+        return a
+    for dt in (np.uint8, np.uint16, np.uint32):
+        if top <= np.iinfo(dt).max:
+            return a.astype(dt)
+    return a
+
+
+@dataclass
+class Rows:
+    """Column arrays of one table of partner rows (integer codes)."""
+
+    side: np.ndarray  # 0 own report, 1 mirror
+    measure: np.ndarray  # index into MEASURES
+    country: np.ndarray  # index into vocab
+    partner: np.ndarray
+    year: np.ndarray  # offset from the first year
+    value: np.ndarray
+    est: np.ndarray  # the part of value that rests on IMF estimates
+    vbasis: np.ndarray  # index into VALUE_BASES
+
+    def take(self, idx: np.ndarray) -> Rows:
+        return Rows(*(getattr(self, f)[idx] for f in self.__dataclass_fields__))
+
+    @staticmethod
+    def concat(parts: list[Rows]) -> Rows:
+        return Rows(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__)
+        )
+
+
+class Space:
+    """Code spaces of one dataset: the vocabulary of economies and the span of years."""
+
+    def __init__(self, vocab: list[str], year0: int, n_years: int) -> None:
+        self.vocab = vocab
+        self.index = {c: i for i, c in enumerate(vocab)}
+        self.nc, self.year0, self.ny = len(vocab), year0, n_years
+
+    def group(self, measure: np.ndarray, country: np.ndarray, year: np.ndarray) -> np.ndarray:
+        return (measure.astype(np.int64) * self.nc + country) * self.ny + year
+
+    @property
+    def n_groups(self) -> int:
+        return len(MEASURES) * self.nc * self.ny
+
+
+def _sum_by(key: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Unique keys (first-seen order) and the per-key sums of each value array."""
+    codes, uniques = pd.factorize(key)
+    sums = tuple(np.bincount(codes, weights=v, minlength=len(uniques)) for v in values)
+    return (np.asarray(uniques), *sums)
+
+
+def _codes(col: pd.Series, space: Space) -> np.ndarray:
+    cat = col.astype("category")
+    per_cat = np.array(
+        [space.index.get(c, -1) for c in cat.cat.categories.astype(str)], dtype=np.int64
     )
-    trade["measure"] = "trade"
-    out = pd.concat([base, trade[base.columns]], ignore_index=True)
-    out["measure"] = out["measure"].astype("category")
-    return out
+    return per_cat[cat.cat.codes.to_numpy()]
 
 
-def _prepare(obs: pd.DataFrame) -> pd.DataFrame:
-    est = np.where((obs["flag"] == "e").to_numpy(bool), obs["value_usd_m"].to_numpy(), 0.0)
-    base = pd.DataFrame(
-        {
-            "measure": obs["measure"].astype("category"),
-            "country": obs["country"].astype("category"),
-            "partner": obs["partner"].astype("category"),
-            "year": obs["year"].astype("int16"),
-            "side": (obs["basis"] == "mirror").to_numpy(bool).astype("int8"),
-            "value": obs["value_usd_m"].to_numpy(),
-            "est": est,
-        }
+def _prepare(obs: pd.DataFrame, space: Space) -> Rows:
+    """Observations -> integer rows with exports, imports and trade."""
+    measure = np.where(obs["measure"].astype(str).to_numpy() == "imports", 1, 0).astype(np.int64)
+    value = obs["value_usd_m"].to_numpy(dtype=float)
+    base = Rows(
+        side=(obs["basis"] == "mirror").to_numpy(bool).astype(np.int64),
+        measure=measure,
+        country=_codes(obs["country"], space),
+        partner=_codes(obs["partner"], space),
+        year=obs["year"].to_numpy().astype(np.int64) - space.year0,
+        value=value,
+        est=np.where((obs["flag"] == "e").to_numpy(bool), value, 0.0),
+        vbasis=np.zeros(len(obs), dtype=np.int64),
     )
-    return _with_trade(base)
-
-
-def _to_blocs(rows: pd.DataFrame) -> pd.DataFrame:
-    """Sum bloc members into their bloc as partners (fixed membership, data/blocs.csv)."""
-    mapping = {m: b for b, ms in bloc_members().items() for m in ms}
-    keys = ["side", "measure", "country", "year"]
-    df = rows[keys + ["value", "est"]].copy()
-    df["partner"] = _bloc_partner(rows["partner"], mapping)
-    return df.groupby(keys + ["partner"], observed=True)[["value", "est"]].sum().reset_index()
-
-
-def _bloc_partner(partner: pd.Series, mapping: dict[str, str]) -> pd.Series:
-    cats = list(partner.cat.categories)
-    target = [mapping.get(c, c) for c in cats]
-    vocab = sorted(set(target))
-    idx = {c: i for i, c in enumerate(vocab)}
-    per_cat = np.array([idx[t] for t in target], dtype="int32")
-    codes = per_cat[partner.cat.codes.to_numpy()]
-    return pd.Series(pd.Categorical.from_codes(codes, categories=vocab), index=partner.index)
-
-
-def _select(rows: pd.DataFrame, own_ok: pd.DataFrame, basis: str) -> pd.DataFrame:
-    """Rows of one ranking basis: own rows, or own where own_ok and mirror elsewhere."""
-    if basis == "reported":
-        return rows[rows["side"] == 0]
-    flag = rows[GROUP].merge(own_ok, on=GROUP, how="left")["own_ok"].fillna(False).to_numpy(bool)
-    side = rows["side"].to_numpy()
-    return rows[((side == 0) & flag) | ((side == 1) & ~flag)]
-
-
-def _finish(
-    rows: pd.DataFrame, totals: pd.DataFrame, variant: str, basis: str, dataset: str
-) -> pd.DataFrame:
-    """Rank one variant x basis; ``rows`` has side, measure, country, year, partner, value, est."""
-    rows = rows[rows["value"] > 0].copy()
-    rows["country"] = rows["country"].astype(str)
-    rows["partner"] = rows["partner"].astype(str)
-    rankable = (rows["partner"] != rows["country"]).to_numpy()  # intra-ASEAN row of ASEAN
-    gid = rows.groupby(GROUP, observed=True, sort=False).ngroup().to_numpy()
-    partner_codes = rows["partner"].astype("category").cat.codes.to_numpy()
-    ranks = np.zeros(len(rows), dtype="int32")
-    idx = np.flatnonzero(rankable)
-    ranks[idx] = competition_rank(gid[idx], rows["value"].to_numpy()[idx], partner_codes[idx])
-    rows["rank"] = pd.array(np.where(rankable, ranks, 0), dtype="Int32")
-    rows.loc[~rankable, "rank"] = pd.NA
-    counts = np.bincount(gid[idx], minlength=gid.max() + 1 if len(gid) else 0)
-    rows["n_partners"] = counts[gid].astype("int32") if len(gid) else np.zeros(0, "int32")
-    partner_sum = rows.loc[rankable].groupby(GROUP, observed=True)["value"].sum().rename("psum")
-    rows = rows.merge(partner_sum.reset_index(), on=GROUP, how="left")
-    rows = rows.merge(totals[[*GROUP, "total"]], on=GROUP, how="left")
-    total = rows["total"].where(rows["total"] > 0, rows["psum"])
-    rows["total_usd_m"] = total.astype("float64")
-    rows["share"] = (rows["value"] / rows["total_usd_m"]).astype("float64")
-    vb = rows["vb"] if "vb" in rows else np.where(rows["side"] == 1, "mirror", "reported")
-    return pd.DataFrame(
-        {
-            "dataset": dataset,
-            "measure": rows["measure"].astype(str),
-            "variant": variant,
-            "basis": basis,
-            "country": rows["country"],
-            "year": rows["year"].astype("int16"),
-            "partner": rows["partner"],
-            "value_usd_m": rows["value"].astype("float64"),
-            "total_usd_m": rows["total_usd_m"],
-            "share": rows["share"],
-            "rank": rows["rank"],
-            "n_partners": rows["n_partners"].astype("int32"),
-            "value_basis": vb,
-            "estimated_share": (rows["est"] / rows["value"]).clip(0, 1).astype("float64"),
-        }
+    base.vbasis = base.side.copy()
+    # trade = exports + imports, where that side of the economy has both flows that year
+    cy = (base.side * space.nc + base.country) * space.ny + base.year
+    n_cy = 2 * space.nc * space.ny
+    has = [np.bincount(cy[base.measure == m], minlength=n_cy) > 0 for m in (0, 1)]
+    both = (has[0] & has[1])[cy]
+    pair = cy[both] * space.nc + base.partner[both]
+    key, value_sum, est_sum = _sum_by(pair, base.value[both], base.est[both])
+    partner = key % space.nc
+    cy_u = key // space.nc
+    trade = Rows(
+        side=cy_u // (space.nc * space.ny),
+        measure=np.full(len(key), 2, dtype=np.int64),
+        country=(cy_u // space.ny) % space.nc,
+        partner=partner,
+        year=cy_u % space.ny,
+        value=value_sum,
+        est=est_sum,
+        vbasis=cy_u // (space.nc * space.ny),
     )
+    return Rows.concat([base, trade])
+
+
+def _blocs(rows: Rows, space: Space) -> Rows:
+    """Bloc members summed into their bloc as partners (fixed membership, data/blocs.csv)."""
+    bloc_of = np.arange(space.nc)
+    for bloc, members in bloc_members().items():
+        for m in members:
+            if m in space.index:
+                bloc_of[space.index[m]] = space.index[bloc]
+    partner = bloc_of[rows.partner]
+    g = space.group(rows.measure, rows.country, rows.year)
+    key = (g * 2 + rows.side) * space.nc + partner
+    key_u, value, est = _sum_by(key, rows.value, rows.est)
+    side = (key_u // space.nc) % 2
+    g_u = key_u // (2 * space.nc)
+    return Rows(
+        side=side,
+        measure=g_u // (space.nc * space.ny),
+        country=(g_u // space.ny) % space.nc,
+        partner=key_u % space.nc,
+        year=g_u % space.ny,
+        value=value,
+        est=est,
+        vbasis=side.copy(),
+    )
+
+
+def _asean_economy(rows: Rows, totals: np.ndarray, space: Space) -> tuple[Rows, np.ndarray]:
+    """ASEAN as one economy: members' rows summed partner by partner, and the members' totals."""
+    asean = space.index[ASEAN]
+    members = np.zeros(space.nc, dtype=bool)
+    for m in bloc_members()[ASEAN]:
+        if m in space.index:
+            members[space.index[m]] = True
+    sel = members[rows.country]
+    r = rows.take(np.flatnonzero(sel))
+    key = ((r.measure * space.ny + r.year) * space.nc) + r.partner
+    key_u, value, est, mirror, n = _sum_by(
+        key, r.value, r.est, r.side.astype(float), np.ones(len(r.value))
+    )
+    vb = np.where(mirror == 0, 0, np.where(mirror == n, 1, 2))
+    my = key_u // space.nc
+    out = Rows(
+        side=np.zeros(len(key_u), dtype=np.int64),
+        measure=my // space.ny,
+        country=np.full(len(key_u), asean, dtype=np.int64),
+        partner=key_u % space.nc,
+        year=my % space.ny,
+        value=value,
+        est=est,
+        vbasis=vb,
+    )
+    # ASEAN's total: the sum of its members' totals (each as used in that member's own ranking)
+    g_members = np.unique(space.group(r.measure, r.country, r.year))
+    m_of = g_members // (space.nc * space.ny)
+    y_of = g_members % space.ny
+    asean_g = space.group(m_of, np.full(len(g_members), asean), y_of)
+    asean_totals = np.zeros(space.n_groups)
+    np.add.at(asean_totals, asean_g, totals[g_members])
+    return out, asean_totals
+
+
+def _group_totals(rows: Rows, own_total: np.ndarray, space: Space) -> np.ndarray:
+    """Per group: the own World row where the group rests on own reports, else the partner sum."""
+    g = space.group(rows.measure, rows.country, rows.year)
+    ranked = rows.partner != rows.country
+    psum = np.bincount(g[ranked], weights=rows.value[ranked], minlength=space.n_groups)
+    own = np.zeros(space.n_groups, dtype=bool)
+    own[g[rows.side == 0]] = True
+    return np.where(own & (own_total > 0), own_total, psum)
+
+
+def _ranked_block(rows: Rows, totals: np.ndarray, space: Space) -> dict[str, np.ndarray]:
+    """Rank one variant x basis; returns output columns in output order."""
+    g = space.group(rows.measure, rows.country, rows.year)
+    rankable = rows.partner != rows.country  # only ASEAN's intra-ASEAN row fails this
+    # unranked rows sort last in their group
+    # values equal to the dollar tie (float sums in another order must not break a tie)
+    sort_value = np.where(rankable, np.round(rows.value, 6), -np.inf)
+    order, ranks = _rank_sorted(g, sort_value, rows.partner)
+    rank = np.where(rankable[order], ranks, 0)
+    g_o = g[order]
+    n_partners = np.bincount(g[rankable], minlength=space.n_groups)[g_o]
+    value = rows.value[order]
+    total = totals[g_o]
+    return {
+        "measure": rows.measure[order],
+        "country": rows.country[order],
+        "year": rows.year[order],
+        "partner": rows.partner[order],
+        "value": value,
+        "total": total,
+        "rank": rank,
+        "n_partners": n_partners,
+        "vbasis": rows.vbasis[order],
+        "est_share": np.clip(rows.est[order] / value, 0.0, 1.0),
+    }
 
 
 def rank_dataset(
     obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """All rankings of one dataset; ``countries`` limits which economies get ranked."""
+    asean_members = bloc_members()[ASEAN]
     if countries is not None:  # ASEAN members are always needed: ASEAN is an economy in 'blocs'
-        obs = obs[obs["country"].isin(countries | bloc_members()[ASEAN])]
-    data = _prepare(obs)
-    is_world = data["partner"].astype(str).to_numpy() == WORLD
-    world, rows = data[is_world], data[~is_world]
-    own_rows = rows[rows["side"] == 0]
-    g = own_rows.groupby(GROUP, observed=True)[["value", "est"]].sum()
-    own_ok = (
-        ((g["value"] > 0) & (g["est"] < ESTIMATE_LIMIT * g["value"])).rename("own_ok").reset_index()
-    )
-    own_totals = (
-        world[world["side"] == 0].groupby(GROUP, observed=True)["value"].sum().rename("total")
-    )
-    own_totals = own_totals.reset_index()
-    out = []
-    blocs = _to_blocs(rows)
-    for variant, vrows in (("countries", rows), ("blocs", blocs)):
-        for basis in ("reported", "best"):
-            sel = _select(vrows, own_ok, basis)
-            if countries is not None:
-                keep = countries | bloc_members()[ASEAN] if variant == "blocs" else countries
-                sel = sel[sel["country"].astype(str).isin(keep)]
-            ranked = _finish_by_side(sel, own_totals, variant, basis, dataset)
-            if variant == "blocs":
-                ranked_asean = _asean_as_economy(sel, own_totals, basis, dataset)
-                if countries is not None:
-                    ranked = ranked[ranked["country"].isin(countries)]
-                out.append(ranked_asean)
-            out.append(ranked)
-    return pd.concat(out, ignore_index=True)
-
-
-def _finish_by_side(
-    sel: pd.DataFrame, own_totals: pd.DataFrame, variant: str, basis: str, dataset: str
-) -> pd.DataFrame:
-    """Own rows take the economy's World total; mirror rows the sum over their partners."""
-    parts = [
-        _finish(sel[sel["side"] == side], tot, variant, basis, dataset)
-        for side, tot in ((0, own_totals), (1, own_totals.iloc[0:0]))
-        if (sel["side"] == side).any()
-    ]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-
-
-def _asean_as_economy(
-    sel: pd.DataFrame, own_totals: pd.DataFrame, basis: str, dataset: str
-) -> pd.DataFrame:
-    """ASEAN as one economy: its members' figures summed partner by partner (blocs variant)."""
-    members = bloc_members()[ASEAN]
-    m = sel[sel["country"].astype(str).isin(members)]
-    if m.empty:
+        obs = obs[obs["country"].isin(countries | asean_members)]
+    if obs.empty:
         return pd.DataFrame(columns=COLUMNS)
-    keys = ["measure", "year", "partner"]
-    agg = (
-        m.groupby(keys, observed=True)
-        .agg(value=("value", "sum"), est=("est", "sum"), smin=("side", "min"), smax=("side", "max"))
-        .reset_index()
-    )
-    agg["vb"] = np.where(
-        agg["smin"] != agg["smax"], "mixed", np.where(agg["smin"] == 1, "mirror", "reported")
-    )
-    agg["country"] = ASEAN
-    agg["side"] = 0
-    # total: members' own World rows where that member's figures are own, else its partner sum
-    mt = (
-        m.groupby(["measure", "country", "year", "side"], observed=True)["value"]
-        .sum()
-        .rename("psum")
-        .reset_index()
-    )
-    mt = mt.merge(own_totals, on=GROUP, how="left")
-    mt["t"] = np.where((mt["side"] == 0) & (mt["total"] > 0), mt["total"], mt["psum"])
-    tot = mt.groupby(["measure", "year"], observed=True)["t"].sum().rename("total").reset_index()
-    tot["country"] = ASEAN
-    return _finish(
-        agg[["side", "measure", "country", "year", "partner", "value", "est", "vb"]],
-        tot[GROUP + ["total"]],
-        "blocs",
-        basis,
-        dataset,
+    codes = set(obs["country"].astype(str).unique()) | set(obs["partner"].astype(str).unique())
+    vocab = sorted(codes | {ASEAN, EU, WORLD})
+    years = obs["year"].to_numpy()
+    space = Space(vocab, int(years.min()), int(years.max()) - int(years.min()) + 1)
+    data = _prepare(obs, space)
+
+    world = space.index[WORLD]
+    is_world = data.partner == world
+    w = data.take(np.flatnonzero(is_world & (data.side == 0)))
+    own_total = np.zeros(space.n_groups)
+    np.add.at(own_total, space.group(w.measure, w.country, w.year), w.value)
+    rows = data.take(np.flatnonzero(~is_world & (data.value > 0)))
+
+    own = rows.side == 0
+    g_own = space.group(rows.measure[own], rows.country[own], rows.year[own])
+    v_own = np.bincount(g_own, weights=rows.value[own], minlength=space.n_groups)
+    e_own = np.bincount(g_own, weights=rows.est[own], minlength=space.n_groups)
+    own_ok = (v_own > 0) & (e_own < ESTIMATE_LIMIT * v_own)
+
+    keep_country = np.ones(space.nc, dtype=bool)
+    if countries is not None:
+        keep_country[:] = False
+        for c in countries:
+            if c in space.index:
+                keep_country[space.index[c]] = True
+
+    variants = {"countries": rows, "blocs": _blocs(rows, space)}
+    blocks = []
+    for variant in VARIANTS:
+        vrows = variants[variant]
+        g = space.group(vrows.measure, vrows.country, vrows.year)
+        for basis in BASES:
+            if basis == "reported":
+                sel = vrows.side == 0
+            else:
+                sel = np.where(vrows.side == 0, own_ok[g], ~own_ok[g])
+            chosen = vrows.take(np.flatnonzero(sel))
+            totals = _group_totals(chosen, own_total, space)
+            if variant == "blocs":
+                asean_rows, asean_totals = _asean_economy(chosen, totals, space)
+                totals = totals + asean_totals
+                chosen = Rows.concat([chosen, asean_rows])
+            ranked_country = keep_country.copy()
+            if variant == "blocs":
+                ranked_country[space.index[ASEAN]] = True
+            chosen = chosen.take(np.flatnonzero(ranked_country[chosen.country]))
+            block = _ranked_block(chosen, totals, space)
+            block["variant"], block["basis"] = variant, basis
+            blocks.append(block)
+    return _to_frame(blocks, dataset, space)
+
+
+def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
+    def cat(key: str, cats) -> pd.Categorical:
+        return pd.Categorical.from_codes(
+            np.concatenate([b[key] for b in blocks]), categories=list(cats)
+        )
+
+    def const(key: str, cats) -> pd.Categorical:
+        codes = np.concatenate([np.full(len(b["value"]), cats.index(b[key])) for b in blocks])
+        return pd.Categorical.from_codes(codes, categories=list(cats))
+
+    n = sum(len(b["value"]) for b in blocks)
+    rank = np.concatenate([b["rank"] for b in blocks])
+    value = np.concatenate([b["value"] for b in blocks])
+    total = np.concatenate([b["total"] for b in blocks])
+    return pd.DataFrame(
+        {
+            "dataset": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[dataset]),
+            "measure": cat("measure", MEASURES),
+            "variant": const("variant", VARIANTS),
+            "basis": const("basis", BASES),
+            "country": cat("country", space.vocab),
+            "year": (np.concatenate([b["year"] for b in blocks]) + space.year0).astype("int16"),
+            "partner": cat("partner", space.vocab),
+            "value_usd_m": value,
+            "total_usd_m": total,
+            "share": value / total,
+            "rank": pd.arrays.IntegerArray(rank.astype("int32"), rank == 0),
+            "n_partners": np.concatenate([b["n_partners"] for b in blocks]).astype("int32"),
+            "value_basis": cat("vbasis", VALUE_BASES),
+            "estimated_share": np.concatenate([b["est_share"] for b in blocks]),
+        }
     )
 
 
 def rank_observations(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.DataFrame:
-    """Rankings for every dataset in ``obs`` (datasets are ranked apart, never summed)."""
+    """Rankings for every dataset in ``obs`` (datasets are ranked apart, never summed).
+
+    Row order: dataset, variant, basis, measure, country, year, rank (unranked last), partner.
+    """
     parts = [
-        rank_dataset(d, str(name), countries) for name, d in obs.groupby("dataset", observed=True)
+        rank_dataset(d, str(name), countries)
+        for name, d in obs.groupby("dataset", observed=True, sort=True)
     ]
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    out = sort_rankings(out)
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=COLUMNS)
+    out = parts[0] if len(parts) == 1 else _concat_categorical(parts)
     return check(out, RANKINGS, RANKING_KEY, "rankings")
 
 
-def sort_rankings(df: pd.DataFrame) -> pd.DataFrame:
-    """A stable, total order so that files written from it are byte-reproducible."""
-    df = df.assign(_r=df["rank"].fillna(np.iinfo("int32").max).astype("int64"))
-    df = df.sort_values(
-        ["dataset", "measure", "variant", "basis", "country", "year", "_r", "partner"],
-        kind="mergesort",
-    ).drop(columns="_r")
-    return df.reset_index(drop=True)
+def _concat_categorical(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis"):
+        out[col] = out[col].astype(str).astype("category")
+    return out
