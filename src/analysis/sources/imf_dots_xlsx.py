@@ -133,10 +133,11 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
                 NAME, str(path), f"sheets name different reporters: {reporter!r}, {name!r}"
             )
         width = len(years)
-        p_names: list[str] = []
-        p_year: list[int] = []
+        names: list[str] = []  # partner names in row order; rows refer to them by index
+        p_idx: list[int] = []
+        p_col: list[int] = []
         p_val: list[float] = []
-        p_flag: list[str] = []
+        p_flag: list[int] = []
         seen: dict[str, tuple] = {}
         for row in rows[FIRST_DATA_ROW:]:
             partner = str(row[0]).strip()
@@ -156,26 +157,33 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
                     )
                 continue
             seen[partner] = values
-            for j, v in enumerate(values):
-                if v == "":
-                    continue
-                if isinstance(v, str):
-                    val, flag = _parse_text(v, path, sheet, partner, years[j])
-                else:
-                    val, flag = float(v), ""
-                p_names.append(partner)
-                p_year.append(years[j])
-                p_val.append(val)
-                p_flag.append(flag)
+            cols = [j for j, v in enumerate(values) if v != ""]
+            if not cols:
+                continue
+            vals = [values[j] for j in cols]
+            flags = [0] * len(cols)
+            if str in set(map(type, vals)):  # rare: text cells such as '1,380.50 e'
+                for k, v in enumerate(vals):
+                    if isinstance(v, str):
+                        vals[k], flag = _parse_text(v, path, sheet, partner, years[cols[k]])
+                        flags[k] = flag == "e"
+            p_idx.extend([len(names)] * len(cols))
+            names.append(partner)
+            p_col.extend(cols)
+            p_val.extend(vals)
+            p_flag.extend(flags)
+        year_arr = np.asarray(years, dtype="int16")
         parts.append(
             pd.DataFrame(
                 {
                     "reporter_name": name,
                     "measure": measure,
-                    "partner_name": p_names,
-                    "year": np.asarray(p_year, dtype="int16"),
+                    "partner_name": pd.Categorical.from_codes(
+                        np.asarray(p_idx, dtype=np.int32), categories=pd.Index(names)
+                    ),
+                    "year": year_arr[np.asarray(p_col, dtype=np.int64)],
                     "value_usd_m": np.asarray(p_val, dtype="float64"),
-                    "flag": p_flag,
+                    "flag": np.where(np.asarray(p_flag, dtype=bool), "e", ""),
                     "file": path.name,
                 }
             )
