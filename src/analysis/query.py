@@ -162,3 +162,36 @@ def china_overtakes_japan(*, measure: str = "trade", basis: str = "best") -> pd.
             year = int(y)
         rows.append({"member": short_name(c), "year": year})
     return pd.DataFrame(rows)
+
+
+def _spans(years: list[int]) -> str:
+    """1990-1995, 1998 style text for a set of years."""
+    if not years:
+        return "-"
+    years = sorted(set(years))
+    out, start, prev = [], years[0], years[0]
+    for y in years[1:] + [None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(out)
+
+
+def coverage(dataset: str = DEFAULT_DATASET, measure: str = "trade") -> pd.DataFrame:
+    """Per economy: the years ranked from its own reports and from partners' reports (best basis)."""
+    d = select(dataset=dataset, measure=measure, variant="countries", basis="best")
+    rows = []
+    from .countries import FOCUS
+
+    for c in FOCUS:
+        sub = d[d["country"] == c]
+        by_year = sub.groupby("year", observed=True)["value_basis"].first().astype(str)
+        rows.append({
+            "economy": short_name(c),
+            "own reports": _spans([int(y) for y, b in by_year.items() if b == "reported"]),
+            "partners' reports (mirror)": _spans([int(y) for y, b in by_year.items() if b != "reported"]),
+        })
+    return pd.DataFrame(rows)
