@@ -24,14 +24,11 @@ def _cat(codes: np.ndarray, vocab: list[str] | np.ndarray) -> pd.Categorical:
 
 
 def _tidy(
+    parsed: pd.DataFrame,
     *,
-    measure: np.ndarray,  # 0 exports, 1 imports
     reporter: np.ndarray,  # index into vocab
     partner: np.ndarray,
     keep: np.ndarray,
-    year: np.ndarray,
-    value: np.ndarray,
-    estimated: np.ndarray,
     ref: np.ndarray,  # index into ref_vocab
     vocab: list[str],
     ref_vocab: list[str],
@@ -42,6 +39,10 @@ def _tidy(
 
     Works on integer codes throughout: string work on millions of rows would dominate the build.
     """
+    measure = (parsed["measure"].astype(str).to_numpy() == "imports").astype("int8")
+    year = parsed["year"].to_numpy()
+    value = parsed["value_usd_m"].to_numpy()
+    estimated = parsed["flag"].astype(str).to_numpy() == "e"
     keep = keep & (reporter != partner)
     world = vocab.index(WORLD) if WORLD in vocab else -1
     if countries is not None:
@@ -108,13 +109,10 @@ def from_dots(
     ref_vocab = [f"{folder_label}/{f}#{s}" for f in files for s in ("Exports, FOB", "Imports, CIF")]
     ref = parsed["file"].cat.codes.to_numpy().astype("int32") * 2 + measure
     obs = _tidy(
-        measure=measure,
+        parsed,
         reporter=rep,
         partner=par,
         keep=keep,
-        year=parsed["year"].to_numpy(),
-        value=parsed["value_usd_m"].to_numpy(),
-        estimated=(parsed["flag"].astype(str).to_numpy() == "e"),
         ref=ref,
         vocab=vocab,
         ref_vocab=ref_vocab,
@@ -137,16 +135,12 @@ def from_imts(
     codes = set(parsed["reporter_code"].cat.categories) | set(parsed["partner_code"].cat.categories)
     table = resolve_imts_codes(codes, "imf_imts", f"vintage {vintage}")
     rep, par, keep, vocab = _resolve(parsed["reporter_code"], parsed["partner_code"], table)
-    measure = (parsed["measure"].astype(str).to_numpy() == "imports").astype("int8")
     ref_vocab = [f"imf_imts/{vintage}/{f}" for f in parsed["file"].cat.categories]
     obs = _tidy(
-        measure=measure,
+        parsed,
         reporter=rep,
         partner=par,
         keep=keep,
-        year=parsed["year"].to_numpy(),
-        value=parsed["value_usd_m"].to_numpy(),
-        estimated=(parsed["flag"].astype(str).to_numpy() == "e"),
         ref=parsed["file"].cat.codes.to_numpy().astype("int32"),
         vocab=vocab,
         ref_vocab=ref_vocab,
