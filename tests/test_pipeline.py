@@ -31,14 +31,18 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
         )
     manifest = snapshot.read_manifest(COMMITTED)
     assert manifest["inputs"] == focus_build.manifest["inputs"]
-    assert len(manifest["inputs"]) == 235
+    per_source = {}
+    for f in manifest["inputs"]:
+        per_source[f["source"]] = per_source.get(f["source"], 0) + 1
+    assert per_source == {"imf_dots_xlsx": 235, "oecd_dac2a_qwids": 18, "oecd_dac2a_bilateral": 1}
     assert manifest["rows"] == focus_build.manifest["rows"]
 
 
 def test_snapshot_scope(focus_build) -> None:
     assert set(focus_build.observations["country"].astype(str)) == set(FOCUS)
     assert set(focus_build.rankings["country"].astype(str)) == set(FOCUS) | {"ASEAN"}
-    years = focus_build.rankings["year"]
+    trade = focus_build.rankings[focus_build.rankings["dataset"] == "imf_dots_xlsx"]
+    years = trade["year"]
     assert years.min() == 1960 and years.max() == 2020
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, oda
 from .countries import FOCUS
 from .errors import SourceError
 from .observations import from_dots, from_imts
@@ -23,7 +23,7 @@ from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_observations
 from .rawstore import RawStore
 from .snapshot import read_manifest, write
-from .sources import imf_dots_xlsx, imf_imts
+from .sources import imf_dots_xlsx, imf_imts, oecd_dac2a_bilateral, oecd_dac2a_qwids
 
 SNAPSHOT_SCHEMA = 1
 
@@ -35,7 +35,40 @@ class Inputs:
     dots_folder: Path | None = None
     dots_label: str = ""
     imts_vintage: Path | None = None
+    qwids_folder: Path | None = None
+    qwids_label: str = ""
+    dac2a_bilateral: Path | None = None
+    dac2a_bilateral_label: str = ""
     files: list[dict] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.dots_folder or self.imts_vintage or self.qwids_folder or self.dac2a_bilateral
+        )
+
+
+def _recorded(own: Path, shared: Path, pattern: str) -> tuple[Path | None, str]:
+    """The user's own files in data/raw/<source>/ win over the recorded ones in ../shared/data."""
+    if own.is_dir() and any(own.glob(pattern)):
+        return own, f"data/raw/{own.name}"
+    if shared.is_dir() and any(shared.glob(pattern)):
+        return shared, shared.name
+    return None, ""
+
+
+def _add_files(
+    inputs: Inputs, source: str, folder: Path, label: str, pattern: str, vintage: str
+) -> None:
+    for p in sorted(folder.glob(pattern)):
+        inputs.files.append(
+            {
+                "source": source,
+                "file": f"{label}/{p.name}",
+                "sha256": imf_dots_xlsx.sha256_file(p),
+                "vintage": vintage,
+            }
+        )
 
 
 def find_inputs() -> Inputs:
@@ -56,6 +89,35 @@ def find_inputs() -> Inputs:
                     "vintage": "2022-02 (IMF DOTS, last year 2020)",
                 }
             )
+    inputs.qwids_folder, inputs.qwids_label = _recorded(
+        raw_dir() / oecd_dac2a_qwids.NAME,
+        shared_data_dir() / "oecd_dac2a_2002_2019",
+        "ODA-*-DAC2a.csv",
+    )
+    if inputs.qwids_folder:
+        _add_files(
+            inputs,
+            oecd_dac2a_qwids.NAME,
+            inputs.qwids_folder,
+            inputs.qwids_label,
+            "ODA-*-DAC2a.csv",
+            "QWIDS export, 2002-2019",
+        )
+    folder, label = _recorded(
+        raw_dir() / oecd_dac2a_bilateral.NAME,
+        shared_data_dir() / "oecd_dac2a_bilateral_2009_2022",
+        "*.rda",
+    )
+    if folder:
+        inputs.dac2a_bilateral, inputs.dac2a_bilateral_label = next(folder.glob("*.rda")), label
+        _add_files(
+            inputs,
+            oecd_dac2a_bilateral.NAME,
+            folder,
+            label,
+            "*.rda",
+            "OECD.Stat TABLE2A extract, 2009-2022",
+        )
     store = RawStore(imf_imts.NAME)
     vintages = store.vintages()
     if vintages:
@@ -84,7 +146,7 @@ class BuildResult:
 
 def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -> BuildResult:
     """Parse, clean, mirror and rank. Pure: writes nothing."""
-    if inputs.dots_folder is None and inputs.imts_vintage is None:
+    if inputs.empty:
         raise SourceError(
             "pipeline",
             f"{raw_dir()} and {shared_data_dir()}",
@@ -107,13 +169,45 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         parsed = imf_imts.read_vintage(inputs.imts_vintage)
         frames.append(from_imts(parsed, inputs.imts_vintage.name))
         seconds["imts"] = time.perf_counter() - t1
-    obs = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
-        obs[col] = obs[col].astype("category")
     countries = frozenset(FOCUS) if scope == "focus" else None
+    rank_parts = []
+    if frames:
+        trade = _concat(frames)
+        t1 = time.perf_counter()
+        rank_parts.append(rank_observations(trade, countries))
+        seconds["rank"] = time.perf_counter() - t1
+    oda_frames = []
     t1 = time.perf_counter()
-    rankings = rank_observations(obs, countries)
-    seconds["rank"] = time.perf_counter() - t1
+    if inputs.qwids_folder is not None:
+        q = oecd_dac2a_qwids.read_folder(inputs.qwids_folder)
+        oda_frames.append(
+            oda.observations(
+                q,
+                oecd_dac2a_qwids.NAME,
+                oecd_dac2a_qwids.NAME,
+                "current",
+                inputs.qwids_label + "/" + q["file"],
+            )
+        )
+    if inputs.dac2a_bilateral is not None:
+        b = oecd_dac2a_bilateral.read_rda(inputs.dac2a_bilateral)
+        oda_frames.append(
+            oda.observations(
+                b,
+                oecd_dac2a_bilateral.NAME,
+                oecd_dac2a_bilateral.NAME,
+                "const2022",
+                f"{inputs.dac2a_bilateral_label}/{inputs.dac2a_bilateral.name}",
+            )
+        )
+    if oda_frames:
+        oda_obs = _concat(oda_frames)
+        rank_parts.append(oda.rankings(oda_obs, countries))
+        frames.append(oda_obs)
+        seconds["oda"] = time.perf_counter() - t1
+    obs = _concat(frames)
+    rankings = _concat(rank_parts)
+    rankings = rankings.sort_values("dataset", kind="mergesort").reset_index(drop=True)
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
@@ -128,6 +222,23 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         "rows": {"observations": len(obs), "rankings": len(rankings)},
     }
     return BuildResult(obs, rankings, manifest, seconds)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate tidy tables, keeping text columns categorical (union of categories)."""
+    if len(frames) == 1:
+        return frames[0]
+    out = {}
+    for col in frames[0].columns:
+        parts = [f[col] for f in frames]
+        if any(isinstance(p.dtype, pd.CategoricalDtype) or p.dtype == object for p in parts):
+            cats = [p.astype("category") if not isinstance(p.dtype, pd.CategoricalDtype) else p
+                    for p in parts]
+            cats = [c.cat.set_categories(c.cat.categories.astype(str)) for c in cats]
+            out[col] = pd.api.types.union_categoricals(cats, sort_categories=True)
+        else:
+            out[col] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(out)
 
 
 def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:

@@ -189,9 +189,13 @@ def coverage(dataset: str = DEFAULT_DATASET, measure: str = "trade") -> pd.DataF
     for c in FOCUS:
         sub = d[d["country"] == c]
         by_year = sub.groupby("year", observed=True)["value_basis"].first().astype(str)
-        rows.append({
-            "economy": short_name(c),
-            "own reports": _spans([int(y) for y, b in by_year.items() if b == "reported"]),
-            "partners' reports (mirror)": _spans([int(y) for y, b in by_year.items() if b != "reported"]),
-        })
+        rows.append(
+            {
+                "economy": short_name(c),
+                "own reports": _spans([int(y) for y, b in by_year.items() if b == "reported"]),
+                "partners' reports (mirror)": _spans(
+                    [int(y) for y, b in by_year.items() if b != "reported"]
+                ),
+            }
+        )
     return pd.DataFrame(rows)

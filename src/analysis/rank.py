@@ -387,3 +387,49 @@ def _concat_categorical(parts: list[pd.DataFrame]) -> pd.DataFrame:
     for col in ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis"):
         out[col] = out[col].astype(str).astype("category")
     return out
+
+
+def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
+    """Rank partner rows that need no mirror logic (ODA, FDI): one source, one side.
+
+    ``rows``: dataset, measure, country, partner, year, value_usd_m, total_usd_m (NaN: use the sum
+    over partners), value_basis, estimated_share. Values above zero are ranked; negative values
+    (net repayments, disinvestment) are kept with no rank; zeros are dropped.
+    """
+    rows = rows[rows["value_usd_m"] != 0].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    keys = ["dataset", "measure", "country", "year"]
+    gid = rows.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
+    value = rows["value_usd_m"].to_numpy(dtype=float)
+    rankable = value > 0
+    partner_codes = rows["partner"].astype("category").cat.codes.to_numpy()
+    ranks = np.zeros(len(rows), dtype="int32")
+    idx = np.flatnonzero(rankable)
+    ranks[idx] = competition_rank(gid[idx], np.round(value[idx], 6), partner_codes[idx])
+    n_groups = int(gid.max()) + 1
+    n_partners = np.bincount(gid[idx], minlength=n_groups)[gid]
+    psum = np.bincount(gid, weights=value, minlength=n_groups)[gid]
+    total = rows["total_usd_m"].to_numpy(dtype=float)
+    total = np.where(np.isnan(total), psum, total)
+    out = pd.DataFrame(
+        {
+            "dataset": rows["dataset"].astype(str).to_numpy(),
+            "measure": rows["measure"].astype(str).to_numpy(),
+            "variant": variant,
+            "basis": basis,
+            "country": rows["country"].astype(str).to_numpy(),
+            "year": rows["year"].astype("int16").to_numpy(),
+            "partner": rows["partner"].astype(str).to_numpy(),
+            "value_usd_m": value,
+            "total_usd_m": total,
+            "share": value / total,
+            "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
+            "n_partners": n_partners.astype("int32"),
+            "value_basis": rows["value_basis"].astype(str).to_numpy(),
+            "estimated_share": rows["estimated_share"].to_numpy(dtype=float),
+        }
+    )
+    out["_r"] = np.where(ranks == 0, np.iinfo("int32").max, ranks)
+    out = out.sort_values(keys + ["_r", "partner"], kind="mergesort").drop(columns="_r")
+    return out.reset_index(drop=True)

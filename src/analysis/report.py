@@ -68,7 +68,7 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True) -> int:
     t0 = time.perf_counter()
     if rebuild:
         inputs = find_inputs()
-        if inputs.dots_folder is None and inputs.imts_vintage is None:
+        if inputs.empty:
             print("No raw inputs (../shared/data or data/raw): using the committed snapshot.")
         else:
             result = build(progress=sys.stderr.isatty())

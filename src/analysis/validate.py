@@ -29,8 +29,12 @@ MEASURES = frozenset(
         "exports",
         "imports",
         "trade",
-        "oda_received",
-        "oda_given",
+        *(
+            f"oda_{side}_{flow}_{price}"  # net/gross and the price base are part of the measure
+            for side in ("received", "given")
+            for flow in ("net", "gross")
+            for price in ("current", "const2022")
+        ),
         "fdi_inflow",
         "fdi_outflow",
         "fdi_inward_stock",
@@ -56,8 +60,10 @@ OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]
 RANKINGS: dict[str, Column] = {
     "dataset": Column("str"),
     "measure": Column("str", allowed=MEASURES),
-    "variant": Column("str", allowed=frozenset({"countries", "blocs"})),
-    "basis": Column("str", allowed=frozenset({"reported", "best"})),
+    "variant": Column(
+        "str", allowed=frozenset({"countries", "blocs", "all", "bilateral", "grouped"})
+    ),
+    "basis": Column("str", allowed=frozenset({"reported", "best", "mirror"})),
     "country": Column("str"),
     "year": Column("int", min_value=MIN_YEAR),
     "partner": Column("str"),

@@ -1,0 +1,75 @@
+"""OECD DAC Table 2a for bilateral donors, 2009-2022, constant 2022 US$ (an R data file).
+
+The only recorded source of *gross* ODA disbursements. Every value in it is above zero: zero and
+negative observations are absent, so a missing net value may mean "zero or below" (Japan in
+Indonesia most years) and is never read as "no data" by the rankings or notebooks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import SourceError
+from .spec import SourceSpec
+
+NAME = "oecd_dac2a_bilateral"
+AID_TYPES = {"ODA: Total Net": "net", "Memo: ODA Total, Gross disbursements": "gross"}
+AMOUNT_TYPE = "Constant Prices (2022 USD millions)"
+COLUMNS = ["Recipient", "Donor", "Aid type", "Amount type", "Year", "Value"]
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="OECD DAC Table 2a, bilateral donors: gross and net ODA, constant 2022 US$",
+    kind="files",
+    producer="OECD Development Assistance Committee (legacy OECD.Stat TABLE2A)",
+    url="https://stats.oecd.org/ (retired 2024); today: OECD Data Explorer, DAC2A",
+    licence="OECD terms and conditions; CC BY 4.0 for OECD data since 2024",
+    citation="OECD, DAC Table 2a: Aid (ODA) disbursements to countries and regions, "
+    "constant 2022 prices, US$ million (legacy OECD.Stat extract).",
+    coverage="2009-2022; 151 recipient countries, 50 bilateral donor countries; no multilateral "
+    "donors, no EU Institutions, no China; values <= 0 absent",
+    measures=(
+        "oda_received_net_const2022",
+        "oda_received_gross_const2022",
+        "oda_given_net_const2022",
+        "oda_given_gross_const2022",
+    ),
+    notes=("Read from ../shared/data/oecd_dac2a_bilateral_2009_2022/OECD.rda.",),
+)
+
+
+def read_rda(path: Path) -> pd.DataFrame:
+    """-> recipient, donor, year, flow (net|gross), value_usd_m (constant 2022 US$ million)."""
+    import pyreadr
+
+    try:
+        frames = pyreadr.read_r(str(path))
+    except Exception as exc:  # pyreadr raises its own error types for damaged files
+        raise SourceError(NAME, str(path), f"not a readable R data file ({exc})") from exc
+    if "OECD" not in frames:
+        raise SourceError(NAME, str(path), f"no table 'OECD' (found {list(frames)})")
+    df = frames["OECD"]
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise SourceError(
+            NAME, str(path), f"changed columns: missing {missing}, found {list(df.columns)}"
+        )
+    amounts = set(df["Amount type"].unique())
+    if amounts != {AMOUNT_TYPE}:
+        raise SourceError(
+            NAME, str(path), f"amount types {sorted(amounts)}, expected only {AMOUNT_TYPE!r}"
+        )
+    df = df[df["Aid type"].isin(AID_TYPES)]
+    if df.empty:
+        raise SourceError(NAME, str(path), f"none of the aid types {list(AID_TYPES)}")
+    return pd.DataFrame(
+        {
+            "recipient": df["Recipient"].astype(str).to_numpy(),
+            "donor": df["Donor"].astype(str).to_numpy(),
+            "year": df["Year"].astype(int).to_numpy(),
+            "flow": df["Aid type"].map(AID_TYPES).to_numpy(),
+            "value_usd_m": df["Value"].astype(float).to_numpy(),
+        }
+    )
