@@ -232,8 +232,10 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for col in frames[0].columns:
         parts = [f[col] for f in frames]
         if any(isinstance(p.dtype, pd.CategoricalDtype) or p.dtype == object for p in parts):
-            cats = [p.astype("category") if not isinstance(p.dtype, pd.CategoricalDtype) else p
-                    for p in parts]
+            cats = [
+                p.astype("category") if not isinstance(p.dtype, pd.CategoricalDtype) else p
+                for p in parts
+            ]
             cats = [c.cat.set_categories(c.cat.categories.astype(str)) for c in cats]
             out[col] = pd.api.types.union_categoricals(cats, sort_categories=True)
         else:

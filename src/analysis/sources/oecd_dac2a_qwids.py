@@ -82,7 +82,12 @@ def reconcile_header(header: list[str], rows: list[list[str]], where: str) -> li
     """Labels for the data columns (index 0: recipient, 1: the empty placeholder column)."""
     width = max(len(r) for r in rows)
     if len(header) < width:
-        raise SourceError(NAME, where, f"header has {len(header)} cells for rows of {width}")
+        raise SourceError(
+            NAME,
+            where,
+            f"the header ({len(header)} cells for rows of {width}) cannot be reconciled with its "
+            "rows: fewer labels than columns",
+        )
     known = donor_table()
     extra = len(header) - width
     fits = []
