@@ -40,9 +40,11 @@ def test_notebook_runs(name: str, tmp_path: Path) -> None:
         for o in c.outputs
         if "image/png" in o.get("data", {})
     ]
-    assert (
-        len(images) >= 13
-    )  # grid, ten bump charts, ASEAN among Japan's partners, ASEAN's partners
+    expected = {  # figures each notebook draws
+        "01-trade-partner-ranking.ipynb": 13,  # grid, ten bump charts, ASEAN x2
+        "02-oda-donor-ranking.ipynb": 3,  # rank grid, Viet Nam's donors, Japan's recipients
+    }
+    assert len(images) == expected[name]
 
 
 def test_main_job_offline_writes_figures_and_table(
@@ -55,7 +57,8 @@ def test_main_job_offline_writes_figures_and_table(
     out = capsys.readouterr().out
     assert "using the committed snapshot" in out
     figures = sorted((isolated_data.parent / "reports" / "figures").glob("*.png"))
-    assert len(figures) == 13
+    assert len(figures) == 15
+    assert {"oda-japan-rank-grid.png", "japan-rank-grid-trade.png"} <= {f.name for f in figures}
     assert "Japan's rank among each ASEAN member's trade partners" in out
     for member in ("Viet Nam", "Thailand", "Laos"):
         assert member in out

@@ -60,6 +60,56 @@ NOTEBOOKS = {
         ),
         new_code_cell("query.china_overtakes_japan()"),
     ],
+    "02-oda-donor-ranking.ipynb": [
+        new_markdown_cell(
+            "# Is Japan the top donor? ODA donor rankings from OECD DAC Table 2a\n\n"
+            "Recorded sources: the OECD's QWIDS export of DAC Table 2a (net disbursements, current "
+            "US$, every donor, 2002-2019) and an OECD.Stat extract of the same table for bilateral "
+            "donors (gross and net, constant 2022 US$, 2009-2022). Before 2002 and after 2019 "
+            "(all donors) or 2022 (bilateral) nothing is recorded here: those years come only from "
+            "the live OECD API and are shaded on the charts. China does not report to the DAC, so "
+            "it never appears among the donors."
+        ),
+        new_code_cell(
+            "%matplotlib inline\n"
+            "from analysis import plots, query\n"
+            "from analysis.countries import asean_members"
+        ),
+        new_markdown_cell("## Japan's rank among each member's donors, net and gross side by side"),
+        new_code_cell("plots.oda_japan_rank_grid();"),
+        new_markdown_cell(
+            "## Why net and gross rankings differ\n\n"
+            "*Gross* disbursements count the money a donor paid out in a year. *Net* disbursements "
+            "subtract what recipients repaid on earlier loans. Japan gives much of its ODA as "
+            "concessional loans, so in countries it lent to for decades (Indonesia, Thailand, "
+            "Malaysia, the Philippines) repayments now exceed new lending: Japan's *net* ODA there "
+            "is negative and it has no net rank at all, while in gross terms it is still the "
+            "largest bilateral donor. Grant-giving donors have net close to gross. Both views are "
+            "right; they answer different questions (resources transferred this year vs "
+            "financing provided this year)."
+        ),
+        new_code_cell(
+            "query.rank_table('IDN', measure='oda_received_gross_const2022', variant='bilateral',\n"
+            "                 basis='mirror', dataset='oecd_dac2a_bilateral', year=2015, top=5)"
+        ),
+        new_code_cell(
+            "query.rank_table('IDN', measure='oda_received_net_current', variant='all',\n"
+            "                 basis='mirror', dataset='oecd_dac2a_qwids', year=2015, top=5)"
+        ),
+        new_markdown_cell("## Viet Nam's donors (all donors, net, current US$)"),
+        new_code_cell(
+            "plots.bump_chart('VNM', n=5, measure='oda_received_net_current', variant='all',\n"
+            "                 basis='mirror', start=2002, dataset='oecd_dac2a_qwids',\n"
+            '                 title="Viet Nam\'s largest ODA donors (net, current US\\\\$)",\n'
+            "                 note=plots.ODA_NOTE);"
+        ),
+        new_markdown_cell("## Japan's largest recipients per year"),
+        new_code_cell("plots.oda_japan_recipients();"),
+        new_code_cell(
+            "query.rank_table('JPN', measure='oda_given_net_current', variant='countries',\n"
+            "                 basis='reported', dataset='oecd_dac2a_qwids', year=2019, top=10)"
+        ),
+    ],
 }
 
 

@@ -60,11 +60,14 @@ def bump_chart(
     start: int = 1990,
     ax=None,
     df: pd.DataFrame | None = None,
+    dataset: str = query.DEFAULT_DATASET,
+    title: str | None = None,
+    note: str = SOURCE_NOTE,
 ) -> Figure:
     """Rank over time of every partner that was ever in ``country``'s top ``n`` since ``start``;
     Japan highlighted. Years ranked from partners' reports are shaded blue, years without data grey.
     """
-    d = query.select(df, measure=measure, variant=variant, basis=basis)
+    d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[(d["country"] == country) & (d["year"] >= start)]
     partners = sorted(d.loc[d["rank"] <= n, "partner"].astype(str).unique())
     if JAPAN not in partners and country != JAPAN:
@@ -103,7 +106,11 @@ def bump_chart(
                 fontsize=8,
                 fontweight="bold" if is_japan else "normal",
             )
-    mirror_years = sorted(int(y) for y in d.loc[d["value_basis"] != "reported", "year"].unique())
+    mirror_years = (
+        sorted(int(y) for y in d.loc[d["value_basis"] != "reported", "year"].unique())
+        if dataset == query.DEFAULT_DATASET
+        else []
+    )
     for y in mirror_years:
         ax.axvspan(y - 0.5, y + 0.5, color="#dde7f5", zorder=0, lw=0)
     _shade_gaps(ax, set(years), (min(years), max(years)))
@@ -117,7 +124,7 @@ def bump_chart(
     if mirror_years:
         handles.append(Patch(color="#dde7f5", label="ranked from partners' reports (mirror)"))
     ax.legend(handles=handles, loc="lower left", fontsize=8)
-    ax.figure.text(0.01, 0.005, SOURCE_NOTE, fontsize=7, color="0.4")
+    ax.figure.text(0.01, 0.005, note, fontsize=7, color="0.4")
     return fig
 
 
@@ -214,4 +221,102 @@ def asean_partners(
     """ASEAN as one economy: its top outside partners over time (intra-ASEAN trade not ranked)."""
     fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant="blocs", df=df)
     fig.axes[0].set_title(f"ASEAN-10 as one economy: top outside {measure} partners (EU-27 as one)")
+    return fig
+
+
+ODA_NOTE = (
+    "Source: OECD DAC Table 2a (QWIDS export, net, current US\\$, 2002-2019; OECD.Stat extract, "
+    "bilateral donors only, gross and net, constant 2022 US\\$, 2009-2022), asean-japan rankings."
+)
+ODA_SERIES = (
+    # dataset, measure, variant, label, style
+    ("oecd_dac2a_qwids", "oda_received_net_current", "all", "net, all donors (current US\\$)", "-"),
+    (
+        "oecd_dac2a_bilateral",
+        "oda_received_net_const2022",
+        "bilateral",
+        "net, bilateral donors (2022 US\\$)",
+        "--",
+    ),
+    (
+        "oecd_dac2a_bilateral",
+        "oda_received_gross_const2022",
+        "bilateral",
+        "gross, bilateral donors (2022 US\\$)",
+        ":",
+    ),
+)
+
+
+def oda_japan_rank_grid(
+    *, df: pd.DataFrame | None = None, span: tuple[int, int] = (1990, 2022), max_rank: int = 10
+) -> Figure:
+    """Japan's rank among each ASEAN member's ODA donors, net and gross side by side.
+
+    Years with no recorded data are shaded; a year where Japan's *net* ODA was zero or negative
+    (repayments above new disbursements) has no rank and is marked with a cross at the bottom.
+    """
+    members = asean_members()
+    fig, axes = plt.subplots(2, 5, figsize=(15, 6.2), sharex=True, sharey=True)
+    for ax, c in zip(axes.flat, members, strict=True):
+        covered: set[int] = set()
+        for dataset, measure, variant, label, style in ODA_SERIES:
+            d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis="mirror")
+            s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
+            years = sorted(int(y) for y in d.loc[d["country"] == c, "year"].unique())
+            covered |= set(years)
+            line = _full_years(s, years)
+            ax.plot(
+                line.index,
+                line["rank"].astype(float),
+                style,
+                color=JAPAN_COLOR,
+                lw=1.6,
+                label=label,
+            )
+            neg = s[s["rank"].isna()]
+            ax.plot(neg["year"], [max_rank + 0.2] * len(neg), "x", color=JAPAN_COLOR, ms=4)
+        _shade_gaps(ax, covered, span, label=False)
+        if not covered:
+            ax.text(
+                0.5,
+                0.5,
+                "not an ODA recipient\nin these years",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="0.4",
+            )
+        ax.set_title(short_name(c), fontsize=10)
+    axes.flat[0].set_ylim(max_rank + 0.5, 0.5)
+    axes.flat[0].set_yticks([1, 3, 5, 10])
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Japan's rank")
+    handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in ODA_SERIES]
+    handles += [
+        Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label="net ODA <= 0: no rank"),
+        Patch(color="0.9", label="no recorded data"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8.5, frameon=False)
+    fig.suptitle("Japan's rank among each ASEAN member's ODA donors")
+    fig.text(0.01, 0.005, ODA_NOTE, fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.07, 1, 0.96))
+    return fig
+
+
+def oda_japan_recipients(*, n: int = 8, df: pd.DataFrame | None = None) -> Figure:
+    """Japan's largest ODA recipients per year (net, current US$): a bump chart."""
+    fig = bump_chart(
+        JAPAN,
+        n=n,
+        measure="oda_given_net_current",
+        basis="reported",
+        variant="countries",
+        start=2002,
+        df=df,
+        dataset="oecd_dac2a_qwids",
+        title="Japan's largest ODA recipients (net disbursements, current US\\$)",
+        note=ODA_NOTE,
+    )
     return fig

@@ -47,7 +47,7 @@ def rank_table(
     dataset: str = DEFAULT_DATASET,
 ) -> pd.DataFrame:
     """An economy's top partners in one year (latest by default), with share and basis."""
-    if country == ASEAN:
+    if country == ASEAN and variant == "countries":
         variant = "blocs"
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[d["country"] == country]

@@ -14,7 +14,7 @@ from pathlib import Path
 from .countries import asean_members
 from .paths import PROJECT_ROOT, reports_dir
 
-NOTEBOOKS = ("01-trade-partner-ranking.ipynb",)
+NOTEBOOKS = ("01-trade-partner-ranking.ipynb", "02-oda-donor-ranking.ipynb")
 
 
 def write_figures(folder: Path) -> list[Path]:
@@ -30,6 +30,8 @@ def write_figures(folder: Path) -> list[Path]:
         "japan-rank-grid-trade.png": lambda: plots.japan_rank_grid(),
         "asean-among-japan-partners.png": lambda: plots.asean_among_japan(),
         "asean-top-partners.png": lambda: plots.asean_partners(),
+        "oda-japan-rank-grid.png": lambda: plots.oda_japan_rank_grid(),
+        "oda-japan-recipients.png": lambda: plots.oda_japan_recipients(),
     }
     for c in asean_members():
         figures[f"bump-{c}-trade.png"] = lambda c=c: plots.bump_chart(c)
