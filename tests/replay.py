@@ -22,6 +22,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     truncate: bool = False
+    etag: str = ""  # answer 304 when the request's If-None-Match matches
 
 
 class ReplayServer:
@@ -52,9 +53,17 @@ class ReplayServer:
                         reply = queue.pop(0) if len(queue) > 1 else queue[0]
                 if reply.delay:
                     time.sleep(reply.delay)
+                if reply.etag and self.headers.get("If-None-Match") == reply.etag:
+                    self.send_response(304)
+                    self.send_header("ETag", reply.etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(reply.status)
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
+                if reply.etag:
+                    self.send_header("ETag", reply.etag)
                 length = len(reply.body) + (1000 if reply.truncate else 0)
                 self.send_header("Content-Length", str(length))
                 if reply.truncate:

@@ -115,6 +115,8 @@ class HttpClient:
     def _accept(self, resp: requests.Response, allow_empty: bool, expect: str) -> Response:
         content = resp.content  # raises ChunkedEncodingError/ContentDecodingError on a broken body
         ctype = resp.headers.get("Content-Type", "")
+        if resp.status_code == 304:  # conditional request: what we hold is still current
+            return Response(resp.url, 304, dict(resp.headers), b"")
         if resp.status_code == 204 or not content.strip():
             if allow_empty:
                 return Response(resp.url, resp.status_code, dict(resp.headers), b"")

@@ -34,6 +34,8 @@ class RawRecord:
     content_type: str
     licence: str
     citation: str
+    etag: str = ""
+    last_modified: str = ""
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -7,12 +7,24 @@ from __future__ import annotations
 
 from .imf_dots_xlsx import SPEC as IMF_DOTS_XLSX
 from .imf_imts import SPEC as IMF_IMTS
+from .oecd_dac2a import SPEC as OECD_DAC2A
 from .oecd_dac2a_bilateral import SPEC as OECD_DAC2A_BILATERAL
 from .oecd_dac2a_qwids import SPEC as OECD_DAC2A_QWIDS
+from .oecd_fdi import SPEC as OECD_FDI
 from .spec import SourceSpec
+from .worldbank_wdi import SPEC as WORLDBANK_WDI
 
 REGISTRY: dict[str, SourceSpec] = {
-    s.name: s for s in (IMF_DOTS_XLSX, IMF_IMTS, OECD_DAC2A_QWIDS, OECD_DAC2A_BILATERAL)
+    s.name: s
+    for s in (
+        IMF_DOTS_XLSX,
+        IMF_IMTS,
+        OECD_DAC2A_QWIDS,
+        OECD_DAC2A_BILATERAL,
+        OECD_DAC2A,
+        WORLDBANK_WDI,
+        OECD_FDI,
+    )
 }
 
 __all__ = ["REGISTRY", "SourceSpec"]

@@ -12,15 +12,16 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from .. import livefetch
 from ..countries import FOCUS
 from ..errors import SourceError
 from ..http import HttpClient
-from ..rawstore import RawRecord, RawStore, sha256_bytes
+from ..livefetch import Request
+from ..rawstore import RawStore
 from .spec import SourceSpec
 
 NAME = "imf_imts"
@@ -69,47 +70,31 @@ def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, 
     }
 
 
+def requests_for(economies: tuple[str, ...] = FOCUS) -> list[Request]:
+    return [
+        Request(fname, base_url() + path, params, {"Accept": ACCEPT}, "SDMX-ML data")
+        for fname, (path, params) in queries(economies).items()
+    ]
+
+
 def fetch(
     store: RawStore | None = None,
     client: HttpClient | None = None,
     economies: tuple[str, ...] = FOCUS,
     vintage: str | None = None,
 ) -> list[Path]:
-    """Fetch both requests; each response is parsed (to reject bad data) before it is kept.
-
-    Nothing is written unless every response is valid, so a failed refresh leaves the raw folder
-    as it was. Bytes identical to a file already kept in an earlier vintage are not stored again.
-    """
-    store = store or RawStore(NAME)
-    client = client or HttpClient(NAME)
-    vintage = vintage or datetime.now(UTC).strftime("%Y-%m-%d")
-    got = []
-    for fname, (path, params) in queries(economies).items():
-        url = base_url() + path
-        resp = client.get(url, params=params, headers={"Accept": ACCEPT}, expect="SDMX-ML data")
-        parse_xml(resp.content, where=resp.url)  # raises SourceError on anything unusable
-        got.append((fname, params, resp))
-    saved = []
-    for fname, params, resp in got:
-        digest = sha256_bytes(resp.content)
-        existing = store.find(digest)
-        if existing is not None:
-            saved.append(existing)
-            continue
-        record = RawRecord(
-            file=fname,
-            url=resp.url,
-            params=params,
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            status=resp.status,
-            sha256=digest,
-            bytes=len(resp.content),
-            content_type=resp.headers.get("Content-Type", ""),
-            licence=LICENCE,
-            citation=CITATION,
-        )
-        saved.append(store.save(vintage, record, resp.content))
-    return saved
+    """Fetch both requests (conditionally); nothing is written unless every response parses."""
+    result = livefetch.fetch(
+        NAME,
+        requests_for(economies),
+        lambda data, where: parse_xml(data, where=where),
+        licence=LICENCE,
+        citation=CITATION,
+        store=store,
+        client=client,
+        vintage=vintage,
+    )
+    return result.paths
 
 
 def _local(tag: str) -> str:

@@ -1,0 +1,118 @@
+"""OECD DAC Table 2a (dataflow ``OECD.DCD.FSD,DSD_DAC2@DF_DAC2A``), live SDMX API.
+
+Two requests cover what the project needs, net (measure 206) and gross (240) ODA disbursements in
+current US$ (``UNIT_MEASURE=USD``, ``PRICE_BASE=Q``), 1960 to the latest year: every donor to the
+ASEAN members, and Japan to every recipient. The OECD allows about 20 data downloads an hour per
+address, so requests are conditional and an unchanged response is never downloaded again.
+Key order (from the recorded structure message): DONOR.RECIPIENT.MEASURE.UNIT_MEASURE.PRICE_BASE.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from .. import livefetch
+from ..countries import asean_members
+from ..errors import SourceError
+from ..http import HttpClient
+from ..livefetch import Request
+from ..rawstore import RawStore
+from .oecd_sdmx import parse_csv
+from .spec import SourceSpec
+
+NAME = "oecd_dac2a"
+DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
+BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
+DATAFLOW = "OECD.DCD.FSD,DSD_DAC2@DF_DAC2A,"
+MEASURES = {"206": "net", "240": "gross"}
+DIMENSIONS = ("DONOR", "RECIPIENT", "MEASURE", "UNIT_MEASURE", "PRICE_BASE")
+LICENCE = "OECD terms and conditions; CC BY 4.0 for OECD data since 2024"
+CITATION = (
+    "OECD, DAC2A: Aid (ODA) disbursements to countries and regions, OECD Data Explorer, "
+    "dataflow OECD.DCD.FSD,DSD_DAC2@DF_DAC2A."
+)
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="OECD DAC Table 2a, live SDMX API (net and gross ODA, current US$)",
+    kind="api",
+    producer="OECD Development Assistance Committee",
+    url=DEFAULT_BASE_URL + "/data/" + DATAFLOW,
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="all donors to the ASEAN members and Japan to all recipients, 1960 to latest (live)",
+    measures=(
+        "oda_received_net_current",
+        "oda_received_gross_current",
+        "oda_given_net_current",
+        "oda_given_gross_current",
+    ),
+    notes=(
+        "Base URL from $" + BASE_URL_ENV + ". About 20 downloads an hour: requests are "
+        "conditional and nothing unchanged is downloaded again.",
+    ),
+)
+
+
+def base_url() -> str:
+    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+
+
+def requests_for(start: int = 1960) -> list[Request]:
+    measures = "+".join(MEASURES)
+    recipients = "+".join(asean_members())
+    params = {
+        "startPeriod": str(start),
+        "format": "csvfilewithlabels",
+        "dimensionAtObservation": "AllDimensions",
+    }
+    url = f"{base_url()}/data/{DATAFLOW}/"
+    return [
+        Request("to_asean.csv", url + f".{recipients}.{measures}.USD.Q", params, {}, "SDMX-CSV"),
+        Request("from_japan.csv", url + f"JPN..{measures}.USD.Q", params, {}, "SDMX-CSV"),
+    ]
+
+
+def parse(data: bytes, where: str = "response") -> pd.DataFrame:
+    """-> recipient (label), donor (label), year, flow (net|gross), value_usd_m."""
+    df = parse_csv(data, NAME, where, DIMENSIONS)
+    unknown = sorted(set(df["MEASURE"]) - set(MEASURES))
+    if unknown:
+        raise SourceError(
+            NAME, where, f"unexpected MEASURE code(s) {unknown}; expected {list(MEASURES)}"
+        )
+    if set(df["PRICE_BASE"]) != {"Q"} or set(df["UNIT_MEASURE"]) != {"USD"}:
+        raise SourceError(
+            NAME, where, "values are not current US dollars (PRICE_BASE Q, UNIT_MEASURE USD)"
+        )
+    return pd.DataFrame(
+        {
+            "recipient": df["RECIPIENT_label"],
+            "donor": df["DONOR_label"],
+            "year": df["year"],
+            "flow": df["MEASURE"].map(MEASURES),
+            "value_usd_m": df["value_usd_m"],
+        }
+    )
+
+
+def fetch(
+    store: RawStore | None = None, client: HttpClient | None = None, vintage: str | None = None
+) -> list[Path]:
+    return livefetch.fetch(
+        NAME,
+        requests_for(),
+        lambda d, w: parse(d, w),
+        licence=LICENCE,
+        citation=CITATION,
+        store=store,
+        client=client,
+        vintage=vintage,
+    ).paths
+
+
+SPEC = replace(SPEC, fetch=fetch)

@@ -1,0 +1,154 @@
+"""World Bank API v2 (WDI): net ODA received and net bilateral aid by DAC donor, a cross-check.
+
+``DT.ODA.ODAT.CD`` (net ODA received, current US$) for the ASEAN members, and
+``DC.DAC.<donor>L.CD`` (net bilateral aid flows from each DAC donor) in one request with
+``source=2``. Responses are ``[paging header, rows]``; every page is kept. World Bank aggregates
+(region and income codes) are recognised as not ISO3 countries and never ranked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from .. import livefetch
+from ..countries import asean_members
+from ..errors import SourceError
+from ..http import HttpClient
+from ..livefetch import Request
+from ..rawstore import RawStore
+from .spec import SourceSpec
+
+NAME = "worldbank_wdi"
+DEFAULT_BASE_URL = "https://api.worldbank.org/v2"
+BASE_URL_ENV = "ASEAN_JAPAN_WORLDBANK_BASE_URL"
+DAC_DONORS = (
+    "AUS",
+    "AUT",
+    "BEL",
+    "CAN",
+    "CHE",
+    "CZE",
+    "DEU",
+    "DNK",
+    "ESP",
+    "EST",
+    "FIN",
+    "FRA",
+    "GBR",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ISL",
+    "ITA",
+    "JPN",
+    "KOR",
+    "LTU",
+    "LUX",
+    "NLD",
+    "NOR",
+    "NZL",
+    "POL",
+    "PRT",
+    "SVK",
+    "SVN",
+    "SWE",
+    "USA",
+)
+TOTAL = "DT.ODA.ODAT.CD"
+LICENCE = "CC BY 4.0 (World Bank)"
+CITATION = "World Bank, World Development Indicators, via the World Bank API v2."
+PER_PAGE = 20000
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="World Bank WDI: net ODA received and net bilateral aid by DAC donor (API v2)",
+    kind="api",
+    producer="World Bank",
+    url=DEFAULT_BASE_URL + "/country/{ISO3}/indicator/{CODE}",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="ASEAN members, 1960 to latest (live); a cross-check of the DAC figures",
+    measures=("oda_received_net_current",),
+    notes=("Base URL from $" + BASE_URL_ENV + ".",),
+)
+
+
+def base_url() -> str:
+    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+
+
+def indicators() -> list[str]:
+    return [TOTAL] + [f"DC.DAC.{d}L.CD" for d in DAC_DONORS]
+
+
+def _request(page: int) -> Request:
+    url = f"{base_url()}/country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    params = {
+        "format": "json",
+        "date": "1960:2030",
+        "per_page": str(PER_PAGE),
+        "source": "2",
+        "page": str(page),
+    }
+    return Request(f"page{page}.json", url, params, {}, "JSON")
+
+
+def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
+    """-> (paging header, rows: country iso3, indicator, year, value_usd_m)."""
+    try:
+        body = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(NAME, where, f"not JSON ({exc})") from exc
+    if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
+        raise SourceError(NAME, where, f"the API answered with an error: {body[0]['message']}")
+    if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
+        raise SourceError(NAME, where, "expected [paging header, rows]")
+    header, rows = body
+    if not rows:
+        raise SourceError(
+            NAME, where, "no rows (empty dataset)", "Check the codes; nothing was saved."
+        )
+    out = []
+    for r in rows:
+        try:
+            iso3 = r.get("countryiso3code") or r["country"]["id"]
+            indicator = r["indicator"]["id"]
+            year = int(r["date"][:4])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SourceError(
+                NAME, where, f"a row lacks countryiso3code/indicator/date ({exc})"
+            ) from exc
+        if r.get("value") is None:
+            continue
+        out.append((iso3, indicator, year, float(r["value"]) / 1e6))
+    return header, pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+
+
+def fetch(
+    store: RawStore | None = None, client: HttpClient | None = None, vintage: str | None = None
+) -> list[Path]:
+    """Page through the response: the first page says how many pages there are."""
+    client = client or HttpClient(NAME)
+    store = store or RawStore(NAME)
+    first = client.get(_request(1).url, params=_request(1).params, expect="JSON")
+    header, _ = parse(first.content, first.url)
+    pages = int(header.get("pages", 1) or 1)
+    reqs = [_request(p) for p in range(1, pages + 1)]
+    return livefetch.fetch(
+        NAME,
+        reqs,
+        lambda d, w: parse(d, w),
+        licence=LICENCE,
+        citation=CITATION,
+        store=store,
+        client=client,
+        vintage=vintage,
+    ).paths
+
+
+SPEC = replace(SPEC, fetch=fetch)
