@@ -169,3 +169,32 @@ def rankings(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.D
     for col in ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis"):
         out[col] = out[col].astype("category")
     return check(out, RANKINGS, RANKING_KEY, "rankings")
+
+
+def observations_wdi(rows: pd.DataFrame, ref: pd.Series | str) -> pd.DataFrame:
+    """World Bank rows (country, indicator, year, value_usd_m) -> ODA observations.
+
+    ``DC.DAC.<ISO3>L.CD`` becomes the donor ``<ISO3>``; ``DT.ODA.ODAT.CD`` the recipient's total
+    (partner ``WLD``). Codes that are not ISO3 countries (World Bank aggregates) are dropped.
+    """
+    import pycountry
+
+    ref = ref if isinstance(ref, pd.Series) else pd.Series(ref, index=rows.index)
+    ind = rows["indicator"].astype(str)
+    donor = ind.str.extract(r"^DC\.DAC\.([A-Z]{3})L\.CD$")[0]
+    partner = donor.where(donor.notna(), np.where(ind == "DT.ODA.ODAT.CD", WORLD, None))
+    is_country = rows["country"].map(lambda c: pycountry.countries.get(alpha_3=c) is not None)
+    keep = partner.notna() & is_country
+    obs = _obs(
+        "worldbank_wdi",
+        "oda_received_net_current",
+        rows["country"][keep],
+        partner[keep],
+        rows["year"][keep],
+        rows["value_usd_m"][keep],
+        "mirror",
+        ref[keep],
+    )
+    for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
+        obs[col] = obs[col].astype("category")
+    return check(obs, OBSERVATIONS, OBSERVATION_KEY, "observations")

@@ -23,7 +23,14 @@ from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_observations
 from .rawstore import RawStore
 from .snapshot import read_manifest, write
-from .sources import imf_dots_xlsx, imf_imts, oecd_dac2a_bilateral, oecd_dac2a_qwids
+from .sources import (
+    imf_dots_xlsx,
+    imf_imts,
+    oecd_dac2a,
+    oecd_dac2a_bilateral,
+    oecd_dac2a_qwids,
+    worldbank_wdi,
+)
 
 SNAPSHOT_SCHEMA = 1
 
@@ -39,6 +46,7 @@ class Inputs:
     qwids_label: str = ""
     dac2a_bilateral: Path | None = None
     dac2a_bilateral_label: str = ""
+    live: dict[str, Path] = field(default_factory=dict)  # source -> latest fetched vintage
     files: list[dict] = field(default_factory=list)
 
     @property
@@ -118,6 +126,21 @@ def find_inputs() -> Inputs:
             "*.rda",
             "OECD.Stat TABLE2A extract, 2009-2022",
         )
+    for source in (oecd_dac2a.NAME, worldbank_wdi.NAME):
+        live = RawStore(source)
+        if live.vintages():
+            latest = live.vintages()[-1]
+            inputs.live[source] = live.vintage_dir(latest)
+            for entry in live.manifest(latest):
+                inputs.files.append(
+                    {
+                        "source": source,
+                        "file": f"{source}/{latest}/{entry['file']}",
+                        "sha256": entry["sha256"],
+                        "vintage": latest,
+                        "url": entry["url"],
+                    }
+                )
     store = RawStore(imf_imts.NAME)
     vintages = store.vintages()
     if vintages:
@@ -199,6 +222,36 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
                 "const2022",
                 f"{inputs.dac2a_bilateral_label}/{inputs.dac2a_bilateral.name}",
             )
+        )
+    if oecd_dac2a.NAME in inputs.live:
+        folder = inputs.live[oecd_dac2a.NAME]
+        long = pd.concat(
+            [
+                oecd_dac2a.parse(p.read_bytes(), str(p)).assign(file=p.name)
+                for p in sorted(folder.glob("*.csv"))
+            ],
+            ignore_index=True,
+        )
+        oda_frames.append(
+            oda.observations(
+                long,
+                oecd_dac2a.NAME,
+                oecd_dac2a.NAME,
+                "current",
+                f"{oecd_dac2a.NAME}/{folder.name}/" + long["file"],
+            )
+        )
+    if worldbank_wdi.NAME in inputs.live:
+        folder = inputs.live[worldbank_wdi.NAME]
+        rows = pd.concat(
+            [
+                worldbank_wdi.parse(p.read_bytes(), str(p))[1].assign(file=p.name)
+                for p in sorted(folder.glob("*.json"))
+            ],
+            ignore_index=True,
+        )
+        oda_frames.append(
+            oda.observations_wdi(rows, f"{worldbank_wdi.NAME}/{folder.name}/" + rows["file"])
         )
     if oda_frames:
         oda_obs = _concat(oda_frames)
