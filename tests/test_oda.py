@@ -227,13 +227,19 @@ def test_japan_largest_recipients(oda_rankings) -> None:
 
 def test_world_bank_rows_become_oda_observations() -> None:
     """Hand-built rows (not data) in the World Bank's indicator layout."""
-    rows = pd.DataFrame({
-        "country": ["VNM", "VNM", "EAS", "VNM"],
-        "indicator": ["DC.DAC.JPNL.CD", "DT.ODA.ODAT.CD", "DT.ODA.ODAT.CD", "NY.GDP.MKTP.CD"],
-        "year": [2015, 2015, 2015, 2015],
-        "value_usd_m": [1.0, 3.0, 9.0, 7.0],
-    })
+    rows = pd.DataFrame(
+        {
+            "country": ["VNM", "VNM", "EAS", "VNM"],
+            "indicator": ["DC.DAC.JPNL.CD", "DT.ODA.ODAT.CD", "DT.ODA.ODAT.CD", "NY.GDP.MKTP.CD"],
+            "year": [2015, 2015, 2015, 2015],
+            "value_usd_m": [1.0, 3.0, 9.0, 7.0],
+        }
+    )
     obs = oda.observations_wdi(rows, "handmade")
-    got = {(c, p): v for c, p, v in zip(obs["country"].astype(str), obs["partner"].astype(str),
-                                        obs["value_usd_m"], strict=True)}
+    got = {
+        (c, p): v
+        for c, p, v in zip(
+            obs["country"].astype(str), obs["partner"].astype(str), obs["value_usd_m"], strict=True
+        )
+    }
     assert got == {("VNM", "JPN"): 1.0, ("VNM", "WLD"): 3.0}  # EAS is an aggregate, GDP not ODA

@@ -34,7 +34,15 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
     per_source = {}
     for f in manifest["inputs"]:
         per_source[f["source"]] = per_source.get(f["source"], 0) + 1
-    assert per_source == {"imf_dots_xlsx": 235, "oecd_dac2a_qwids": 18, "oecd_dac2a_bilateral": 1}
+    assert per_source == {
+        "imf_dots_xlsx": 235,
+        "oecd_dac2a_qwids": 18,
+        "oecd_dac2a_bilateral": 1,
+        "unctad_bilateral_fdi": 23,
+        "jetro_outward_fdi": 2,
+        "vietnam_fdi": 3,
+        "abn2018_fdi": 1,
+    }
     assert manifest["rows"] == focus_build.manifest["rows"]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, oda
+from . import __version__, fdi, oda
 from .countries import FOCUS
 from .errors import SourceError
 from .observations import from_dots, from_imts
@@ -47,6 +47,7 @@ class Inputs:
     dac2a_bilateral: Path | None = None
     dac2a_bilateral_label: str = ""
     live: dict[str, Path] = field(default_factory=dict)  # source -> latest fetched vintage
+    fdi_root: Path | None = None  # the folder holding the recorded FDI sources
     files: list[dict] = field(default_factory=list)
 
     @property
@@ -126,6 +127,31 @@ def find_inputs() -> Inputs:
             "*.rda",
             "OECD.Stat TABLE2A extract, 2009-2022",
         )
+    shared = shared_data_dir()
+    fdi_folders = {
+        "unctad_bilateral_fdi": (
+            "unctad_bilateral_fdi_2001_2012",
+            "**/*.*",
+            "UNCTAD bilateral FDI 2014",
+        ),
+        "jetro_outward_fdi": ("jetro_outward_fdi", "*.xls*", "JETRO, as published 2025-2026"),
+        "vietnam_fdi": ("vietnam_fdi", "*.csv", "GSO yearbooks 2006-2025; IMF DIP 2009-2024"),
+        "abn2018_fdi": ("bilateral_fdi_abn2018", "*.csv", "Aisbett, Busse & Nunnenkamp (2018)"),
+    }
+    for source, (sub, pattern, vintage) in fdi_folders.items():
+        folder = shared / sub
+        if folder.is_dir():
+            inputs.fdi_root = shared
+            for p in sorted(folder.glob(pattern)):
+                if p.is_file():
+                    inputs.files.append(
+                        {
+                            "source": source,
+                            "file": f"{sub}/{p.relative_to(folder)}",
+                            "sha256": imf_dots_xlsx.sha256_file(p),
+                            "vintage": vintage,
+                        }
+                    )
     for source in (oecd_dac2a.NAME, worldbank_wdi.NAME):
         live = RawStore(source)
         if live.vintages():
@@ -258,6 +284,16 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         rank_parts.append(oda.rankings(oda_obs, countries))
         frames.append(oda_obs)
         seconds["oda"] = time.perf_counter() - t1
+    if inputs.fdi_root is not None:
+        t1 = time.perf_counter()
+        fdi_obs, unread = fdi.observations(inputs.fdi_root)
+        bad = [cell for cells in unread.values() for cell in cells]
+        if bad:
+            raise SourceError("fdi", "; ".join(bad[:5]), f"{len(bad)} cell(s) could not be read")
+        if len(fdi_obs):
+            frames.append(fdi_obs)
+            rank_parts.append(fdi.rankings(fdi_obs, countries))
+        seconds["fdi"] = time.perf_counter() - t1
     obs = _concat(frames)
     rankings = _concat(rank_parts)
     rankings = rankings.sort_values("dataset", kind="mergesort").reset_index(drop=True)

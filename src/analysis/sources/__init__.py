@@ -5,13 +5,17 @@
 
 from __future__ import annotations
 
+from .abn2018_fdi import SPEC as ABN2018_FDI
 from .imf_dots_xlsx import SPEC as IMF_DOTS_XLSX
 from .imf_imts import SPEC as IMF_IMTS
+from .jetro_outward_fdi import SPEC as JETRO_OUTWARD_FDI
 from .oecd_dac2a import SPEC as OECD_DAC2A
 from .oecd_dac2a_bilateral import SPEC as OECD_DAC2A_BILATERAL
 from .oecd_dac2a_qwids import SPEC as OECD_DAC2A_QWIDS
 from .oecd_fdi import SPEC as OECD_FDI
 from .spec import SourceSpec
+from .unctad_bilateral_fdi import SPEC as UNCTAD_BILATERAL_FDI
+from .vietnam_fdi import SPEC as VIETNAM_FDI
 from .worldbank_wdi import SPEC as WORLDBANK_WDI
 
 REGISTRY: dict[str, SourceSpec] = {
@@ -24,6 +28,10 @@ REGISTRY: dict[str, SourceSpec] = {
         OECD_DAC2A,
         WORLDBANK_WDI,
         OECD_FDI,
+        UNCTAD_BILATERAL_FDI,
+        JETRO_OUTWARD_FDI,
+        VIETNAM_FDI,
+        ABN2018_FDI,
     )
 }
 

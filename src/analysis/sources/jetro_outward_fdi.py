@@ -1,0 +1,106 @@
+"""JETRO's workbooks of Japan's outward FDI by country/region: positions (year-ends 1996-2024,
+IIP basis) and flows (1983-2025, balance-of-payments basis, net).
+
+Both are JETRO's published layout: a title, a header row of years (``end of 96`` ... or 1983.0 ...
+``2023r``), then label rows (countries indented under regions) and notes. ``n.a.`` is not
+available, ``-`` is nil; an ``r`` after a year marks revised/preliminary figures. Methodological
+breaks travel with every value as its flag: positions are BPM5 to the end of 2013 and BPM6 from
+2014; flows have no strict continuity between 1995 and 1996.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import SourceError
+from ..fdi_names import clean_label
+from .spec import SourceSpec
+
+NAME = "jetro_outward_fdi"
+FILES = {"stock": "fdi_outward_stock", "flows": "fdi_outflow"}
+NO_VALUE = {"n.a.", "-", ""}
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="JETRO: Japan's outward FDI by country/region, positions and flows",
+    kind="files",
+    producer="JETRO (from Ministry of Finance and Bank of Japan data)",
+    url="https://www.jetro.go.jp/en/reports/statistics/",
+    licence="JETRO copyright; all rights reserved (read, not redistributed)",
+    citation="JETRO, Japan's Outward FDI by Country/Region (International Investment Position; "
+    "Balance of Payments basis, net and flow), US$ million.",
+    coverage="positions year-ends 1996-2024, flows 1983-2025 (2023-2025 revised/preliminary); "
+    "~45 countries and regions; Brunei, Cambodia, Laos, Myanmar only inside ASEAN",
+    measures=("fdi_outward_stock", "fdi_outflow"),
+)
+
+
+def _year(cell: object) -> tuple[int, str] | None:
+    text = str(cell).strip()
+    m = re.fullmatch(r"end of (\d{2})", text)
+    if m:
+        yy = int(m.group(1))
+        return (1900 + yy if yy >= 50 else 2000 + yy), ""
+    m = re.fullmatch(r"(\d{4})(?:\.0)?(r?)", text)
+    if m:
+        return int(m.group(1)), m.group(2)
+    return None
+
+
+def parse_workbook(path: Path, kind: str) -> tuple[pd.DataFrame, dict]:
+    """-> rows: label, year, value_usd_m, flag; and cell counts (numbers, no_value, unread)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:
+        raise SourceError(NAME, str(path), f"not a readable workbook ({exc})") from exc
+    rows = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+    header_i = next(
+        (i for i, r in enumerate(rows[:10]) if sum(_year(c) is not None for c in r) >= 10), None
+    )
+    if header_i is None:
+        raise SourceError(NAME, str(path), "no header row of years in the first 10 rows")
+    years = {j: y for j, c in enumerate(rows[header_i]) if (y := _year(c)) is not None}
+    first_value_col = min(years)
+    counts = {"numbers": 0, "no_value": 0, "unread": []}
+    out = []
+    for r in rows[header_i + 1 :]:
+        labels = [clean_label(c) for c in r[:first_value_col] if clean_label(c)]
+        if not labels:
+            continue
+        label = labels[0]
+        values = [r[j] for j in years]
+        if all(isinstance(v, str) and not v.strip() for v in values):
+            continue  # a section title ("Reference") or a note
+        for j, (year, rev) in years.items():
+            v = r[j]
+            if isinstance(v, str):
+                if v.strip() in NO_VALUE:
+                    counts["no_value"] += 1
+                    continue
+                counts["unread"].append(f"{path.name}: {label!r} {year}: {v!r}")
+                continue
+            counts["numbers"] += 1
+            if kind == "stock":
+                flag = "BPM5" if year <= 2013 else "BPM6"
+            else:
+                flag = "pre1996" if year <= 1995 else ("r" if rev else "")
+            out.append((label, year, float(v), flag))
+    return pd.DataFrame(out, columns=["partner", "year", "value_usd_m", "flag"]), counts
+
+
+def read_folder(folder: Path) -> tuple[pd.DataFrame, dict]:
+    frames, unread, numbers = [], [], 0
+    for kind, measure in FILES.items():
+        paths = sorted(folder.glob(f"jetro_outward_fdi_{kind}*"))
+        if not paths:
+            raise SourceError(NAME, str(folder), f"no jetro_outward_fdi_{kind}* workbook")
+        df, counts = parse_workbook(paths[-1], kind)
+        unread += counts["unread"]
+        numbers += counts["numbers"]
+        frames.append(df.assign(measure=measure, file=paths[-1].name))
+    return pd.concat(frames, ignore_index=True), {"numbers": numbers, "unread": unread}

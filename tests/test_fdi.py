@@ -1,0 +1,165 @@
+"""FDI sources on the real files: hostile numbers read by rule, zero unread cells, rankings."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis import fdi
+from analysis.sources import jetro_outward_fdi
+from analysis.sources.unctad_bilateral_fdi import read_number
+
+from .conftest import SHARED, need
+
+
+@pytest.fixture(scope="module")
+def unctad_dir() -> Path:
+    return need(SHARED / "unctad_bilateral_fdi_2001_2012")
+
+
+@pytest.fixture(scope="module")
+def built():
+    need(SHARED / "jetro_outward_fdi")
+    obs, unread = fdi.observations(SHARED)
+    return obs, unread, fdi.rankings(obs, frozenset({"VNM", "JPN", "BRN", "THA"}))
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("5 060", 5060.0),
+        ("- -10", -10.0),
+        ("--6 506", -6506.0),
+        ("-- 195", -195.0),
+        ("0", 0.0),
+        ("12 345 678", 12345678.0),
+        ("..", None),
+        ("NA", None),
+        ("", None),
+    ],
+)
+def test_unctad_number_rules(text: str, value: float | None) -> None:
+    assert read_number(text) == value
+
+
+def test_unctad_unreadable_text_raises() -> None:
+    with pytest.raises(ValueError):
+        read_number("5,060")
+
+
+def test_every_cell_of_the_real_files_is_read(built) -> None:
+    _, unread, _ = built
+    assert unread == {"unctad_bilateral_fdi": [], "jetro_outward_fdi": []}
+
+
+def _raw(path: Path, label: str) -> dict[int, str]:
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    header = next(
+        r for r in rows if len(r) > 1 and r[1] in ("Region / economy", "Reporting economy")
+    )
+    years = {j: int(c) for j, c in enumerate(header) if c.strip().isdigit() and len(c.strip()) == 4}
+    row = next(r for r in rows if label in [c.strip() for c in r[1:6]])
+    return {y: row[j] for j, y in years.items()}
+
+
+def test_unctad_values_and_negatives(built, unctad_dir: Path) -> None:
+    obs, _, _ = built
+    o = obs[obs["dataset"] == "unctad_bilateral_fdi"]
+    raw = _raw(unctad_dir / "flows_inward" / "VNM.csv", "Japan")
+    got = o[(o["country"] == "VNM") & (o["partner"] == "JPN") & (o["measure"] == "fdi_inflow")]
+    assert dict(zip(got["year"].astype(int), got["value_usd_m"], strict=True)) == {
+        y: read_number(v) for y, v in raw.items() if read_number(v) is not None
+    }
+    raw = _raw(unctad_dir / "stock_inward" / "BRN.csv", "Belgium")
+    assert raw[2010] == "- -65"
+    bel = o[(o["country"] == "BRN") & (o["partner"] == "BEL") & (o["year"] == 2010)]
+    assert bel["value_usd_m"].tolist() == [-65.0]  # disinvestment stays negative
+    assert bel["basis"].astype(str).tolist() == [
+        "mirror"
+    ]  # Brunei's stock table: partners' reports
+
+
+def test_jetro_breaks_and_blocs(built) -> None:
+    obs, _, rankings = built
+    j = obs[obs["dataset"] == "jetro_outward_fdi"]
+    stock = j[j["measure"] == "fdi_outward_stock"]
+    assert set(stock.loc[stock["year"] <= 2013, "flag"].astype(str)) == {"BPM5"}
+    assert set(stock.loc[stock["year"] >= 2014, "flag"].astype(str)) == {"BPM6"}
+    vn = stock[stock["partner"] == "VNM"]
+    assert vn["year"].min() == 2007  # 'n.a.' before: absent, not zero
+    assert {"ASEAN", "EU", "WLD"} <= set(j["partner"].astype(str))
+    bl = rankings[
+        (rankings["dataset"] == "jetro_outward_fdi")
+        & (rankings["variant"] == "blocs")
+        & (rankings["measure"] == "fdi_outward_stock")
+        & (rankings["year"] == 2024)
+    ]
+    top = bl.nsmallest(3, "rank")["partner"].astype(str).tolist()
+    assert top[0] == "USA" and "ASEAN" in top and "EU" in top
+    countries = rankings[
+        (rankings["dataset"] == "jetro_outward_fdi") & (rankings["variant"] == "countries")
+    ]
+    assert not set(countries["partner"].astype(str)) & {"ASEAN", "EU"}
+
+
+def test_jetro_against_an_independent_reader() -> None:
+    import openpyxl
+
+    path = need(SHARED / "jetro_outward_fdi" / "jetro_outward_fdi_flows_1983_2025.xlsx")
+    ws = openpyxl.load_workbook(path, read_only=True, data_only=True).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(r for r in rows if r and 1990.0 in r)
+    row = next(r for r in rows if r and any(str(c).strip() == "Vietnam" for c in r[:3] if c))
+    expected = {
+        int(float(str(h).rstrip("r"))): v
+        for h, v in zip(header, row, strict=False)
+        if h not in (None, "") and isinstance(v, int | float)
+    }
+    df, _ = jetro_outward_fdi.parse_workbook(path, "flows")
+    got = df[df["partner"] == "Vietnam"]
+    assert dict(zip(got["year"], got["value_usd_m"], strict=True)) == pytest.approx(expected)
+
+
+def test_registered_capital_is_its_own_measure(built) -> None:
+    obs, _, rankings = built
+    gso = obs[obs["dataset"] == "vietnam_gso"]
+    assert set(gso["measure"].astype(str)) == {"fdi_registered"}
+    r = rankings[(rankings["dataset"] == "vietnam_gso") & (rankings["year"] == 2017)]
+    assert r.nsmallest(1, "rank")["partner"].astype(str).iat[0] == "JPN"
+
+
+def test_negative_flows_have_no_rank(built) -> None:
+    _, _, rankings = built
+    neg = rankings[rankings["value_usd_m"] < 0]
+    assert len(neg) > 0 and neg["rank"].isna().all()
+    pos = rankings[rankings["value_usd_m"] > 0]
+    assert pos["rank"].notna().all()
+
+
+def test_unctad_matrix_japans_outward_stock(built) -> None:
+    obs, _, _ = built
+    o = obs[
+        (obs["dataset"] == "unctad_bilateral_fdi")
+        & (obs["country"] == "JPN")
+        & (obs["measure"] == "fdi_outward_stock")
+        & (obs["partner"] == "VNM")
+    ]
+    got = dict(zip(o["year"].astype(int), o["value_usd_m"], strict=True))
+    assert got[2012] == pytest.approx(8392.936453)
+    assert np.all(np.diff([got[y] for y in range(2007, 2013)]) > 0)
+
+
+def test_inflow_table_world_total_is_the_share_denominator(built, unctad_dir: Path) -> None:
+    _, _, rankings = built
+    world = read_number(_raw(unctad_dir / "flows_inward" / "VNM.csv", "World")[2012])
+    r = rankings[
+        (rankings["dataset"] == "unctad_bilateral_fdi")
+        & (rankings["country"] == "VNM")
+        & (rankings["measure"] == "fdi_inflow")
+        & (rankings["year"] == 2012)
+    ]
+    assert set(r["total_usd_m"]) == {world}
+    assert r["share"].tolist() == pytest.approx((r["value_usd_m"] / world).tolist())
