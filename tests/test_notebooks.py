@@ -43,6 +43,7 @@ def test_notebook_runs(name: str, tmp_path: Path) -> None:
     expected = {  # figures each notebook draws
         "01-trade-partner-ranking.ipynb": 13,  # grid, ten bump charts, ASEAN x2
         "02-oda-donor-ranking.ipynb": 3,  # rank grid, Viet Nam's donors, Japan's recipients
+        "03-fdi-investor-ranking.ipynb": 3,  # rank grid, Viet Nam registered, outward position
     }
     assert len(images) == expected[name]
 
@@ -57,7 +58,7 @@ def test_main_job_offline_writes_figures_and_table(
     out = capsys.readouterr().out
     assert "using the committed snapshot" in out
     figures = sorted((isolated_data.parent / "reports" / "figures").glob("*.png"))
-    assert len(figures) == 15
+    assert len(figures) == 17
     assert {"oda-japan-rank-grid.png", "japan-rank-grid-trade.png"} <= {f.name for f in figures}
     assert "Japan's rank among each ASEAN member's trade partners" in out
     for member in ("Viet Nam", "Thailand", "Laos"):

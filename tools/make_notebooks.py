@@ -110,6 +110,48 @@ NOTEBOOKS = {
             "                 basis='reported', dataset='oecd_dac2a_qwids', year=2019, top=10)"
         ),
     ],
+    "03-fdi-investor-ranking.ipynb": [
+        new_markdown_cell(
+            "# Is Japan the top investor? FDI investor rankings\n\n"
+            "FDI statistics come in incompatible definitions, so every source is ranked on its "
+            "own and every chart says which: *flows* (a year's new investment, net of "
+            "disinvestment) vs *positions/stocks* (what is invested at year-end); *host-reported* "
+            "(the ASEAN member's own statistics) vs *partner-reported* (investors' outward "
+            "reports, basis mirror); the *directional* basis throughout. Viet Nam's *registered* "
+            "capital (licences granted) is not a balance-of-payments flow and is ranked apart. "
+            "Recorded coverage is thin: UNCTAD's tables 2001-2012, a research dataset of flows "
+            "from 39 source countries 1980-2012, and longer series only for Viet Nam and Japan's "
+            "outward side. Grey marks years with no recorded data."
+        ),
+        new_code_cell("%matplotlib inline\nfrom analysis import plots, query"),
+        new_markdown_cell(
+            "## Japan's rank among each member's investors, by source and definition"
+        ),
+        new_code_cell("plots.fdi_japan_rank_grid();"),
+        new_markdown_cell(
+            "## Viet Nam: registered capital (GSO) and investors' positions (IMF DIP)"
+        ),
+        new_code_cell(
+            "plots.bump_chart('VNM', n=5, measure='fdi_registered', basis='reported',\n"
+            "                 start=2006, dataset='vietnam_gso',\n"
+            '                 title="Viet Nam\'s largest sources of registered FDI capital (GSO)",\n'
+            "                 note='Source: GSO Statistical Yearbooks of Viet Nam, registered capital.');"
+        ),
+        new_code_cell(
+            "query.rank_table('VNM', measure='fdi_inward_stock', basis='mirror',\n"
+            "                 dataset='imf_dip_vnm', year=2024, top=5)"
+        ),
+        new_markdown_cell(
+            "## Japan's outward position: ASEAN against China, the US and the EU\n\n"
+            "JETRO's workbook of Japan's international investment position by destination. The "
+            "BPM5 to BPM6 change between 2013 and 2014 is a break in the series, marked."
+        ),
+        new_code_cell("plots.japan_outward_position();"),
+        new_code_cell(
+            "query.rank_table('JPN', measure='fdi_outward_stock', variant='blocs', basis='reported',\n"
+            "                 dataset='jetro_outward_fdi', year=2024, top=6)"
+        ),
+    ],
 }
 
 

@@ -248,20 +248,28 @@ ODA_SERIES = (
 )
 
 
-def oda_japan_rank_grid(
-    *, df: pd.DataFrame | None = None, span: tuple[int, int] = (1990, 2022), max_rank: int = 10
+def japan_rank_lines_grid(
+    series: tuple[tuple[str, str, str, str, str, str], ...],
+    *,
+    title: str,
+    note: str,
+    empty_text: str,
+    no_rank_text: str,
+    df: pd.DataFrame | None = None,
+    span: tuple[int, int] = (1990, 2022),
+    max_rank: int = 10,
 ) -> Figure:
-    """Japan's rank among each ASEAN member's ODA donors, net and gross side by side.
+    """Japan's rank as partner of each ASEAN member, one line per (dataset, measure) series.
 
-    Years with no recorded data are shaded; a year where Japan's *net* ODA was zero or negative
-    (repayments above new disbursements) has no rank and is marked with a cross at the bottom.
+    ``series``: (dataset, measure, variant, basis, label, line style). Years no series covers are
+    shaded; a year where Japan's value was zero or negative (net repayments, disinvestment) has
+    no rank and is marked with a cross at the bottom.
     """
-    members = asean_members()
     fig, axes = plt.subplots(2, 5, figsize=(15, 6.2), sharex=True, sharey=True)
-    for ax, c in zip(axes.flat, members, strict=True):
+    for ax, c in zip(axes.flat, asean_members(), strict=True):
         covered: set[int] = set()
-        for dataset, measure, variant, label, style in ODA_SERIES:
-            d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis="mirror")
+        for dataset, measure, variant, basis, label, style in series:
+            d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
             s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
             years = sorted(int(y) for y in d.loc[d["country"] == c, "year"].unique())
             covered |= set(years)
@@ -269,7 +277,7 @@ def oda_japan_rank_grid(
             ax.plot(
                 line.index,
                 line["rank"].astype(float),
-                style,
+                ls=style,
                 color=JAPAN_COLOR,
                 lw=1.6,
                 label=label,
@@ -281,7 +289,7 @@ def oda_japan_rank_grid(
             ax.text(
                 0.5,
                 0.5,
-                "not an ODA recipient\nin these years",
+                empty_text,
                 transform=ax.transAxes,
                 ha="center",
                 va="center",
@@ -293,15 +301,130 @@ def oda_japan_rank_grid(
     axes.flat[0].set_yticks([1, 3, 5, 10])
     for ax in axes[:, 0]:
         ax.set_ylabel("Japan's rank")
-    handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in ODA_SERIES]
+    handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in series]
     handles += [
-        Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label="net ODA <= 0: no rank"),
+        Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label=no_rank_text),
         Patch(color="0.9", label="no recorded data"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8.5, frameon=False)
-    fig.suptitle("Japan's rank among each ASEAN member's ODA donors")
-    fig.text(0.01, 0.005, ODA_NOTE, fontsize=7, color="0.4")
-    fig.tight_layout(rect=(0, 0.07, 1, 0.96))
+    fig.legend(
+        handles=handles, loc="lower center", ncol=min(len(handles), 4), fontsize=8.5, frameon=False
+    )
+    fig.suptitle(title)
+    fig.text(0.01, 0.005, note, fontsize=7, color="0.4")
+    fig.tight_layout(rect=(0, 0.1, 1, 0.96))
+    return fig
+
+
+def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
+    """Japan's rank among each ASEAN member's ODA donors, net and gross side by side."""
+    series = tuple((d, m, v, "mirror", lb, st) for d, m, v, lb, st in ODA_SERIES)
+    return japan_rank_lines_grid(
+        series,
+        title="Japan's rank among each ASEAN member's ODA donors",
+        note=ODA_NOTE,
+        empty_text="not an ODA recipient\nin these years",
+        no_rank_text="net ODA <= 0: no rank",
+        df=df,
+    )
+
+
+FDI_NOTE = (
+    "Sources: UNCTAD bilateral FDI 2001-2012; Aisbett et al. (2018), 39 source countries;\n"
+    "IMF DIP (investors' reports of positions in Viet Nam). Definitions differ: never compare "
+    "levels across lines."
+)
+FDI_SERIES = (
+    (
+        "unctad_bilateral_fdi",
+        "fdi_inflow",
+        "countries",
+        "reported",
+        "inflows, host-reported (UNCTAD)",
+        "-",
+    ),
+    (
+        "unctad_bilateral_fdi",
+        "fdi_inward_stock",
+        "countries",
+        "reported",
+        "inward stock, host-reported (UNCTAD)",
+        "--",
+    ),
+    (
+        "unctad_bilateral_fdi",
+        "fdi_inward_stock",
+        "countries",
+        "mirror",
+        "inward stock, investors' reports (UNCTAD)",
+        "-.",
+    ),
+    (
+        "abn2018_fdi",
+        "fdi_inflow",
+        "countries",
+        "mirror",
+        "inflows among 39 source countries (ABN 2018)",
+        ":",
+    ),
+    (
+        "imf_dip_vnm",
+        "fdi_inward_stock",
+        "countries",
+        "mirror",
+        "inward position, investors' reports (IMF DIP)",
+        (0, (5, 1, 1, 1)),
+    ),
+)
+
+
+def fdi_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
+    """Japan's rank among each ASEAN member's direct investors, by source and definition."""
+    return japan_rank_lines_grid(
+        FDI_SERIES,
+        title="Japan's rank among each ASEAN member's sources of FDI",
+        note=FDI_NOTE,
+        empty_text="no recorded data",
+        no_rank_text="zero or net disinvestment: no rank",
+        df=df,
+        span=(1980, 2024),
+    )
+
+
+def japan_outward_position(*, df: pd.DataFrame | None = None) -> Figure:
+    """Japan's outward FDI position in ASEAN against China, the US and the EU (JETRO)."""
+    d = query.select(
+        df,
+        dataset="jetro_outward_fdi",
+        measure="fdi_outward_stock",
+        variant="blocs",
+        basis="reported",
+    )
+    d = d[d["country"] == JAPAN]
+    fig, ax = plt.subplots(figsize=(10, 5))
+    colors = {ASEAN: "#1f77b4", "CHN": "#d62728", "USA": "#7f7f7f", "EU": "#2ca02c"}
+    years = sorted(int(y) for y in d["year"].unique())
+    for p, color in colors.items():
+        s = _full_years(d[d["partner"] == p].sort_values("year"), years)
+        ax.plot(
+            s.index,
+            s["value_usd_m"] / 1000,
+            color=color,
+            lw=2.4 if p == ASEAN else 1.4,
+            label=short_name(p),
+        )
+    ax.axvline(2013.5, color="0.5", ls=":", lw=1)
+    ax.text(2013.6, ax.get_ylim()[1] * 0.95, "BPM5 | BPM6", fontsize=8, color="0.4", va="top")
+    ax.set_ylabel("US\\$ billion, year-end position")
+    ax.set_title("Japan's outward FDI position: ASEAN against China, the US and the EU")
+    ax.legend(fontsize=9)
+    fig.text(
+        0.01,
+        0.005,
+        "Source: JETRO, Japan's Outward FDI by Country/Region (IIP basis); "
+        "JETRO's own ASEAN and EU rows (membership as JETRO defines it each year).",
+        fontsize=7,
+        color="0.4",
+    )
     return fig
 
 

@@ -14,7 +14,11 @@ from pathlib import Path
 from .countries import asean_members
 from .paths import PROJECT_ROOT, reports_dir
 
-NOTEBOOKS = ("01-trade-partner-ranking.ipynb", "02-oda-donor-ranking.ipynb")
+NOTEBOOKS = (
+    "01-trade-partner-ranking.ipynb",
+    "02-oda-donor-ranking.ipynb",
+    "03-fdi-investor-ranking.ipynb",
+)
 
 
 def write_figures(folder: Path) -> list[Path]:
@@ -32,6 +36,8 @@ def write_figures(folder: Path) -> list[Path]:
         "asean-top-partners.png": lambda: plots.asean_partners(),
         "oda-japan-rank-grid.png": lambda: plots.oda_japan_rank_grid(),
         "oda-japan-recipients.png": lambda: plots.oda_japan_recipients(),
+        "fdi-japan-rank-grid.png": lambda: plots.fdi_japan_rank_grid(),
+        "fdi-japan-outward-position.png": lambda: plots.japan_outward_position(),
     }
     for c in asean_members():
         figures[f"bump-{c}-trade.png"] = lambda c=c: plots.bump_chart(c)
