@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .errors import SourceError, ValidationError
+from .validate import MEASURES
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
@@ -84,6 +85,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
     table = rank_table(
         args.country,
+        dataset=args.dataset,
         measure=args.measure,
         variant=args.variant,
         basis=args.basis,
@@ -91,6 +93,15 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         top=args.top,
     )
     print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from .report import write_claims
+
+    verdicts, _ = write_claims(args.file)
+    cols = ["claim_id", "verdict", "n_cases", "n_supported", "years", "basis", "supported_in"]
+    print(verdicts[cols].to_string(index=False))
     return 0
 
 
@@ -131,12 +142,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rank", help="print an economy's partner ranking from the snapshot")
     s.add_argument("country", help="ISO3 code, or ASEAN (blocs variant)")
-    s.add_argument("--measure", default="trade", choices=["exports", "imports", "trade"])
-    s.add_argument("--variant", default="countries", choices=["countries", "blocs"])
-    s.add_argument("--basis", default="best", choices=["reported", "best"])
+    s.add_argument("--dataset", default="imf_dots_xlsx", help="see `asean-japan sources`")
+    s.add_argument("--measure", default="trade", choices=sorted(MEASURES))
+    s.add_argument(
+        "--variant",
+        default="countries",
+        choices=["countries", "blocs", "all", "bilateral", "grouped"],
+    )
+    s.add_argument("--basis", default="best", choices=["reported", "best", "mirror"])
     s.add_argument("--year", type=int, help="default: the latest year")
     s.add_argument("--top", type=int, default=10)
     s.set_defaults(func=_cmd_rank)
+
+    s = sub.add_parser(
+        "claims",
+        help="check claims against the rankings; writes data/processed/claims.csv and "
+        "claims_evidence.csv",
+    )
+    s.add_argument("--file", help="a claim file (TOML); default claims/article_2009.toml")
+    s.set_defaults(func=_cmd_claims)
 
     s = sub.add_parser(
         "run",

@@ -52,7 +52,12 @@ def rank_table(
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[d["country"] == country]
     if d.empty:
-        raise KeyError(f"no {measure} ranking for {country!r} ({variant}, {basis}) in {dataset}")
+        from .errors import ValidationError
+
+        raise ValidationError(
+            f"no {measure} ranking for {country!r} (variant {variant}, basis {basis}) in dataset "
+            f"{dataset}; see data/processed/README.md for what each dataset holds"
+        )
     year = int(d["year"].max()) if year is None else year
     d = d[(d["year"] == year) & (d["rank"].notna())].nsmallest(top, "rank")
     return pd.DataFrame(

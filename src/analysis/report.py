@@ -51,6 +51,25 @@ def write_figures(folder: Path) -> list[Path]:
     return out
 
 
+def write_claims(file: str | Path | None = None):
+    """Check a claim file against the snapshot; write claims.csv and claims_evidence.csv."""
+    from . import claims
+    from .paths import processed_dir
+    from .query import rankings
+    from .rawstore import atomic_write
+    from .snapshot import read_manifest
+
+    path = Path(file) if file else claims.DEFAULT_FILE
+    verdicts, evidence = claims.check_all(
+        path, rankings(), claims.dataset_vintages(read_manifest())
+    )
+    out = processed_dir()
+    for name, frame in (("claims.csv", verdicts), ("claims_evidence.csv", evidence)):
+        text = frame.to_csv(index=False, float_format="%.12g", lineterminator="\n")
+        atomic_write(out / name, text.encode("utf-8"))
+    return verdicts, evidence
+
+
 def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
     """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs."""
     import nbformat

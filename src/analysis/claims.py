@@ -1,0 +1,271 @@
+"""Claims as data, checked against the rankings: a verdict with its evidence.
+
+A claim file (TOML, see ``claims/article_2009.toml``) holds ``[[claim]]`` records naming a
+ranking (dataset, measure, variant, basis), the countries, the partner, the years, a predicate
+(``rank <= N`` or ``share >= X``) and a quantifier (``all``, ``at_least N``, ``most``).
+
+Evaluation: every (country, year) is a case. A case with no ranking row for the partner is
+``no data`` if that country has no ranking at all that year, else ``not ranked`` (the partner is
+absent, or its value is zero or negative, e.g. net ODA repaid), which counts as not supported.
+Verdicts: ``supported`` when the quantifier holds in every year; ``partly supported`` when it
+holds in some years, or some cases are supported without reaching the quantifier; ``not
+supported`` when no case is; ``insufficient data`` when no case has data.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .countries import ASEAN, EU, asean_members, short_name
+from .errors import ValidationError
+from .paths import PROJECT_ROOT
+
+DEFAULT_FILE = PROJECT_ROOT / "claims" / "article_2009.toml"
+FIELDS = (
+    "id",
+    "sentence",
+    "interpretation",
+    "dataset",
+    "measure",
+    "variant",
+    "basis",
+    "countries",
+    "partner",
+    "years",
+    "predicate",
+    "quantifier",
+)
+_PREDICATE = re.compile(r"^\s*(rank|share)\s*(<=|>=|==|<|>)\s*([0-9.]+)\s*$")
+_QUANTIFIER = re.compile(r"^\s*(all|most|at_least\s+(\d+))\s*$")
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    sentence: str
+    interpretation: str
+    dataset: str
+    measure: str
+    variant: str
+    basis: str
+    countries: tuple[str, ...]
+    partner: str
+    years: tuple[int, ...]
+    predicate: str
+    quantifier: str
+
+
+def _fail(claim_id: str, field: str, msg: str) -> ValidationError:
+    return ValidationError(f"claim {claim_id!r}, field {field!r}: {msg}")
+
+
+def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
+    """Read and check a claim file against what the rankings hold; errors name the field."""
+    try:
+        records = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("claim", [])
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ValidationError(f"claim file {path}: {exc}") from exc
+    if not records:
+        raise ValidationError(f"claim file {path}: no [[claim]] records")
+    known = {
+        c: set(rankings[c].astype(str).unique())
+        for c in ("dataset", "measure", "variant", "basis", "country", "partner")
+    }
+    years_known = set(int(y) for y in rankings["year"].unique())
+    out, seen = [], set()
+    for rec in records:
+        cid = str(rec.get("id", "?"))
+        missing = [f for f in FIELDS if f not in rec]
+        if missing:
+            raise _fail(cid, missing[0], "missing")
+        if cid in seen:
+            raise _fail(cid, "id", "used twice")
+        seen.add(cid)
+        for field in ("dataset", "measure", "variant", "basis"):
+            if rec[field] not in known[field]:
+                raise _fail(
+                    cid, field, f"unknown value {rec[field]!r}; known: {sorted(known[field])}"
+                )
+        countries = rec["countries"]
+        countries = asean_members() if countries == "ASEAN-10" else tuple(countries)
+        unknown = [c for c in countries if c not in known["country"]]
+        if unknown:
+            raise _fail(cid, "countries", f"unknown country code(s) {unknown}")
+        if rec["partner"] not in known["partner"] and rec["partner"] not in (ASEAN, EU):
+            raise _fail(cid, "partner", f"unknown partner {rec['partner']!r}")
+        years = rec["years"]
+        if isinstance(years, str):
+            m = re.fullmatch(r"(\d{4})-(\d{4})", years.strip())
+            if not m:
+                raise _fail(cid, "years", f"{years!r} is neither a list nor 'FROM-TO'")
+            years = list(range(int(m.group(1)), int(m.group(2)) + 1))
+        bad = [y for y in years if y not in years_known]
+        if bad:
+            raise _fail(
+                cid,
+                "years",
+                f"no ranking in year(s) {bad} (data span {min(years_known)}-{max(years_known)})",
+            )
+        if not _PREDICATE.match(rec["predicate"]):
+            raise _fail(
+                cid, "predicate", f"{rec['predicate']!r}; expected 'rank <= N' or 'share >= X'"
+            )
+        if not _QUANTIFIER.match(rec["quantifier"]):
+            raise _fail(
+                cid, "quantifier", f"{rec['quantifier']!r}; expected all, most or 'at_least N'"
+            )
+        out.append(
+            Claim(
+                cid,
+                rec["sentence"],
+                rec["interpretation"],
+                rec["dataset"],
+                rec["measure"],
+                rec["variant"],
+                rec["basis"],
+                tuple(countries),
+                rec["partner"],
+                tuple(int(y) for y in years),
+                rec["predicate"],
+                rec["quantifier"],
+            )
+        )
+    return out
+
+
+def _holds(row: pd.Series, predicate: str) -> bool:
+    what, op, num = _PREDICATE.match(predicate).groups()
+    value = row["rank"] if what == "rank" else row["share"]
+    if pd.isna(value):
+        return False
+    x = float(num)
+    return {"<=": value <= x, ">=": value >= x, "==": value == x, "<": value < x, ">": value > x}[
+        op
+    ]
+
+
+def evaluate(claim: Claim, rankings: pd.DataFrame, vintages: dict[str, str] | None = None):
+    """-> (summary dict, evidence DataFrame) for one claim."""
+    r = rankings[
+        (rankings["dataset"] == claim.dataset)
+        & (rankings["measure"] == claim.measure)
+        & (rankings["variant"] == claim.variant)
+        & (rankings["basis"] == claim.basis)
+        & rankings["country"].isin(claim.countries)
+        & rankings["year"].isin(claim.years)
+    ]
+    have = set(zip(r["country"].astype(str), r["year"].astype(int), strict=True))
+    hits = r[r["partner"] == claim.partner].set_index(["country", "year"])
+    rows = []
+    for year in claim.years:
+        for c in claim.countries:
+            if (c, year) not in have:
+                rows.append({"country": c, "year": year, "status": "no data"})
+                continue
+            key = (c, year)
+            if key not in hits.index:
+                rows.append({"country": c, "year": year, "status": "not ranked"})
+                continue
+            h = hits.loc[key]
+            h = h.iloc[0] if isinstance(h, pd.DataFrame) else h
+            ok = _holds(h, claim.predicate)
+            rows.append(
+                {
+                    "country": c,
+                    "year": year,
+                    "status": "supported"
+                    if ok
+                    else ("not ranked" if pd.isna(h["rank"]) else "not supported"),
+                    "rank": h["rank"],
+                    "value_usd_m": h["value_usd_m"],
+                    "share": h["share"],
+                    "n_partners": h["n_partners"],
+                    "value_basis": str(h["value_basis"]),
+                }
+            )
+    ev = pd.DataFrame(rows)
+    for col in ("rank", "value_usd_m", "share", "n_partners", "value_basis"):
+        if col not in ev:
+            ev[col] = pd.NA
+    ev.insert(0, "claim_id", claim.id)
+    ev["partner"] = claim.partner
+    ev["dataset"] = claim.dataset
+    ev["measure"] = claim.measure
+    ev["basis"] = claim.basis
+    ev["vintage"] = (vintages or {}).get(claim.dataset, "")
+    data = ev[ev["status"] != "no data"]
+    n_sup = int((data["status"] == "supported").sum())
+    q = _QUANTIFIER.match(claim.quantifier)
+    years_ok = []
+    for year in claim.years:
+        y = data[data["year"] == year]
+        if y.empty:
+            continue
+        s = int((y["status"] == "supported").sum())
+        if q.group(1) == "all":
+            years_ok.append(s == len(y) and len(y) == len(claim.countries))
+        elif q.group(1) == "most":
+            years_ok.append(s > len(y) / 2)
+        else:
+            years_ok.append(s >= int(q.group(2)))
+    if data.empty:
+        verdict = "insufficient data"
+    elif years_ok and all(years_ok) and len(years_ok) == len(claim.years):
+        verdict = "supported"
+    elif any(years_ok) or n_sup > 0:
+        verdict = "partly supported"
+    else:
+        verdict = "not supported"
+    summary = {
+        "claim_id": claim.id,
+        "verdict": verdict,
+        "n_cases": len(data),
+        "n_supported": n_sup,
+        "n_no_data": int((ev["status"] == "no data").sum()),
+        "years": f"{min(claim.years)}-{max(claim.years)}"
+        if len(claim.years) > 1
+        else str(claim.years[0]),
+        "dataset": claim.dataset,
+        "measure": claim.measure,
+        "variant": claim.variant,
+        "basis": claim.basis,
+        "partner": claim.partner,
+        "predicate": claim.predicate,
+        "quantifier": claim.quantifier,
+        "supported_in": ", ".join(
+            short_name(c) + (f" {y}" if len(claim.years) > 1 else "")
+            for c, y in zip(
+                data.loc[data["status"] == "supported", "country"],
+                data.loc[data["status"] == "supported", "year"],
+                strict=True,
+            )
+        ),
+        "sentence": claim.sentence,
+        "interpretation": claim.interpretation,
+    }
+    return summary, ev
+
+
+def check_all(path: Path, rankings: pd.DataFrame, vintages: dict[str, str] | None = None):
+    """-> (verdicts table, evidence table) for every claim of a file."""
+    summaries, evidence = [], []
+    for claim in load(path, rankings):
+        s, e = evaluate(claim, rankings, vintages)
+        summaries.append(s)
+        evidence.append(e)
+    return pd.DataFrame(summaries), pd.concat(evidence, ignore_index=True)
+
+
+def dataset_vintages(manifest: dict) -> dict[str, str]:
+    """dataset -> vintage text, from the snapshot manifest's inputs."""
+    out: dict[str, str] = {}
+    alias = {"vietnam_fdi": ("vietnam_gso", "imf_dip_vnm")}
+    for f in manifest.get("inputs", []):
+        for ds in alias.get(f["source"], (f["source"],)):
+            out.setdefault(ds, f.get("vintage", ""))
+    return out

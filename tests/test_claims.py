@@ -1,0 +1,152 @@
+"""Claims: the rules on hand-built rankings, the shipped claims on the committed snapshot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import claims
+from analysis.errors import ValidationError
+from analysis.paths import PROJECT_ROOT
+from analysis.snapshot import load_rankings
+
+
+def handmade_rankings() -> pd.DataFrame:
+    """Hand-built ranking rows (not data): Japan's rank in three economies over two years."""
+    rows = [
+        ("VNM", 2008, "JPN", 1, 0.3),
+        ("THA", 2008, "JPN", 1, 0.2),
+        ("IDN", 2008, "JPN", 2, 0.1),
+        ("VNM", 2009, "JPN", 1, 0.3),
+        ("THA", 2009, "JPN", 3, 0.1),
+        ("IDN", 2009, "CHN", 1, 0.4),
+        ("IDN", 2009, "JPN", None, None),  # e.g. net ODA below zero: present, no rank
+    ]
+    df = pd.DataFrame(rows, columns=["country", "year", "partner", "rank", "share"])
+    return df.assign(
+        dataset="d",
+        measure="trade",
+        variant="countries",
+        basis="best",
+        value_usd_m=1.0,
+        n_partners=3,
+        value_basis="reported",
+        rank=df["rank"].astype("Int32"),
+    )
+
+
+def _claim(tmp_path: Path, **over) -> Path:
+    rec = {
+        "id": "c",
+        "sentence": "s",
+        "interpretation": "i",
+        "dataset": "d",
+        "measure": "trade",
+        "variant": "countries",
+        "basis": "best",
+        "countries": '["VNM", "THA", "IDN"]',
+        "partner": "JPN",
+        "years": "[2008, 2009]",
+        "predicate": "rank <= 1",
+        "quantifier": "at_least 2",
+    }
+    rec.update(over)
+    text = "[[claim]]\n" + "".join(
+        f"{k} = {v}\n" if k in ("countries", "years") and v.startswith("[") else f'{k} = "{v}"\n'
+        for k, v in rec.items()
+    )
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("over", "verdict", "n_supported"),
+    [
+        ({}, "partly supported", 3),  # 2 of 3 in 2008 (enough), 1 of 3 in 2009 (not)
+        ({"years": "[2008]"}, "supported", 2),
+        ({"quantifier": "all", "countries": '["VNM"]'}, "supported", 2),
+        ({"predicate": "rank <= 2", "quantifier": "all", "years": "[2008]"}, "supported", 3),
+        ({"countries": '["IDN"]', "years": "[2009]", "quantifier": "all"}, "not supported", 0),
+        ({"predicate": "share >= 0.25", "quantifier": "most"}, "partly supported", 2),
+    ],
+)
+def test_verdict_rules(tmp_path: Path, over: dict, verdict: str, n_supported: int) -> None:
+    v, ev = claims.check_all(_claim(tmp_path, **over), handmade_rankings())
+    assert v["verdict"].iat[0] == verdict and v["n_supported"].iat[0] == n_supported
+    if "IDN" in over.get("countries", "IDN") and "2009" in over.get("years", "2009"):
+        idn = ev[(ev["country"] == "IDN") & (ev["year"] == 2009)]
+        assert idn["status"].tolist() == ["not ranked"]
+
+
+def test_no_data_is_insufficient(tmp_path: Path) -> None:
+    r = handmade_rankings()
+    r = r[~((r["country"] == "VNM") & (r["year"] == 2009))]
+    v, ev = claims.check_all(
+        _claim(tmp_path, countries='["VNM"]', years="[2009]", quantifier="all"),
+        pd.concat([r, r.assign(year=2010)]),
+    )
+    assert v["verdict"].iat[0] == "insufficient data" and ev["status"].tolist() == ["no data"]
+
+
+@pytest.mark.parametrize(
+    ("over", "field"),
+    [
+        ({"measure": "tarde"}, "measure"),
+        ({"countries": '["VNM", "XYZ"]'}, "countries"),
+        ({"years": "[1900]"}, "years"),
+        ({"predicate": "rank is 1"}, "predicate"),
+        ({"quantifier": "many"}, "quantifier"),
+        ({"dataset": "nope"}, "dataset"),
+    ],
+)
+def test_bad_claims_name_the_field(tmp_path: Path, over: dict, field: str) -> None:
+    with pytest.raises(ValidationError, match=f"field '{field}'"):
+        claims.check_all(_claim(tmp_path, **over), handmade_rankings())
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    from analysis.snapshot import read_manifest
+
+    return claims.check_all(
+        claims.DEFAULT_FILE, load_rankings(), claims.dataset_vintages(read_manifest())
+    )
+
+
+def test_shipped_claims_follow_from_the_data(verdicts) -> None:
+    v, ev = verdicts
+    got = dict(zip(v["claim_id"], v["verdict"], strict=True))
+    assert got["trade-asean-second-for-japan"] == "not supported"  # 3rd in 2008, behind the US
+    assert got["trade-asean-second-for-japan-2009"] == "supported"
+    assert got["oda-japan-top-many-gross"] == "supported"
+    assert got["oda-japan-top-many-net"] == "partly supported"  # net repayments: no net rank
+    # every verdict rests on evidence rows with source and vintage
+    assert set(ev["claim_id"]) == set(v["claim_id"])
+    assert (ev.loc[ev["status"] != "no data", "vintage"] != "").all()
+    japan_2008 = ev[(ev["claim_id"] == "trade-asean-second-for-japan")]
+    assert japan_2008["rank"].tolist() == [3]
+
+
+def test_cli_writes_claims_csv(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data" / "processed", data / "processed")
+    p = subprocess.run(
+        [sys.executable, "-m", "analysis", "claims"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ASEAN_JAPAN_DATA": str(data)},
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    out = pd.read_csv(data / "processed" / "claims.csv")
+    assert {"claim_id", "verdict", "n_cases", "n_supported", "years", "basis"} <= set(out.columns)
+    assert len(out) == 9 and "trade-japan-top-many" in p.stdout
+    assert (data / "processed" / "claims_evidence.csv").is_file()
