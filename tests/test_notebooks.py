@@ -1,17 +1,44 @@
-"""Notebooks run top to bottom on the committed snapshot, and are kept without outputs in git."""
+"""The main job offline from the committed snapshot: notebooks run, figures, claims, HTML report.
+
+One run of the job serves every test here (it executes all notebooks once)."""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from analysis.paths import PROJECT_ROOT
-from analysis.report import NOTEBOOKS, execute_notebook, main_job
+from analysis.report import NOTEBOOKS, main_job
 
 NB_DIR = PROJECT_ROOT / "notebooks"
+FIGURES = {  # figures each notebook draws
+    "00-overview.ipynb": 1,  # heatmaps
+    "01-trade-partner-ranking.ipynb": 13,  # grid, ten bump charts, ASEAN x2
+    "02-oda-donor-ranking.ipynb": 3,  # rank grid, Viet Nam's donors, Japan's recipients
+    "03-fdi-investor-ranking.ipynb": 3,  # rank grid, Viet Nam registered, outward position
+    "04-claims.ipynb": 9,  # one evidence chart per shipped claim
+}
+
+
+@pytest.fixture(scope="module")
+def job(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh clone's situation: no ../shared, no data/raw, only the committed snapshot."""
+    root = tmp_path_factory.mktemp("job")
+    mp = pytest.MonkeyPatch()
+    shutil.copytree(PROJECT_ROOT / "data" / "processed", root / "data" / "processed")
+    mp.setenv("ASEAN_JAPAN_DATA", str(root / "data"))
+    mp.setenv("ASEAN_JAPAN_REPORTS", str(root / "reports"))
+    mp.setenv("ASEAN_JAPAN_SHARED", str(root / "no-shared-here"))
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rc = main_job(rebuild=True, execute_notebooks=True)
+    yield rc, out.getvalue(), root
+    mp.undo()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -25,42 +52,30 @@ def test_notebook_is_stored_without_outputs(name: str) -> None:
     )
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs(name: str, tmp_path: Path) -> None:
-    out = execute_notebook(NB_DIR / name, tmp_path / name)
-    nb = nbformat.read(out, as_version=4)
-    errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
-    ]
-    assert not errors
-    images = [
-        o
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-        if "image/png" in o.get("data", {})
-    ]
-    expected = {  # figures each notebook draws
-        "01-trade-partner-ranking.ipynb": 13,  # grid, ten bump charts, ASEAN x2
-        "02-oda-donor-ranking.ipynb": 3,  # rank grid, Viet Nam's donors, Japan's recipients
-        "03-fdi-investor-ranking.ipynb": 3,  # rank grid, Viet Nam registered, outward position
-    }
-    assert len(images) == expected[name]
-
-
-def test_main_job_offline_writes_figures_and_table(
-    isolated_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:
-    """A fresh clone with no ../shared and no data/raw: the job uses the committed snapshot."""
-    shutil.copytree(PROJECT_ROOT / "data" / "processed", isolated_data / "processed")
-    monkeypatch.setenv("ASEAN_JAPAN_SHARED", str(tmp_path / "no-shared-here"))
-    assert main_job(rebuild=True, execute_notebooks=False) == 0
-    out = capsys.readouterr().out
-    assert "using the committed snapshot" in out
-    figures = sorted((isolated_data.parent / "reports" / "figures").glob("*.png"))
-    assert len(figures) == 17
-    assert {"oda-japan-rank-grid.png", "japan-rank-grid-trade.png"} <= {f.name for f in figures}
+def test_main_job_prints_japans_ranks(job) -> None:
+    rc, out, _ = job
+    assert rc == 0 and "using the committed snapshot" in out
     assert "Japan's rank among each ASEAN member's trade partners" in out
-    for member in ("Viet Nam", "Thailand", "Laos"):
-        assert member in out
-    assert "1990" in out and "2020 (latest)" in out
+    assert all(m in out for m in ("Viet Nam", "Thailand", "Laos", "1990", "2020 (latest)"))
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_top_to_bottom(job, name: str) -> None:
+    _, _, root = job
+    nb = nbformat.read(root / "reports" / "notebooks" / name, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert len([o for o in outputs if "image/png" in o.get("data", {})]) == FIGURES[name]
+
+
+def test_figures_claims_and_html_report(job) -> None:
+    _, out, root = job
+    figures = sorted((root / "reports" / "figures").glob("*.png"))
+    assert len(figures) == 18
+    assert (root / "data" / "processed" / "claims.csv").is_file()
+    index = (root / "reports" / "html" / "index.html").read_text()
+    for name in NOTEBOOKS:
+        page = root / "reports" / "html" / name.replace(".ipynb", ".html")
+        assert f'href="{page.name}"' in index and "data:image/png" in page.read_text()
+    assert 'src="../figures/japan-rank-grid-trade.png"' in index
+    assert "imf_dots_xlsx" in index and "licence" in index

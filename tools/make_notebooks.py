@@ -14,6 +14,26 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parent.parent
 
 NOTEBOOKS = {
+    "00-overview.ipynb": [
+        new_markdown_cell(
+            "# ASEAN and Japan: trade, ODA and FDI side by side\n\n"
+            "Japan's rank among each ASEAN member's partners in the three dimensions, from the "
+            "committed snapshot (`data/processed/`). Each panel is one source and definition; "
+            "white means no recorded data (see the README's coverage table), not zero. "
+            "Trade: IMF DOTS, best basis (own reports, or partners' where a member does not "
+            "report). ODA: OECD DAC Table 2a. FDI: UNCTAD's host-reported inflows."
+        ),
+        new_code_cell("%matplotlib inline\nfrom analysis import plots, query"),
+        new_code_cell("plots.overview_heatmaps();"),
+        new_markdown_cell(
+            "## When did China overtake Japan as a trade partner?\n\n"
+            "The first year from which China stays ahead of Japan in each member's trade "
+            "(exports + imports) to the end of the data; empty where Japan is still ahead."
+        ),
+        new_code_cell("query.china_overtakes_japan()"),
+        new_markdown_cell("## Japan's rank in trade, 1990-2020"),
+        new_code_cell("query.japan_rank_table()"),
+    ],
     "01-trade-partner-ranking.ipynb": [
         new_markdown_cell(
             "# Who trades with ASEAN and Japan? Partner rankings from IMF trade data\n\n"
@@ -150,6 +170,38 @@ NOTEBOOKS = {
         new_code_cell(
             "query.rank_table('JPN', measure='fdi_outward_stock', variant='blocs', basis='reported',\n"
             "                 dataset='jetro_outward_fdi', year=2024, top=6)"
+        ),
+    ],
+    "04-claims.ipynb": [
+        new_markdown_cell(
+            "# Checking the claims of a 2009 article\n\n"
+            "Each claim is a record in `claims/article_2009.toml` with an explicit reading of "
+            'its words ("top" = rank 1, "many" = at least half of the members with data, '
+            "the article's data year 2008). Verdicts: supported, partly supported, not "
+            "supported, insufficient data. Net vs gross ODA, flows vs stocks and reported vs "
+            "mirror data are part of each claim, so the same sentence can get two verdicts. "
+            "Edit the file, or pass your own with `asean-japan claims --file`."
+        ),
+        new_code_cell(
+            "%matplotlib inline\n"
+            "from analysis import claims, plots\n"
+            "from analysis.query import rankings\n"
+            "from analysis.snapshot import read_manifest\n"
+            "verdicts, evidence = claims.check_all(claims.DEFAULT_FILE, rankings(),\n"
+            "                                      claims.dataset_vintages(read_manifest()))\n"
+            "verdicts[['claim_id', 'verdict', 'n_cases', 'n_supported', 'years', 'dataset', "
+            "'basis', 'supported_in']]"
+        ),
+        new_markdown_cell("## The evidence, claim by claim"),
+        new_code_cell(
+            "for row in verdicts.itertuples():\n"
+            "    print(f'{row.claim_id}: {row.verdict}\\n  said: {row.sentence}\\n'\n"
+            "          f'  read as: {row.interpretation}')\n"
+            "    plots.claim_evidence(evidence, row.claim_id)"
+        ),
+        new_code_cell(
+            "evidence[['claim_id', 'country', 'year', 'status', 'rank', 'share', 'value_usd_m', "
+            "'value_basis', 'dataset', 'vintage']]"
         ),
     ],
 }

@@ -7,6 +7,7 @@ or mostly on IMF estimates are drawn differently, and years without data are sha
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -442,4 +443,114 @@ def oda_japan_recipients(*, n: int = 8, df: pd.DataFrame | None = None) -> Figur
         title="Japan's largest ODA recipients (net disbursements, current US\\$)",
         note=ODA_NOTE,
     )
+    return fig
+
+
+OVERVIEW = (
+    # title, dataset, measure, variant, basis
+    ("Trade (IMF DOTS, exports + imports)", "imf_dots_xlsx", "trade", "countries", "best"),
+    (
+        "ODA (OECD DAC2a, net, all donors)",
+        "oecd_dac2a_qwids",
+        "oda_received_net_current",
+        "all",
+        "mirror",
+    ),
+    (
+        "ODA (OECD DAC2a, gross, bilateral donors)",
+        "oecd_dac2a_bilateral",
+        "oda_received_gross_const2022",
+        "bilateral",
+        "mirror",
+    ),
+    (
+        "FDI inflows (UNCTAD, host-reported)",
+        "unctad_bilateral_fdi",
+        "fdi_inflow",
+        "countries",
+        "reported",
+    ),
+)
+
+
+def overview_heatmaps(
+    *, df: pd.DataFrame | None = None, span: tuple[int, int] = (1990, 2022), max_rank: int = 10
+) -> Figure:
+    """Members x years heatmaps of Japan's rank, one per dimension (trade, ODA, FDI).
+
+    White: no recorded data; dark: Japan first; a dot marks a year where Japan is present
+    without a rank (net repayments or disinvestment).
+    """
+    from matplotlib.colors import ListedColormap
+
+    members = asean_members()
+    years = list(range(span[0], span[1] + 1))
+    fig, axes = plt.subplots(len(OVERVIEW), 1, figsize=(13, 2.3 * len(OVERVIEW) + 0.8), sharex=True)
+    cmap = ListedColormap(plt.get_cmap("Reds_r")(np.linspace(0.05, 0.85, max_rank))).with_extremes(
+        bad="white"
+    )
+    for ax, (title, dataset, measure, variant, basis) in zip(axes, OVERVIEW, strict=True):
+        d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
+        d = d[d["partner"] == JAPAN]
+        grid = np.full((len(members), len(years)), np.nan)
+        for i, c in enumerate(members):
+            s = d[d["country"] == c]
+            for y, r in zip(s["year"].astype(int), s["rank"], strict=True):
+                if span[0] <= y <= span[1]:
+                    if pd.isna(r):
+                        ax.plot(y - span[0], i, ".", color="0.3", ms=3)
+                    else:
+                        grid[i, y - span[0]] = min(int(r), max_rank)
+        im = ax.imshow(
+            np.ma.masked_invalid(grid),
+            aspect="auto",
+            cmap=cmap,
+            vmin=0.5,
+            vmax=max_rank + 0.5,
+            interpolation="nearest",
+        )
+        ax.set_yticks(range(len(members)), [short_name(c) for c in members], fontsize=8)
+        ax.set_title(title, fontsize=10, loc="left")
+    axes[-1].set_xticks(range(0, len(years), 5), [str(y) for y in years[::5]])
+    cbar = fig.colorbar(im, ax=axes, shrink=0.6, ticks=[1, 2, 3, 5, max_rank])
+    cbar.set_label(f"Japan's rank ({max_rank} = {max_rank} or lower)")
+    fig.suptitle("Japan's rank among each ASEAN member's partners: trade, ODA and FDI")
+    fig.text(
+        0.01,
+        0.005,
+        "White: no recorded data. Dot: Japan present without a rank (net "
+        "repayments or disinvestment). Sources: IMF DOTS, OECD DAC2a, UNCTAD.",
+        fontsize=7,
+        color="0.4",
+    )
+    return fig
+
+
+def claim_evidence(evidence: pd.DataFrame, claim_id: str) -> Figure:
+    """One claim's cases: the partner's rank per country and year, coloured by the verdict."""
+    e = evidence[evidence["claim_id"] == claim_id].copy()
+    e["label"] = [f"{short_name(c)} {y}" for c, y in zip(e["country"], e["year"], strict=True)]
+    colors = {
+        "supported": "#2ca02c",
+        "not supported": "#d62728",
+        "not ranked": "#ff7f0e",
+        "no data": "0.8",
+    }
+    fig, ax = plt.subplots(figsize=(max(4, 0.55 * len(e) + 2), 3.2))
+    rank = pd.to_numeric(e["rank"], errors="coerce")
+    heights = rank.fillna(0).to_numpy()
+    ax.bar(range(len(e)), heights, color=[colors[s] for s in e["status"]])
+    for i, (s, r) in enumerate(zip(e["status"], rank, strict=True)):
+        if pd.isna(r):
+            ax.text(i, 0.2, s, rotation=90, ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(e)), e["label"], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(f"rank of {short_name(str(e['partner'].iat[0]))}")
+    ax.set_title(claim_id, fontsize=10)
+    ax.legend(
+        handles=[Patch(color=c, label=s) for s, c in colors.items()],
+        fontsize=7,
+        ncol=4,
+        loc="upper left",
+    )
+    fig.tight_layout()
     return fig
