@@ -85,3 +85,17 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("ASEAN_JAPAN_REPORTS", str(tmp_path / "reports"))
     return tmp_path / "data"
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Report the fault-injection suite's count (tests/test_faults.py)."""
+    import sys
+
+    mod = sys.modules.get("tests.test_faults")
+    results = getattr(mod, "RESULTS", None) if mod else None
+    if results:
+        intact = sum(1 for *_, ok in results if ok)
+        terminalreporter.write_line(
+            f"fault injection: {len(results)} faults tried across "
+            f"{len({s for s, *_ in results})} live sources; {intact} left data intact"
+        )

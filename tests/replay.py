@@ -28,6 +28,7 @@ class Reply:
 class ReplayServer:
     def __init__(self) -> None:
         self.routes: dict[str, list[Reply]] = {}
+        self.default: list[Reply] = []  # served for any path without a route of its own
         self.log: list[dict] = []
         self._lock = threading.Lock()
         server = self
@@ -44,7 +45,7 @@ class ReplayServer:
                     server.log.append(
                         {"path": parts.path, "query": parts.query, "headers": dict(self.headers)}
                     )
-                    queue = server.routes.get(parts.path)
+                    queue = server.routes.get(parts.path) or server.default
                     if not queue:
                         reply = Reply(
                             404, b"no such recorded route", {"Content-Type": "text/plain"}

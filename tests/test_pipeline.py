@@ -187,3 +187,41 @@ def test_failed_build_leaves_processed_files_untouched(
     after = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
     assert after == before
     assert not list(processed.glob("*.part"))
+
+
+def test_two_builds_at_once_leave_a_valid_snapshot(tmp_path: Path, dots_dir: Path) -> None:
+    """Two concurrent `build --force` runs on one data folder: the lock and atomic renames mean
+    the result is exactly what one build writes, never a mix or a partial file."""
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    own = data / "raw" / "imf_dots_xlsx"
+    own.mkdir(parents=True)
+    for n in ("DOTS_101.xlsx", "DOTS_213.xlsx", "DOTS_194.xlsx"):
+        shutil.copy(dots_dir / n, own / n)
+    env = {
+        **os.environ,
+        "ASEAN_JAPAN_DATA": str(data),
+        "ASEAN_JAPAN_SHARED": str(tmp_path / "none"),
+    }
+    cmd = [sys.executable, "-m", "analysis", "build", "--force", "--quiet"]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    processed = data / "processed"
+    after = {
+        p.name: p.read_bytes() for p in processed.iterdir() if p.is_file() and p.name != ".lock"
+    }
+    assert not list(processed.glob("*.part"))
+    single = subprocess.run(cmd, env=env, capture_output=True, timeout=300)
+    assert single.returncode == 0
+    again = {
+        p.name: p.read_bytes() for p in processed.iterdir() if p.is_file() and p.name != ".lock"
+    }
+    assert after == again
+    assert len(snapshot.load_rankings(processed)) > 0

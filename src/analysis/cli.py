@@ -105,6 +105,21 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_vintages(args: argparse.Namespace) -> int:
+    from .vintages import list_vintages
+
+    table = list_vintages()
+    print(table.to_string(index=False) if len(table) else "No fetched vintages in data/raw/ yet.")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .vintages import diff
+
+    print(diff(args.source, args.old, args.new).text(top=args.top))
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .report import main_job
 
@@ -162,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--file", help="a claim file (TOML); default claims/article_2009.toml")
     s.set_defaults(func=_cmd_claims)
 
+    s = sub.add_parser("vintages", help="list the fetched vintages of every live source")
+    s.set_defaults(func=_cmd_vintages)
+
+    s = sub.add_parser("diff", help="revisions between two vintages of a live source")
+    s.add_argument("source")
+    s.add_argument("old")
+    s.add_argument("new")
+    s.add_argument("--top", type=int, default=10, help="how many of the largest revisions")
+    s.set_defaults(func=_cmd_diff)
+
     s = sub.add_parser(
         "run",
         help="the main job: build if needed, run the notebooks, write "
@@ -183,7 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SourceError, ValidationError) as exc:
         if args.debug:
             raise
-        print(textwrap.fill(f"asean-japan {args.command} failed: {exc}", 100), file=sys.stderr)
+        # one paragraph; URLs and paths are never broken across lines (they must stay copyable)
+        text = f"asean-japan {args.command} failed: {exc}"
+        print(
+            textwrap.fill(text, 100, break_long_words=False, break_on_hyphens=False),
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("interrupted; raw and processed files were left as they were.", file=sys.stderr)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+DEFAULT_HINT = (
+    "Nothing was saved and existing files are unchanged; if the source changed its format, the "
+    "parser or the mapping files need updating before fetching again."
+)
+
 
 class SourceError(RuntimeError):
     """A source gave us something we cannot use.
@@ -17,8 +22,7 @@ class SourceError(RuntimeError):
         self.problem = problem
         self.hint = hint
         text = f"[{source}] {problem} (at {where})."
-        if hint:
-            text += f" {hint}"
+        text += " " + (hint or DEFAULT_HINT)
         super().__init__(text)
 
     def __reduce__(self) -> tuple:

@@ -201,3 +201,32 @@ def rankings(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.D
     for col in ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis"):
         out[col] = out[col].astype("category")
     return check(out, RANKINGS, RANKING_KEY, "rankings")
+
+
+def observations_oecd(parsed: pd.DataFrame, ref: pd.Series | str) -> pd.DataFrame:
+    """OECD FDI by counterpart (parsed by sources.oecd_fdi) -> observations, dataset oecd_fdi.
+
+    Counterpart ``W`` (world) becomes ``WLD``; ISO3 countries stay; OECD groupings are dropped.
+    """
+    import pycountry
+
+    ref = ref if isinstance(ref, pd.Series) else pd.Series(ref, index=parsed.index)
+    cp = parsed["counterpart"].astype(str)
+    is_country = cp.map(lambda c: pycountry.countries.get(alpha_3=c) is not None)
+    partner = cp.where(is_country, np.where(cp == "W", WORLD, None))
+    keep = partner.notna()
+    obs = _frame(
+        "oecd_fdi",
+        parsed["measure"][keep],
+        parsed["reporter"][keep],
+        partner[keep],
+        parsed["year"][keep],
+        parsed["value_usd_m"][keep],
+        "reported",
+        "",
+        ref[keep],
+    )
+    obs = obs[obs["country"] != obs["partner"]]
+    for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
+        obs[col] = obs[col].astype(str).astype("category")
+    return check(obs.reset_index(drop=True), OBSERVATIONS, OBSERVATION_KEY, "observations")

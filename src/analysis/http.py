@@ -9,6 +9,7 @@ data was expected. Every failure becomes a :class:`SourceError` naming the sourc
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,12 +36,23 @@ class Response:
     content: bytes
 
 
+def _env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 @dataclass
 class HttpClient:
+    """Settings can be changed per user through the environment: ASEAN_JAPAN_HTTP_TIMEOUT (read
+    timeout, s), ASEAN_JAPAN_HTTP_RETRIES, ASEAN_JAPAN_HTTP_BACKOFF (first wait, s)."""
+
     source: str
-    timeout: tuple[float, float] = (10.0, 300.0)  # connect, read: IMF queries can take minutes
-    retries: int = 4
-    backoff: float = 2.0
+    # connect, read: IMF queries can take minutes
+    timeout: tuple[float, float] = field(
+        default_factory=lambda: (10.0, _env("ASEAN_JAPAN_HTTP_TIMEOUT", 300.0))
+    )
+    retries: int = field(default_factory=lambda: int(_env("ASEAN_JAPAN_HTTP_RETRIES", 4)))
+    backoff: float = field(default_factory=lambda: _env("ASEAN_JAPAN_HTTP_BACKOFF", 2.0))
     max_wait: float = 120.0
     sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)

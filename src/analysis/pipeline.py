@@ -29,6 +29,7 @@ from .sources import (
     oecd_dac2a,
     oecd_dac2a_bilateral,
     oecd_dac2a_qwids,
+    oecd_fdi,
     worldbank_wdi,
 )
 
@@ -152,7 +153,7 @@ def find_inputs() -> Inputs:
                             "vintage": vintage,
                         }
                     )
-    for source in (oecd_dac2a.NAME, worldbank_wdi.NAME):
+    for source in (oecd_dac2a.NAME, worldbank_wdi.NAME, oecd_fdi.NAME):
         live = RawStore(source)
         if live.vintages():
             latest = live.vintages()[-1]
@@ -290,6 +291,17 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         bad = [cell for cells in unread.values() for cell in cells]
         if bad:
             raise SourceError("fdi", "; ".join(bad[:5]), f"{len(bad)} cell(s) could not be read")
+        if oecd_fdi.NAME in inputs.live:
+            folder = inputs.live[oecd_fdi.NAME]
+            parsed = pd.concat(
+                [
+                    oecd_fdi.parse(p.read_bytes(), str(p)).assign(file=p.name)
+                    for p in sorted(folder.glob("*.csv"))
+                ],
+                ignore_index=True,
+            )
+            live = fdi.observations_oecd(parsed, f"{oecd_fdi.NAME}/{folder.name}/" + parsed["file"])
+            fdi_obs = pd.concat([fdi_obs, live], ignore_index=True) if len(fdi_obs) else live
         if len(fdi_obs):
             frames.append(fdi_obs)
             rank_parts.append(fdi.rankings(fdi_obs, countries))

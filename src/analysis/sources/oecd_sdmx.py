@@ -54,7 +54,8 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
             source,
             where,
             f"changed columns: missing {missing}",
-            f"Found {list(df.columns)[:20]}; the dataflow's structure may have changed.",
+            f"Found {list(df.columns)[:20]}: the dataflow's structure may have changed. Nothing "
+            "was saved; check the dataflow's structure and update the parser before fetching again.",
         )
     cols = list(df.columns)
     df = df[df["OBS_VALUE"].str.strip() != ""]

@@ -1,0 +1,111 @@
+"""Vintages and revisions, on small hand-built vintages (named as such: not data)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from analysis.rawstore import RawRecord, RawStore, sha256_bytes
+from analysis.vintages import diff, list_vintages
+
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><message:StructureSpecificData '
+    'xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v3_0/message">'
+    "<message:DataSet>"
+)
+
+
+def handmade_imts(values: dict[tuple[str, str, str, int], float]) -> bytes:
+    """Hand-built SDMX-ML (not data): (reporter, indicator, counterpart, year) -> US dollars."""
+    series: dict[tuple, list] = {}
+    for (rep, ind, cp, year), v in values.items():
+        series.setdefault((rep, ind, cp), []).append((year, v))
+    body = "".join(
+        f'<Series COUNTRY="{r}" INDICATOR="{i}" COUNTERPART_COUNTRY="{c}" FREQUENCY="A">'
+        + "".join(f'<Obs TIME_PERIOD="{y}" OBS_VALUE="{v}"/>' for y, v in obs)
+        + "</Series>"
+        for (r, i, c), obs in series.items()
+    )
+    return (HEAD + body + "</message:DataSet></message:StructureSpecificData>").encode()
+
+
+def _save(root: Path, vintage: str, data: bytes) -> None:
+    RawStore("imf_imts", root=root).save(
+        vintage,
+        RawRecord(
+            "reported.xml",
+            "http://127.0.0.1/handmade",
+            {},
+            f"{vintage}T00:00:00",
+            200,
+            sha256_bytes(data),
+            len(data),
+            "application/xml",
+            "handmade",
+            "handmade",
+        ),
+        data,
+    )
+
+
+OLD = {  # Viet Nam's exports, hand-built: Japan ahead of Korea
+    ("VNM", "XG_FOB_USD", "G001", 2024): 100e6,
+    ("VNM", "XG_FOB_USD", "JPN", 2024): 30e6,
+    ("VNM", "XG_FOB_USD", "KOR", 2024): 20e6,
+    ("VNM", "XG_FOB_USD", "USA", 2024): 50e6,
+}
+NEW = {
+    **OLD,
+    ("VNM", "XG_FOB_USD", "KOR", 2024): 35e6,  # revised: Korea overtakes Japan
+    ("VNM", "XG_FOB_USD", "CHN", 2024): 5e6,
+}  # a new partner
+
+
+def test_diff_reports_revisions_and_rank_changes(tmp_path: Path) -> None:
+    _save(tmp_path, "2026-01-01", handmade_imts(OLD))
+    _save(tmp_path, "2026-02-01", handmade_imts(NEW))
+    table = list_vintages(tmp_path)
+    assert table[table["source"] == "imf_imts"]["vintage"].tolist() == ["2026-01-01", "2026-02-01"]
+    d = diff("imf_imts", "2026-01-01", "2026-02-01", root=tmp_path)
+    # Korea's exports revised (own report, and Korea's mirror imports from Viet Nam)
+    assert d.changed == 2 and d.added == 2 and d.removed == 0
+    top = d.revisions.iloc[0]
+    assert (top["partner"], top["revision"]) in {("KOR", 15.0), ("VNM", 15.0)}
+    moved = d.rank_changes
+    vn = moved[
+        (moved["country"] == "VNM")
+        & (moved["measure"] == "exports")
+        & (moved["variant"] == "countries")
+        & (moved["basis"] == "reported")
+    ]
+    got = {p: (o, n) for p, o, n in zip(vn["partner"], vn["rank_old"], vn["rank_new"], strict=True)}
+    assert got["KOR"] == (3, 2) and got["JPN"] == (2, 3)
+    assert "values revised: 2" in d.text()
+
+
+def test_cli_vintages_and_diff(tmp_path: Path) -> None:
+    raw = tmp_path / "data" / "raw"
+    _save(raw, "2026-01-01", handmade_imts(OLD))
+    _save(raw, "2026-02-01", handmade_imts(NEW))
+    env = {**os.environ, "ASEAN_JAPAN_DATA": str(tmp_path / "data")}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "analysis", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+
+    p = run("vintages")
+    assert p.returncode == 0 and "2026-02-01" in p.stdout
+    p = run("diff", "imf_imts", "2026-01-01", "2026-02-01")
+    assert p.returncode == 0 and "values revised: 2" in p.stdout and "KOR" in p.stdout
+    p = run("diff", "imf_imts", "2026-01-01", "2025-12-31")
+    assert p.returncode == 2 and "no vintage '2025-12-31'" in p.stderr
+    manifest = json.loads((raw / "imf_imts" / "2026-01-01" / "manifest.json").read_text())
+    assert manifest["files"][0]["file"] == "reported.xml"
