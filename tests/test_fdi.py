@@ -52,7 +52,7 @@ def test_unctad_unreadable_text_raises() -> None:
 
 def test_every_cell_of_the_real_files_is_read(built) -> None:
     _, unread, _ = built
-    assert unread == {"unctad_bilateral_fdi": [], "jetro_outward_fdi": []}
+    assert unread == {"unctad_bilateral_fdi": [], "jetro_outward_fdi": [], "bank_indonesia_fdi": []}
 
 
 def _raw(path: Path, label: str) -> dict[int, str]:
@@ -163,3 +163,30 @@ def test_inflow_table_world_total_is_the_share_denominator(built, unctad_dir: Pa
     ]
     assert set(r["total_usd_m"]) == {world}
     assert r["share"].tolist() == pytest.approx((r["value_usd_m"] / world).tolist())
+
+
+def test_bank_indonesia_annual_columns_by_rule() -> None:
+    """The annual column of a block is its Q1 year (the sheet mislabels 2008's as 2009); each
+    annual value is the sum of its quarters in the real sheet."""
+    from python_calamine import CalamineWorkbook
+
+    from analysis.sources import bank_indonesia_fdi
+
+    folder = need(SHARED / "indonesia_fdi")
+    df, unread = bank_indonesia_fdi.read(folder)
+    assert unread == [] and sorted(df["year"].unique()) == list(range(2004, 2021))
+    rows = (
+        CalamineWorkbook.from_path(str(folder / bank_indonesia_fdi.FILE))
+        .get_sheet_by_name("2004-2012")
+        .to_python()
+    )
+    japan = next(r for r in rows if any(str(c).strip() == "Japan" for c in r))
+    quarters = rows[6]
+    q_cols = [j for j, q in enumerate(quarters) if str(q).strip() in ("Q1", "Q2", "Q3", "Q4")]
+    blocks = [q_cols[i : i + 4] for i in range(0, len(q_cols), 4)]
+    by_year = dict(zip(range(2004, 2004 + len(blocks)), blocks, strict=False))
+    got = df[(df["partner"] == "Japan") & (df["sheet"] == "2004-2012")].set_index("year")[
+        "value_usd_m"
+    ]
+    for year in (2007, 2008, 2009):
+        assert got[year] == pytest.approx(sum(float(japan[j]) for j in by_year[year]), abs=1.0)

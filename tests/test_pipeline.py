@@ -42,6 +42,7 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
         "jetro_outward_fdi": 2,
         "vietnam_fdi": 3,
         "abn2018_fdi": 1,
+        "bank_indonesia_fdi": 1,
     }
     assert manifest["rows"] == focus_build.manifest["rows"]
 

@@ -22,7 +22,13 @@ from .countries import JAPAN, WORLD, bloc_members
 from .fdi_names import resolve
 from .rank import COLUMNS as RANK_COLUMNS
 from .rank import rank_simple
-from .sources import abn2018_fdi, jetro_outward_fdi, unctad_bilateral_fdi, vietnam_fdi
+from .sources import (
+    abn2018_fdi,
+    bank_indonesia_fdi,
+    jetro_outward_fdi,
+    unctad_bilateral_fdi,
+    vietnam_fdi,
+)
 from .validate import OBSERVATION_KEY, OBSERVATIONS, RANKING_KEY, RANKINGS, check
 
 CODE_FIXES = {"KOS": "XKX"}  # IMF/GSO spelling of Kosovo
@@ -140,6 +146,24 @@ def observations(shared: Path) -> tuple[pd.DataFrame, dict]:
                 "mirror",
                 "",
                 f"{folder.name}/{vietnam_fdi.DIP}",
+            )
+        )
+    folder = shared / "indonesia_fdi"
+    if folder.is_dir():
+        b, bad = bank_indonesia_fdi.read(folder)
+        unread[bank_indonesia_fdi.NAME] = bad
+        b = _labelled(b, bank_indonesia_fdi.NAME)
+        parts.append(
+            _frame(
+                bank_indonesia_fdi.NAME,
+                "fdi_inflow",
+                "IDN",
+                b["partner"],
+                b["year"],
+                b["value_usd_m"],
+                "reported",
+                "",
+                f"{folder.name}/{bank_indonesia_fdi.FILE}#" + b["sheet"],
             )
         )
     folder = shared / "bilateral_fdi_abn2018"

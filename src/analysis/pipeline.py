@@ -138,6 +138,7 @@ def find_inputs() -> Inputs:
         "jetro_outward_fdi": ("jetro_outward_fdi", "*.xls*", "JETRO, as published 2025-2026"),
         "vietnam_fdi": ("vietnam_fdi", "*.csv", "GSO yearbooks 2006-2025; IMF DIP 2009-2024"),
         "abn2018_fdi": ("bilateral_fdi_abn2018", "*.csv", "Aisbett, Busse & Nunnenkamp (2018)"),
+        "bank_indonesia_fdi": ("indonesia_fdi", "*.xls", "SEKI V.33 to 2021Q3"),
     }
     for source, (sub, pattern, vintage) in fdi_folders.items():
         folder = shared / sub

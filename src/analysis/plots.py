@@ -331,7 +331,8 @@ def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
 
 FDI_NOTE = (
     "Sources: UNCTAD bilateral FDI 2001-2012; Aisbett et al. (2018), 39 source countries;\n"
-    "IMF DIP (investors' reports of positions in Viet Nam). Definitions differ: never compare "
+    "Bank Indonesia SEKI V.33; IMF DIP (investors' reports of positions in Viet Nam). "
+    "Definitions differ: never compare "
     "levels across lines."
 )
 FDI_SERIES = (

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from .abn2018_fdi import SPEC as ABN2018_FDI
+from .bank_indonesia_fdi import SPEC as BANK_INDONESIA_FDI
 from .imf_dots_xlsx import SPEC as IMF_DOTS_XLSX
 from .imf_imts import SPEC as IMF_IMTS
 from .jetro_outward_fdi import SPEC as JETRO_OUTWARD_FDI
@@ -32,6 +33,7 @@ REGISTRY: dict[str, SourceSpec] = {
         JETRO_OUTWARD_FDI,
         VIETNAM_FDI,
         ABN2018_FDI,
+        BANK_INDONESIA_FDI,
     )
 }
 
