@@ -81,7 +81,7 @@ def observations(shared: Path) -> tuple[pd.DataFrame, dict]:
                 t["year"],
                 t["value_usd_m"],
                 t["basis"],
-                "",
+                t["flag"],
                 folder.name + "/" + t["file"],
             )
         )

@@ -67,8 +67,11 @@ def read_number(text: str) -> float | None:
     return -value if m.group("neg") else value
 
 
-def parse_table(path: Path, counts: CellCount | None = None) -> tuple[pd.DataFrame, str]:
-    """One host table -> (rows: partner label, year, value_usd_m; basis of the table)."""
+def parse_table(path: Path, counts: CellCount | None = None) -> tuple[pd.DataFrame, str, str]:
+    """One host table -> (rows: partner label, year, value_usd_m; basis; flag of the table).
+
+    The flag is ``approval`` where the table's note says its data are on an approval basis
+    (Myanmar's inflows): approved investment, not balance-of-payments flows."""
     counts = counts if counts is not None else CellCount()
     rows = list(csv.reader(path.open(encoding="utf-8")))
     header_i = next((i for i, r in enumerate(rows) if len(r) > 1 and r[1].strip() in HEADERS), None)
@@ -105,7 +108,8 @@ def parse_table(path: Path, counts: CellCount | None = None) -> tuple[pd.DataFra
             else:
                 counts.numbers += 1
                 out.append((label, year, v))
-    return pd.DataFrame(out, columns=["partner", "year", "value_usd_m"]), basis
+    flag = "approval" if "approval basis" in notes else ""
+    return pd.DataFrame(out, columns=["partner", "year", "value_usd_m"]), basis, flag
 
 
 def read_tables(folder: Path) -> tuple[pd.DataFrame, CellCount]:
@@ -114,9 +118,15 @@ def read_tables(folder: Path) -> tuple[pd.DataFrame, CellCount]:
     frames = []
     for sub, measure in TABLES.items():
         for path in sorted((folder / sub).glob("*.csv")):
-            df, basis = parse_table(path, counts)
+            df, basis, flag = parse_table(path, counts)
             frames.append(
-                df.assign(host=path.stem, measure=measure, basis=basis, file=f"{sub}/{path.name}")
+                df.assign(
+                    host=path.stem,
+                    measure=measure,
+                    basis=basis,
+                    flag=flag,
+                    file=f"{sub}/{path.name}",
+                )
             )
     if not frames:
         raise SourceError(NAME, str(folder), "no flows_inward/*.csv or stock_inward/*.csv tables")
