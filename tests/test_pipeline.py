@@ -30,6 +30,11 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
             f"{name} differs from a rebuild: run `asean-japan build --force` and commit"
         )
     manifest = snapshot.read_manifest(COMMITTED)
+    from analysis.pipeline import code_fingerprint
+
+    assert manifest["code_sha256"] == code_fingerprint(), (
+        "the committed snapshot was built by other code: run `asean-japan build` and commit"
+    )
     assert manifest["inputs"] == focus_build.manifest["inputs"]
     per_source = {}
     for f in manifest["inputs"]:

@@ -319,6 +319,7 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
     manifest = {
         "snapshot_schema": SNAPSHOT_SCHEMA,
         "code_version": __version__,
+        "code_sha256": code_fingerprint(),
         "scope": scope,
         "inputs": sorted(inputs.files, key=lambda f: f["file"]),
         "rows": {"observations": len(obs), "rankings": len(rankings)},
@@ -356,11 +357,26 @@ def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def code_fingerprint() -> str:
+    """sha256 over the package's code and mapping files: a snapshot built by other code is stale."""
+    import hashlib
+
+    from .paths import PACKAGE_DIR
+
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE_DIR.rglob("*")):
+        if p.suffix in (".py", ".csv") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def up_to_date(inputs: Inputs, folder: Path, scope: str) -> bool:
     old = read_manifest(folder)
     return (
         bool(old)
         and old.get("code_version") == __version__
+        and old.get("code_sha256") == code_fingerprint()
         and old.get("scope") == scope
         and old.get("snapshot_schema") == SNAPSHOT_SCHEMA
         and old.get("inputs") == sorted(inputs.files, key=lambda f: f["file"])
