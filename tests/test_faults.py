@@ -17,7 +17,7 @@ import pytest
 
 from analysis import cli
 from analysis.paths import PROJECT_ROOT
-from analysis.sources import imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
+from analysis.sources import imf_dip, imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
 
 from .conftest import SHARED, need
 from .replay import ReplayServer, Reply
@@ -32,6 +32,7 @@ BASE_ENV = {
     "oecd_dac2a": oecd_dac2a.BASE_URL_ENV,
     "oecd_fdi": oecd_fdi.BASE_URL_ENV,
     "worldbank_wdi": worldbank_wdi.BASE_URL_ENV,
+    "imf_dip": imf_dip.BASE_URL_ENV,
 }
 
 
@@ -50,12 +51,14 @@ def _real(source: str) -> tuple[bytes | None, dict]:
         return need(
             fx / "worldbank" / "wdi_v2_IDN_NY.GDP.MKTP.CD_2020-2024_annotated.json"
         ).read_bytes(), JSON
+    if source == "imf_dip":
+        return None, XML  # no recorded DIP response
     return None, CSV  # oecd_dac2a: no recorded DAC2A response
 
 
 def _empty(source: str) -> bytes:
-    real, _ = _real(source)
-    if source == "imf_imts":
+    real, _ = _real("imf_imts" if source == "imf_dip" else source)
+    if source in ("imf_imts", "imf_dip"):
         text = real.decode()
         a, b = (
             text.index("<message:DataSet"),
@@ -74,8 +77,8 @@ def _empty(source: str) -> bytes:
 
 
 def _renamed(source: str) -> bytes:
-    real, _ = _real(source)
-    if source == "imf_imts":
+    real, _ = _real("imf_imts" if source == "imf_dip" else source)
+    if source in ("imf_imts", "imf_dip"):
         return real.replace(b"COUNTERPART_COUNTRY", b"PARTNER_COUNTRY")
     if source == "worldbank_wdi":
         return real.replace(b'"date"', b'"period"')

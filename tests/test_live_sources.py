@@ -198,3 +198,60 @@ def test_worldbank_error_message(server: ReplayServer, monkeypatch, tmp_path) ->
             store=RawStore("worldbank_wdi", root=tmp_path), client=_client("worldbank_wdi")
         )
     assert _tree(tmp_path) == {}
+
+
+def test_imf_dip_requests_and_layout_check(server: ReplayServer, monkeypatch, tmp_path) -> None:
+    from analysis.sources import imf_dip
+
+    monkeypatch.setenv(imf_dip.BASE_URL_ENV, server.url + "/sdmx")
+    reqs = imf_dip.requests_for()
+    assert len(reqs) == 2
+    assert reqs[0].url.endswith(
+        "/IMF.STA/DIP/+/BRN+IDN+KHM+LAO+MMR+MYS+PHL+SGP+THA+VNM.O+SCC.INWD_D_NETLA_FALL_ALL.*.A"
+    )
+    assert reqs[1].url.endswith("/IMF.STA/DIP/+/JPN.O.OTWD_D_NETAL_FALL_ALL.*.A")
+    # a real IMF message of another dataflow (IMTS) has no DV_TYPE: refused, nothing saved
+    imts = need(
+        SHARED
+        / "api_fixtures"
+        / "imf_sdmx3"
+        / "openbb_imts_data_USA.XG_FOB_USD.G001+G998.A_2023-2024.xml"
+    ).read_bytes()
+    server.default = [Reply(200, imts, {"Content-Type": "application/xml"})]
+    with pytest.raises(SourceError, match=r"lacks the dimension\(s\) \['DV_TYPE'\]"):
+        imf_dip.fetch(store=RawStore("imf_dip", root=tmp_path), client=_client("imf_dip"))
+    assert _tree(tmp_path) == {}
+
+
+def test_imf_dip_rows_become_observations() -> None:
+    """Hand-built parsed rows (not data) in the DIP layout."""
+    import pandas as pd
+
+    from analysis import fdi
+
+    rows = pd.DataFrame(
+        {
+            "country": ["VNM", "VNM", "VNM", "JPN"],
+            "partner": ["JPN", "G001", "GX170", "VNM"],
+            "measure": [
+                "fdi_inward_stock",
+                "fdi_inward_stock",
+                "fdi_inward_stock",
+                "fdi_outward_stock",
+            ],
+            "basis": ["mirror", "mirror", "mirror", "reported"],
+            "year": [2020] * 4,
+            "value_usd_m": [5.0, 20.0, 3.0, 4.0],
+        }
+    )
+    obs = fdi.observations_dip(rows, "handmade")
+    got = {
+        (c, p, b)
+        for c, p, b in zip(
+            obs["country"].astype(str),
+            obs["partner"].astype(str),
+            obs["basis"].astype(str),
+            strict=True,
+        )
+    }
+    assert got == {("VNM", "JPN", "mirror"), ("VNM", "WLD", "mirror"), ("JPN", "VNM", "reported")}

@@ -254,3 +254,31 @@ def observations_oecd(parsed: pd.DataFrame, ref: pd.Series | str) -> pd.DataFram
     for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
         obs[col] = obs[col].astype(str).astype("category")
     return check(obs.reset_index(drop=True), OBSERVATIONS, OBSERVATION_KEY, "observations")
+
+
+def observations_dip(parsed: pd.DataFrame, ref: pd.Series | str) -> pd.DataFrame:
+    """IMF DIP rows (sources.imf_dip) -> observations, dataset imf_dip (IMF codes resolved)."""
+    from .countries import resolve_imts_codes
+
+    ref = ref if isinstance(ref, pd.Series) else pd.Series(ref, index=parsed.index)
+    codes = set(parsed["country"]) | set(parsed["partner"])
+    table = resolve_imts_codes(codes, "imf_dip", "DIP codes")
+    code = {k: e.code for k, e in table.items()}
+    kind = {k: e.kind for k, e in table.items()}
+    keep = parsed["partner"].map(kind).isin(["country", "historical", "total"])
+    p = parsed[keep]
+    obs = _frame(
+        "imf_dip",
+        p["measure"],
+        p["country"].map(code),
+        p["partner"].map(code),
+        p["year"],
+        p["value_usd_m"],
+        p["basis"],
+        "",
+        ref[keep],
+    )
+    obs = obs[obs["country"] != obs["partner"]]
+    for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
+        obs[col] = obs[col].astype(str).astype("category")
+    return check(obs.reset_index(drop=True), OBSERVATIONS, OBSERVATION_KEY, "observations")

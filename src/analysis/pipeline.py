@@ -24,6 +24,7 @@ from .rank import rank_observations
 from .rawstore import RawStore
 from .snapshot import read_manifest, write
 from .sources import (
+    imf_dip,
     imf_dots_xlsx,
     imf_imts,
     oecd_dac2a,
@@ -154,7 +155,7 @@ def find_inputs() -> Inputs:
                             "vintage": vintage,
                         }
                     )
-    for source in (oecd_dac2a.NAME, worldbank_wdi.NAME, oecd_fdi.NAME):
+    for source in (oecd_dac2a.NAME, worldbank_wdi.NAME, oecd_fdi.NAME, imf_dip.NAME):
         live = RawStore(source)
         if live.vintages():
             latest = live.vintages()[-1]
@@ -302,6 +303,17 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
                 ignore_index=True,
             )
             live = fdi.observations_oecd(parsed, f"{oecd_fdi.NAME}/{folder.name}/" + parsed["file"])
+            fdi_obs = pd.concat([fdi_obs, live], ignore_index=True) if len(fdi_obs) else live
+        if imf_dip.NAME in inputs.live:
+            folder = inputs.live[imf_dip.NAME]
+            parsed = pd.concat(
+                [
+                    imf_dip.parse(p.read_bytes(), str(p)).assign(file=p.name)
+                    for p in sorted(folder.glob("*.xml"))
+                ],
+                ignore_index=True,
+            )
+            live = fdi.observations_dip(parsed, f"{imf_dip.NAME}/{folder.name}/" + parsed["file"])
             fdi_obs = pd.concat([fdi_obs, live], ignore_index=True) if len(fdi_obs) else live
         if len(fdi_obs):
             frames.append(fdi_obs)

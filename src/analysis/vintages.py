@@ -19,7 +19,7 @@ from .countries import ASEAN, FOCUS
 from .errors import SourceError
 from .rank import rank_observations
 from .rawstore import RawStore
-from .sources import imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
+from .sources import imf_dip, imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
 
 KEY = ["dataset", "measure", "country", "partner", "year", "basis"]
 
@@ -58,7 +58,17 @@ def _oecd_fdi(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return obs, fdi.rankings(obs, frozenset(FOCUS))
 
 
+def _dip(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    parsed = pd.concat(
+        [imf_dip.parse(p.read_bytes(), str(p)) for p in sorted(folder.glob("*.xml"))],
+        ignore_index=True,
+    )
+    obs = fdi.observations_dip(parsed, folder.name)
+    return obs, fdi.rankings(obs, frozenset(FOCUS))
+
+
 READERS: dict[str, Callable[[Path], tuple[pd.DataFrame, pd.DataFrame]]] = {
+    imf_dip.NAME: _dip,
     imf_imts.NAME: _imts,
     oecd_dac2a.NAME: _dac2a,
     worldbank_wdi.NAME: _wdi,

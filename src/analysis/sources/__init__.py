@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .abn2018_fdi import SPEC as ABN2018_FDI
 from .bank_indonesia_fdi import SPEC as BANK_INDONESIA_FDI
+from .imf_dip import SPEC as IMF_DIP
 from .imf_dots_xlsx import SPEC as IMF_DOTS_XLSX
 from .imf_imts import SPEC as IMF_IMTS
 from .jetro_outward_fdi import SPEC as JETRO_OUTWARD_FDI
@@ -29,6 +30,7 @@ REGISTRY: dict[str, SourceSpec] = {
         OECD_DAC2A,
         WORLDBANK_WDI,
         OECD_FDI,
+        IMF_DIP,
         UNCTAD_BILATERAL_FDI,
         JETRO_OUTWARD_FDI,
         VIETNAM_FDI,

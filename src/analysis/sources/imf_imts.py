@@ -10,7 +10,6 @@ carry SCALE="6", so values are divided by 1e6 here and nowhere else.
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
+from .imf_sdmx import parse_series
 from .spec import SourceSpec
 
 NAME = "imf_imts"
@@ -97,80 +97,23 @@ def fetch(
     return result.paths
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def parse_xml(data: bytes, where: str = "response") -> pd.DataFrame:
-    """SDMX-ML 3.0 structure-specific data -> reporter_code, measure, partner_code, year, value, flag."""
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
+    """SDMX-ML 3.0 data -> reporter_code, measure, partner_code, year, value_usd_m, flag."""
+    df = parse_series(data, NAME, where, ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY"))
+    unknown = sorted(set(df["INDICATOR"]) - set(INDICATORS))
+    if unknown:
         raise SourceError(
-            NAME,
-            where,
-            f"malformed XML ({exc})",
-            "Expected an SDMX-ML 3.0 structure-specific message.",
-        ) from exc
-    if _local(root.tag) != "StructureSpecificData":
-        raise SourceError(
-            NAME,
-            where,
-            f"root element is {_local(root.tag)!r}",
-            "Expected an SDMX-ML 3.0 StructureSpecificData message (is the Accept header honoured?).",
-        )
-    rows: list[tuple] = []
-    n_series = 0
-    for series in root.iter():
-        if _local(series.tag) != "Series":
-            continue
-        n_series += 1
-        attrs = series.attrib
-        missing = [k for k in ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY") if k not in attrs]
-        if missing:
-            raise SourceError(
-                NAME, where, f"a Series lacks the dimension(s) {missing}; found {sorted(attrs)}"
-            )
-        measure = INDICATORS.get(attrs["INDICATOR"])
-        if measure is None:
-            raise SourceError(
-                NAME,
-                where,
-                f"unexpected INDICATOR {attrs['INDICATOR']!r}; expected {list(INDICATORS)}",
-            )
-        if attrs.get("FREQUENCY", "A") != "A":
-            raise SourceError(
-                NAME, where, f"FREQUENCY {attrs.get('FREQUENCY')!r}, expected annual 'A'"
-            )
-        for obs in series:
-            if _local(obs.tag) != "Obs":
-                continue
-            o = obs.attrib
-            raw_value, period = o.get("OBS_VALUE"), o.get("TIME_PERIOD", "")
-            if raw_value in (None, "", "NaN"):
-                continue
-            try:
-                year = int(period[:4])
-                value = float(raw_value) / 1e6  # US dollars -> US$ million
-            except ValueError as exc:
-                raise SourceError(
-                    NAME,
-                    where,
-                    f"unreadable observation TIME_PERIOD={period!r} OBS_VALUE={raw_value!r}",
-                ) from exc
-            flag = "e" if o.get("STATUS", "").strip().lower() == "e" else ""
-            rows.append(
-                (attrs["COUNTRY"], measure, attrs["COUNTERPART_COUNTRY"], year, value, flag)
-            )
-    if n_series == 0:
-        raise SourceError(
-            NAME,
-            where,
-            "the message holds no series (empty dataset)",
-            "Check the codes in the query; nothing was saved.",
+            NAME, where, f"unexpected INDICATOR {unknown}; expected {list(INDICATORS)}"
         )
     return pd.DataFrame(
-        rows, columns=["reporter_code", "measure", "partner_code", "year", "value_usd_m", "flag"]
+        {
+            "reporter_code": df["COUNTRY"],
+            "measure": df["INDICATOR"].map(INDICATORS),
+            "partner_code": df["COUNTERPART_COUNTRY"],
+            "year": df["year"],
+            "value_usd_m": df["value_usd_m"],
+            "flag": (df["status"].str.lower() == "e").map({True: "e", False: ""}),
+        }
     )
 
 

@@ -1,0 +1,113 @@
+"""IMF Direct Investment Positions by counterpart (DIP, successor of CDIS), live SDMX 3.0 API.
+
+Dataflow ``IMF.STA/DIP``; key COUNTRY.DV_TYPE.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY. Two
+requests: the ASEAN members' inward positions by investor (``INWD_D_NETLA_FALL_ALL``), both as
+reported by the host (DV_TYPE ``O``) and as derived from the investors' own reports (``SCC``,
+basis mirror: what the recorded Viet Nam file holds); and Japan's outward positions by host
+(``OTWD_D_NETAL_FALL_ALL``, reported). Values in US dollars; confidential cells (STATUS C) are
+absent, never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from .. import livefetch
+from ..countries import JAPAN, asean_members
+from ..errors import SourceError
+from ..http import HttpClient
+from ..livefetch import Request
+from ..rawstore import RawStore
+from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
+from .imf_sdmx import parse_series
+from .spec import SourceSpec
+
+NAME = "imf_dip"
+INWARD, OUTWARD = "INWD_D_NETLA_FALL_ALL", "OTWD_D_NETAL_FALL_ALL"
+MEASURES = {INWARD: "fdi_inward_stock", OUTWARD: "fdi_outward_stock"}
+BASIS = {"O": "reported", "SCC": "mirror"}
+DIMENSIONS = ("COUNTRY", "DV_TYPE", "INDICATOR", "COUNTERPART_COUNTRY")
+LICENCE = "IMF copyright; IMF terms of use (https://www.imf.org/external/terms.htm)"
+CITATION = "International Monetary Fund, Direct Investment Positions by Counterpart Economy (DIP)."
+
+SPEC = SourceSpec(
+    name=NAME,
+    title="IMF Direct Investment Positions by counterpart (DIP), SDMX 3.0 API",
+    kind="api",
+    producer="International Monetary Fund",
+    url="https://api.imf.org/external/sdmx/3.0/data/dataflow/IMF.STA/DIP/+/",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="ASEAN members' inward positions by investor (host-reported and investor-derived), "
+    "Japan's outward positions by host, 2009 to latest (live)",
+    measures=("fdi_inward_stock", "fdi_outward_stock"),
+    notes=("Base URL from $" + BASE_URL_ENV + " (shared with imf_imts).",),
+)
+
+
+def requests_for(start: int = 2009) -> list[Request]:
+    params = {
+        "c[TIME_PERIOD]": f"ge:{start}",
+        "dimensionAtObservation": "TIME_PERIOD",
+        "attributes": "dsd",
+        "measures": "all",
+    }
+    hosts = "+".join(asean_members())
+    path = f"{base_url()}/data/dataflow/IMF.STA/DIP/+/"
+    return [
+        Request(
+            "inward_asean.xml",
+            path + f"{hosts}.O+SCC.{INWARD}.*.A",
+            params,
+            {"Accept": ACCEPT},
+            "SDMX-ML data",
+        ),
+        Request(
+            "outward_japan.xml",
+            path + f"{JAPAN}.O.{OUTWARD}.*.A",
+            params,
+            {"Accept": ACCEPT},
+            "SDMX-ML data",
+        ),
+    ]
+
+
+def parse(data: bytes, where: str = "response") -> pd.DataFrame:
+    """-> country, partner (IMF codes), measure, basis, year, value_usd_m (confidential dropped)."""
+    df = parse_series(data, NAME, where, DIMENSIONS)
+    for col, known in (("INDICATOR", MEASURES), ("DV_TYPE", BASIS)):
+        unknown = sorted(set(df[col]) - set(known))
+        if unknown:
+            raise SourceError(NAME, where, f"unexpected {col} {unknown}; expected {list(known)}")
+    df = df[df["status"].str.upper() != "C"]
+    return pd.DataFrame(
+        {
+            "country": df["COUNTRY"],
+            "partner": df["COUNTERPART_COUNTRY"],
+            "measure": df["INDICATOR"].map(MEASURES),
+            "basis": df["DV_TYPE"].map(BASIS),
+            "year": df["year"],
+            "value_usd_m": df["value_usd_m"],
+        }
+    )
+
+
+def fetch(
+    store: RawStore | None = None, client: HttpClient | None = None, vintage: str | None = None
+) -> list[Path]:
+    return livefetch.fetch(
+        NAME,
+        requests_for(),
+        lambda d, w: parse(d, w),
+        licence=LICENCE,
+        citation=CITATION,
+        store=store,
+        client=client,
+        vintage=vintage,
+    ).paths
+
+
+SPEC = replace(SPEC, fetch=fetch)
