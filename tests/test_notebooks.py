@@ -16,7 +16,7 @@ NB_DIR = PROJECT_ROOT / "notebooks"
 FIGURES = {  # figures each notebook draws
     "00-overview.ipynb": 1,  # heatmaps
     "01-trade-partner-ranking.ipynb": 13,  # grid, ten bump charts, ASEAN x2
-    "02-oda-donor-ranking.ipynb": 3,  # rank grid, Viet Nam's donors, Japan's recipients
+    "02-oda-donor-ranking.ipynb": 4,  # rank grid, Viet Nam's donors, China context, recipients
     "03-fdi-investor-ranking.ipynb": 3,  # rank grid, Viet Nam registered, outward position
     "04-claims.ipynb": 9,  # one evidence chart per shipped claim
 }

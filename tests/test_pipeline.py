@@ -48,6 +48,7 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
         "vietnam_fdi": 3,
         "abn2018_fdi": 1,
         "bank_indonesia_fdi": 1,
+        "aiddata_china": 1,
     }
     assert manifest["rows"] == focus_build.manifest["rows"]
 

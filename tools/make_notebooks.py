@@ -123,6 +123,13 @@ NOTEBOOKS = {
             '                 title="Viet Nam\'s largest ODA donors (net, current US\\\\$)",\n'
             "                 note=plots.ODA_NOTE);"
         ),
+        new_markdown_cell(
+            "## China, for context only\n\n"
+            "China does not report to the DAC, so it is absent from every ranking above. "
+            "AidData tracks its development finance as *commitments* (in constant 2021 US$), "
+            "which are not comparable with DAC *disbursements*: shown side by side, never ranked."
+        ),
+        new_code_cell("plots.china_context();"),
         new_markdown_cell("## Japan's largest recipients per year"),
         new_code_cell("plots.oda_japan_recipients();"),
         new_code_cell(

@@ -140,6 +140,7 @@ def find_inputs() -> Inputs:
         "vietnam_fdi": ("vietnam_fdi", "*.csv", "GSO yearbooks 2006-2025; IMF DIP 2009-2024"),
         "abn2018_fdi": ("bilateral_fdi_abn2018", "*.csv", "Aisbett, Busse & Nunnenkamp (2018)"),
         "bank_indonesia_fdi": ("indonesia_fdi", "*.xls", "SEKI V.33 to 2021Q3"),
+        "aiddata_china": ("aiddata_china", "*.csv", "AidData GCDF 3.0 (2000-2021)"),
     }
     for source, (sub, pattern, vintage) in fdi_folders.items():
         folder = shared / sub
@@ -194,6 +195,7 @@ class BuildResult:
     manifest: dict
     seconds: dict[str, float]
     skipped: bool = False
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -> BuildResult:
@@ -319,6 +321,12 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
             frames.append(fdi_obs)
             rank_parts.append(fdi.rankings(fdi_obs, countries))
         seconds["fdi"] = time.perf_counter() - t1
+    extras = {}
+    if inputs.fdi_root is not None and (inputs.fdi_root / "aiddata_china").is_dir():
+        from .snapshot import CONTEXT_CHINA_FILE
+        from .sources import aiddata_china
+
+        extras[CONTEXT_CHINA_FILE] = aiddata_china.read(inputs.fdi_root / "aiddata_china")
     obs = _concat(frames)
     rankings = _concat(rank_parts)
     rankings = rankings.sort_values("dataset", kind="mergesort").reset_index(drop=True)
@@ -336,7 +344,7 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         "inputs": sorted(inputs.files, key=lambda f: f["file"]),
         "rows": {"observations": len(obs), "rankings": len(rankings)},
     }
-    return BuildResult(obs, rankings, manifest, seconds)
+    return BuildResult(obs, rankings, manifest, seconds, extras=extras)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -408,5 +416,5 @@ def build(
     if not force and up_to_date(inputs, folder, scope):
         return None
     result = build_tables(inputs, scope=scope, progress=progress)
-    write(folder, result.observations, result.rankings, result.manifest)
+    write(folder, result.observations, result.rankings, result.manifest, result.extras)
     return result

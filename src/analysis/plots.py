@@ -555,3 +555,60 @@ def claim_evidence(evidence: pd.DataFrame, claim_id: str) -> Figure:
     )
     fig.tight_layout()
     return fig
+
+
+def china_context(*, df: pd.DataFrame | None = None) -> Figure:
+    """China's ODA-like commitments (AidData) beside Japan's gross ODA disbursements (DAC),
+    per member: context only, never ranked (commitments vs disbursements, different prices)."""
+    from .snapshot import load_context_china
+
+    china = load_context_china()
+    d = query.select(
+        df,
+        dataset="oecd_dac2a_bilateral",
+        measure="oda_received_gross_const2022",
+        variant="bilateral",
+        basis="mirror",
+    )
+    japan = d[d["partner"] == JAPAN]
+    fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True)
+    for ax, c in zip(axes.flat, asean_members(), strict=True):
+        cn = china[(china["country"] == c) & (china["flow"] == "oda_like")]
+        ax.bar(
+            cn["year"],
+            cn["value_usd_m"],
+            color="#d62728",
+            alpha=0.6,
+            label="China, ODA-like commitments (AidData, 2021 US\\$)",
+        )
+        jp = japan[japan["country"] == c].sort_values("year")
+        ax.plot(
+            jp["year"],
+            jp["value_usd_m"],
+            color=JAPAN_COLOR,
+            lw=2,
+            label="Japan, gross ODA disbursements (DAC, 2022 US\\$)",
+        )
+        ax.set_title(short_name(c), fontsize=10)
+        ax.tick_params(labelsize=8)
+        if cn["value_usd_m"].sum() == 0 and jp.empty:
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, "no ODA recorded", transform=ax.transAxes, ha="center",
+                    va="center", fontsize=9, color="0.4")
+    axes.flat[0].set_ylabel("US\\$ million")
+    handles, labels = axes.flat[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
+    fig.suptitle(
+        "Context, not a ranking: China's development finance commitments and Japan's "
+        "ODA disbursements are not comparable measures"
+    )
+    fig.text(
+        0.01,
+        0.005,
+        "Sources: AidData Global Chinese Development Finance 3.0 (commitments); "
+        "OECD DAC Table 2a, bilateral donors (disbursements).",
+        fontsize=7,
+        color="0.4",
+    )
+    fig.tight_layout(rect=(0, 0.07, 1, 0.95))
+    return fig

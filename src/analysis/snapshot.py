@@ -76,12 +76,23 @@ def locked(folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def write(folder: Path, observations: pd.DataFrame, rankings: pd.DataFrame, manifest: dict) -> None:
-    """Write the three files atomically (each renamed into place), the manifest last."""
+def write(
+    folder: Path,
+    observations: pd.DataFrame,
+    rankings: pd.DataFrame,
+    manifest: dict,
+    extras: dict[str, pd.DataFrame] | None = None,
+) -> None:
+    """Write the files atomically (each renamed into place), the manifest last. ``extras``:
+    small context tables written as plain CSV (e.g. China's development finance)."""
     payloads = {
         OBSERVATIONS_FILE: csv_gz_bytes(observations),
         RANKINGS_FILE: csv_gz_bytes(rankings),
     }
+    for name, frame in (extras or {}).items():
+        payloads[name] = frame.to_csv(
+            index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
+        ).encode("utf-8")
     manifest = {**manifest, "files": {}}
     from .rawstore import sha256_bytes
 
@@ -119,3 +130,14 @@ def load_observations(folder: Path | None = None) -> pd.DataFrame:
 
 def load_rankings(folder: Path | None = None) -> pd.DataFrame:
     return _read(RANKINGS_FILE, RANK_DTYPES, folder)
+
+
+CONTEXT_CHINA_FILE = "context_china_aiddata.csv"
+
+
+def load_context_china(folder: Path | None = None) -> pd.DataFrame:
+    """China's development finance commitments to the ASEAN members (context, never ranked)."""
+    path = (folder or processed_dir()) / CONTEXT_CHINA_FILE
+    if not path.is_file():
+        return pd.DataFrame(columns=["country", "year", "flow", "value_usd_m"])
+    return pd.read_csv(path)

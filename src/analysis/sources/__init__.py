@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from .abn2018_fdi import SPEC as ABN2018_FDI
+from .aiddata_china import SPEC as AIDDATA_CHINA
 from .bank_indonesia_fdi import SPEC as BANK_INDONESIA_FDI
 from .imf_dip import SPEC as IMF_DIP
 from .imf_dots_xlsx import SPEC as IMF_DOTS_XLSX
@@ -36,6 +37,7 @@ REGISTRY: dict[str, SourceSpec] = {
         VIETNAM_FDI,
         ABN2018_FDI,
         BANK_INDONESIA_FDI,
+        AIDDATA_CHINA,
     )
 }
 
