@@ -205,3 +205,19 @@ def test_raw_files_are_write_once(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="write-once"):
         store.save("v1", rec(b"two"), b"two")
     assert path.read_bytes() == b"one"
+
+
+def test_fetched_vintage_joins_the_build(imf: ReplayServer, imts_xml: bytes, isolated_data: Path) -> None:
+    from analysis.live import live_observations
+    from analysis.pipeline import find_inputs
+
+    _serve(imf, Reply(200, imts_xml, XML))
+    imf_imts.fetch(client=_client([]), vintage="2026-11-28")
+    inputs = find_inputs()
+    assert inputs.live["imf_imts"] == isolated_data / "raw" / "imf_imts" / "2026-11-28"
+    assert any(f["source"] == "imf_imts" and f["vintage"] == "2026-11-28" for f in inputs.files)
+    obs = live_observations("imf_imts", inputs.live["imf_imts"])
+    assert set(obs["dataset"].astype(str)) == {"imf_imts"}
+    usa = obs[(obs["country"] == "USA") & (obs["partner"] == "WLD") & (obs["year"] == 2023)]
+    assert usa["value_usd_m"].tolist() == pytest.approx([2019551.635133])
+    assert usa["source_ref"].astype(str).tolist() == ["imf_imts/2026-11-28/reported.xml"]

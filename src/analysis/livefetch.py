@@ -106,3 +106,31 @@ def fetch(
         paths.append(store.save(vintage, record, resp.content))
         new_files += 1
     return FetchResult(paths, downloaded, unchanged, new_files)
+
+
+def fetcher(
+    source: str,
+    requests_for: Callable[[], list[Request]],
+    parse: Callable[[bytes, str], object],
+    *,
+    licence: str,
+    citation: str,
+) -> Callable[..., list[Path]]:
+    """The ``fetch`` function of a source whose requests are known up front (no paging)."""
+
+    def fetch(
+        store: RawStore | None = None, client: HttpClient | None = None, vintage: str | None = None
+    ) -> list[Path]:
+        return globals()["fetch"](
+            source,
+            requests_for(),
+            parse,
+            licence=licence,
+            citation=citation,
+            store=store,
+            client=client,
+            vintage=vintage,
+        ).paths
+
+    fetch.__doc__ = f"Fetch {source} into data/raw/{source}/<vintage>/ (conditional, validated)."
+    return fetch

@@ -18,21 +18,13 @@ import pandas as pd
 from . import __version__, fdi, oda
 from .countries import FOCUS
 from .errors import SourceError
-from .observations import from_dots, from_imts
+from .live import LIVE, live_observations
+from .observations import from_dots
 from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_observations
 from .rawstore import RawStore
 from .snapshot import read_manifest, write
-from .sources import (
-    imf_dip,
-    imf_dots_xlsx,
-    imf_imts,
-    oecd_dac2a,
-    oecd_dac2a_bilateral,
-    oecd_dac2a_qwids,
-    oecd_fdi,
-    worldbank_wdi,
-)
+from .sources import imf_dots_xlsx, oecd_dac2a_bilateral, oecd_dac2a_qwids
 
 SNAPSHOT_SCHEMA = 1
 
@@ -43,7 +35,6 @@ class Inputs:
 
     dots_folder: Path | None = None
     dots_label: str = ""
-    imts_vintage: Path | None = None
     qwids_folder: Path | None = None
     qwids_label: str = ""
     dac2a_bilateral: Path | None = None
@@ -54,9 +45,7 @@ class Inputs:
 
     @property
     def empty(self) -> bool:
-        return not (
-            self.dots_folder or self.imts_vintage or self.qwids_folder or self.dac2a_bilateral
-        )
+        return not (self.dots_folder or self.qwids_folder or self.dac2a_bilateral)
 
 
 def _recorded(own: Path, shared: Path, pattern: str) -> tuple[Path | None, str]:
@@ -156,7 +145,7 @@ def find_inputs() -> Inputs:
                             "vintage": vintage,
                         }
                     )
-    for source in (oecd_dac2a.NAME, worldbank_wdi.NAME, oecd_fdi.NAME, imf_dip.NAME):
+    for source in LIVE:
         live = RawStore(source)
         if live.vintages():
             latest = live.vintages()[-1]
@@ -171,20 +160,6 @@ def find_inputs() -> Inputs:
                         "url": entry["url"],
                     }
                 )
-    store = RawStore(imf_imts.NAME)
-    vintages = store.vintages()
-    if vintages:
-        inputs.imts_vintage = store.vintage_dir(vintages[-1])
-        for entry in store.manifest(vintages[-1]):
-            inputs.files.append(
-                {
-                    "source": imf_imts.NAME,
-                    "file": f"imf_imts/{vintages[-1]}/{entry['file']}",
-                    "sha256": entry["sha256"],
-                    "vintage": vintages[-1],
-                    "url": entry["url"],
-                }
-            )
     return inputs
 
 
@@ -210,31 +185,19 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         )
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    frames = []
+    countries = frozenset(FOCUS) if scope == "focus" else None
+    by_dimension: dict[str, list[pd.DataFrame]] = {"trade": [], "oda": [], "fdi": []}
     if inputs.dots_folder is not None:
         parsed = imf_dots_xlsx.read_folder(inputs.dots_folder, progress=progress)
         seconds["parse_dots"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        frames.append(from_dots(parsed, folder_label=inputs.dots_label))
+        by_dimension["trade"].append(from_dots(parsed, folder_label=inputs.dots_label))
         seconds["observations_dots"] = time.perf_counter() - t1
         del parsed
-    if inputs.imts_vintage is not None:
-        t1 = time.perf_counter()
-        parsed = imf_imts.read_vintage(inputs.imts_vintage)
-        frames.append(from_imts(parsed, inputs.imts_vintage.name))
-        seconds["imts"] = time.perf_counter() - t1
-    countries = frozenset(FOCUS) if scope == "focus" else None
-    rank_parts = []
-    if frames:
-        trade = _concat(frames)
-        t1 = time.perf_counter()
-        rank_parts.append(rank_observations(trade, countries))
-        seconds["rank"] = time.perf_counter() - t1
-    oda_frames = []
     t1 = time.perf_counter()
     if inputs.qwids_folder is not None:
         q = oecd_dac2a_qwids.read_folder(inputs.qwids_folder)
-        oda_frames.append(
+        by_dimension["oda"].append(
             oda.observations(
                 q,
                 oecd_dac2a_qwids.NAME,
@@ -245,7 +208,7 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         )
     if inputs.dac2a_bilateral is not None:
         b = oecd_dac2a_bilateral.read_rda(inputs.dac2a_bilateral)
-        oda_frames.append(
+        by_dimension["oda"].append(
             oda.observations(
                 b,
                 oecd_dac2a_bilateral.NAME,
@@ -254,73 +217,26 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
                 f"{inputs.dac2a_bilateral_label}/{inputs.dac2a_bilateral.name}",
             )
         )
-    if oecd_dac2a.NAME in inputs.live:
-        folder = inputs.live[oecd_dac2a.NAME]
-        long = pd.concat(
-            [
-                oecd_dac2a.parse(p.read_bytes(), str(p)).assign(file=p.name)
-                for p in sorted(folder.glob("*.csv"))
-            ],
-            ignore_index=True,
-        )
-        oda_frames.append(
-            oda.observations(
-                long,
-                oecd_dac2a.NAME,
-                oecd_dac2a.NAME,
-                "current",
-                f"{oecd_dac2a.NAME}/{folder.name}/" + long["file"],
-            )
-        )
-    if worldbank_wdi.NAME in inputs.live:
-        folder = inputs.live[worldbank_wdi.NAME]
-        rows = pd.concat(
-            [
-                worldbank_wdi.parse(p.read_bytes(), str(p))[1].assign(file=p.name)
-                for p in sorted(folder.glob("*.json"))
-            ],
-            ignore_index=True,
-        )
-        oda_frames.append(
-            oda.observations_wdi(rows, f"{worldbank_wdi.NAME}/{folder.name}/" + rows["file"])
-        )
-    if oda_frames:
-        oda_obs = _concat(oda_frames)
-        rank_parts.append(oda.rankings(oda_obs, countries))
-        frames.append(oda_obs)
-        seconds["oda"] = time.perf_counter() - t1
     if inputs.fdi_root is not None:
-        t1 = time.perf_counter()
         fdi_obs, unread = fdi.observations(inputs.fdi_root)
         bad = [cell for cells in unread.values() for cell in cells]
         if bad:
             raise SourceError("fdi", "; ".join(bad[:5]), f"{len(bad)} cell(s) could not be read")
-        if oecd_fdi.NAME in inputs.live:
-            folder = inputs.live[oecd_fdi.NAME]
-            parsed = pd.concat(
-                [
-                    oecd_fdi.parse(p.read_bytes(), str(p)).assign(file=p.name)
-                    for p in sorted(folder.glob("*.csv"))
-                ],
-                ignore_index=True,
-            )
-            live = fdi.observations_oecd(parsed, f"{oecd_fdi.NAME}/{folder.name}/" + parsed["file"])
-            fdi_obs = pd.concat([fdi_obs, live], ignore_index=True) if len(fdi_obs) else live
-        if imf_dip.NAME in inputs.live:
-            folder = inputs.live[imf_dip.NAME]
-            parsed = pd.concat(
-                [
-                    imf_dip.parse(p.read_bytes(), str(p)).assign(file=p.name)
-                    for p in sorted(folder.glob("*.xml"))
-                ],
-                ignore_index=True,
-            )
-            live = fdi.observations_dip(parsed, f"{imf_dip.NAME}/{folder.name}/" + parsed["file"])
-            fdi_obs = pd.concat([fdi_obs, live], ignore_index=True) if len(fdi_obs) else live
-        if len(fdi_obs):
-            frames.append(fdi_obs)
-            rank_parts.append(fdi.rankings(fdi_obs, countries))
-        seconds["fdi"] = time.perf_counter() - t1
+        by_dimension["fdi"].append(fdi_obs)
+    for source, folder in inputs.live.items():  # the latest fetched vintage of each live source
+        by_dimension[LIVE[source].dimension].append(live_observations(source, folder))
+    seconds["oda_fdi_live"] = time.perf_counter() - t1
+    frames, rank_parts = [], []
+    rankers = {"trade": rank_observations, "oda": oda.rankings, "fdi": fdi.rankings}
+    for dimension, parts in by_dimension.items():
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            continue
+        t1 = time.perf_counter()
+        obs = _concat(parts)
+        frames.append(obs)
+        rank_parts.append(rankers[dimension](obs, countries))
+        seconds[f"rank_{dimension}"] = time.perf_counter() - t1
     extras = {}
     if inputs.fdi_root is not None and (inputs.fdi_root / "aiddata_china").is_dir():
         from .snapshot import CONTEXT_CHINA_FILE

@@ -593,8 +593,16 @@ def china_context(*, df: pd.DataFrame | None = None) -> Figure:
         ax.tick_params(labelsize=8)
         if cn["value_usd_m"].sum() == 0 and jp.empty:
             ax.set_yticks([])
-            ax.text(0.5, 0.5, "no ODA recorded", transform=ax.transAxes, ha="center",
-                    va="center", fontsize=9, color="0.4")
+            ax.text(
+                0.5,
+                0.5,
+                "no ODA recorded",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="0.4",
+            )
     axes.flat[0].set_ylabel("US\\$ million")
     handles, labels = axes.flat[1].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)

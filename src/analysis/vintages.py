@@ -8,77 +8,27 @@ the ASEAN members and ASEAN.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import fdi, oda
 from .countries import ASEAN, FOCUS
 from .errors import SourceError
-from .rank import rank_observations
+from .live import LIVE, live_observations, rank_live
 from .rawstore import RawStore
-from .sources import imf_dip, imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
 
 KEY = ["dataset", "measure", "country", "partner", "year", "basis"]
 
 
-def _imts(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .observations import from_imts
-
-    obs = from_imts(imf_imts.read_vintage(folder), folder.name)
-    return obs, rank_observations(obs, frozenset(FOCUS))
-
-
-def _dac2a(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    long = pd.concat(
-        [oecd_dac2a.parse(p.read_bytes(), str(p)) for p in sorted(folder.glob("*.csv"))],
-        ignore_index=True,
-    )
-    obs = oda.observations(long, oecd_dac2a.NAME, oecd_dac2a.NAME, "current", folder.name)
-    return obs, oda.rankings(obs, frozenset(FOCUS))
-
-
-def _wdi(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = pd.concat(
-        [worldbank_wdi.parse(p.read_bytes(), str(p))[1] for p in sorted(folder.glob("*.json"))],
-        ignore_index=True,
-    )
-    obs = oda.observations_wdi(rows, folder.name)
-    return obs, oda.rankings(obs, frozenset(FOCUS))
-
-
-def _oecd_fdi(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    parsed = pd.concat(
-        [oecd_fdi.parse(p.read_bytes(), str(p)) for p in sorted(folder.glob("*.csv"))],
-        ignore_index=True,
-    )
-    obs = fdi.observations_oecd(parsed, folder.name)
-    return obs, fdi.rankings(obs, frozenset(FOCUS))
-
-
-def _dip(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    parsed = pd.concat(
-        [imf_dip.parse(p.read_bytes(), str(p)) for p in sorted(folder.glob("*.xml"))],
-        ignore_index=True,
-    )
-    obs = fdi.observations_dip(parsed, folder.name)
-    return obs, fdi.rankings(obs, frozenset(FOCUS))
-
-
-READERS: dict[str, Callable[[Path], tuple[pd.DataFrame, pd.DataFrame]]] = {
-    imf_dip.NAME: _dip,
-    imf_imts.NAME: _imts,
-    oecd_dac2a.NAME: _dac2a,
-    worldbank_wdi.NAME: _wdi,
-    oecd_fdi.NAME: _oecd_fdi,
-}
+def _read(source: str, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    obs = live_observations(source, folder)
+    return obs, rank_live(source, obs, frozenset(FOCUS))
 
 
 def list_vintages(root: Path | None = None) -> pd.DataFrame:
     rows = []
-    for source in READERS:
+    for source in LIVE:
         store = RawStore(source, root=root)
         for v in store.vintages():
             files = store.manifest(v)
@@ -124,12 +74,12 @@ class Diff:
 
 
 def diff(source: str, old: str, new: str, root: Path | None = None) -> Diff:
-    if source not in READERS:
+    if source not in LIVE:
         raise SourceError(
             source,
             "asean-japan diff",
             "not a live source with vintages",
-            f"Known: {', '.join(READERS)}.",
+            f"Known: {', '.join(LIVE)}.",
         )
     store = RawStore(source, root=root)
     for v in (old, new):
@@ -140,7 +90,7 @@ def diff(source: str, old: str, new: str, root: Path | None = None) -> Diff:
                 f"no vintage {v!r}",
                 f"Vintages: {', '.join(store.vintages()) or 'none'}.",
             )
-    (o_obs, o_rank), (n_obs, n_rank) = (READERS[source](store.vintage_dir(v)) for v in (old, new))
+    (o_obs, o_rank), (n_obs, n_rank) = (_read(source, store.vintage_dir(v)) for v in (old, new))
 
     def keyed(obs: pd.DataFrame) -> pd.DataFrame:
         k = obs[KEY + ["value_usd_m"]].copy()

@@ -11,16 +11,13 @@ absent, never zero.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 
 from .. import livefetch
 from ..countries import JAPAN, asean_members
 from ..errors import SourceError
-from ..http import HttpClient
 from ..livefetch import Request
-from ..rawstore import RawStore
 from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
 from .imf_sdmx import parse_series
 from .spec import SourceSpec
@@ -95,19 +92,7 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-def fetch(
-    store: RawStore | None = None, client: HttpClient | None = None, vintage: str | None = None
-) -> list[Path]:
-    return livefetch.fetch(
-        NAME,
-        requests_for(),
-        lambda d, w: parse(d, w),
-        licence=LICENCE,
-        citation=CITATION,
-        store=store,
-        client=client,
-        vintage=vintage,
-    ).paths
+fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
 SPEC = replace(SPEC, fetch=fetch)

@@ -77,26 +77,6 @@ def requests_for(economies: tuple[str, ...] = FOCUS) -> list[Request]:
     ]
 
 
-def fetch(
-    store: RawStore | None = None,
-    client: HttpClient | None = None,
-    economies: tuple[str, ...] = FOCUS,
-    vintage: str | None = None,
-) -> list[Path]:
-    """Fetch both requests (conditionally); nothing is written unless every response parses."""
-    result = livefetch.fetch(
-        NAME,
-        requests_for(economies),
-        lambda data, where: parse_xml(data, where=where),
-        licence=LICENCE,
-        citation=CITATION,
-        store=store,
-        client=client,
-        vintage=vintage,
-    )
-    return result.paths
-
-
 def parse_xml(data: bytes, where: str = "response") -> pd.DataFrame:
     """SDMX-ML 3.0 data -> reporter_code, measure, partner_code, year, value_usd_m, flag."""
     df = parse_series(data, NAME, where, ("COUNTRY", "INDICATOR", "COUNTERPART_COUNTRY"))
@@ -117,20 +97,16 @@ def parse_xml(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-def read_vintage(folder: Path) -> pd.DataFrame:
-    """Parse the raw files of one vintage (both requests), de-duplicating overlapping rows."""
-    frames = []
-    for path in sorted(folder.glob("*.xml")):
-        df = parse_xml(path.read_bytes(), where=str(path))
-        df["file"] = path.name
-        frames.append(df)
-    if not frames:
-        raise SourceError(NAME, str(folder), "no raw .xml files in this vintage")
-    out = pd.concat(frames, ignore_index=True)
-    # a pair of two focus economies appears in both requests: keep one copy
-    return out.drop_duplicates(
-        subset=["reporter_code", "measure", "partner_code", "year"], keep="first"
-    )
+def fetch(
+    store: RawStore | None = None,
+    client: HttpClient | None = None,
+    economies: tuple[str, ...] = FOCUS,
+    vintage: str | None = None,
+) -> list[Path]:
+    """Fetch both requests (conditionally); nothing is written unless every response parses."""
+    return livefetch.fetcher(
+        NAME, lambda: requests_for(economies), parse_xml, licence=LICENCE, citation=CITATION
+    )(store=store, client=client, vintage=vintage)
 
 
 SPEC = replace(SPEC, fetch=fetch)

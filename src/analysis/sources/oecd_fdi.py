@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 
 from .. import livefetch
 from ..countries import JAPAN
 from ..errors import SourceError
-from ..http import HttpClient
 from ..livefetch import Request
-from ..rawstore import RawStore
 from .oecd_sdmx import parse_csv
 from .spec import SourceSpec
 
@@ -94,22 +91,7 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-def fetch(
-    store: RawStore | None = None,
-    client: HttpClient | None = None,
-    vintage: str | None = None,
-    reporters: tuple[str, ...] = (JAPAN,),
-) -> list[Path]:
-    return livefetch.fetch(
-        NAME,
-        requests_for(reporters),
-        lambda d, w: parse(d, w),
-        licence=LICENCE,
-        citation=CITATION,
-        store=store,
-        client=client,
-        vintage=vintage,
-    ).paths
+fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
 SPEC = replace(SPEC, fetch=fetch)
