@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import pycountry
 
@@ -25,12 +25,11 @@ WORLD = "WLD"
 JAPAN = "JPN"
 
 
-@dataclass(frozen=True)
-class Entity:
+class Entity(NamedTuple):
     """What a source's partner or reporter label stands for."""
 
     code: str  # ISO3 (or ISO 3166-3 / user-assigned for historical entities); "" for aggregates
-    kind: str  # country | historical | total | aggregate
+    kind: str  # country | historical | bloc | total | aggregate
 
     @property
     def rankable(self) -> bool:
@@ -38,15 +37,10 @@ class Entity:
 
 
 @cache
-def _imf_name_table() -> dict[str, Entity]:
-    with open(PACKAGE_DATA / "imf_names.csv", newline="", encoding="utf-8") as fh:
-        return {r["imf_name"]: Entity(r["code"], r["kind"]) for r in csv.DictReader(fh)}
-
-
-@cache
-def _imts_code_table() -> dict[str, Entity]:
-    with open(PACKAGE_DATA / "imts_codes.csv", newline="", encoding="utf-8") as fh:
-        return {r["imf_code"]: Entity(r["code"], r["kind"]) for r in csv.DictReader(fh)}
+def label_table(filename: str, key: str = "label") -> dict[str, Entity]:
+    """A mapping file of data/: label -> Entity (columns ``key``, code, kind)."""
+    with open(PACKAGE_DATA / filename, newline="", encoding="utf-8") as fh:
+        return {r[key]: Entity(r["code"], r["kind"]) for r in csv.DictReader(fh)}
 
 
 @cache
@@ -58,30 +52,45 @@ def _pycountry_lookup(name: str) -> str | None:
     return None
 
 
-def resolve_imf_names(names: Iterable[str], source: str, where: str) -> dict[str, Entity]:
-    """Map every IMF country/aggregate name to an Entity, or fail listing *all* unknown names."""
-    table = _imf_name_table()
+def resolve_labels(
+    labels: Iterable[str],
+    filename: str,
+    source: str,
+    where: str,
+    *,
+    key: str = "label",
+    what: str = "name",
+) -> dict[str, Entity]:
+    """Map source labels to Entities: the mapping file first (the source's own spellings,
+    historical entities and aggregates), then pycountry's exact English names. Fails listing
+    *every* unknown label, never dropping one silently."""
+    table = label_table(filename, key)
     out: dict[str, Entity] = {}
     unknown: list[str] = []
-    for name in set(names):
-        if name in table:
-            out[name] = table[name]
-            continue
-        code = _pycountry_lookup(name)
-        if code is None:
-            unknown.append(name)
+    for label in set(labels):
+        if label in table:
+            out[label] = table[label]
+        elif (code := _pycountry_lookup(label)) is not None:
+            out[label] = Entity(code, "country")
         else:
-            out[name] = Entity(code, "country")
+            unknown.append(label)
     if unknown:
         raise SourceError(
             source,
             where,
-            f"{len(unknown)} partner/reporter name(s) are neither countries nor known IMF aggregates: "
+            f"{len(unknown)} {what}(s) are neither countries nor known aggregates: "
             + "; ".join(repr(u) for u in sorted(unknown)),
-            "Add each to src/analysis/data/imf_names.csv with its code and kind "
-            "(country, historical, total or aggregate).",
+            f"Add each to src/analysis/data/{filename} with its code and kind "
+            "(country, historical, bloc, total or aggregate).",
         )
     return out
+
+
+def resolve_imf_names(names: Iterable[str], source: str, where: str) -> dict[str, Entity]:
+    """IMF DOTS partner and reporter names (data/imf_names.csv)."""
+    return resolve_labels(
+        names, "imf_names.csv", source, where, key="imf_name", what="partner/reporter name"
+    )
 
 
 @cache
@@ -91,7 +100,7 @@ def _historic_alpha3() -> frozenset[str]:
 
 def resolve_imts_codes(codes: Iterable[str], source: str, where: str) -> dict[str, Entity]:
     """Map IMF SDMX country codes (ISO3 plus G/GX/TX groups) to Entities, failing on unknowns."""
-    table = _imts_code_table()
+    table = label_table("imts_codes.csv", key="imf_code")
     out: dict[str, Entity] = {}
     unknown: list[str] = []
     for code in set(codes):

@@ -18,7 +18,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
-from .countries import _pycountry_lookup
+from .countries import Entity, resolve_labels
 from .errors import SourceError
 from .paths import PACKAGE_DATA
 
@@ -70,29 +70,6 @@ def resolve_donors(labels, source: str, where: str) -> dict[str, Donor]:
     return {lbl: table[lbl] for lbl in set(labels)}
 
 
-@cache
-def _recipient_table() -> dict[str, tuple[str, str]]:
-    with open(PACKAGE_DATA / "dac_recipients.csv", newline="", encoding="utf-8") as fh:
-        return {r["label"]: (r["code"], r["kind"]) for r in csv.DictReader(fh)}
-
-
-def resolve_recipients(labels, source: str, where: str) -> dict[str, tuple[str, str]]:
-    """label -> (code, kind) with kind country | historical | total | aggregate."""
-    table = _recipient_table()
-    out, unknown = {}, []
-    for lbl in set(labels):
-        if lbl in table:
-            out[lbl] = table[lbl]
-        elif (code := _pycountry_lookup(lbl)) is not None:
-            out[lbl] = (code, "country")
-        else:
-            unknown.append(lbl)
-    if unknown:
-        raise SourceError(
-            source,
-            where,
-            f"{len(unknown)} unknown recipient name(s): "
-            + "; ".join(repr(u) for u in sorted(unknown)),
-            "Add each to src/analysis/data/dac_recipients.csv.",
-        )
-    return out
+def resolve_recipients(labels, source: str, where: str) -> dict[str, Entity]:
+    """DAC recipient names -> Entity (kind country | historical | total | aggregate)."""
+    return resolve_labels(labels, "dac_recipients.csv", source, where, what="recipient name")
