@@ -56,8 +56,9 @@ def _trade(scope: str) -> None:
     from analysis.rank import rank_observations
     from analysis.sources.imf_dots_xlsx import read_folder
 
-    obs = from_dots(read_folder(shared_data_dir() / "imf_dots_2022"))
-    rank_observations(obs, frozenset(FOCUS) if scope == "focus" else None)
+    countries = frozenset(FOCUS) if scope == "focus" else None
+    obs = from_dots(read_folder(shared_data_dir() / "imf_dots_2022"), countries)
+    rank_observations(obs, countries)
 
 
 def _write_focus() -> None:

@@ -191,7 +191,7 @@ def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -
         parsed = imf_dots_xlsx.read_folder(inputs.dots_folder, progress=progress)
         seconds["parse_dots"] = time.perf_counter() - t0
         t1 = time.perf_counter()
-        by_dimension["trade"].append(from_dots(parsed, folder_label=inputs.dots_label))
+        by_dimension["trade"].append(from_dots(parsed, countries, folder_label=inputs.dots_label))
         seconds["observations_dots"] = time.perf_counter() - t1
         del parsed
     t1 = time.perf_counter()
