@@ -22,7 +22,7 @@ from .live import LIVE, live_observations
 from .observations import from_dots
 from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_observations
-from .rawstore import RawStore
+from .rawstore import RawStore, sha256_file
 from .snapshot import read_manifest, write
 from .sources import imf_dots_xlsx, oecd_dac2a_bilateral, oecd_dac2a_qwids
 
@@ -65,7 +65,7 @@ def _add_files(
             {
                 "source": source,
                 "file": f"{label}/{p.name}",
-                "sha256": imf_dots_xlsx.sha256_file(p),
+                "sha256": sha256_file(p),
                 "vintage": vintage,
             }
         )
@@ -85,7 +85,7 @@ def find_inputs() -> Inputs:
                 {
                     "source": imf_dots_xlsx.NAME,
                     "file": f"{inputs.dots_label}/{p.name}",
-                    "sha256": imf_dots_xlsx.sha256_file(p),
+                    "sha256": sha256_file(p),
                     "vintage": "2022-02 (IMF DOTS, last year 2020)",
                 }
             )
@@ -141,7 +141,7 @@ def find_inputs() -> Inputs:
                         {
                             "source": source,
                             "file": f"{sub}/{p.relative_to(folder)}",
-                            "sha256": imf_dots_xlsx.sha256_file(p),
+                            "sha256": sha256_file(p),
                             "vintage": vintage,
                         }
                     )

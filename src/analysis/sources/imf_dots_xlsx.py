@@ -10,7 +10,6 @@ is an error naming the file, never a silent shift of years.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Sequence
@@ -200,14 +199,6 @@ def find_workbooks(folder: Path) -> list[Path]:
         return (int(digits[-1]) if digits else 0, p.name)
 
     return sorted(files, key=key)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_folder(
