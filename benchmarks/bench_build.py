@@ -51,13 +51,14 @@ def _build(scope: str) -> None:
 def _trade(scope: str) -> None:
     """The 235 workbooks alone: parse, clean (codes, validation), mirror, rank."""
     from analysis.countries import FOCUS
-    from analysis.observations import from_dots
-    from analysis.paths import shared_data_dir
+    from analysis.pipeline import locate
     from analysis.rank import rank_observations
-    from analysis.sources.imf_dots_xlsx import read_folder
+    from analysis.sources import REGISTRY
 
     countries = frozenset(FOCUS) if scope == "focus" else None
-    obs = from_dots(read_folder(shared_data_dir() / "imf_dots_2022"), countries)
+    src = REGISTRY["imf_dots_xlsx"]
+    raw = locate(src)
+    obs = src.to_observations(src.parse(raw), raw, countries)
     rank_observations(obs, countries)
 
 
@@ -72,12 +73,13 @@ def _write_focus() -> None:
 
 def _rank(scope: str) -> float:
     from analysis.countries import FOCUS
-    from analysis.observations import from_dots
-    from analysis.paths import shared_data_dir
+    from analysis.pipeline import locate
     from analysis.rank import rank_observations
-    from analysis.sources.imf_dots_xlsx import read_folder
+    from analysis.sources import REGISTRY
 
-    obs = from_dots(read_folder(shared_data_dir() / "imf_dots_2022"))
+    src = REGISTRY["imf_dots_xlsx"]
+    raw = locate(src)
+    obs = src.to_observations(src.parse(raw), raw, None)
     t = time.perf_counter()
     rank_observations(obs, frozenset(FOCUS) if scope == "focus" else None)
     return time.perf_counter() - t

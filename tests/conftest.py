@@ -56,9 +56,11 @@ def dots_parsed(dots_dir: Path):
 
 @pytest.fixture(scope="session")
 def world_observations(dots_parsed):
-    from analysis.observations import from_dots
+    from analysis.sources import imf_dots_xlsx
+    from analysis.sources.spec import raw_files
 
-    return from_dots(dots_parsed)
+    src = imf_dots_xlsx.SOURCE
+    return src.to_observations(dots_parsed, raw_files(src, SHARED / "imf_dots_2022"), None)
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +69,8 @@ def focus_build(dots_dir: Path):
     from analysis.pipeline import build_tables, find_inputs
 
     inputs = find_inputs()
-    assert inputs.dots_folder == dots_dir, "build must read ../shared/data when data/raw is empty"
+    dots = next(r for r in inputs if r.source == "imf_dots_xlsx")
+    assert dots.folder == dots_dir, "build must read ../shared/data when data/raw is empty"
     return build_tables(inputs, scope="focus")
 
 

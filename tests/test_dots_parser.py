@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from analysis.errors import SourceError
-from analysis.observations import from_dots
-from analysis.sources.imf_dots_xlsx import parse_workbook, read_folder
+from analysis.sources.imf_dots_xlsx import SOURCE, parse_workbook, read_folder
+from analysis.sources.spec import raw_files
 
 from .excel import number, read_row
 
@@ -127,7 +127,7 @@ def test_unknown_partner_names_are_all_listed(dots_dir: Path, tmp_path: Path) ->
     _edit(dots_dir / "DOTS_213.xlsx", folder / "DOTS_213.xlsx", edit)
     parsed = read_folder(folder, workers=1)
     with pytest.raises(SourceError) as err:
-        from_dots(parsed)
+        SOURCE.to_observations(parsed, raw_files(SOURCE, folder), None)
     assert "'Atlantis'" in str(err.value) and "'Freedonia'" in str(err.value)
     assert "imf_names.csv" in str(err.value)
 

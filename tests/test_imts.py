@@ -10,9 +10,9 @@ import pytest
 
 from analysis.errors import SourceError
 from analysis.http import HttpClient
-from analysis.observations import from_imts
 from analysis.rawstore import RawStore
 from analysis.sources import imf_imts
+from analysis.sources.spec import RawFiles
 
 from .replay import ReplayServer, Reply
 
@@ -32,7 +32,8 @@ def test_parse_recorded_response_in_millions(imts_xml: bytes) -> None:
 
 def test_observations_from_recorded_response(imts_xml: bytes) -> None:
     parsed = imf_imts.parse_xml(imts_xml).assign(file="reported.xml")
-    obs = from_imts(parsed, "2025-12-16")
+    raw = RawFiles("imf_imts", Path("/"), "imf_imts/2025-12-16", (), "2025-12-16", "fetched")
+    obs = imf_imts.to_observations(parsed, raw)
     assert set(obs["partner"].astype(str)) == {"WLD"}  # G998, the IMF's EU row, is an aggregate
     assert set(obs["basis"].astype(str)) == {"reported"}
     assert obs["source_ref"].astype(str).iat[0] == "imf_imts/2025-12-16/reported.xml"
@@ -192,7 +193,8 @@ def test_connection_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert _tree(tmp_path) == {}
 
 
-def test_raw_files_are_write_once(tmp_path: Path) -> None:
+def test_vintages_are_write_once(tmp_path: Path) -> None:
+    """Hand-made bytes (not data): a vintage is never rewritten; the next name is used."""
     from analysis.rawstore import RawRecord, sha256_bytes
 
     store = RawStore("imf_imts", root=tmp_path)
@@ -200,23 +202,35 @@ def test_raw_files_are_write_once(tmp_path: Path) -> None:
     def rec(data: bytes) -> RawRecord:
         return RawRecord("a.xml", "u", {}, "t", 200, sha256_bytes(data), len(data), "", "", "")
 
-    path = store.save("v1", rec(b"one"), b"one")
-    store.save("v1", rec(b"one"), b"one")  # same bytes: fine
+    folder = store.write_vintage("2026-11-29", [(rec(b"one"), b"one")], [])
     with pytest.raises(SourceError, match="write-once"):
-        store.save("v1", rec(b"two"), b"two")
-    assert path.read_bytes() == b"one"
+        store.write_vintage("2026-11-29", [(rec(b"two"), b"two")], [])
+    assert (folder / "a.xml").read_bytes() == b"one"
+    assert store.new_vintage_name("2026-11-29") == "2026-11-29-2"
+    store.write_vintage("2026-11-29-2", [(rec(b"two"), b"two")], [])
+    assert store.new_vintage_name("2026-11-29") == "2026-11-29-3"
+    assert store.vintages() == ["2026-11-29", "2026-11-29-2"]
+    assert not list(tmp_path.glob("imf_imts/.tmp-*"))
 
 
-def test_fetched_vintage_joins_the_build(imf: ReplayServer, imts_xml: bytes, isolated_data: Path) -> None:
-    from analysis.live import live_observations
-    from analysis.pipeline import find_inputs
+def test_fetched_vintage_joins_the_build(
+    imf: ReplayServer, imts_xml: bytes, isolated_data: Path
+) -> None:
+    from analysis.pipeline import find_inputs, input_records
 
     _serve(imf, Reply(200, imts_xml, XML))
     imf_imts.fetch(client=_client([]), vintage="2026-11-28")
-    inputs = find_inputs()
-    assert inputs.live["imf_imts"] == isolated_data / "raw" / "imf_imts" / "2026-11-28"
-    assert any(f["source"] == "imf_imts" and f["vintage"] == "2026-11-28" for f in inputs.files)
-    obs = live_observations("imf_imts", inputs.live["imf_imts"])
+    inputs = {r.source: r for r in find_inputs()}
+    raw = inputs["imf_imts"]
+    assert raw.folder == isolated_data / "raw" / "imf_imts" / "2026-11-28"
+    assert raw.origin == "fetched"
+    records = input_records([raw])
+    assert [r["file"] for r in records] == [
+        "imf_imts/2026-11-28/mirror.xml",
+        "imf_imts/2026-11-28/reported.xml",
+    ]
+    assert all(r["vintage"] == "2026-11-28" and r["url"].startswith(imf.url) for r in records)
+    obs = imf_imts.SOURCE.to_observations(imf_imts.SOURCE.parse(raw), raw, None)
     assert set(obs["dataset"].astype(str)) == {"imf_imts"}
     usa = obs[(obs["country"] == "USA") & (obs["partner"] == "WLD") & (obs["year"] == 2023)]
     assert usa["value_usd_m"].tolist() == pytest.approx([2019551.635133])

@@ -17,7 +17,7 @@ import pytest
 from analysis.errors import SourceError
 from analysis.http import HttpClient
 from analysis.rawstore import RawStore
-from analysis.sources import oecd_dac2a, oecd_fdi, worldbank_wdi
+from analysis.sources import imf_dip, oecd_dac2a, oecd_fdi, worldbank_wdi
 from analysis.sources.oecd_sdmx import parse_csv
 
 from .conftest import SHARED, need
@@ -85,13 +85,22 @@ def test_sdmx_csv_parser_on_real_bytes(fdi_flows: bytes) -> None:
 def test_oecd_fdi_fetch_end_to_end_and_conditional(
     oecd, fdi_flows, fdi_positions, tmp_path
 ) -> None:
-    flows_req, pos_req = oecd_fdi.requests_for()
+    flows_req, pos_req, into_req, in_req = oecd_fdi.requests_for()
     _route(oecd, flows_req, Reply(200, fdi_flows, CSV, etag='"f1"'))
     _route(oecd, pos_req, Reply(200, fdi_positions, CSV, etag='"p1"'))
+    _route(oecd, into_req, Reply(200, fdi_flows, CSV, etag='"f2"'))
+    _route(oecd, in_req, Reply(200, fdi_positions, CSV, etag='"p2"'))
     store = RawStore("oecd_fdi", root=tmp_path)
     paths = oecd_fdi.fetch(store=store, client=_client("oecd_fdi"), vintage="2026-11-01")
-    assert sorted(p.name for p in paths) == ["flows.csv", "positions.csv"]
+    assert sorted(p.name for p in paths) == [
+        "flows.csv",
+        "flows_into_asean.csv",
+        "positions.csv",
+        "positions_in_asean.csv",
+    ]
     assert {p.read_bytes() for p in paths} == {fdi_flows, fdi_positions}
+    # every OECD reporter in the ten members: the reporter slot empty, the hosts named
+    assert "/.LE_FA_F.USD_EXC.DO.NET_FDI.ROU.D.S1.BRN+IDN+KHM" in in_req.url
     first = oecd.log[0]
     assert (
         "DSD_FDI@DF_FDI_FLOW_CTRY" in first["path"] and "/JPN.T_FA_F.USD_EXC.DO." in first["path"]
@@ -103,7 +112,7 @@ def test_oecd_fdi_fetch_end_to_end_and_conditional(
     before = _tree(tmp_path)
     oecd.log.clear()
     paths2 = oecd_fdi.fetch(store=store, client=_client("oecd_fdi"), vintage="2026-11-02")
-    assert [r["headers"].get("If-None-Match") for r in oecd.log] == ['"f1"', '"p1"']
+    assert [r["headers"].get("If-None-Match") for r in oecd.log] == ['"f1"', '"p1"', '"f2"', '"p2"']
     assert sorted(paths2) == sorted(paths) and _tree(tmp_path) == before
 
 
@@ -156,10 +165,12 @@ def test_dac2a_bad_inputs_lose_nothing(oecd, tmp_path, reply: Reply, message: st
 
 
 def test_oecd_429_with_retry_after(oecd, fdi_flows, fdi_positions, tmp_path) -> None:
-    flows_req, pos_req = oecd_fdi.requests_for()
+    flows_req, pos_req, into_req, in_req = oecd_fdi.requests_for()
     limited = Reply(429, b"Too Many Requests", {"Retry-After": "60", "Content-Type": "text/plain"})
     _route(oecd, flows_req, limited, Reply(200, fdi_flows, CSV))
     _route(oecd, pos_req, Reply(200, fdi_positions, CSV))
+    _route(oecd, into_req, Reply(200, fdi_flows, CSV))
+    _route(oecd, in_req, Reply(200, fdi_positions, CSV))
     sleeps: list[float] = []
     oecd_fdi.fetch(store=RawStore("oecd_fdi", root=tmp_path), client=_client("oecd_fdi", sleeps))
     assert sleeps == [60.0]
@@ -227,8 +238,6 @@ def test_imf_dip_rows_become_observations() -> None:
     """Hand-built parsed rows (not data) in the DIP layout."""
     import pandas as pd
 
-    from analysis import fdi
-
     rows = pd.DataFrame(
         {
             "country": ["VNM", "VNM", "VNM", "JPN"],
@@ -244,7 +253,10 @@ def test_imf_dip_rows_become_observations() -> None:
             "value_usd_m": [5.0, 20.0, 3.0, 4.0],
         }
     )
-    obs = fdi.observations_dip(rows, "handmade")
+    from analysis.sources.spec import RawFiles
+
+    raw = RawFiles("imf_dip", Path("/"), "handmade", (), "", "fetched")
+    obs = imf_dip.to_observations(rows.assign(file="x.xml"), raw)
     got = {
         (c, p, b)
         for c, p, b in zip(

@@ -9,8 +9,8 @@ import shutil
 import nbformat
 import pytest
 
+from analysis.jobs import NOTEBOOKS, main_job
 from analysis.paths import PROJECT_ROOT
-from analysis.report import NOTEBOOKS, main_job
 
 NB_DIR = PROJECT_ROOT / "notebooks"
 FIGURES = {  # figures each notebook draws
@@ -71,7 +71,7 @@ def test_notebook_runs_top_to_bottom(job, name: str) -> None:
 def test_figures_claims_and_html_report(job) -> None:
     _, out, root = job
     figures = sorted((root / "reports" / "figures").glob("*.png"))
-    assert len(figures) == 18
+    assert len(figures) == 19
     assert (root / "data" / "processed" / "claims.csv").is_file()
     index = (root / "reports" / "html" / "index.html").read_text()
     for name in NOTEBOOKS:

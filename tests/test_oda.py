@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import oda
 from analysis.errors import SourceError
 from analysis.sources import oecd_dac2a_bilateral, oecd_dac2a_qwids
 
@@ -143,15 +142,19 @@ def test_two_extracts_differ_only_by_each_donors_deflator(qwids, bilateral) -> N
 
 @pytest.fixture(scope="module")
 def oda_rankings(qwids, bilateral):
-    obs = pd.concat(
+    from analysis.observations import concat
+    from analysis.rank import rank_observations
+    from analysis.sources.dac_table import observations
+
+    obs = concat(
         [
-            oda.observations(qwids, "oecd_dac2a_qwids", "oecd_dac2a_qwids", "current", "q"),
-            oda.observations(
+            observations(qwids, "oecd_dac2a_qwids", "oecd_dac2a_qwids", "current", "q"),
+            observations(
                 bilateral, "oecd_dac2a_bilateral", "oecd_dac2a_bilateral", "const2022", "b"
             ),
         ]
     )
-    return oda.rankings(obs, frozenset({"VNM", "IDN", "JPN"}))
+    return rank_observations(obs, frozenset({"VNM", "IDN", "JPN"}))
 
 
 def _r(r, **kw):
@@ -235,7 +238,11 @@ def test_world_bank_rows_become_oda_observations() -> None:
             "value_usd_m": [1.0, 3.0, 9.0, 7.0],
         }
     )
-    obs = oda.observations_wdi(rows, "handmade")
+    from analysis.sources import worldbank_wdi
+    from analysis.sources.spec import RawFiles
+
+    raw = RawFiles("worldbank_wdi", Path("/"), "handmade", (), "", "fetched")
+    obs = worldbank_wdi.to_observations(rows.assign(file="page1.json"), raw)
     got = {
         (c, p): v
         for c, p, v in zip(

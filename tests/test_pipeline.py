@@ -30,12 +30,19 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
             f"{name} differs from a rebuild: run `asean-japan build --force` and commit"
         )
     manifest = snapshot.read_manifest(COMMITTED)
-    from analysis.pipeline import code_fingerprint
+    from analysis.pipeline import build_fingerprint
 
-    assert manifest["code_sha256"] == code_fingerprint(), (
+    assert manifest["build_code_sha256"] == build_fingerprint(), (
         "the committed snapshot was built by other code: run `asean-japan build` and commit"
     )
+    from analysis.pipeline import library_versions
+
+    assert manifest["libraries"] == library_versions(), (
+        "the committed snapshot was written by other library versions: install from "
+        "requirements.lock (make) or rebuild"
+    )
     assert manifest["inputs"] == focus_build.manifest["inputs"]
+    assert manifest["datasets"] == focus_build.manifest["datasets"]
     per_source = {}
     for f in manifest["inputs"]:
         per_source[f["source"]] = per_source.get(f["source"], 0) + 1

@@ -33,21 +33,26 @@ def handmade_imts(values: dict[tuple[str, str, str, int], float]) -> bytes:
 
 
 def _save(root: Path, vintage: str, data: bytes) -> None:
-    RawStore("imf_imts", root=root).save(
+    RawStore("imf_imts", root=root).write_vintage(
         vintage,
-        RawRecord(
-            "reported.xml",
-            "http://127.0.0.1/handmade",
-            {},
-            f"{vintage}T00:00:00",
-            200,
-            sha256_bytes(data),
-            len(data),
-            "application/xml",
-            "handmade",
-            "handmade",
-        ),
-        data,
+        [
+            (
+                RawRecord(
+                    "reported.xml",
+                    "http://127.0.0.1/handmade",
+                    {},
+                    f"{vintage}T00:00:00",
+                    200,
+                    sha256_bytes(data),
+                    len(data),
+                    "application/xml",
+                    "handmade",
+                    "handmade",
+                ),
+                data,
+            )
+        ],
+        [],
     )
 
 

@@ -121,7 +121,7 @@ NOTEBOOKS = {
             "plots.bump_chart('VNM', n=5, measure='oda_received_net_current', variant='all',\n"
             "                 basis='mirror', start=2002, dataset='oecd_dac2a_qwids',\n"
             '                 title="Viet Nam\'s largest ODA donors (net, current US\\\\$)",\n'
-            "                 note=plots.ODA_NOTE);"
+            "                 );"
         ),
         new_markdown_cell(
             "## China, for context only\n\n"

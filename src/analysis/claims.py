@@ -72,9 +72,18 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
         raise ValidationError(f"claim file {path}: {exc}") from exc
     if not records:
         raise ValidationError(f"claim file {path}: no [[claim]] records")
+    from .countries import FOCUS
+    from .schema import MAX_YEAR, MEASURES, MIN_YEAR, RANK_BASES, VARIANTS
+    from .sources import datasets
+
+    # a declared dataset the snapshot lacks is no error: its claims get "insufficient data"
     known = {
-        c: set(rankings[c].astype(str).unique())
-        for c in ("dataset", "measure", "variant", "basis", "country", "partner")
+        "dataset": set(datasets()) | set(rankings["dataset"].astype(str).unique()),
+        "measure": set(MEASURES),
+        "variant": set(VARIANTS),
+        "basis": set(RANK_BASES),
+        "country": set(rankings["country"].astype(str).unique()) | set(FOCUS) | {ASEAN},
+        "partner": set(rankings["partner"].astype(str).unique()) | set(FOCUS),
     }
     years_known = set(int(y) for y in rankings["year"].unique())
     out, seen = [], set()
@@ -104,12 +113,13 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
             if not m:
                 raise _fail(cid, "years", f"{years!r} is neither a list nor 'FROM-TO'")
             years = list(range(int(m.group(1)), int(m.group(2)) + 1))
-        bad = [y for y in years if y not in years_known]
+        bad = [y for y in years if not MIN_YEAR <= y <= MAX_YEAR]
         if bad:
+            span = f"{min(years_known)}-{max(years_known)}" if years_known else "none"
             raise _fail(
                 cid,
                 "years",
-                f"no ranking in year(s) {bad} (data span {min(years_known)}-{max(years_known)})",
+                f"impossible year(s) {bad}, outside {MIN_YEAR}-{MAX_YEAR} (data span {span})",
             )
         if not _PREDICATE.match(rec["predicate"]):
             raise _fail(
@@ -262,10 +272,5 @@ def check_all(path: Path, rankings: pd.DataFrame, vintages: dict[str, str] | Non
 
 
 def dataset_vintages(manifest: dict) -> dict[str, str]:
-    """dataset -> vintage text, from the snapshot manifest's inputs."""
-    out: dict[str, str] = {}
-    alias = {"vietnam_fdi": ("vietnam_gso", "imf_dip_vnm")}
-    for f in manifest.get("inputs", []):
-        for ds in alias.get(f["source"], (f["source"],)):
-            out.setdefault(ds, f.get("vintage", ""))
-    return out
+    """dataset -> vintage text, from the snapshot manifest's datasets."""
+    return {name: d.get("vintage", "") for name, d in manifest.get("datasets", {}).items()}

@@ -67,7 +67,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .paths import processed_dir
     from .pipeline import build, world_dir
 
-    result = build(scope=args.scope, force=args.force, progress=not args.quiet)
+    result = build(scope=args.scope, force=args.force)
     where = processed_dir() if args.scope == "focus" else world_dir()
     if result is None:
         print(f"{where}: up to date (inputs and code unchanged); --force rebuilds.")
@@ -97,7 +97,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from .report import write_claims
+    from .jobs import write_claims
 
     verdicts, _ = write_claims(args.file)
     cols = ["claim_id", "verdict", "n_cases", "n_supported", "years", "basis", "supported_in"]
@@ -121,7 +121,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .report import main_job
+    from .jobs import main_job
 
     return main_job(rebuild=not args.no_build, execute_notebooks=not args.no_notebooks)
 
@@ -157,7 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rank", help="print an economy's partner ranking from the snapshot")
     s.add_argument("country", help="ISO3 code, or ASEAN (blocs variant)")
-    s.add_argument("--dataset", default="imf_dots_xlsx", help="see `asean-japan sources`")
+    from .sources import datasets
+
+    s.add_argument(
+        "--dataset",
+        choices=sorted(datasets()),
+        help="default: the newest trade dataset in the snapshot; see `asean-japan sources`",
+    )
     s.add_argument("--measure", default="trade", choices=sorted(MEASURES))
     s.add_argument(
         "--variant",

@@ -15,3 +15,12 @@ def clean_label(text: str) -> str:
 def resolve(labels, source: str, where: str) -> dict[str, Entity]:
     """FDI partner labels -> Entity (kind country | historical | bloc | total | aggregate)."""
     return resolve_labels(labels, "fdi_names.csv", source, where, what="partner label")
+
+
+def labelled(df, source: str):
+    """Resolve a frame's ``partner`` labels; keep countries, blocs and the World total."""
+    table = resolve(df["partner"].unique(), source, "partner labels")
+    code = df["partner"].map({k: v[0] for k, v in table.items()})
+    kind = df["partner"].map({k: v[1] for k, v in table.items()})
+    keep = kind.isin(["country", "historical", "bloc", "total"])
+    return df[keep].assign(partner=code[keep], kind=kind[keep])

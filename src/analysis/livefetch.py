@@ -6,9 +6,10 @@ A source declares its requests (:class:`Request`: a file name, URL, parameters, 
   unchanged upstream costs no download, which matters under the OECD's ~20 downloads an hour;
 - validates every new body with the source's parser before anything is written, so one bad
   response leaves the raw folder exactly as it was;
-- keeps each new body verbatim, write-once, in ``data/raw/<source>/<vintage>/`` with its
-  provenance in the vintage's manifest; bytes already kept in an earlier vintage are not stored
-  again.
+- keeps each new body verbatim, write-once, in a new complete vintage
+  ``data/raw/<source>/<vintage>/`` with its provenance in the vintage's manifest; files that did
+  not change are carried into it from the earlier vintage (hard links, ``carried_from`` in the
+  manifest), so the latest vintage always holds the whole source.
 """
 
 from __future__ import annotations
@@ -33,17 +34,19 @@ class Request:
 
 @dataclass
 class FetchResult:
-    paths: list[Path]
+    paths: list[Path]  # every file of the source as of this fetch
     downloaded: int  # bodies that came over the wire
     unchanged: int  # 304 answers or bytes already kept
     new_files: int  # files written now
+    vintage: str | None  # the vintage written, None when nothing changed
 
 
-def _latest_entry(store: RawStore, url_prefix: str, file: str) -> tuple[Path, dict] | None:
+def _latest_entry(store: RawStore, url_prefix: str, file: str) -> tuple[str, dict] | None:
+    """(vintage, entry) of the newest kept copy of this request's file."""
     for vintage in reversed(store.vintages()):
         for entry in store.manifest(vintage):
             if entry["file"] == file and entry["url"].startswith(url_prefix):
-                return store.vintage_dir(vintage) / file, entry
+                return vintage, entry
     return None
 
 
@@ -58,11 +61,12 @@ def fetch(
     client: HttpClient | None = None,
     vintage: str | None = None,
 ) -> FetchResult:
+    """Ask every request (conditionally), validate every new body, then write one complete
+    vintage, or nothing at all when nothing changed upstream."""
     store = store or RawStore(source)
     client = client or HttpClient(source)
-    vintage = vintage or datetime.now(UTC).strftime("%Y-%m-%d")
-    got = []
-    paths: list[Path] = []
+    new: list[tuple[RawRecord, bytes]] = []
+    carried: list[tuple[dict, Path]] = []
     unchanged = downloaded = 0
     for req in requests:
         headers = dict(req.headers)
@@ -75,37 +79,48 @@ def fetch(
                 headers["If-Modified-Since"] = modified
         resp = client.get(req.url, params=req.params, headers=headers, expect=req.expect)
         if resp.status == 304 and previous is not None:
-            paths.append(previous[0])
+            carried.append(_carry(store, *previous))
             unchanged += 1
             continue
         downloaded += 1
         validate(resp.content, resp.url)  # raises SourceError: then nothing at all is written
-        got.append((req, resp))
-    new_files = 0
-    for req, resp in got:
         digest = sha256_bytes(resp.content)
-        existing = store.find(digest)
-        if existing is not None:
-            paths.append(existing)
+        kept = store.find(digest, req.file)
+        if kept is not None:
+            carried.append(_carry(store, *kept))  # same bytes as a kept copy: not stored twice
             unchanged += 1
             continue
-        record = RawRecord(
-            file=req.file,
-            url=resp.url,
-            params=req.params,
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            status=resp.status,
-            sha256=digest,
-            bytes=len(resp.content),
-            content_type=resp.headers.get("Content-Type", ""),
-            licence=licence,
-            citation=citation,
-            etag=resp.headers.get("ETag", ""),
-            last_modified=resp.headers.get("Last-Modified", ""),
+        new.append(
+            (
+                RawRecord(
+                    file=req.file,
+                    url=resp.url,
+                    params=req.params,
+                    fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    status=resp.status,
+                    sha256=digest,
+                    bytes=len(resp.content),
+                    content_type=resp.headers.get("Content-Type", ""),
+                    licence=licence,
+                    citation=citation,
+                    etag=resp.headers.get("ETag", ""),
+                    last_modified=resp.headers.get("Last-Modified", ""),
+                ),
+                resp.content,
+            )
         )
-        paths.append(store.save(vintage, record, resp.content))
-        new_files += 1
-    return FetchResult(paths, downloaded, unchanged, new_files)
+    if not new:  # nothing changed: the latest vintage is still complete and current
+        return FetchResult([path for _, path in carried], downloaded, unchanged, 0, None)
+    name = store.new_vintage_name(vintage or datetime.now(UTC).strftime("%Y-%m-%d"))
+    folder = store.write_vintage(name, new, carried)
+    paths = sorted(folder / r.file for r, _ in new) + sorted(folder / e["file"] for e, _ in carried)
+    return FetchResult(paths, downloaded, unchanged, len(new), name)
+
+
+def _carry(store: RawStore, vintage: str, entry: dict) -> tuple[dict, Path]:
+    """An unchanged file's manifest entry for the next vintage, and the kept copy to link."""
+    origin = entry.get("carried_from") or vintage
+    return {**entry, "carried_from": origin}, store.vintage_dir(vintage) / entry["file"]
 
 
 def fetcher(

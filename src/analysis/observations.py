@@ -1,4 +1,8 @@
-"""Parsed source frames -> the one tidy, validated table of observations.
+"""The one constructor of observations: source frames -> the tidy, validated table.
+
+Every source module ends in :func:`make` (one row per number, any dimension) or, for trade
+tables with mirror data, :func:`trade` (own rows and partners' rows from integer-coded
+arrays); both end in :func:`validate`, the one validation tail against ``schema.OBSERVATIONS``.
 
 Columns: dataset, measure, country, partner, year, value_usd_m, basis, flag, source_ref.
 ``basis`` is *who reported the number*: ``reported`` (the country itself), ``estimate`` (the
@@ -13,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .countries import WORLD, resolve_imf_names, resolve_imts_codes
-from .validate import OBSERVATION_KEY, OBSERVATIONS, check
+from .countries import WORLD
+from .schema import OBSERVATION_KEY, OBSERVATIONS
+from .validate import check
 
 COLUMNS = list(OBSERVATIONS)
 
@@ -23,7 +28,7 @@ def _cat(codes: np.ndarray, vocab: list[str] | np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(vocab), validate=False)
 
 
-def _tidy(
+def trade(
     parsed: pd.DataFrame,
     *,
     reporter: np.ndarray,  # index into vocab
@@ -79,7 +84,7 @@ def _codes(values: pd.Series, lookup: dict[str, int]) -> np.ndarray:
     return per_cat[values.cat.codes.to_numpy()]
 
 
-def _resolve(
+def resolve_trade(
     labels: pd.Series, partners: pd.Series, table: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Reporter/partner vocab indices, a keep mask (countries, and World as partner) and the vocab."""
@@ -94,61 +99,78 @@ def _resolve(
     return rep, par, keep, vocab
 
 
-def from_dots(
-    parsed: pd.DataFrame,
-    countries: frozenset[str] | None = None,
-    dataset: str = "imf_dots_xlsx",
-    folder_label: str = "imf_dots_2022",
-) -> pd.DataFrame:
-    """Observations from the parsed DOTS workbooks; ``countries`` limits the economies kept."""
-    names = set(parsed["reporter_name"].cat.categories) | set(parsed["partner_name"].cat.categories)
-    table = resolve_imf_names(names, "imf_dots_xlsx", "partner and reporter names of the workbooks")
-    rep, par, keep, vocab = _resolve(parsed["reporter_name"], parsed["partner_name"], table)
-    measure = (parsed["measure"].astype(str).to_numpy() == "imports").astype("int8")
-    files = list(parsed["file"].cat.categories)
-    ref_vocab = [f"{folder_label}/{f}#{s}" for f in files for s in ("Exports, FOB", "Imports, CIF")]
-    ref = parsed["file"].cat.codes.to_numpy().astype("int32") * 2 + measure
-    obs = _tidy(
-        parsed,
-        reporter=rep,
-        partner=par,
-        keep=keep,
-        ref=ref,
-        vocab=vocab,
-        ref_vocab=ref_vocab,
-        dataset=dataset,
-        countries=countries,
-    )
-    return validate(obs)
-
-
-def from_imts(
-    parsed: pd.DataFrame,
-    vintage: str,
-    countries: frozenset[str] | None = None,
-    dataset: str = "imf_imts",
-) -> pd.DataFrame:
-    """Observations from parsed IMTS responses (IMF codes instead of names)."""
-    parsed = parsed.astype(
-        {"reporter_code": "category", "partner_code": "category", "file": "category"}
-    )
-    codes = set(parsed["reporter_code"].cat.categories) | set(parsed["partner_code"].cat.categories)
-    table = resolve_imts_codes(codes, "imf_imts", f"vintage {vintage}")
-    rep, par, keep, vocab = _resolve(parsed["reporter_code"], parsed["partner_code"], table)
-    ref_vocab = [f"imf_imts/{vintage}/{f}" for f in parsed["file"].cat.categories]
-    obs = _tidy(
-        parsed,
-        reporter=rep,
-        partner=par,
-        keep=keep,
-        ref=parsed["file"].cat.codes.to_numpy().astype("int32"),
-        vocab=vocab,
-        ref_vocab=ref_vocab,
-        dataset=dataset,
-        countries=countries,
-    )
-    return validate(obs)
+TEXT_COLUMNS = ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref")
 
 
 def validate(obs: pd.DataFrame) -> pd.DataFrame:
+    """The one validation tail: schema columns in order, text as categories, rules checked."""
+    obs = obs[COLUMNS]
     return check(obs, OBSERVATIONS, OBSERVATION_KEY, "observations")
+
+
+def make(
+    dataset,
+    measure,
+    country,
+    partner,
+    year,
+    value,
+    basis,
+    flag,
+    source_ref,
+    *,
+    drop_self: bool = True,
+) -> pd.DataFrame:
+    """Observations from columns (arrays, Series or one value for every row), validated.
+
+    Rows whose partner is the country itself are dropped (``drop_self``): a source's
+    own-country row is never a partner.
+    """
+    args = (dataset, measure, country, partner, year, value, basis, flag, source_ref)
+    n = max((len(a) for a in args if np.ndim(a)), default=1)
+
+    def col(x) -> np.ndarray:
+        if isinstance(x, pd.Series):
+            x = x.to_numpy()
+        return np.asarray(x, dtype=object) if np.ndim(x) else np.full(n, x, dtype=object)
+
+    out = pd.DataFrame(
+        {
+            "dataset": col(dataset),
+            "measure": col(measure),
+            "country": col(country),
+            "partner": col(partner),
+            "year": np.broadcast_to(np.asarray(year), (n,)).astype("int16"),
+            "value_usd_m": np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy(),
+            "basis": col(basis),
+            "flag": col(flag),
+            "source_ref": col(source_ref),
+        }
+    )
+    if drop_self:
+        out = out[out["country"] != out["partner"]].reset_index(drop=True)
+    for c in TEXT_COLUMNS:
+        out[c] = out[c].astype(str).astype("category")
+    return validate(out)
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate observation tables, keeping text columns categorical (union of categories)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=OBSERVATIONS[c].pandas_dtype) for c in COLUMNS})
+    if len(frames) == 1:
+        return frames[0]
+    out = {}
+    for c in frames[0].columns:
+        parts = [f[c] for f in frames]
+        if any(isinstance(p.dtype, pd.CategoricalDtype) or p.dtype == object for p in parts):
+            cats = [
+                p.astype("category") if not isinstance(p.dtype, pd.CategoricalDtype) else p
+                for p in parts
+            ]
+            cats = [x.cat.set_categories(x.cat.categories.astype(str)) for x in cats]
+            out[c] = pd.api.types.union_categoricals(cats, sort_categories=True)
+        else:
+            out[c] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(out)

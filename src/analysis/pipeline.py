@@ -1,166 +1,135 @@
-"""Orchestration: find the raw inputs, build observations and rankings, write the snapshot.
+"""The build: one loop over the registry of sources, then one ranking, then the snapshot.
 
-Inputs, in order of preference: the user's own files under ``data/raw/<source>/`` and then the
-recorded real data in ``../shared/data``. A build whose inputs and code version match the
-snapshot's manifest is skipped (``force`` rebuilds). ``scope='focus'`` (the committed snapshot)
-keeps Japan, the ASEAN members and ASEAN; ``scope='world'`` ranks every reporter and writes to
-``data/build/world/`` (not committed).
+For each source: locate its raw files (``locate``), parse them, turn them into observations (the
+source module's own ``parse`` and ``to_observations``). Then rank everything through the one
+entry point and write ``data/processed/`` as a whole. No code here knows any source by name.
+
+Where a source's raw files come from, in order of preference: its latest fetched vintage
+(``data/raw/<source>/<vintage>/`` with a manifest), the user's own copy
+(``data/raw/<source>/*``), the recorded real data (``../shared/data/<folder>``). Any subset
+works: fetched-only, recorded-only or mixed. A build whose inputs, build code and libraries match
+the snapshot's manifest is skipped (``force`` rebuilds). ``scope='focus'`` (the committed
+snapshot) keeps Japan, the ASEAN members and ASEAN; ``scope='world'`` ranks every reporter and
+writes to ``data/build/world/`` (not committed).
 """
 
 from __future__ import annotations
 
+import hashlib
+import platform
 import time
+import zlib
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, fdi, oda
+from . import __version__
 from .countries import FOCUS
 from .errors import SourceError
-from .live import LIVE, live_observations
-from .observations import from_dots
-from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
+from .observations import concat
+from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_observations
 from .rawstore import RawStore, sha256_file
 from .snapshot import read_manifest, write
-from .sources import imf_dots_xlsx, oecd_dac2a_bilateral, oecd_dac2a_qwids
+from .sources import REGISTRY, RawFiles, Source
 
-SNAPSHOT_SCHEMA = 1
-
-
-@dataclass
-class Inputs:
-    """The raw files a build reads, with their checksums (the manifest of raw inputs)."""
-
-    dots_folder: Path | None = None
-    dots_label: str = ""
-    qwids_folder: Path | None = None
-    qwids_label: str = ""
-    dac2a_bilateral: Path | None = None
-    dac2a_bilateral_label: str = ""
-    live: dict[str, Path] = field(default_factory=dict)  # source -> latest fetched vintage
-    fdi_root: Path | None = None  # the folder holding the recorded FDI sources
-    files: list[dict] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.dots_folder or self.qwids_folder or self.dac2a_bilateral)
-
-
-def _recorded(own: Path, shared: Path, pattern: str) -> tuple[Path | None, str]:
-    """The user's own files in data/raw/<source>/ win over the recorded ones in ../shared/data."""
-    if own.is_dir() and any(own.glob(pattern)):
-        return own, f"data/raw/{own.name}"
-    if shared.is_dir() and any(shared.glob(pattern)):
-        return shared, shared.name
-    return None, ""
-
-
-def _add_files(
-    inputs: Inputs, source: str, folder: Path, label: str, pattern: str, vintage: str
-) -> None:
-    for p in sorted(folder.glob(pattern)):
-        inputs.files.append(
-            {
-                "source": source,
-                "file": f"{label}/{p.name}",
-                "sha256": sha256_file(p),
-                "vintage": vintage,
-            }
-        )
-
-
-def find_inputs() -> Inputs:
-    inputs = Inputs()
-    own = raw_dir() / imf_dots_xlsx.NAME
-    shared = shared_data_dir() / "imf_dots_2022"
-    if own.is_dir() and imf_dots_xlsx.find_workbooks(own):
-        inputs.dots_folder, inputs.dots_label = own, f"data/raw/{imf_dots_xlsx.NAME}"
-    elif shared.is_dir():
-        inputs.dots_folder, inputs.dots_label = shared, "imf_dots_2022"
-    if inputs.dots_folder is not None:
-        for p in imf_dots_xlsx.find_workbooks(inputs.dots_folder):
-            inputs.files.append(
-                {
-                    "source": imf_dots_xlsx.NAME,
-                    "file": f"{inputs.dots_label}/{p.name}",
-                    "sha256": sha256_file(p),
-                    "vintage": "2022-02 (IMF DOTS, last year 2020)",
-                }
-            )
-    inputs.qwids_folder, inputs.qwids_label = _recorded(
-        raw_dir() / oecd_dac2a_qwids.NAME,
-        shared_data_dir() / "oecd_dac2a_2002_2019",
-        "ODA-*-DAC2a.csv",
-    )
-    if inputs.qwids_folder:
-        _add_files(
-            inputs,
-            oecd_dac2a_qwids.NAME,
-            inputs.qwids_folder,
-            inputs.qwids_label,
-            "ODA-*-DAC2a.csv",
-            "QWIDS export, 2002-2019",
-        )
-    folder, label = _recorded(
-        raw_dir() / oecd_dac2a_bilateral.NAME,
-        shared_data_dir() / "oecd_dac2a_bilateral_2009_2022",
-        "*.rda",
-    )
-    if folder:
-        inputs.dac2a_bilateral, inputs.dac2a_bilateral_label = next(folder.glob("*.rda")), label
-        _add_files(
-            inputs,
-            oecd_dac2a_bilateral.NAME,
-            folder,
-            label,
-            "*.rda",
-            "OECD.Stat TABLE2A extract, 2009-2022",
-        )
-    shared = shared_data_dir()
-    fdi_folders = {
-        "unctad_bilateral_fdi": (
-            "unctad_bilateral_fdi_2001_2012",
-            "**/*.*",
-            "UNCTAD bilateral FDI 2014",
-        ),
-        "jetro_outward_fdi": ("jetro_outward_fdi", "*.xls*", "JETRO, as published 2025-2026"),
-        "vietnam_fdi": ("vietnam_fdi", "*.csv", "GSO yearbooks 2006-2025; IMF DIP 2009-2024"),
-        "abn2018_fdi": ("bilateral_fdi_abn2018", "*.csv", "Aisbett, Busse & Nunnenkamp (2018)"),
-        "bank_indonesia_fdi": ("indonesia_fdi", "*.xls", "SEKI V.33 to 2021Q3"),
-        "aiddata_china": ("aiddata_china", "*.csv", "AidData GCDF 3.0 (2000-2021)"),
+SNAPSHOT_SCHEMA = 2
+# Modules that only fetch or present (charts, tables, the CLI, claims, the report): a change to
+# them cannot change the snapshot's bytes, so it does not make the snapshot stale.
+NOT_BUILD_CODE = frozenset(
+    {
+        "__main__.py",
+        "catalog.py",
+        "cli.py",
+        "claims.py",
+        "docs.py",
+        "http.py",
+        "jobs.py",
+        "livefetch.py",
+        "query.py",
+        "report.py",
+        "vintages.py",
+        "widgets.py",
     }
-    for source, (sub, pattern, vintage) in fdi_folders.items():
-        folder = shared / sub
-        if folder.is_dir():
-            inputs.fdi_root = shared
-            for p in sorted(folder.glob(pattern)):
-                if p.is_file():
-                    inputs.files.append(
-                        {
-                            "source": source,
-                            "file": f"{sub}/{p.relative_to(folder)}",
-                            "sha256": sha256_file(p),
-                            "vintage": vintage,
-                        }
-                    )
-    for source in LIVE:
-        live = RawStore(source)
-        if live.vintages():
-            latest = live.vintages()[-1]
-            inputs.live[source] = live.vintage_dir(latest)
-            for entry in live.manifest(latest):
-                inputs.files.append(
-                    {
-                        "source": source,
-                        "file": f"{source}/{latest}/{entry['file']}",
-                        "sha256": entry["sha256"],
-                        "vintage": latest,
-                        "url": entry["url"],
-                    }
-                )
-    return inputs
+)
+NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})
+# The libraries whose versions can change the snapshot's bytes (parsing, arithmetic, CSV, gzip).
+LIBRARIES = ("pandas", "numpy", "python-calamine", "pyreadr", "pycountry")
+
+
+def locate(src: Source, vintage: str | None = None, root: Path | None = None) -> RawFiles | None:
+    """The raw files a build reads for one source (``vintage``: that fetched vintage instead of
+    the latest; ``root``: another raw folder), or None when there are none."""
+    store = RawStore(src.name, root=root)
+    vintages = store.vintages()
+    if vintage is not None and vintage not in vintages:
+        raise SourceError(
+            src.name,
+            str(store.vintage_dir(vintage)),
+            f"no vintage {vintage!r}",
+            f"Vintages: {', '.join(vintages) or 'none'} (see `asean-japan vintages`).",
+        )
+    if vintages:
+        v = vintage or vintages[-1]
+        folder = store.vintage_dir(v)
+        entries = tuple(store.manifest(v))
+        listed = {folder / e["file"] for e in entries}
+        # only files the manifest lists: a file a killed fetch left behind is never read
+        files = tuple(p for p in src.files_in(folder) if p in listed)
+        missing = [e["file"] for e in entries if not (folder / e["file"]).is_file()]
+        if missing:
+            raise SourceError(
+                src.name,
+                str(folder),
+                f"the vintage's manifest lists {missing} but the file(s) are missing",
+                f"Remove the incomplete vintage ({folder}) and fetch again.",
+            )
+        return RawFiles(src.name, folder, f"{src.name}/{v}", files, v, "fetched", entries)
+    own = raw_dir() / src.name
+    if own.is_dir() and (files := src.files_in(own)):
+        return RawFiles(
+            src.name, own, f"data/raw/{src.name}", tuple(files), "own copy in data/raw", "own copy"
+        )
+    if src.recorded:
+        shared = shared_data_dir() / src.recorded
+        if shared.is_dir() and (files := src.files_in(shared)):
+            return RawFiles(
+                src.name, shared, src.recorded, tuple(files), src.recorded_vintage, "recorded"
+            )
+    return None
+
+
+def find_inputs(names: list[str] | None = None) -> list[RawFiles]:
+    """The raw files of every source in the registry (or of ``names``) that has any."""
+    out = []
+    for name, src in REGISTRY.items():
+        if names is not None and name not in names:
+            continue
+        raw = locate(src)
+        if raw is not None:
+            out.append(raw)
+    return out
+
+
+def input_records(inputs: list[RawFiles]) -> list[dict]:
+    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched)."""
+    records = []
+    for raw in inputs:
+        by_file = {e["file"]: e for e in raw.entries}
+        for p in raw.files:
+            entry = by_file.get(p.name)
+            rec = {
+                "source": raw.source,
+                "file": raw.ref(p),
+                "sha256": entry["sha256"] if entry else sha256_file(p),
+                "vintage": raw.vintage,
+            }
+            if entry:
+                rec["url"] = entry["url"]
+            records.append(rec)
+    return sorted(records, key=lambda f: f["file"])
 
 
 @dataclass
@@ -173,113 +142,86 @@ class BuildResult:
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def build_tables(inputs: Inputs, scope: str = "focus", progress: bool = False) -> BuildResult:
+def no_inputs_error() -> SourceError:
+    return SourceError(
+        "pipeline",
+        f"{raw_dir()} and {shared_data_dir()}",
+        "no raw inputs found for any source",
+        "Fetch a live source (`asean-japan fetch --all`), put a source's files in "
+        "data/raw/<source>/, or place the recorded data at ../shared/data. The committed "
+        "snapshot in data/processed/ is still usable as it is.",
+    )
+
+
+def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     """Parse, clean, mirror and rank. Pure: writes nothing."""
-    if inputs.empty:
-        raise SourceError(
-            "pipeline",
-            f"{raw_dir()} and {shared_data_dir()}",
-            "no raw inputs found",
-            "Put the IMF DOTS workbooks in data/raw/imf_dots_xlsx/, run `asean-japan fetch imf_imts`, "
-            "or place the recorded data at ../shared/data.",
-        )
+    if not any(REGISTRY[r.source].role == "observations" for r in inputs):
+        raise no_inputs_error()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     countries = frozenset(FOCUS) if scope == "focus" else None
-    by_dimension: dict[str, list[pd.DataFrame]] = {"trade": [], "oda": [], "fdi": []}
-    if inputs.dots_folder is not None:
-        parsed = imf_dots_xlsx.read_folder(inputs.dots_folder, progress=progress)
-        seconds["parse_dots"] = time.perf_counter() - t0
+    frames, extras, datasets = [], {}, {}
+    for raw in inputs:
+        src = REGISTRY[raw.source]
         t1 = time.perf_counter()
-        by_dimension["trade"].append(from_dots(parsed, countries, folder_label=inputs.dots_label))
-        seconds["observations_dots"] = time.perf_counter() - t1
+        parsed = src.parse(raw)
+        out = src.to_observations(parsed, raw, countries)
         del parsed
-    t1 = time.perf_counter()
-    if inputs.qwids_folder is not None:
-        q = oecd_dac2a_qwids.read_folder(inputs.qwids_folder)
-        by_dimension["oda"].append(
-            oda.observations(
-                q,
-                oecd_dac2a_qwids.NAME,
-                oecd_dac2a_qwids.NAME,
-                "current",
-                inputs.qwids_label + "/" + q["file"],
-            )
-        )
-    if inputs.dac2a_bilateral is not None:
-        b = oecd_dac2a_bilateral.read_rda(inputs.dac2a_bilateral)
-        by_dimension["oda"].append(
-            oda.observations(
-                b,
-                oecd_dac2a_bilateral.NAME,
-                oecd_dac2a_bilateral.NAME,
-                "const2022",
-                f"{inputs.dac2a_bilateral_label}/{inputs.dac2a_bilateral.name}",
-            )
-        )
-    if inputs.fdi_root is not None:
-        fdi_obs, unread = fdi.observations(inputs.fdi_root)
-        bad = [cell for cells in unread.values() for cell in cells]
-        if bad:
-            raise SourceError("fdi", "; ".join(bad[:5]), f"{len(bad)} cell(s) could not be read")
-        by_dimension["fdi"].append(fdi_obs)
-    for source, folder in inputs.live.items():  # the latest fetched vintage of each live source
-        by_dimension[LIVE[source].dimension].append(live_observations(source, folder))
-    seconds["oda_fdi_live"] = time.perf_counter() - t1
-    frames, rank_parts = [], []
-    rankers = {"trade": rank_observations, "oda": oda.rankings, "fdi": fdi.rankings}
-    for dimension, parts in by_dimension.items():
-        parts = [p for p in parts if len(p)]
-        if not parts:
+        seconds[raw.source] = time.perf_counter() - t1
+        if src.role == "context":
+            extras[f"context_{src.name}.csv"] = out
             continue
-        t1 = time.perf_counter()
-        obs = _concat(parts)
-        frames.append(obs)
-        rank_parts.append(rankers[dimension](obs, countries))
-        seconds[f"rank_{dimension}"] = time.perf_counter() - t1
-    extras = {}
-    if inputs.fdi_root is not None and (inputs.fdi_root / "aiddata_china").is_dir():
-        from .snapshot import CONTEXT_CHINA_FILE
-        from .sources import aiddata_china
-
-        extras[CONTEXT_CHINA_FILE] = aiddata_china.read(inputs.fdi_root / "aiddata_china")
-    obs = _concat(frames)
-    rankings = _concat(rank_parts)
-    rankings = rankings.sort_values("dataset", kind="mergesort").reset_index(drop=True)
+        made = {str(d) for d in out["dataset"].unique()}
+        declared = {d.name: d for d in src.datasets}
+        if not made <= set(declared):
+            raise SourceError(
+                src.name, raw.label, f"yielded undeclared dataset(s) {sorted(made - set(declared))}"
+            )
+        for name in sorted(made):
+            datasets[name] = (src, declared[name], raw)
+        frames.append(out)
+    obs = concat(frames)
+    del frames
+    t1 = time.perf_counter()
+    rankings = rank_observations(obs, countries)
+    seconds["rank"] = time.perf_counter() - t1
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
     obs = sort_observations(obs)
     seconds["sort"] = time.perf_counter() - t1
+    years = obs.groupby("dataset", sort=True)["year"].agg(["min", "max"])
+    datasets = {name: _dataset_entry(*datasets[name], years.loc[name]) for name in years.index}
     seconds["total"] = time.perf_counter() - t0
     manifest = {
         "snapshot_schema": SNAPSHOT_SCHEMA,
         "code_version": __version__,
-        "code_sha256": code_fingerprint(),
+        "build_code_sha256": build_fingerprint(),
+        "libraries": library_versions(),
         "scope": scope,
-        "inputs": sorted(inputs.files, key=lambda f: f["file"]),
+        "datasets": datasets,
+        "inputs": input_records(inputs),
         "rows": {"observations": len(obs), "rankings": len(rankings)},
     }
     return BuildResult(obs, rankings, manifest, seconds, extras=extras)
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate tidy tables, keeping text columns categorical (union of categories)."""
-    if len(frames) == 1:
-        return frames[0]
-    out = {}
-    for col in frames[0].columns:
-        parts = [f[col] for f in frames]
-        if any(isinstance(p.dtype, pd.CategoricalDtype) or p.dtype == object for p in parts):
-            cats = [
-                p.astype("category") if not isinstance(p.dtype, pd.CategoricalDtype) else p
-                for p in parts
-            ]
-            cats = [c.cat.set_categories(c.cat.categories.astype(str)) for c in cats]
-            out[col] = pd.api.types.union_categoricals(cats, sort_categories=True)
-        else:
-            out[col] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(out)
+def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
+    """What charts and tables say about a dataset: its source, vintage and years."""
+    return {
+        "source": src.name,
+        "dimension": ds.dimension,
+        "title": ds.title,
+        "producer": src.producer,
+        "licence": src.licence,
+        "citation": src.citation,
+        "partners": ds.partners,
+        "reporters": ds.reporters,
+        "origin": raw.origin,
+        "vintage": raw.vintage,
+        "first_year": int(years["min"]),
+        "last_year": int(years["max"]),
+    }
 
 
 def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
@@ -293,30 +235,58 @@ def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def code_fingerprint() -> str:
-    """sha256 over the package's code and mapping files: a snapshot built by other code is stale."""
-    import hashlib
-
-    from .paths import PACKAGE_DIR
-
-    h = hashlib.sha256()
+def build_files() -> list[Path]:
+    """The code and mapping files that make the snapshot (not charts, CLI, report or fetch)."""
+    out = []
     for p in sorted(PACKAGE_DIR.rglob("*")):
-        if p.suffix in (".py", ".csv") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
-            h.update(p.read_bytes())
+        rel = p.relative_to(PACKAGE_DIR)
+        if p.suffix not in (".py", ".csv") or set(rel.parts) & NOT_BUILD_DIRS:
+            continue
+        if rel.as_posix() not in NOT_BUILD_CODE:
+            out.append(p)
+    return out
+
+
+def build_fingerprint() -> str:
+    """sha256 over ``build_files()``: a snapshot built by other build code is stale."""
+    h = hashlib.sha256()
+    for p in build_files():
+        h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(p.read_bytes())
     return h.hexdigest()
 
 
-def up_to_date(inputs: Inputs, folder: Path, scope: str) -> bool:
+def library_versions() -> dict[str, str]:
+    """Versions of what writes the snapshot's bytes: Python, zlib and the parsing libraries."""
+    out = {
+        "python": ".".join(platform.python_version_tuple()[:2]),
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+    }
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]:
+    """Why the snapshot in ``folder`` is not what a build now would write ([] = up to date)."""
     old = read_manifest(folder)
-    return (
-        bool(old)
-        and old.get("code_version") == __version__
-        and old.get("code_sha256") == code_fingerprint()
-        and old.get("scope") == scope
-        and old.get("snapshot_schema") == SNAPSHOT_SCHEMA
-        and old.get("inputs") == sorted(inputs.files, key=lambda f: f["file"])
-    )
+    if not old:
+        return ["no snapshot"]
+    reasons = []
+    checks = {
+        "snapshot layout": (old.get("snapshot_schema"), SNAPSHOT_SCHEMA),
+        "build code": (old.get("build_code_sha256"), build_fingerprint()),
+        "library versions": (old.get("libraries"), library_versions()),
+        "scope": (old.get("scope"), scope),
+        "raw inputs": (old.get("inputs"), input_records(inputs)),
+    }
+    for what, (was, now) in checks.items():
+        if was != now:
+            reasons.append(what)
+    return reasons
 
 
 def world_dir() -> Path:
@@ -324,13 +294,13 @@ def world_dir() -> Path:
 
 
 def build(
-    scope: str = "focus", force: bool = False, progress: bool = False, folder: Path | None = None
+    scope: str = "focus", force: bool = False, folder: Path | None = None
 ) -> BuildResult | None:
     """Build and write the snapshot; returns None when it was already up to date."""
     folder = folder or (processed_dir() if scope == "focus" else world_dir())
     inputs = find_inputs()
-    if not force and up_to_date(inputs, folder, scope):
+    if not force and not stale_reasons(inputs, folder, scope):
         return None
-    result = build_tables(inputs, scope=scope, progress=progress)
+    result = build_tables(inputs, scope=scope)
     write(folder, result.observations, result.rankings, result.manifest, result.extras)
     return result

@@ -2,38 +2,62 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from . import catalog
 from .countries import ASEAN, JAPAN, asean_members, short_name
 from .snapshot import load_rankings
 
-DEFAULT_DATASET = "imf_dots_xlsx"
+
+_CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 
 
-@cache
 def rankings() -> pd.DataFrame:
-    """The committed snapshot's rankings (read once per process)."""
-    return load_rankings()
+    """The snapshot's rankings, read once per process and again when a build replaced them."""
+    from .paths import processed_dir
+    from .snapshot import MANIFEST_FILE
+
+    manifest = processed_dir() / MANIFEST_FILE
+    key = (str(manifest), manifest.stat().st_mtime_ns if manifest.is_file() else 0)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = load_rankings()
+    return _CACHE[key]
 
 
 def select(
     df: pd.DataFrame | None = None,
     *,
-    dataset: str = DEFAULT_DATASET,
+    dataset: str | None = None,
     measure: str = "trade",
     variant: str = "countries",
     basis: str = "best",
 ) -> pd.DataFrame:
+    """One ranking (dataset, measure, variant, basis). ``dataset=None``: the trade datasets of
+    the snapshot spliced, newest first: each economy-year from the newest dataset that has it
+    (the ``dataset`` column says which), so charts run to the last year any source holds."""
     df = rankings() if df is None else df
-    m = (
-        (df["dataset"] == dataset)
-        & (df["measure"] == measure)
-        & (df["variant"] == variant)
-        & (df["basis"] == basis)
-    )
-    return df[m]
+    m = (df["measure"] == measure) & (df["variant"] == variant) & (df["basis"] == basis)
+    if dataset is not None:
+        return df[m & (df["dataset"] == dataset)]
+    return splice(df[m], catalog.trade_datasets())
+
+
+def splice(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Rows of the datasets in ``order``; each (country, year) from the first dataset having it."""
+    parts, seen = [], None
+    for name in order:
+        d = df[df["dataset"] == name]
+        if d.empty:
+            continue
+        key = d["country"].astype(str) + "|" + d["year"].astype(str)
+        if seen is not None:
+            d, key = d[~key.isin(seen)], key[~key.isin(seen)]
+        parts.append(d)
+        seen = set(key) if seen is None else seen | set(key)
+    if not parts:
+        return df.iloc[0:0]
+    return pd.concat(parts) if len(parts) > 1 else parts[0]
 
 
 def rank_table(
@@ -44,7 +68,7 @@ def rank_table(
     basis: str = "best",
     year: int | None = None,
     top: int = 10,
-    dataset: str = DEFAULT_DATASET,
+    dataset: str | None = None,
 ) -> pd.DataFrame:
     """An economy's top partners in one year (latest by default), with share and basis."""
     if country == ASEAN and variant == "countries":
@@ -55,8 +79,9 @@ def rank_table(
         from .errors import ValidationError
 
         raise ValidationError(
-            f"no {measure} ranking for {country!r} (variant {variant}, basis {basis}) in dataset "
-            f"{dataset}; see data/processed/README.md for what each dataset holds"
+            f"no {measure} ranking for {country!r} (variant {variant}, basis {basis}) in "
+            f"{'dataset ' + dataset if dataset else 'the trade datasets of the snapshot'}; see "
+            "data/processed/README.md for what each dataset holds"
         )
     year = int(d["year"].max()) if year is None else year
     d = d[(d["year"] == year) & (d["rank"].notna())].nsmallest(top, "rank")
@@ -69,6 +94,7 @@ def rank_table(
             "value_usd_m": d["value_usd_m"].round(1),
             "share_pct": (100 * d["share"]).round(1),
             "value_basis": d["value_basis"].astype(str),
+            "dataset": d["dataset"].astype(str),
         }
     )
 
@@ -80,12 +106,13 @@ def partner_rank(
     measure: str = "trade",
     variant: str = "countries",
     basis: str = "best",
-    dataset: str = DEFAULT_DATASET,
+    dataset: str | None = None,
 ) -> pd.DataFrame:
     """Rank, share and basis of one partner for each country and year (NaN rank: no trade)."""
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[d["country"].isin(countries) & (d["partner"] == partner)]
     cols = [
+        "dataset",
         "country",
         "year",
         "rank",
@@ -97,6 +124,7 @@ def partner_rank(
     ]
     out = d[cols].copy()
     out["country"] = out["country"].astype(str)
+    out["dataset"] = out["dataset"].astype(str)
     out["value_basis"] = out["value_basis"].astype(str)
     return out.sort_values(["country", "year"]).reset_index(drop=True)
 
@@ -113,7 +141,9 @@ def japan_rank_table(
     estimates with 'e'; '-' means no data that year.
     """
     pr = partner_rank(JAPAN, asean_members(), measure=measure, basis=basis)
-    latest = int(select(measure=measure, basis=basis)["year"].max())
+    if pr.empty:
+        return pd.DataFrame({"member": [short_name(c) for c in asean_members()]})
+    latest = int(pr["year"].max())
     wanted = [latest if y == "latest" else int(y) for y in years]
     rows = []
     for c in asean_members():
@@ -141,7 +171,7 @@ def top_partners(
     measure: str = "trade",
     variant: str = "countries",
     basis: str = "best",
-    dataset: str = DEFAULT_DATASET,
+    dataset: str | None = None,
 ) -> list[str]:
     """Partners that were ever in the top ``n`` of ``country`` (for bump charts)."""
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
@@ -185,7 +215,7 @@ def _spans(years: list[int]) -> str:
     return ", ".join(out)
 
 
-def coverage(dataset: str = DEFAULT_DATASET, measure: str = "trade") -> pd.DataFrame:
+def coverage(dataset: str | None = None, measure: str = "trade") -> pd.DataFrame:
     """Per economy: the years ranked from its own reports and from partners' reports (best basis)."""
     d = select(dataset=dataset, measure=measure, variant="countries", basis="best")
     rows = []

@@ -1,392 +1,127 @@
-"""Observations -> rankings: every partner's rank and share, per economy, measure and year.
+"""Observations -> rankings: the one entry point, with a policy per dimension.
 
-Rules (documented in the README and data/processed/README.md):
-- Measures: exports, imports and trade (= exports + imports, only where the economy has both
-  flows that year on that side).
-- ``basis`` of a ranking: ``reported`` uses the economy's own report (IMF estimates included);
-  ``best`` uses the own report where the economy reports, and partners' reports (mirror) where it
-  does not: no own data that year, or IMF estimates making up half or more of the own figures.
-  ``value_basis`` on each row says what the value rests on (reported, mirror, mixed for sums).
-- ``variant``: ``countries`` ranks economies (historical entities such as the USSR count as their
-  own partners; aggregates are never ranked); ``blocs`` first sums ASEAN-10 members into ``ASEAN``
-  and EU-27 members into ``EU``, and adds ASEAN itself as an economy (the sum of its members)
-  whose partner ``ASEAN`` row is intra-ASEAN trade, kept but not ranked.
-- Rank 1 is the largest; equal values share the smaller rank (competition ranking: 1, 2, 2, 4),
-  listed by partner code. Only values above zero are ranked.
-- ``share`` = value / the economy's total with all partners: the source's World row where present
-  (own reports), else the sum over ranked partners (mirror data; for ASEAN, the members' totals).
+Every dataset is ranked apart (never summed with another). Which policy applies follows from the
+measure (``schema.dimension_of``):
+- trade (``rank_trade``): own reports and mirror data, bases ``reported`` and ``best``,
+  variants ``countries`` and ``blocs`` (ASEAN as an economy);
+- ODA: recipients rank their donors in the donor variants ``all``, ``bilateral`` and
+  ``grouped`` (multilateral families as one) on basis ``mirror`` (donor-reported); donors rank
+  their recipients (``countries``, ``reported``);
+- FDI: as the source reports it (its own basis), variant ``countries``; variant ``blocs`` where
+  the source publishes its own ASEAN or EU rows (ranked beside the countries outside them).
 
-Implementation: everything runs on integer codes in numpy arrays. Group-level facts (totals,
-whether an economy reports) live in dense arrays indexed by (measure, country, year), and one
-lexsort per variant x basis both ranks the rows and puts them in the output order, so the
-world-wide build needs no string work and no global sort.
+Rules shared by ODA and FDI (``rank_simple``): values above zero are ranked; negative values
+(net repayments, disinvestment) stay with no rank; zeros are dropped. Rank 1 is the largest;
+equal values share the smaller rank (1, 2, 2, 4), listed by partner code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from .countries import ASEAN, EU, WORLD, bloc_members
-from .validate import RANKING_KEY, RANKINGS, check
+from .countries import WORLD, bloc_members
+from .rank_trade import competition_rank, rank_dataset
+from .schema import RANKING_KEY, RANKINGS, dimension_of
+from .validate import check
 
 COLUMNS = list(RANKINGS)
-MEASURES = ("exports", "imports", "trade")
-VARIANTS = ("blocs", "countries")  # output order
-BASES = ("best", "reported")
-VALUE_BASES = ("reported", "mirror", "mixed")
-ESTIMATE_LIMIT = 0.5  # own figures count as "reported" while estimates are under half their value
+TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
 
-
-def competition_rank(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
-    """Rank values within groups, largest first; ties share the smaller rank (1, 2, 2, 4)."""
-    order, ranks_sorted = _rank_sorted(group_id, value, tiebreak)
-    ranks = np.empty(len(value), dtype="int32")
-    ranks[order] = ranks_sorted
-    return ranks
-
-
-def _rank_sorted(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray):
-    """The order (group, value descending, tiebreak) and the competition rank at each position."""
-    n = len(value)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="int32")
-    # three stable passes (least significant key first) beat one lexsort: the integer passes
-    # use numpy's radix sort when the codes fit in 16 bits
-    order = np.argsort(_small(tiebreak), kind="stable")
-    order = order[np.argsort(-value[order], kind="stable")]
-    order = order[np.argsort(_small(group_id)[order], kind="stable")]
-    if n == 0:
-        return order, np.zeros(0, dtype="int32")
-    g, v = group_id[order], value[order]
-    pos = np.arange(n)
-    new_group = np.empty(n, dtype=bool)
-    new_group[0] = True
-    new_group[1:] = g[1:] != g[:-1]
-    new_value = new_group.copy()
-    new_value[1:] |= v[1:] != v[:-1]
-    group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
-    value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
-    return order, (value_start - group_start + 1).astype("int32")
-
-
-def _small(a: np.ndarray) -> np.ndarray:
-    """The narrowest unsigned dtype that holds ``a`` (radix sort for up to 16 bits)."""
-    top = int(a.max()) if len(a) else 0
-    if a.min(initial=0) < 0:
-        return a
-    for dt in (np.uint8, np.uint16, np.uint32):
-        if top <= np.iinfo(dt).max:
-            return a.astype(dt)
-    return a
-
-
-@dataclass
-class Rows:
-    """Column arrays of one table of partner rows (integer codes)."""
-
-    side: np.ndarray  # 0 own report, 1 mirror
-    measure: np.ndarray  # index into MEASURES
-    country: np.ndarray  # index into vocab
-    partner: np.ndarray
-    year: np.ndarray  # offset from the first year
-    value: np.ndarray
-    est: np.ndarray  # the part of value that rests on IMF estimates
-    vbasis: np.ndarray  # index into VALUE_BASES
-
-    def take(self, idx: np.ndarray) -> Rows:
-        return Rows(*(getattr(self, f)[idx] for f in self.__dataclass_fields__))
-
-    @staticmethod
-    def concat(parts: list[Rows]) -> Rows:
-        return Rows(
-            *(np.concatenate([getattr(p, f) for p in parts]) for f in Rows.__dataclass_fields__)
-        )
-
-
-class Space:
-    """Code spaces of one dataset: the vocabulary of economies and the span of years."""
-
-    def __init__(self, vocab: list[str], year0: int, n_years: int) -> None:
-        self.vocab = vocab
-        self.index = {c: i for i, c in enumerate(vocab)}
-        self.nc, self.year0, self.ny = len(vocab), year0, n_years
-
-    def group(self, measure: np.ndarray, country: np.ndarray, year: np.ndarray) -> np.ndarray:
-        return (measure.astype(np.int64) * self.nc + country) * self.ny + year
-
-    @property
-    def n_groups(self) -> int:
-        return len(MEASURES) * self.nc * self.ny
-
-
-def _sum_by(key: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Unique keys (first-seen order) and the per-key sums of each value array."""
-    codes, uniques = pd.factorize(key)
-    sums = tuple(np.bincount(codes, weights=v, minlength=len(uniques)) for v in values)
-    return (np.asarray(uniques), *sums)
-
-
-def _codes(col: pd.Series, space: Space) -> np.ndarray:
-    cat = col.astype("category")
-    per_cat = np.array(
-        [space.index.get(c, -1) for c in cat.cat.categories.astype(str)], dtype=np.int64
-    )
-    return per_cat[cat.cat.codes.to_numpy()]
-
-
-def _prepare(obs: pd.DataFrame, space: Space) -> Rows:
-    """Observations -> integer rows with exports, imports and trade."""
-    measure = np.where(obs["measure"].astype(str).to_numpy() == "imports", 1, 0).astype(np.int64)
-    value = obs["value_usd_m"].to_numpy(dtype=float)
-    base = Rows(
-        side=(obs["basis"] == "mirror").to_numpy(bool).astype(np.int64),
-        measure=measure,
-        country=_codes(obs["country"], space),
-        partner=_codes(obs["partner"], space),
-        year=obs["year"].to_numpy().astype(np.int64) - space.year0,
-        value=value,
-        est=np.where((obs["flag"] == "e").to_numpy(bool), value, 0.0),
-        vbasis=np.zeros(len(obs), dtype=np.int64),
-    )
-    base.vbasis = base.side.copy()
-    # trade = exports + imports, where that side of the economy has both flows that year
-    cy = (base.side * space.nc + base.country) * space.ny + base.year
-    n_cy = 2 * space.nc * space.ny
-    has = [np.bincount(cy[base.measure == m], minlength=n_cy) > 0 for m in (0, 1)]
-    both = (has[0] & has[1])[cy]
-    pair = cy[both] * space.nc + base.partner[both]
-    key, value_sum, est_sum = _sum_by(pair, base.value[both], base.est[both])
-    partner = key % space.nc
-    cy_u = key // space.nc
-    trade = Rows(
-        side=cy_u // (space.nc * space.ny),
-        measure=np.full(len(key), 2, dtype=np.int64),
-        country=(cy_u // space.ny) % space.nc,
-        partner=partner,
-        year=cy_u % space.ny,
-        value=value_sum,
-        est=est_sum,
-        vbasis=cy_u // (space.nc * space.ny),
-    )
-    return Rows.concat([base, trade])
-
-
-def _blocs(rows: Rows, space: Space) -> Rows:
-    """Bloc members summed into their bloc as partners (fixed membership, data/blocs.csv)."""
-    bloc_of = np.arange(space.nc)
-    for bloc, members in bloc_members().items():
-        for m in members:
-            if m in space.index:
-                bloc_of[space.index[m]] = space.index[bloc]
-    partner = bloc_of[rows.partner]
-    g = space.group(rows.measure, rows.country, rows.year)
-    key = (g * 2 + rows.side) * space.nc + partner
-    key_u, value, est = _sum_by(key, rows.value, rows.est)
-    side = (key_u // space.nc) % 2
-    g_u = key_u // (2 * space.nc)
-    return Rows(
-        side=side,
-        measure=g_u // (space.nc * space.ny),
-        country=(g_u // space.ny) % space.nc,
-        partner=key_u % space.nc,
-        year=g_u % space.ny,
-        value=value,
-        est=est,
-        vbasis=side.copy(),
-    )
-
-
-def _asean_economy(rows: Rows, totals: np.ndarray, space: Space) -> tuple[Rows, np.ndarray]:
-    """ASEAN as one economy: members' rows summed partner by partner, and the members' totals."""
-    asean = space.index[ASEAN]
-    members = np.zeros(space.nc, dtype=bool)
-    for m in bloc_members()[ASEAN]:
-        if m in space.index:
-            members[space.index[m]] = True
-    sel = members[rows.country]
-    r = rows.take(np.flatnonzero(sel))
-    key = ((r.measure * space.ny + r.year) * space.nc) + r.partner
-    key_u, value, est, mirror, n = _sum_by(
-        key, r.value, r.est, r.side.astype(float), np.ones(len(r.value))
-    )
-    vb = np.where(mirror == 0, 0, np.where(mirror == n, 1, 2))
-    my = key_u // space.nc
-    out = Rows(
-        side=np.zeros(len(key_u), dtype=np.int64),
-        measure=my // space.ny,
-        country=np.full(len(key_u), asean, dtype=np.int64),
-        partner=key_u % space.nc,
-        year=my % space.ny,
-        value=value,
-        est=est,
-        vbasis=vb,
-    )
-    # ASEAN's total: the sum of its members' totals (each as used in that member's own ranking)
-    g_members = np.unique(space.group(r.measure, r.country, r.year))
-    m_of = g_members // (space.nc * space.ny)
-    y_of = g_members % space.ny
-    asean_g = space.group(m_of, np.full(len(g_members), asean), y_of)
-    asean_totals = np.zeros(space.n_groups)
-    np.add.at(asean_totals, asean_g, totals[g_members])
-    return out, asean_totals
-
-
-def _group_totals(rows: Rows, own_total: np.ndarray, space: Space) -> np.ndarray:
-    """Per group: the own World row where the group rests on own reports, else the partner sum."""
-    g = space.group(rows.measure, rows.country, rows.year)
-    ranked = rows.partner != rows.country
-    psum = np.bincount(g[ranked], weights=rows.value[ranked], minlength=space.n_groups)
-    own = np.zeros(space.n_groups, dtype=bool)
-    own[g[rows.side == 0]] = True
-    return np.where(own & (own_total > 0), own_total, psum)
-
-
-def _ranked_block(rows: Rows, totals: np.ndarray, space: Space) -> dict[str, np.ndarray]:
-    """Rank one variant x basis; returns output columns in output order."""
-    g = space.group(rows.measure, rows.country, rows.year)
-    rankable = rows.partner != rows.country  # only ASEAN's intra-ASEAN row fails this
-    # unranked rows sort last in their group
-    # values equal to the dollar tie (float sums in another order must not break a tie)
-    sort_value = np.where(rankable, np.round(rows.value, 6), -np.inf)
-    order, ranks = _rank_sorted(g, sort_value, rows.partner)
-    rank = np.where(rankable[order], ranks, 0)
-    g_o = g[order]
-    n_partners = np.bincount(g[rankable], minlength=space.n_groups)[g_o]
-    value = rows.value[order]
-    total = totals[g_o]
-    return {
-        "measure": rows.measure[order],
-        "country": rows.country[order],
-        "year": rows.year[order],
-        "partner": rows.partner[order],
-        "value": value,
-        "total": total,
-        "rank": rank,
-        "n_partners": n_partners,
-        "vbasis": rows.vbasis[order],
-        "est_share": np.clip(rows.est[order] / value, 0.0, 1.0),
-    }
-
-
-def rank_dataset(
-    obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None = None
-) -> pd.DataFrame:
-    """All rankings of one dataset; ``countries`` limits which economies get ranked."""
-    asean_members = bloc_members()[ASEAN]
-    if countries is not None:  # ASEAN members are always needed: ASEAN is an economy in 'blocs'
-        obs = obs[obs["country"].isin(countries | asean_members)]
-    if obs.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    codes = set(obs["country"].astype(str).unique()) | set(obs["partner"].astype(str).unique())
-    vocab = sorted(codes | {ASEAN, EU, WORLD})
-    years = obs["year"].to_numpy()
-    space = Space(vocab, int(years.min()), int(years.max()) - int(years.min()) + 1)
-    data = _prepare(obs, space)
-
-    world = space.index[WORLD]
-    is_world = data.partner == world
-    w = data.take(np.flatnonzero(is_world & (data.side == 0)))
-    own_total = np.zeros(space.n_groups)
-    np.add.at(own_total, space.group(w.measure, w.country, w.year), w.value)
-    rows = data.take(np.flatnonzero(~is_world & (data.value > 0)))
-
-    own = rows.side == 0
-    g_own = space.group(rows.measure[own], rows.country[own], rows.year[own])
-    v_own = np.bincount(g_own, weights=rows.value[own], minlength=space.n_groups)
-    e_own = np.bincount(g_own, weights=rows.est[own], minlength=space.n_groups)
-    own_ok = (v_own > 0) & (e_own < ESTIMATE_LIMIT * v_own)
-
-    keep_country = np.ones(space.nc, dtype=bool)
-    if countries is not None:
-        keep_country[:] = False
-        for c in countries:
-            if c in space.index:
-                keep_country[space.index[c]] = True
-
-    variants = {"countries": rows, "blocs": _blocs(rows, space)}
-    blocks = []
-    for variant in VARIANTS:
-        vrows = variants[variant]
-        g = space.group(vrows.measure, vrows.country, vrows.year)
-        for basis in BASES:
-            if basis == "reported":
-                sel = vrows.side == 0
-            else:
-                sel = np.where(vrows.side == 0, own_ok[g], ~own_ok[g])
-            chosen = vrows.take(np.flatnonzero(sel))
-            totals = _group_totals(chosen, own_total, space)
-            if variant == "blocs":
-                asean_rows, asean_totals = _asean_economy(chosen, totals, space)
-                totals = totals + asean_totals
-                chosen = Rows.concat([chosen, asean_rows])
-            ranked_country = keep_country.copy()
-            if variant == "blocs":
-                ranked_country[space.index[ASEAN]] = True
-            chosen = chosen.take(np.flatnonzero(ranked_country[chosen.country]))
-            block = _ranked_block(chosen, totals, space)
-            block["variant"], block["basis"] = variant, basis
-            blocks.append(block)
-    return _to_frame(blocks, dataset, space)
-
-
-def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
-    def cat(key: str, cats) -> pd.Categorical:
-        return pd.Categorical.from_codes(
-            np.concatenate([b[key] for b in blocks]), categories=list(cats)
-        )
-
-    def const(key: str, cats) -> pd.Categorical:
-        codes = np.concatenate([np.full(len(b["value"]), cats.index(b[key])) for b in blocks])
-        return pd.Categorical.from_codes(codes, categories=list(cats))
-
-    n = sum(len(b["value"]) for b in blocks)
-    rank = np.concatenate([b["rank"] for b in blocks])
-    value = np.concatenate([b["value"] for b in blocks])
-    total = np.concatenate([b["total"] for b in blocks])
-    return pd.DataFrame(
-        {
-            "dataset": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[dataset]),
-            "measure": cat("measure", MEASURES),
-            "variant": const("variant", VARIANTS),
-            "basis": const("basis", BASES),
-            "country": cat("country", space.vocab),
-            "year": (np.concatenate([b["year"] for b in blocks]) + space.year0).astype("int16"),
-            "partner": cat("partner", space.vocab),
-            "value_usd_m": value,
-            "total_usd_m": total,
-            "share": value / total,
-            "rank": pd.arrays.IntegerArray(rank.astype("int32"), rank == 0),
-            "n_partners": np.concatenate([b["n_partners"] for b in blocks]).astype("int32"),
-            "value_basis": cat("vbasis", VALUE_BASES),
-            "estimated_share": np.concatenate([b["est_share"] for b in blocks]),
-        }
-    )
+__all__ = ["COLUMNS", "competition_rank", "rank_observations", "rank_simple"]
 
 
 def rank_observations(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.DataFrame:
-    """Rankings for every dataset in ``obs`` (datasets are ranked apart, never summed).
+    """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
-    Row order: dataset, variant, basis, measure, country, year, rank (unranked last), partner.
+    Row order: dataset, then as each policy orders its rows.
     """
-    parts = [
-        rank_dataset(d, str(name), countries)
-        for name, d in obs.groupby("dataset", observed=True, sort=True)
-    ]
+    parts = []
+    for name, d in obs.groupby("dataset", observed=True, sort=True):
+        policies = {dimension_of(str(m)) for m in d["measure"].unique()}
+        if len(policies) != 1:
+            raise ValueError(f"dataset {name!r} mixes dimensions {sorted(policies)}")
+        policy = POLICIES[policies.pop()]
+        parts.append(policy(d, str(name), countries))
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame(columns=COLUMNS)
-    out = parts[0] if len(parts) == 1 else _concat_categorical(parts)
+        return _empty()
+    if len(parts) == 1:
+        out = parts[0]
+    else:
+        out = pd.concat(parts, ignore_index=True)
+        for col in TEXT:
+            out[col] = out[col].astype(str).astype("category")
     return check(out, RANKINGS, RANKING_KEY, "rankings")
 
 
-def _concat_categorical(parts: list[pd.DataFrame]) -> pd.DataFrame:
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=RANKINGS[c].pandas_dtype) for c in COLUMNS})
+
+
+def _trade(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
+    return rank_dataset(obs, dataset, countries)
+
+
+def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.DataFrame:
+    """Partner rows with the economy's total (its WLD row, summed), as text columns."""
+    if countries is not None:
+        obs = obs[obs["country"].astype(str).isin(countries)]
+    obs = obs.assign(
+        country=obs["country"].astype(str),
+        partner=obs["partner"].astype(str),
+        measure=obs["measure"].astype(str),
+        dataset=obs["dataset"].astype(str),
+    )
+    keys = ["dataset", "measure", "country", "year"]
+    totals = obs[obs["partner"] == WORLD][keys + ["value_usd_m"]].rename(
+        columns={"value_usd_m": "total_usd_m"}
+    )
+    totals = totals.groupby(keys, as_index=False)["total_usd_m"].sum()
+    rows = obs[obs["partner"] != WORLD].merge(totals, on=keys, how="left")
+    rows["value_basis"] = np.where(rows["basis"].astype(str) == "mirror", "mirror", "reported")
+    rows["estimated_share"] = 0.0
+    return rows
+
+
+def _oda(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
+    from .donors import donor_table
+
+    rows = _partner_rows(obs, countries)
+    received = rows[rows["measure"].str.startswith("oda_received")]
+    given = rows[rows["measure"].str.startswith("oda_given")]
+    parts = []
+    for variant in ("all", "bilateral", "grouped"):
+        codes = {d.code for d in donor_table().values() if d.code and d.in_variant(variant)}
+        parts.append(rank_simple(received[received["partner"].isin(codes)], variant, "mirror"))
+    parts.append(rank_simple(given, "countries", "reported"))
+    return _frame(parts)
+
+
+def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
+    rows = _partner_rows(obs, countries)
+    blocs = set(bloc_members())
+    members = set().union(*bloc_members().values())
+    parts = []
+    for basis, d in rows.groupby(rows["basis"].astype(str), sort=True):
+        parts.append(rank_simple(d[~d["partner"].isin(blocs)], "countries", str(basis)))
+        if d["partner"].isin(blocs).any():
+            bl = d[d["partner"].isin(blocs) | ~d["partner"].isin(members)]
+            parts.append(rank_simple(bl, "blocs", str(basis)))
+    return _frame(parts)
+
+
+def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty()
     out = pd.concat(parts, ignore_index=True)
-    for col in ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis"):
-        out[col] = out[col].astype(str).astype("category")
+    for col in TEXT:
+        out[col] = out[col].astype("category")
     return out
+
+
+POLICIES = {"trade": _trade, "oda": _oda, "fdi": _fdi}
 
 
 def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
@@ -398,7 +133,7 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
     """
     rows = rows[rows["value_usd_m"] != 0].copy()
     if rows.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return _empty()
     keys = ["dataset", "measure", "country", "year"]
     gid = rows.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
     value = rows["value_usd_m"].to_numpy(dtype=float)

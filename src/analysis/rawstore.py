@@ -1,9 +1,14 @@
 """Raw data kept verbatim and write-once, each file with its provenance in a manifest.
 
-Layout: ``data/raw/<source>/<vintage>/<file>`` plus ``manifest.json`` in the vintage folder. A file
-is first written to a temporary name in the same folder and then renamed into place, so a fetch
-killed halfway leaves no partial file, and an existing file is never replaced: writing different
-bytes under a name that exists is an error, writing the same bytes again is a no-op.
+Layout: ``data/raw/<source>/<vintage>/<file>`` plus ``manifest.json`` in the vintage folder.
+A vintage is complete or absent: it is written into a hidden temporary folder (every file and
+the manifest) and renamed into place in one step, so a fetch killed halfway leaves no vintage
+(its temporary folder is ignored and cleaned up by the next fetch). A vintage holds every file
+of the source as of that fetch: a file unchanged since an earlier vintage is carried forward as
+a hard link (a copy where links are impossible), recorded in the manifest with
+``carried_from``, so the latest vintage alone is always the whole source. A vintage is never
+changed once written; a second fetch on the same day that brings new bytes gets the next name
+(``2026-11-29-2``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +43,7 @@ class RawRecord:
     citation: str
     etag: str = ""
     last_modified: str = ""
+    carried_from: str = ""  # the earlier vintage this unchanged file was carried from
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -79,9 +87,15 @@ class RawStore:
         return self.root / vintage
 
     def vintages(self) -> list[str]:
+        """Complete vintages (folders with a manifest), oldest first; temporary folders skipped."""
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.iterdir() if (p / "manifest.json").is_file())
+        names = [
+            p.name
+            for p in self.root.iterdir()
+            if not p.name.startswith(".") and (p / "manifest.json").is_file()
+        ]
+        return sorted(names, key=_vintage_key)
 
     def manifest(self, vintage: str) -> list[dict]:
         path = self.vintage_dir(vintage) / "manifest.json"
@@ -89,33 +103,79 @@ class RawStore:
             return []
         return json.loads(path.read_text(encoding="utf-8"))["files"]
 
-    def save(self, vintage: str, record: RawRecord, data: bytes) -> Path:
-        """Keep ``data`` verbatim as ``record.file``; refuses to replace different bytes."""
+    def new_vintage_name(self, base: str) -> str:
+        """``base`` if no vintage has it, else ``base-2``, ``base-3``, ...: vintages never change."""
+        taken = (
+            set(self.vintages())
+            | {p.name for p in self.root.glob("*") if p.is_dir() and not p.name.startswith(".")}
+            if self.root.is_dir()
+            else set()
+        )
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}-{n}" in taken:
+            n += 1
+        return f"{base}-{n}"
+
+    def write_vintage(
+        self, vintage: str, new: list[tuple[RawRecord, bytes]], carried: list[tuple[dict, Path]]
+    ) -> Path:
+        """Write a whole vintage at once: new files, carried files (manifest entry, path of the
+        kept copy) and the manifest, in a temporary folder renamed into place."""
         folder = self.vintage_dir(vintage)
-        path = folder / record.file
-        if path.exists():
-            if sha256_bytes(path.read_bytes()) == record.sha256:
-                return path
+        if folder.exists():
             raise SourceError(
                 self.source,
-                str(path),
-                "a raw file of that name already exists with other content; raw files are write-once",
-                "Fetch into a new vintage instead.",
+                str(folder),
+                "a vintage of that name already exists; vintages are write-once",
+                "Fetch into a new vintage name instead.",
             )
-        atomic_write(path, data)
-        entries = [e for e in self.manifest(vintage) if e["file"] != record.file]
-        entries.append(asdict(record))
-        entries.sort(key=lambda e: e["file"])
-        body = {"source": self.source, "vintage": vintage, "files": entries}
-        atomic_write(
-            folder / "manifest.json", (json.dumps(body, indent=1, sort_keys=True) + "\n").encode()
-        )
-        return path
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._clean_temporary()
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{vintage}-", dir=self.root))
+        try:
+            entries = []
+            for record, data in new:
+                atomic_write(tmp / record.file, data)
+                entries.append(asdict(record))
+            for entry, kept in carried:
+                target = tmp / entry["file"]
+                try:
+                    os.link(kept, target)
+                except OSError:  # another file system, or links not allowed: copy instead
+                    shutil.copy2(kept, target)
+                entries.append(entry)
+            entries.sort(key=lambda e: e["file"])
+            body = {"source": self.source, "vintage": vintage, "files": entries}
+            atomic_write(
+                tmp / "manifest.json",
+                (json.dumps(body, indent=1, sort_keys=True) + "\n").encode(),
+            )
+            os.chmod(tmp, 0o755)
+            os.rename(tmp, folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return folder
 
-    def find(self, sha256: str) -> Path | None:
-        """A raw file with these bytes in any vintage (so unchanged data is not stored twice)."""
+    def _clean_temporary(self) -> None:
+        """Remove what a fetch killed before its final rename left behind."""
+        for p in self.root.glob(".tmp-*"):
+            shutil.rmtree(p, ignore_errors=True)
+
+    def find(self, sha256: str, file: str) -> tuple[str, dict] | None:
+        """(vintage, manifest entry) of a kept file of this name and bytes, newest first."""
         for vintage in reversed(self.vintages()):
             for entry in self.manifest(vintage):
-                if entry["sha256"] == sha256:
-                    return self.vintage_dir(vintage) / entry["file"]
+                if entry["sha256"] == sha256 and entry["file"] == file:
+                    return vintage, entry
         return None
+
+
+def _vintage_key(name: str) -> tuple[str, int, str]:
+    """``2026-11-29`` < ``2026-11-29-2`` < ``2026-11-29-10`` < ``2026-11-30``."""
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:-(\d+))?", name)
+    if m:
+        return (m.group(1), int(m.group(2) or 1), "")
+    return (name, 0, name)

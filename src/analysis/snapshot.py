@@ -21,39 +21,15 @@ import pandas as pd
 from .errors import SourceError
 from .paths import processed_dir
 from .rawstore import atomic_write
+from .schema import OBSERVATIONS, RANKINGS, dtypes
 
 FLOAT_FORMAT = "%.12g"
 OBSERVATIONS_FILE = "observations.csv.gz"
 RANKINGS_FILE = "rankings.csv.gz"
 MANIFEST_FILE = "manifest.json"
 
-OBS_DTYPES = {
-    "dataset": "category",
-    "measure": "category",
-    "country": "category",
-    "partner": "category",
-    "year": "int16",
-    "value_usd_m": "float64",
-    "basis": "category",
-    "flag": "category",
-    "source_ref": "category",
-}
-RANK_DTYPES = {
-    "dataset": "category",
-    "measure": "category",
-    "variant": "category",
-    "basis": "category",
-    "country": "category",
-    "year": "int16",
-    "partner": "category",
-    "value_usd_m": "float64",
-    "total_usd_m": "float64",
-    "share": "float64",
-    "rank": "Int32",
-    "n_partners": "int32",
-    "value_basis": "category",
-    "estimated_share": "float64",
-}
+OBS_DTYPES = dtypes(OBSERVATIONS)
+RANK_DTYPES = dtypes(RANKINGS)
 
 
 def csv_gz_bytes(df: pd.DataFrame) -> bytes:
@@ -132,12 +108,7 @@ def load_rankings(folder: Path | None = None) -> pd.DataFrame:
     return _read(RANKINGS_FILE, RANK_DTYPES, folder)
 
 
-CONTEXT_CHINA_FILE = "context_china_aiddata.csv"
-
-
-def load_context_china(folder: Path | None = None) -> pd.DataFrame:
-    """China's development finance commitments to the ASEAN members (context, never ranked)."""
-    path = (folder or processed_dir()) / CONTEXT_CHINA_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=["country", "year", "flow", "value_usd_m"])
-    return pd.read_csv(path)
+def load_context(source: str, folder: Path | None = None) -> pd.DataFrame | None:
+    """A context table (``context_<source>.csv``: shown beside rankings, never ranked), or None."""
+    path = (folder or processed_dir()) / f"context_{source}.csv"
+    return pd.read_csv(path) if path.is_file() else None

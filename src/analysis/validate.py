@@ -1,4 +1,5 @@
-"""Declarative checks of the tidy tables: a broken rule fails loudly, naming rows.
+"""Checks of the tidy tables against the one schema (schema.py): a broken rule fails loudly,
+naming rows.
 
 Hand-written rather than pandera: the rules are few, and this keeps the full build inside its
 time budget (pandera's import alone costs about a second).
@@ -6,76 +7,19 @@ time budget (pandera's import alone costs about a second).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from .errors import ValidationError
-
-MIN_YEAR, MAX_YEAR = 1948, 2100
-
-
-@dataclass(frozen=True)
-class Column:
-    kind: str  # "str" | "int" | "float"
-    nullable: bool = False
-    allowed: frozenset[str] | None = None
-    min_value: float | None = None
-
-
-MEASURES = frozenset(
-    {
-        "exports",
-        "imports",
-        "trade",
-        *(
-            f"oda_{side}_{flow}_{price}"  # net/gross and the price base are part of the measure
-            for side in ("received", "given")
-            for flow in ("net", "gross")
-            for price in ("current", "const2022")
-        ),
-        "fdi_inflow",
-        "fdi_outflow",
-        "fdi_inward_stock",
-        "fdi_outward_stock",
-        "fdi_registered",
-    }
+from .schema import (  # noqa: F401 (re-exported: the one schema, declared in schema.py)
+    MEASURES,
+    OBSERVATION_KEY,
+    OBSERVATIONS,
+    RANKING_KEY,
+    RANKINGS,
+    TRADE_MEASURES,
+    Column,
 )
-TRADE_MEASURES = frozenset({"exports", "imports", "trade"})
-
-OBSERVATIONS: dict[str, Column] = {
-    "dataset": Column("str"),
-    "measure": Column("str", allowed=MEASURES),
-    "country": Column("str"),
-    "partner": Column("str"),
-    "year": Column("int", min_value=MIN_YEAR),
-    "value_usd_m": Column("float"),
-    "basis": Column("str", allowed=frozenset({"reported", "estimate", "mirror"})),
-    "flag": Column("str", nullable=False),
-    "source_ref": Column("str"),
-}
-OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]
-
-RANKINGS: dict[str, Column] = {
-    "dataset": Column("str"),
-    "measure": Column("str", allowed=MEASURES),
-    "variant": Column(
-        "str", allowed=frozenset({"countries", "blocs", "all", "bilateral", "grouped"})
-    ),
-    "basis": Column("str", allowed=frozenset({"reported", "best", "mirror"})),
-    "country": Column("str"),
-    "year": Column("int", min_value=MIN_YEAR),
-    "partner": Column("str"),
-    "value_usd_m": Column("float"),
-    "total_usd_m": Column("float", nullable=True),
-    "share": Column("float", nullable=True),
-    "rank": Column("int", nullable=True, min_value=1),
-    "n_partners": Column("int", min_value=0),
-    "value_basis": Column("str", allowed=frozenset({"reported", "mirror", "mixed"})),
-    "estimated_share": Column("float", min_value=0),
-}
-RANKING_KEY = ["dataset", "measure", "variant", "basis", "country", "year", "partner"]
 
 
 def _fail(table: str, msg: str, rows: pd.DataFrame | None = None) -> ValidationError:
@@ -131,10 +75,14 @@ def check(df: pd.DataFrame, schema: dict[str, Column], key: list[str], table: st
             bad = s < col.min_value
             if bad.any():
                 raise _fail(table, f"column {name!r} below {col.min_value}", df[bad])
-    if "year" in df:
-        bad = df["year"] > MAX_YEAR
-        if bad.any():
-            raise _fail(table, f"impossible year above {MAX_YEAR}", df[bad])
+        if col.max_value is not None:
+            bad = s > col.max_value
+            if bad.any():
+                raise _fail(table, f"column {name!r} above {col.max_value}", df[bad])
+        if col.kind == "float":
+            bad = ~np.isfinite(s.to_numpy(dtype=float)) & ~nulls.to_numpy()
+            if bad.any():
+                raise _fail(table, f"column {name!r} has non-finite values", df[bad])
     if "measure" in df:
         trade = df["measure"].isin(TRADE_MEASURES)
         bad = trade & (df["value_usd_m"] < 0)

@@ -15,20 +15,32 @@ import pandas as pd
 
 from .countries import ASEAN, FOCUS
 from .errors import SourceError
-from .live import LIVE, live_observations, rank_live
 from .rawstore import RawStore
 
 KEY = ["dataset", "measure", "country", "partner", "year", "basis"]
 
 
-def _read(source: str, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    obs = live_observations(source, folder)
-    return obs, rank_live(source, obs, frozenset(FOCUS))
+def live_sources() -> list[str]:
+    from .sources import REGISTRY
+
+    return [name for name, src in REGISTRY.items() if src.fetch is not None]
+
+
+def _read(source: str, vintage: str, root: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One vintage through the source's own parser and the one ranking entry point."""
+    from .pipeline import locate
+    from .rank import rank_observations
+    from .sources import REGISTRY
+
+    src = REGISTRY[source]
+    raw = locate(src, vintage, root)
+    obs = src.to_observations(src.parse(raw), raw, None)  # every value, revised or not
+    return obs, rank_observations(obs, frozenset(FOCUS))
 
 
 def list_vintages(root: Path | None = None) -> pd.DataFrame:
     rows = []
-    for source in LIVE:
+    for source in live_sources():
         store = RawStore(source, root=root)
         for v in store.vintages():
             files = store.manifest(v)
@@ -74,12 +86,12 @@ class Diff:
 
 
 def diff(source: str, old: str, new: str, root: Path | None = None) -> Diff:
-    if source not in LIVE:
+    if source not in live_sources():
         raise SourceError(
             source,
             "asean-japan diff",
             "not a live source with vintages",
-            f"Known: {', '.join(LIVE)}.",
+            f"Known: {', '.join(live_sources())}.",
         )
     store = RawStore(source, root=root)
     for v in (old, new):
@@ -90,7 +102,7 @@ def diff(source: str, old: str, new: str, root: Path | None = None) -> Diff:
                 f"no vintage {v!r}",
                 f"Vintages: {', '.join(store.vintages()) or 'none'}.",
             )
-    (o_obs, o_rank), (n_obs, n_rank) = (_read(source, store.vintage_dir(v)) for v in (old, new))
+    (o_obs, o_rank), (n_obs, n_rank) = (_read(source, v, root) for v in (old, new))
 
     def keyed(obs: pd.DataFrame) -> pd.DataFrame:
         k = obs[KEY + ["value_usd_m"]].copy()

@@ -1,44 +1,60 @@
-"""One module per public source; each declares a :class:`~analysis.sources.spec.SourceSpec`.
+"""The registry of sources: one module per public source, each declaring ``SOURCE`` once.
 
-``REGISTRY`` is what the CLI's ``sources`` and ``fetch`` commands list and call.
+``REGISTRY`` is what the build loops over and what the ``sources``, ``fetch`` and ``rank``
+commands list. Adding a source = one module here + its mapping rows in ``analysis/data/``.
 """
 
 from __future__ import annotations
 
-from .abn2018_fdi import SPEC as ABN2018_FDI
-from .aiddata_china import SPEC as AIDDATA_CHINA
-from .bank_indonesia_fdi import SPEC as BANK_INDONESIA_FDI
-from .imf_dip import SPEC as IMF_DIP
-from .imf_dots_xlsx import SPEC as IMF_DOTS_XLSX
-from .imf_imts import SPEC as IMF_IMTS
-from .jetro_outward_fdi import SPEC as JETRO_OUTWARD_FDI
-from .oecd_dac2a import SPEC as OECD_DAC2A
-from .oecd_dac2a_bilateral import SPEC as OECD_DAC2A_BILATERAL
-from .oecd_dac2a_qwids import SPEC as OECD_DAC2A_QWIDS
-from .oecd_fdi import SPEC as OECD_FDI
-from .spec import SourceSpec
-from .unctad_bilateral_fdi import SPEC as UNCTAD_BILATERAL_FDI
-from .vietnam_fdi import SPEC as VIETNAM_FDI
-from .worldbank_wdi import SPEC as WORLDBANK_WDI
+from . import (
+    abn2018_fdi,
+    aiddata_china,
+    bank_indonesia_fdi,
+    imf_dip,
+    imf_dots_xlsx,
+    imf_imts,
+    jetro_outward_fdi,
+    oecd_dac2a,
+    oecd_dac2a_bilateral,
+    oecd_dac2a_qwids,
+    oecd_fdi,
+    unctad_bilateral_fdi,
+    vietnam_fdi,
+    worldbank_wdi,
+)
+from .spec import Dataset, RawFiles, Source
 
-REGISTRY: dict[str, SourceSpec] = {
-    s.name: s
-    for s in (
-        IMF_DOTS_XLSX,
-        IMF_IMTS,
-        OECD_DAC2A_QWIDS,
-        OECD_DAC2A_BILATERAL,
-        OECD_DAC2A,
-        WORLDBANK_WDI,
-        OECD_FDI,
-        IMF_DIP,
-        UNCTAD_BILATERAL_FDI,
-        JETRO_OUTWARD_FDI,
-        VIETNAM_FDI,
-        ABN2018_FDI,
-        BANK_INDONESIA_FDI,
-        AIDDATA_CHINA,
-    )
-}
+_MODULES = (
+    imf_dots_xlsx,
+    imf_imts,
+    oecd_dac2a_qwids,
+    oecd_dac2a_bilateral,
+    oecd_dac2a,
+    worldbank_wdi,
+    oecd_fdi,
+    imf_dip,
+    unctad_bilateral_fdi,
+    jetro_outward_fdi,
+    vietnam_fdi,
+    abn2018_fdi,
+    bank_indonesia_fdi,
+    aiddata_china,
+)
 
-__all__ = ["REGISTRY", "SourceSpec"]
+REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
+
+
+def datasets() -> dict[str, tuple[Source, Dataset]]:
+    """Every dataset name any source yields -> (its source, its declaration)."""
+    out: dict[str, tuple[Source, Dataset]] = {}
+    for src in REGISTRY.values():
+        for d in src.datasets:
+            if d.name in out:
+                raise ValueError(
+                    f"dataset {d.name!r} declared by {out[d.name][0].name} and {src.name}"
+                )
+            out[d.name] = (src, d)
+    return out
+
+
+__all__ = ["REGISTRY", "Dataset", "RawFiles", "Source", "datasets"]

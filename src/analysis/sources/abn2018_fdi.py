@@ -10,23 +10,10 @@ import pandas as pd
 
 from ..countries import asean_members
 from ..errors import SourceError
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "abn2018_fdi"
 FILE = "fdi_minimum_data.csv"
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="Bilateral FDI flows from 39 source countries, 1980-2012 (research dataset)",
-    kind="files",
-    producer="Aisbett, Busse & Nunnenkamp (2018)",
-    url="https://doi.org/10.1007/s10290-017-0285-1",
-    licence="research dataset; cite the article",
-    citation="Aisbett, E., Busse, M. and Nunnenkamp, P. (2018), Bilateral investment treaties as "
-    "deterrents of host-country discretion, Review of World Economics 154(1).",
-    coverage="IDN, MYS, PHL, THA 1980-2012, VNM 1989-2012; only 39 (mostly OECD) source countries",
-    measures=("fdi_inflow",),
-)
 
 
 def read_csv(folder: Path, hosts: tuple[str, ...] | None = None) -> pd.DataFrame:
@@ -52,3 +39,52 @@ def read_csv(folder: Path, hosts: tuple[str, ...] | None = None) -> pd.DataFrame
             "value_usd_m": value.to_numpy(),
         }
     )
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    return read_csv(raw.folder)
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from ..observations import make
+
+    a = parsed
+    return make(
+        NAME,
+        "fdi_inflow",
+        a["host"],
+        a["partner"],
+        a["year"],
+        a["value_usd_m"],
+        "mirror",
+        "",
+        raw.ref(FILE),
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="Bilateral FDI flows from 39 source countries, 1980-2012 (research dataset)",
+    producer="Aisbett, Busse & Nunnenkamp (2018)",
+    url="https://doi.org/10.1007/s10290-017-0285-1",
+    licence="research dataset; cite the article",
+    citation="Aisbett, E., Busse, M. and Nunnenkamp, P. (2018), Bilateral investment treaties as "
+    "deterrents of host-country discretion, Review of World Economics 154(1).",
+    coverage="IDN, MYS, PHL, THA 1980-2012, VNM 1989-2012; only 39 (mostly OECD) source countries",
+    datasets=(
+        Dataset(
+            NAME,
+            "fdi",
+            ("fdi_inflow",),
+            "Aisbett, Busse & Nunnenkamp (2018), 39 source countries",
+            partners="39 source countries",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.csv",
+    recorded="bilateral_fdi_abn2018",
+    recorded_vintage="Aisbett, Busse & Nunnenkamp (2018)",
+)

@@ -15,24 +15,11 @@ import pandas as pd
 
 from ..errors import SourceError
 from ..paths import PACKAGE_DATA
-from .spec import SourceSpec
+from .spec import RawFiles, Source
 
 NAME = "aiddata_china"
 FILE = "china_dev_finance_by_recipient_2000_2021.csv"
 COLUMNS = {"oda_amt": "oda_like", "oof_amt": "oof_like", "vof_amt": "vague"}
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="AidData Global Chinese Development Finance 3.0 by recipient (context, never ranked)",
-    kind="files",
-    producer="AidData (William & Mary)",
-    url="https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0",
-    licence="AidData terms (open data, attribution)",
-    citation="Custer, S. et al. (2023), Tracking Chinese Development Finance: An Application of "
-    "AidData's TUFF 3.0 Methodology. AidData at William & Mary.",
-    coverage="commitments 2000-2021, constant 2021 US$; the ASEAN members",
-    measures=(),
-)
 
 
 def read(folder: Path) -> pd.DataFrame:
@@ -62,3 +49,33 @@ def read(folder: Path) -> pd.DataFrame:
         .sort_values(["country", "year", "flow"])
         .reset_index(drop=True)
     )
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    return read(raw.folder)
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """Context, never ranked: the table is kept as parsed (written as context_<name>.csv)."""
+    return parsed
+
+
+SOURCE = Source(
+    name=NAME,
+    title="AidData Global Chinese Development Finance 3.0 by recipient (context, never ranked)",
+    producer="AidData (William & Mary)",
+    url="https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0",
+    licence="AidData terms (open data, attribution)",
+    citation="Custer, S. et al. (2023), Tracking Chinese Development Finance: An Application of "
+    "AidData's TUFF 3.0 Methodology. AidData at William & Mary.",
+    coverage="commitments 2000-2021, constant 2021 US$; the ASEAN members",
+    datasets=(),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.csv",
+    recorded="aiddata_china",
+    recorded_vintage="AidData GCDF 3.0 (2000-2021)",
+    role="context",
+)

@@ -16,25 +16,11 @@ import pandas as pd
 
 from ..errors import SourceError
 from ..fdi_names import clean_label
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "bank_indonesia_fdi"
 FILE = "bank_indonesia_seki_V33_fdi_by_origin.xls"
 SHEETS = ("2004-2012", "5.33")  # older first: the newer sheet overwrites overlapping years
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="Bank Indonesia SEKI V.33: direct investment flows into Indonesia by country of origin",
-    kind="files",
-    producer="Bank Indonesia",
-    url="https://www.bi.go.id/en/statistik/ekonomi-keuangan/seki/",
-    licence="Bank Indonesia terms of use",
-    citation="Bank Indonesia, Indonesian Financial Statistics (SEKI), table V.33, Direct "
-    "Investment Flows in Indonesia by Country of Origin, US$ million.",
-    coverage="annual 2004-2020 (quarters to 2021Q3 in the raw file); about 50 countries, regions "
-    "and ASEAN members",
-    measures=("fdi_inflow",),
-)
 
 
 def _as_year(v: object) -> int | None:
@@ -127,3 +113,57 @@ def read(folder: Path) -> tuple[pd.DataFrame, list[str]]:
     newer = frames[-1]
     older = frames[0][~frames[0]["year"].isin(set(newer["year"]))]
     return pd.concat([older, newer], ignore_index=True), unread
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    b, bad = read(raw.folder)
+    if bad:
+        raise SourceError(NAME, "; ".join(bad[:5]), f"{len(bad)} cell(s) could not be read")
+    return b
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from ..fdi_names import labelled
+    from ..observations import make
+
+    b = labelled(parsed, NAME)
+    return make(
+        NAME,
+        "fdi_inflow",
+        "IDN",
+        b["partner"],
+        b["year"],
+        b["value_usd_m"],
+        "reported",
+        "",
+        raw.ref(FILE) + "#" + b["sheet"].astype(str),
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="Bank Indonesia SEKI V.33: direct investment flows into Indonesia by country of origin",
+    producer="Bank Indonesia",
+    url="https://www.bi.go.id/en/statistik/ekonomi-keuangan/seki/",
+    licence="Bank Indonesia terms of use",
+    citation="Bank Indonesia, Indonesian Financial Statistics (SEKI), table V.33, Direct "
+    "Investment Flows in Indonesia by Country of Origin, US$ million.",
+    coverage="annual 2004-2020 (quarters to 2021Q3 in the raw file); about 50 countries, regions "
+    "and ASEAN members",
+    datasets=(
+        Dataset(
+            NAME,
+            "fdi",
+            ("fdi_inflow",),
+            "Bank Indonesia SEKI V.33, FDI inflows by origin",
+            reporters="Indonesia only",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.xls",
+    recorded="indonesia_fdi",
+    recorded_vintage="SEKI V.33 to 2021Q3",
+)

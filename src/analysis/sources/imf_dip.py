@@ -10,8 +10,6 @@ absent, never zero.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from .. import livefetch
@@ -20,7 +18,7 @@ from ..errors import SourceError
 from ..livefetch import Request
 from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
 from .imf_sdmx import parse_series
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source, each_file
 
 NAME = "imf_dip"
 INWARD, OUTWARD = "INWD_D_NETLA_FALL_ALL", "OTWD_D_NETAL_FALL_ALL"
@@ -29,20 +27,6 @@ BASIS = {"O": "reported", "SCC": "mirror"}
 DIMENSIONS = ("COUNTRY", "DV_TYPE", "INDICATOR", "COUNTERPART_COUNTRY")
 LICENCE = "IMF copyright; IMF terms of use (https://www.imf.org/external/terms.htm)"
 CITATION = "International Monetary Fund, Direct Investment Positions by Counterpart Economy (DIP)."
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="IMF Direct Investment Positions by counterpart (DIP), SDMX 3.0 API",
-    kind="api",
-    producer="International Monetary Fund",
-    url="https://api.imf.org/external/sdmx/3.0/data/dataflow/IMF.STA/DIP/+/",
-    licence=LICENCE,
-    citation=CITATION,
-    coverage="ASEAN members' inward positions by investor (host-reported and investor-derived), "
-    "Japan's outward positions by host, 2009 to latest (live)",
-    measures=("fdi_inward_stock", "fdi_outward_stock"),
-    notes=("Base URL from $" + BASE_URL_ENV + " (shared with imf_imts).",),
-)
 
 
 def requests_for(start: int = 2009) -> list[Request]:
@@ -95,4 +79,52 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
 fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
-SPEC = replace(SPEC, fetch=fetch)
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """IMF codes resolved through data/imts_codes.csv; aggregates dropped."""
+    from ..countries import resolve_imts_codes
+    from ..observations import make
+
+    codes = set(parsed["country"]) | set(parsed["partner"])
+    table = resolve_imts_codes(codes, NAME, "DIP codes")
+    code = {k: e.code for k, e in table.items()}
+    kind = {k: e.kind for k, e in table.items()}
+    keep = parsed["partner"].map(kind).isin(["country", "historical", "total"])
+    p = parsed[keep]
+    return make(
+        NAME,
+        p["measure"],
+        p["country"].map(code),
+        p["partner"].map(code),
+        p["year"],
+        p["value_usd_m"],
+        p["basis"],
+        "",
+        raw.label + "/" + p["file"].astype(str),
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="IMF Direct Investment Positions by counterpart (DIP), SDMX 3.0 API",
+    producer="International Monetary Fund",
+    url="https://api.imf.org/external/sdmx/3.0/data/dataflow/IMF.STA/DIP/+/",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="ASEAN members' inward positions by investor (host-reported and investor-derived), "
+    "Japan's outward positions by host, 2009 to latest (live)",
+    datasets=(
+        Dataset(
+            NAME,
+            "fdi",
+            ("fdi_inward_stock", "fdi_outward_stock"),
+            "IMF Direct Investment Positions (DIP)",
+        ),
+    ),
+    parse=each_file(parse),
+    to_observations=to_observations,
+    pattern="*.xml",
+    fetch=fetch,
+    notes=("Base URL from $" + BASE_URL_ENV + " (shared with imf_imts).",),
+)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "imf_dots_xlsx"
 SHEETS = {
@@ -30,24 +30,6 @@ SHEETS = {
 UNIT = "US Dollars, Millions"
 ROW_TITLE, ROW_REPORTER, ROW_UNIT, ROW_YEARS, FIRST_DATA_ROW = 0, 2, 3, 5, 6
 _TEXT_VALUE = re.compile(r"^\s*(-?[\d,]*\.?\d+)\s*(e?)\s*$")
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="IMF Direction of Trade Statistics, Excel reports by reporter",
-    kind="files",
-    producer="International Monetary Fund",
-    url="https://data.imf.org/ (DOTS reports; today's dataset IMTS)",
-    licence="IMF copyright; IMF terms of use (https://www.imf.org/external/terms.htm)",
-    citation="International Monetary Fund, Direction of Trade Statistics (DOTS), "
-    "Exports FOB and Imports CIF to/from partner countries, US$ million, vintage 2022-02.",
-    coverage="235 reporters (220 economies, 15 IMF groups), 1960-2020; "
-    "Japan and ASEAN-10 complete 1990-2020",
-    measures=("exports", "imports"),
-    notes=(
-        "Read from data/raw/imf_dots_xlsx/ (a user's own download) or ../shared/data/imf_dots_2022/.",
-        "Cells flagged 'e' are IMF estimates; kept as basis 'estimate'.",
-    ),
-)
 
 COLUMNS = ["reporter_name", "measure", "partner_name", "year", "value_usd_m", "flag", "file"]
 
@@ -241,3 +223,65 @@ def read_folder(
     for col in ("reporter_name", "measure", "partner_name", "flag", "file"):
         out[col] = out[col].astype("category")
     return out
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    """Every workbook of the raw folder (progress bar on a terminal)."""
+    import sys
+
+    return read_folder(raw.folder, progress=sys.stderr.isatty())
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """Own rows and mirror rows; IMF names resolved through data/imf_names.csv."""
+    from ..countries import resolve_imf_names
+    from ..observations import resolve_trade, trade
+
+    names = set(parsed["reporter_name"].cat.categories) | set(parsed["partner_name"].cat.categories)
+    table = resolve_imf_names(names, NAME, "partner and reporter names of the workbooks")
+    rep, par, keep, vocab = resolve_trade(parsed["reporter_name"], parsed["partner_name"], table)
+    measure = (parsed["measure"].astype(str).to_numpy() == "imports").astype("int8")
+    files = list(parsed["file"].cat.categories)
+    ref_vocab = [f"{raw.label}/{f}#{s}" for f in files for s in ("Exports, FOB", "Imports, CIF")]
+    ref = parsed["file"].cat.codes.to_numpy().astype("int32") * 2 + measure
+    return trade(
+        parsed,
+        reporter=rep,
+        partner=par,
+        keep=keep,
+        ref=ref,
+        vocab=vocab,
+        ref_vocab=ref_vocab,
+        dataset=NAME,
+        countries=countries,
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="IMF Direction of Trade Statistics, Excel reports by reporter",
+    producer="International Monetary Fund",
+    url="https://data.imf.org/ (DOTS reports; today's dataset IMTS)",
+    licence="IMF copyright; IMF terms of use (https://www.imf.org/external/terms.htm)",
+    citation="International Monetary Fund, Direction of Trade Statistics (DOTS), "
+    "Exports FOB and Imports CIF to/from partner countries, US$ million, vintage 2022-02.",
+    coverage="235 reporters (220 economies, 15 IMF groups), 1960-2020; "
+    "Japan and ASEAN-10 complete 1990-2020",
+    datasets=(
+        Dataset(
+            NAME, "trade", ("exports", "imports", "trade"), "IMF Direction of Trade Statistics"
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.xlsx",
+    select=find_workbooks,
+    recorded="imf_dots_2022",
+    recorded_vintage="2022-02",
+    notes=(
+        "Read from data/raw/imf_dots_xlsx/ (a user's own download) or ../shared/data/imf_dots_2022/.",
+        "Cells flagged 'e' are IMF estimates; kept as basis 'estimate'.",
+    ),
+)

@@ -10,7 +10,6 @@ carry SCALE="6", so values are divided by 1e6 here and nowhere else.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,7 @@ from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
 from .imf_sdmx import parse_series
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "imf_imts"
 DEFAULT_BASE_URL = "https://api.imf.org/external/sdmx/3.0"
@@ -33,20 +32,6 @@ LICENCE = "IMF copyright; IMF terms of use (https://www.imf.org/external/terms.h
 CITATION = (
     "International Monetary Fund, International Merchandise Trade Statistics (IMTS), "
     "dataflow IMF.STA/IMTS, exports FOB and imports CIF by counterpart, annual, US dollars."
-)
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="IMF International Merchandise Trade Statistics (IMTS), SDMX 3.0 API",
-    kind="api",
-    producer="International Monetary Fund",
-    url=DEFAULT_BASE_URL + "/data/dataflow/IMF.STA/IMTS/+/",
-    licence=LICENCE,
-    citation=CITATION,
-    coverage="Japan and ASEAN-10 as reporters and as counterparts, annual, 1960 to the latest "
-    "year the IMF publishes (live; nothing recorded beyond a format sample)",
-    measures=("exports", "imports"),
-    notes=("Base URL from $" + BASE_URL_ENV + " (default " + DEFAULT_BASE_URL + ").",),
 )
 
 
@@ -109,4 +94,62 @@ def fetch(
     )(store=store, client=client, vintage=vintage)
 
 
-SPEC = replace(SPEC, fetch=fetch)
+def parse(raw: RawFiles) -> pd.DataFrame:
+    """Every response of a fetched vintage (own reports and mirror), parsed."""
+    parts = [parse_xml(p.read_bytes(), str(p)).assign(file=p.name) for p in raw.files]
+    return pd.concat(parts, ignore_index=True)
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """Own rows and mirror rows; IMF codes resolved through data/imts_codes.csv."""
+    from ..countries import resolve_imts_codes
+    from ..observations import resolve_trade, trade
+
+    # a pair of two focus economies comes back in both requests (own and mirror): keep the
+    # row of the own-reports request (both hold the reporter's own figure)
+    parsed = parsed.sort_values("file", key=lambda f: f != "reported.xml", kind="stable")
+    parsed = parsed.drop_duplicates(["reporter_code", "measure", "partner_code", "year"])
+    parsed = parsed.astype(
+        {"reporter_code": "category", "partner_code": "category", "file": "category"}
+    )
+    codes = set(parsed["reporter_code"].cat.categories) | set(parsed["partner_code"].cat.categories)
+    table = resolve_imts_codes(codes, NAME, f"vintage {raw.vintage}")
+    rep, par, keep, vocab = resolve_trade(parsed["reporter_code"], parsed["partner_code"], table)
+    return trade(
+        parsed,
+        reporter=rep,
+        partner=par,
+        keep=keep,
+        ref=parsed["file"].cat.codes.to_numpy().astype("int32"),
+        vocab=vocab,
+        ref_vocab=[raw.ref(f) for f in parsed["file"].cat.categories],
+        dataset=NAME,
+        countries=countries,
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="IMF International Merchandise Trade Statistics (IMTS), SDMX 3.0 API",
+    producer="International Monetary Fund",
+    url=DEFAULT_BASE_URL + "/data/dataflow/IMF.STA/IMTS/+/",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="Japan and ASEAN-10 as reporters and as counterparts, annual, 1960 to the latest "
+    "year the IMF publishes (live; nothing recorded beyond a format sample)",
+    datasets=(
+        Dataset(
+            NAME,
+            "trade",
+            ("exports", "imports", "trade"),
+            "IMF International Merchandise Trade Statistics",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.xml",
+    fetch=fetch,
+    notes=("Base URL from $" + BASE_URL_ENV + " (default " + DEFAULT_BASE_URL + ").",),
+)

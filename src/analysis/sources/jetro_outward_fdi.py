@@ -17,25 +17,11 @@ import pandas as pd
 
 from ..errors import SourceError
 from ..fdi_names import clean_label
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "jetro_outward_fdi"
 FILES = {"stock": "fdi_outward_stock", "flows": "fdi_outflow"}
 NO_VALUE = {"n.a.", "-", ""}
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="JETRO: Japan's outward FDI by country/region, positions and flows",
-    kind="files",
-    producer="JETRO (from Ministry of Finance and Bank of Japan data)",
-    url="https://www.jetro.go.jp/en/reports/statistics/",
-    licence="JETRO copyright; all rights reserved (read, not redistributed)",
-    citation="JETRO, Japan's Outward FDI by Country/Region (International Investment Position; "
-    "Balance of Payments basis, net and flow), US$ million.",
-    coverage="positions year-ends 1996-2024, flows 1983-2025 (2023-2025 revised/preliminary); "
-    "~45 countries and regions; Brunei, Cambodia, Laos, Myanmar only inside ASEAN",
-    measures=("fdi_outward_stock", "fdi_outflow"),
-)
 
 
 def _year(cell: object) -> tuple[int, str] | None:
@@ -104,3 +90,62 @@ def read_folder(folder: Path) -> tuple[pd.DataFrame, dict]:
         numbers += counts["numbers"]
         frames.append(df.assign(measure=measure, file=paths[-1].name))
     return pd.concat(frames, ignore_index=True), {"numbers": numbers, "unread": unread}
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    j, counts = read_folder(raw.folder)
+    if counts["unread"]:
+        raise SourceError(
+            NAME,
+            "; ".join(counts["unread"][:5]),
+            f"{len(counts['unread'])} cell(s) could not be read",
+        )
+    return j
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from ..countries import JAPAN
+    from ..fdi_names import labelled
+    from ..observations import make
+
+    j = labelled(parsed, NAME)
+    return make(
+        NAME,
+        j["measure"],
+        JAPAN,
+        j["partner"],
+        j["year"],
+        j["value_usd_m"],
+        "reported",
+        j["flag"],
+        raw.label + "/" + j["file"].astype(str),
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="JETRO: Japan's outward FDI by country/region, positions and flows",
+    producer="JETRO (from Ministry of Finance and Bank of Japan data)",
+    url="https://www.jetro.go.jp/en/reports/statistics/",
+    licence="JETRO copyright; all rights reserved (read, not redistributed)",
+    citation="JETRO, Japan's Outward FDI by Country/Region (International Investment Position; "
+    "Balance of Payments basis, net and flow), US$ million.",
+    coverage="positions year-ends 1996-2024, flows 1983-2025 (2023-2025 revised/preliminary); "
+    "~45 countries and regions; Brunei, Cambodia, Laos, Myanmar only inside ASEAN",
+    datasets=(
+        Dataset(
+            NAME,
+            "fdi",
+            ("fdi_outward_stock", "fdi_outflow"),
+            "JETRO, Japan's outward FDI by country/region",
+            reporters="Japan only",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.xls*",
+    recorded="jetro_outward_fdi",
+    recorded_vintage="JETRO, as published 2025-2026",
+)

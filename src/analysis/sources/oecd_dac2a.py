@@ -10,7 +10,6 @@ Key order (from the recorded structure message): DONOR.RECIPIENT.MEASURE.UNIT_ME
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 import pandas as pd
 
@@ -19,7 +18,7 @@ from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
 from .oecd_sdmx import parse_csv
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source, each_file
 
 NAME = "oecd_dac2a"
 DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
@@ -31,27 +30,6 @@ LICENCE = "OECD terms and conditions; CC BY 4.0 for OECD data since 2024"
 CITATION = (
     "OECD, DAC2A: Aid (ODA) disbursements to countries and regions, OECD Data Explorer, "
     "dataflow OECD.DCD.FSD,DSD_DAC2@DF_DAC2A."
-)
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="OECD DAC Table 2a, live SDMX API (net and gross ODA, current US$)",
-    kind="api",
-    producer="OECD Development Assistance Committee",
-    url=DEFAULT_BASE_URL + "/data/" + DATAFLOW,
-    licence=LICENCE,
-    citation=CITATION,
-    coverage="all donors to the ASEAN members and Japan to all recipients, 1960 to latest (live)",
-    measures=(
-        "oda_received_net_current",
-        "oda_received_gross_current",
-        "oda_given_net_current",
-        "oda_given_gross_current",
-    ),
-    notes=(
-        "Base URL from $" + BASE_URL_ENV + ". About 20 downloads an hour: requests are "
-        "conditional and nothing unchanged is downloaded again.",
-    ),
 )
 
 
@@ -100,4 +78,41 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
 fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
-SPEC = replace(SPEC, fetch=fetch)
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from .dac_table import observations
+
+    return observations(parsed, NAME, NAME, "current", raw.label + "/" + parsed["file"])
+
+
+SOURCE = Source(
+    name=NAME,
+    title="OECD DAC Table 2a, live SDMX API (net and gross ODA, current US$)",
+    producer="OECD Development Assistance Committee",
+    url=DEFAULT_BASE_URL + "/data/" + DATAFLOW,
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="all donors to the ASEAN members and Japan to all recipients, 1960 to latest (live)",
+    datasets=(
+        Dataset(
+            NAME,
+            "oda",
+            (
+                "oda_received_net_current",
+                "oda_received_gross_current",
+                "oda_given_net_current",
+                "oda_given_gross_current",
+            ),
+            "OECD DAC Table 2a (Data Explorer), current US$",
+        ),
+    ),
+    parse=each_file(parse),
+    to_observations=to_observations,
+    pattern="*.csv",
+    fetch=fetch,
+    notes=(
+        "Base URL from $" + BASE_URL_ENV + ". About 20 downloads an hour: requests are "
+        "conditional and nothing unchanged is downloaded again.",
+    ),
+)

@@ -12,32 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "oecd_dac2a_bilateral"
 AID_TYPES = {"ODA: Total Net": "net", "Memo: ODA Total, Gross disbursements": "gross"}
 AMOUNT_TYPE = "Constant Prices (2022 USD millions)"
 COLUMNS = ["Recipient", "Donor", "Aid type", "Amount type", "Year", "Value"]
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="OECD DAC Table 2a, bilateral donors: gross and net ODA, constant 2022 US$",
-    kind="files",
-    producer="OECD Development Assistance Committee (legacy OECD.Stat TABLE2A)",
-    url="https://stats.oecd.org/ (retired 2024); today: OECD Data Explorer, DAC2A",
-    licence="OECD terms and conditions; CC BY 4.0 for OECD data since 2024",
-    citation="OECD, DAC Table 2a: Aid (ODA) disbursements to countries and regions, "
-    "constant 2022 prices, US$ million (legacy OECD.Stat extract).",
-    coverage="2009-2022; 151 recipient countries, 50 bilateral donor countries; no multilateral "
-    "donors, no EU Institutions, no China; values <= 0 absent",
-    measures=(
-        "oda_received_net_const2022",
-        "oda_received_gross_const2022",
-        "oda_given_net_const2022",
-        "oda_given_gross_const2022",
-    ),
-    notes=("Read from ../shared/data/oecd_dac2a_bilateral_2009_2022/OECD.rda.",),
-)
 
 
 def read_rda(path: Path) -> pd.DataFrame:
@@ -73,3 +53,48 @@ def read_rda(path: Path) -> pd.DataFrame:
             "value_usd_m": df["Value"].astype(float).to_numpy(),
         }
     )
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    return pd.concat([read_rda(p).assign(file=p.name) for p in raw.files], ignore_index=True)
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from .dac_table import observations
+
+    return observations(parsed, NAME, NAME, "const2022", raw.label + "/" + parsed["file"])
+
+
+SOURCE = Source(
+    name=NAME,
+    title="OECD DAC Table 2a, bilateral donors: gross and net ODA, constant 2022 US$",
+    producer="OECD Development Assistance Committee (legacy OECD.Stat TABLE2A)",
+    url="https://stats.oecd.org/ (retired 2024); today: OECD Data Explorer, DAC2A",
+    licence="OECD terms and conditions; CC BY 4.0 for OECD data since 2024",
+    citation="OECD, DAC Table 2a: Aid (ODA) disbursements to countries and regions, "
+    "constant 2022 prices, US$ million (legacy OECD.Stat extract).",
+    coverage="2009-2022; 151 recipient countries, 50 bilateral donor countries; no multilateral "
+    "donors, no EU Institutions, no China; values <= 0 absent",
+    datasets=(
+        Dataset(
+            NAME,
+            "oda",
+            (
+                "oda_received_net_const2022",
+                "oda_received_gross_const2022",
+                "oda_given_net_const2022",
+                "oda_given_gross_const2022",
+            ),
+            "OECD DAC Table 2a (OECD.Stat extract), bilateral donors, constant 2022 US$",
+            partners="bilateral donor countries",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.rda",
+    recorded="oecd_dac2a_bilateral_2009_2022",
+    recorded_vintage="OECD.Stat TABLE2A extract, 2009-2022",
+    notes=("Read from ../shared/data/oecd_dac2a_bilateral_2009_2022/OECD.rda.",),
+)

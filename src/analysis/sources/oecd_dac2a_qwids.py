@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..donors import donor_table
 from ..errors import SourceError
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "oecd_dac2a_qwids"
 FILE_RE = re.compile(r"ODA-(\d{4})-DAC2a\.csv$")
@@ -35,20 +35,6 @@ LICENCE = "OECD terms and conditions (https://www.oecd.org/termsandconditions/)"
 CITATION = (
     "OECD (2021), Creditor Reporting System / DAC Table 2a: Aid (ODA) disbursements to "
     "countries and regions, net disbursements, current prices, US$ million, via QWIDS."
-)
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="OECD DAC Table 2a, net ODA disbursements by donor and recipient (QWIDS exports)",
-    kind="files",
-    producer="OECD Development Assistance Committee",
-    url="https://stats.oecd.org/qwids/ (retired 2024); today: OECD Data Explorer, DAC2A",
-    licence=LICENCE,
-    citation=CITATION,
-    coverage="2002-2019; every recipient and 154 donor columns (DAC, non-DAC, multilateral, "
-    "private); China not a reporter; Brunei and Singapore not ODA recipients",
-    measures=("oda_received_net_current", "oda_given_net_current"),
-    notes=("Read from ../shared/data/oecd_dac2a_2002_2019/ or data/raw/oecd_dac2a_qwids/.",),
 )
 
 
@@ -149,3 +135,42 @@ def read_folder(folder: Path) -> pd.DataFrame:
     if not files:
         raise SourceError(NAME, str(folder), "no ODA-<year>-DAC2a.csv files found")
     return pd.concat([parse_file(p).assign(file=p.name) for p in files], ignore_index=True)
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    """Every yearly file -> long rows with the file name."""
+    return pd.concat([parse_file(p).assign(file=p.name) for p in raw.files], ignore_index=True)
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from .dac_table import observations
+
+    return observations(parsed, NAME, NAME, "current", raw.label + "/" + parsed["file"])
+
+
+SOURCE = Source(
+    name=NAME,
+    title="OECD DAC Table 2a, net ODA disbursements by donor and recipient (QWIDS exports)",
+    producer="OECD Development Assistance Committee",
+    url="https://stats.oecd.org/qwids/ (retired 2024); today: OECD Data Explorer, DAC2A",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="2002-2019; every recipient and 154 donor columns (DAC, non-DAC, multilateral, "
+    "private); China not a reporter; Brunei and Singapore not ODA recipients",
+    datasets=(
+        Dataset(
+            NAME,
+            "oda",
+            ("oda_received_net_current", "oda_given_net_current"),
+            "OECD DAC Table 2a (QWIDS export), net ODA, current US$",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="ODA-*-DAC2a.csv",
+    recorded="oecd_dac2a_2002_2019",
+    recorded_vintage="QWIDS export, 2002-2019",
+    notes=("Read from ../shared/data/oecd_dac2a_2002_2019/ or data/raw/oecd_dac2a_qwids/.",),
+)

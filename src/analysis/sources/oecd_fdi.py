@@ -1,26 +1,31 @@
-"""OECD FDI statistics by counterpart area (BMD4), live SDMX API: Japan's outward FDI by host.
+"""OECD FDI statistics by counterpart area (BMD4), live SDMX API: who invests where, to today.
 
 Dataflows ``OECD.DAF.INV,DSD_FDI@DF_FDI_FLOW_CTRY`` (flows, measure T_FA_F) and
 ``DF_FDI_POS_CTRY`` (positions, LE_FA_F), directional principle outward (DO), US$ at exchange
-rates, immediate counterpart, all activities. The layout is the one of the two real responses in
-``../shared/data/api_fixtures/oecd_sdmx/``. Parsed here and kept raw; FDI rankings are issue 4.
+rates, immediate counterpart, all activities. Four requests: Japan's outward flows and positions
+in every counterpart (dataset ``oecd_fdi``), and every OECD reporter's outward flows and
+positions in the ten ASEAN members (the layout of the two real responses in
+``../shared/data/api_fixtures/oecd_sdmx/``). Read from the host's side, the second pair is each
+member's inward FDI by investor as the investors report it (dataset ``oecd_fdi_mirror``, basis
+``mirror``): ranked only among the OECD reporters, never as "all investors" (China, Singapore,
+Hong Kong and Taiwan do not report to the OECD).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 import pandas as pd
 
 from .. import livefetch
-from ..countries import JAPAN
+from ..countries import JAPAN, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
 from .oecd_sdmx import parse_csv
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source, each_file
 
 NAME = "oecd_fdi"
+MIRROR = "oecd_fdi_mirror"
 DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
 BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 FLOWS = {
@@ -32,41 +37,36 @@ DIMENSIONS = ("REF_AREA", "MEASURE", "MEASURE_PRINCIPLE", "COUNTERPART_AREA")
 LICENCE = "OECD terms and conditions; CC BY 4.0 for OECD data since 2024"
 CITATION = "OECD, FDI statistics by counterpart area and by industry (BMD4), OECD Data Explorer."
 
-SPEC = SourceSpec(
-    name=NAME,
-    title="OECD FDI flows and positions by counterpart area (BMD4), live SDMX API",
-    kind="api",
-    producer="OECD Investment Division",
-    url=DEFAULT_BASE_URL + "/data/OECD.DAF.INV,DSD_FDI@DF_FDI_FLOW_CTRY,",
-    licence=LICENCE,
-    citation=CITATION,
-    coverage="Japan as reporter, all counterparts, outward flows and positions, 2005 to latest (live)",
-    measures=("fdi_outflow", "fdi_outward_stock"),
-    notes=("Base URL from $" + BASE_URL_ENV + " (shared with oecd_dac2a).",),
-)
-
 
 def base_url() -> str:
     return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
 
 
+MIRROR_FILES = {"flows.csv": "flows_into_asean.csv", "positions.csv": "positions_in_asean.csv"}
+MIRROR_MEASURES = {"fdi_outflow": "fdi_inflow", "fdi_outward_stock": "fdi_inward_stock"}
+
+
 def requests_for(reporters: tuple[str, ...] = (JAPAN,), start: int = 2005) -> list[Request]:
+    """Japan (``reporters``) to every counterpart, then every reporter to the ASEAN members."""
     params = {
         "startPeriod": str(start),
         "format": "csvfilewithlabels",
         "dimensionAtObservation": "AllDimensions",
     }
-    reps = "+".join(reporters)
-    return [
-        Request(
-            fname,
-            f"{base_url()}/data/{flow}/{reps}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1..IMC._T.A",
-            params,
-            {},
-            "SDMX-CSV",
-        )
-        for fname, (flow, m, _) in FLOWS.items()
-    ]
+    reps, hosts = "+".join(reporters), "+".join(asean_members())
+    out = []
+    for (rep, host), names in (((reps, ""), None), (("", hosts), MIRROR_FILES)):
+        for fname, (flow, m, _) in FLOWS.items():
+            out.append(
+                Request(
+                    names[fname] if names else fname,
+                    f"{base_url()}/data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
+                    params,
+                    {},
+                    "SDMX-CSV",
+                )
+            )
+    return out
 
 
 def parse(data: bytes, where: str = "response") -> pd.DataFrame:
@@ -94,4 +94,79 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
 fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
-SPEC = replace(SPEC, fetch=fetch)
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """Reporters' outward rows (``oecd_fdi``; counterpart ``W`` = world becomes ``WLD``) and the
+    same rows read from the host's side (``oecd_fdi_mirror``). OECD groupings are dropped; a
+    reporter-counterpart pair found in two responses is kept once."""
+    import numpy as np
+    import pycountry
+
+    from ..countries import WORLD
+    from ..observations import concat, make
+
+    parsed = parsed.drop_duplicates(["reporter", "counterpart", "measure", "year"])
+    cp = parsed["counterpart"].astype(str)
+    is_country = cp.map(lambda c: pycountry.countries.get(alpha_3=c) is not None)
+    partner = cp.where(is_country, np.where(cp == "W", WORLD, None))
+    keep = partner.notna()
+    ref = raw.label + "/" + parsed["file"].astype(str)
+    outward = make(
+        NAME,
+        parsed["measure"][keep],
+        parsed["reporter"][keep],
+        partner[keep],
+        parsed["year"][keep],
+        parsed["value_usd_m"][keep],
+        "reported",
+        "",
+        ref[keep],
+    )
+    host = is_country.to_numpy(bool)
+    mirror = make(
+        MIRROR,
+        parsed["measure"][host].map(MIRROR_MEASURES),
+        cp[host],
+        parsed["reporter"][host],
+        parsed["year"][host],
+        parsed["value_usd_m"][host],
+        "mirror",
+        "",
+        ref[host],
+    )
+    return concat([outward, mirror])
+
+
+SOURCE = Source(
+    name=NAME,
+    title="OECD FDI flows and positions by counterpart area (BMD4), live SDMX API",
+    producer="OECD Investment Division",
+    url=DEFAULT_BASE_URL + "/data/OECD.DAF.INV,DSD_FDI@DF_FDI_FLOW_CTRY,",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="Japan as reporter, all counterparts, and every OECD reporter in the ASEAN members: "
+    "outward flows and positions, 2005 to latest (live; a recorded response of 12 reporters in "
+    "ASEAN, 2010-2024, is the replay test's)",
+    datasets=(
+        Dataset(
+            NAME,
+            "fdi",
+            ("fdi_outflow", "fdi_outward_stock"),
+            "OECD FDI by counterpart area (BMD4)",
+            reporters="Japan",
+        ),
+        Dataset(
+            MIRROR,
+            "fdi",
+            ("fdi_inflow", "fdi_inward_stock"),
+            "OECD FDI by counterpart, OECD investors' reports of their FDI in each host",
+            partners="OECD reporters only",
+        ),
+    ),
+    parse=each_file(parse),
+    to_observations=to_observations,
+    pattern="*.csv",
+    fetch=fetch,
+    notes=("Base URL from $" + BASE_URL_ENV + " (shared with oecd_dac2a).",),
+)

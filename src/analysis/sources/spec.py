@@ -1,27 +1,127 @@
-"""The declarative description every source module fills in once."""
+"""What a source module declares once: its origin, datasets, raw files, parser and observations.
+
+A source module defines ``SOURCE = Source(...)``. The build, the ``sources`` and ``fetch``
+commands, ``rank --dataset``, the snapshot manifest, the charts' source notes and the README's
+coverage table all read these declarations; nothing about a source is written anywhere else.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
 
 
 @dataclass(frozen=True)
-class SourceSpec:
-    """What a source is, where it comes from and under which terms.
+class Dataset:
+    """One table of observations a source yields (its name is the ``dataset`` column).
 
-    ``fetch`` is ``None`` for file-only sources (the user downloads or we read recorded files).
-    ``coverage`` is prose for the ``sources`` command and the README's coverage table.
+    ``partners`` says what a ranking from it means: ``all`` (every partner the source knows),
+    or a words-description of a restricted set (e.g. "13 major partners"), which charts and
+    tables must repeat; ``reporters`` likewise ("all" or e.g. "Singapore only").
+    """
+
+    name: str
+    dimension: str  # trade | oda | fdi
+    measures: tuple[str, ...]
+    title: str  # short words for chart notes, e.g. "IMF Direction of Trade Statistics"
+    partners: str = "all"
+    reporters: str = "all"
+
+
+@dataclass(frozen=True)
+class RawFiles:
+    """The raw files of one source that a build reads: where, which, and as of which vintage."""
+
+    source: str
+    folder: Path
+    label: str  # how source_ref names the folder ("imf_dots_2022", "imf_imts/2026-11-28", ...)
+    files: tuple[Path, ...]
+    vintage: str
+    origin: str  # recorded | own copy | fetched
+    entries: tuple[dict, ...] = ()  # manifest entries of a fetched vintage (url, sha256, ...)
+
+    def ref(self, path: Path | str) -> str:
+        """``label/relative path``: what observations cite as ``source_ref``."""
+        rel = Path(path).relative_to(self.folder) if Path(path).is_absolute() else Path(path)
+        return f"{self.label}/{rel.as_posix()}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A public source: what it is, where its raw files are, how they become observations.
+
+    ``recorded``: the folder under ``../shared/data`` holding real published files (None for
+    sources that only come from a fetch). ``pattern``: the glob of raw files inside a folder
+    (``**`` for subfolders). ``parse(raw)`` reads the files into the source's own frame;
+    ``to_observations(parsed, raw, countries)`` turns it into the tidy, validated observations
+    (``countries``: the economies kept, None = all). ``role`` ``context`` marks a source that is
+    shown beside the rankings but never ranked: its table is written as
+    ``context_<name>.csv``. ``fetch``: the live fetcher, None for file-only sources.
     """
 
     name: str
     title: str
-    kind: str  # "files" (published files read from disk) or "api" (live fetcher)
     producer: str
     url: str
     licence: str
     citation: str
     coverage: str
-    measures: tuple[str, ...]
+    datasets: tuple[Dataset, ...]
+    parse: Callable[[RawFiles], pd.DataFrame]
+    to_observations: Callable[[pd.DataFrame, RawFiles, frozenset[str] | None], pd.DataFrame]
+    pattern: str
+    recorded: str | None = None
+    recorded_vintage: str = ""
     fetch: Callable[..., object] | None = None
+    role: str = "observations"  # observations | context
     notes: tuple[str, ...] = field(default_factory=tuple)
+    select: Callable[[Path], list[Path]] | None = (
+        None  # files of a folder, when a glob is not enough
+    )
+
+    @property
+    def kind(self) -> str:
+        return "api" if self.fetch is not None else "files"
+
+    @property
+    def dimension(self) -> str:
+        return self.datasets[0].dimension if self.datasets else "context"
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m for d in self.datasets for m in d.measures))
+
+    def files_in(self, folder: Path) -> list[Path]:
+        """The raw files of this source in ``folder`` (sorted; the manifest is never data)."""
+        if self.select is not None:
+            return self.select(folder)
+        return sorted(
+            p
+            for p in folder.glob(self.pattern)
+            if p.is_file() and p.name != "manifest.json" and not p.name.startswith((".", "~$"))
+        )
+
+
+def each_file(
+    parse_bytes: Callable[[bytes, str], pd.DataFrame],
+) -> Callable[[RawFiles], pd.DataFrame]:
+    """``parse`` for sources whose raw files are independent responses: each parsed with the
+    same parser the fetch validated it with, a ``file`` column added."""
+
+    def parse(raw: RawFiles) -> pd.DataFrame:
+        parts = [parse_bytes(p.read_bytes(), str(p)).assign(file=p.name) for p in raw.files]
+        return pd.concat(parts, ignore_index=True)
+
+    return parse
+
+
+def raw_files(
+    src: Source, folder: Path, label: str | None = None, vintage: str = "", origin: str = "own copy"
+) -> RawFiles:
+    """The raw files of ``src`` in any folder (tests, benchmarks, a user's experiments)."""
+    return RawFiles(
+        src.name, folder, label or folder.name, tuple(src.files_in(folder)), vintage, origin
+    )

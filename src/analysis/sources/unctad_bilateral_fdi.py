@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import SourceError
 from ..fdi_names import clean_label
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "unctad_bilateral_fdi"
 TABLES = {"flows_inward": "fdi_inflow", "stock_inward": "fdi_inward_stock"}
@@ -31,21 +31,6 @@ NO_VALUE = {"", "..", "NA", "-"}
 _NUMBER = re.compile(r"^(?P<neg>[-\s]*-[-\s]*)?(?P<digits>\d{1,3}(?: \d{3})*|\d+)(?P<frac>\.\d+)?$")
 HEADERS = ("Region / economy", "Reporting economy")
 MIRROR_NOTES = ("reported by the economies listed above",)
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="UNCTAD bilateral FDI statistics: inflows and inward stock by origin; the bilateral matrix",
-    kind="files",
-    producer="UNCTAD",
-    url="https://unctad.org/topic/investment/investment-statistics-and-trends",
-    licence="UNCTAD terms of use",
-    citation="UNCTAD, Bilateral FDI Statistics 2014 (FDI/TNC database), tables 1 and 3 by "
-    "geographical origin, US$ million.",
-    coverage="2001-2012; hosts ASEAN-10 and Japan (host-reported inflows: KHM, LAO, MMR, PHL, THA "
-    "2001-2012, MYS, SGP 2001-2011, IDN 2004-2012, BRN 2007-2011, VNM 2011-2012); Japan's outward "
-    "flows and stocks by destination from the matrix",
-    measures=("fdi_inflow", "fdi_inward_stock", "fdi_outflow", "fdi_outward_stock"),
-)
 
 
 @dataclass
@@ -161,3 +146,80 @@ def read_matrix(path: Path, reporter: str = "JPN") -> pd.DataFrame:
             )
         )
     return pd.concat(long, ignore_index=True)
+
+
+MATRIX = "all_pairs_FDI.RData"
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    """The host tables (every cell read or the build stops) and Japan's row of the matrix."""
+    from ..countries import JAPAN
+
+    tables, counts = read_tables(raw.folder)
+    if counts.unread:
+        raise SourceError(
+            NAME,
+            "; ".join(counts.unread[:5]),
+            f"{len(counts.unread)} cell(s) could not be read",
+            "Check the table's layout against the parser (sources/unctad_bilateral_fdi.py).",
+        )
+    tables = tables.assign(part="tables")
+    if (raw.folder / MATRIX).is_file():
+        m = read_matrix(raw.folder / MATRIX, JAPAN)
+        m = m.assign(host=JAPAN, basis="reported", flag="", file=MATRIX, part="matrix")
+        tables = pd.concat([tables, m], ignore_index=True)
+    return tables
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from ..fdi_names import labelled
+    from ..observations import concat, make
+
+    t = labelled(parsed[parsed["part"] == "tables"], NAME)
+    m = parsed[parsed["part"] == "matrix"]
+    return concat(
+        [
+            make(
+                NAME,
+                d["measure"],
+                d["host"],
+                d["partner"],
+                d["year"],
+                d["value_usd_m"],
+                d["basis"],
+                d["flag"],
+                raw.label + "/" + d["file"].astype(str),
+            )
+            for d in (t, m)
+            if len(d)
+        ]
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="UNCTAD bilateral FDI statistics: inflows and inward stock by origin; the bilateral matrix",
+    producer="UNCTAD",
+    url="https://unctad.org/topic/investment/investment-statistics-and-trends",
+    licence="UNCTAD terms of use",
+    citation="UNCTAD, Bilateral FDI Statistics 2014 (FDI/TNC database), tables 1 and 3 by "
+    "geographical origin, US$ million.",
+    coverage="2001-2012; hosts ASEAN-10 and Japan (host-reported inflows: KHM, LAO, MMR, PHL, THA "
+    "2001-2012, MYS, SGP 2001-2011, IDN 2004-2012, BRN 2007-2011, VNM 2011-2012); Japan's outward "
+    "flows and stocks by destination from the matrix",
+    datasets=(
+        Dataset(
+            NAME,
+            "fdi",
+            ("fdi_inflow", "fdi_inward_stock", "fdi_outflow", "fdi_outward_stock"),
+            "UNCTAD Bilateral FDI Statistics 2014",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="**/*.*",
+    recorded="unctad_bilateral_fdi_2001_2012",
+    recorded_vintage="UNCTAD bilateral FDI 2014",
+)

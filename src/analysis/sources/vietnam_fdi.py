@@ -14,25 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source
 
 NAME = "vietnam_fdi"
 REGISTERED = "gso_registered_fdi_by_partner_2006_2025.csv"
 DIP = "imf_dip_inward_positions_by_investor_2009_2024.csv"
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="Viet Nam: registered FDI by investor (GSO) and inward positions by investor (IMF DIP)",
-    kind="files",
-    producer="General Statistics Office of Viet Nam; IMF (Direct Investment Positions)",
-    url="https://www.gso.gov.vn/ ; https://data.imf.org/ (DIP)",
-    licence="GSO terms; IMF terms of use",
-    citation="GSO, Statistical Yearbook of Viet Nam (FDI projects licensed, by main counterpart); "
-    "IMF, Direct Investment Positions by Counterpart Economy (derived, inward, Viet Nam).",
-    coverage="registered capital 2006-2025 (24-71 partners a year); DIP positions 2009-2024 "
-    "(Singapore and Taiwan absent; confidential cells blank)",
-    measures=("fdi_registered", "fdi_inward_stock"),
-)
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -73,3 +59,81 @@ def read_dip(folder: Path) -> pd.DataFrame:
             "value_usd_m": df["position_usd_m"].astype(float),
         }
     )
+
+
+CODE_FIXES = {"KOS": "XKX"}  # IMF/GSO spelling of Kosovo
+
+
+def parse(raw: RawFiles) -> pd.DataFrame:
+    r = read_registered(raw.folder).assign(part="registered", file=REGISTERED)
+    d = read_dip(raw.folder).assign(part="dip", file=DIP)
+    return pd.concat([r, d], ignore_index=True)
+
+
+def to_observations(
+    parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    from ..observations import concat, make
+
+    r = parsed[parsed["part"] == "registered"]
+    d = parsed[parsed["part"] == "dip"]
+    return concat(
+        [
+            make(
+                "vietnam_gso",
+                "fdi_registered",
+                "VNM",
+                r["partner"].replace(CODE_FIXES),
+                r["year"],
+                r["value_usd_m"],
+                "reported",
+                "",
+                raw.ref(REGISTERED),
+            ),
+            make(
+                "imf_dip_vnm",
+                "fdi_inward_stock",
+                "VNM",
+                d["partner"].replace(CODE_FIXES),
+                d["year"],
+                d["value_usd_m"],
+                "mirror",
+                "",
+                raw.ref(DIP),
+            ),
+        ]
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="Viet Nam: registered FDI by investor (GSO) and inward positions by investor (IMF DIP)",
+    producer="General Statistics Office of Viet Nam; IMF (Direct Investment Positions)",
+    url="https://www.gso.gov.vn/ ; https://data.imf.org/ (DIP)",
+    licence="GSO terms; IMF terms of use",
+    citation="GSO, Statistical Yearbook of Viet Nam (FDI projects licensed, by main counterpart); "
+    "IMF, Direct Investment Positions by Counterpart Economy (derived, inward, Viet Nam).",
+    coverage="registered capital 2006-2025 (24-71 partners a year); DIP positions 2009-2024 "
+    "(Singapore and Taiwan absent; confidential cells blank)",
+    datasets=(
+        Dataset(
+            "vietnam_gso",
+            "fdi",
+            ("fdi_registered",),
+            "GSO Viet Nam, registered FDI capital by investor",
+            reporters="Viet Nam only",
+        ),
+        Dataset(
+            "imf_dip_vnm",
+            "fdi",
+            ("fdi_inward_stock",),
+            "IMF DIP, investors' reports of positions in Viet Nam",
+            reporters="Viet Nam only",
+        ),
+    ),
+    parse=parse,
+    to_observations=to_observations,
+    pattern="*.csv",
+    recorded="vietnam_fdi",
+    recorded_vintage="GSO yearbooks 2006-2025; IMF DIP 2009-2024",
+)

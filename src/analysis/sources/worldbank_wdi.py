@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +20,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
-from .spec import SourceSpec
+from .spec import Dataset, RawFiles, Source, each_file
 
 NAME = "worldbank_wdi"
 DEFAULT_BASE_URL = "https://api.worldbank.org/v2"
@@ -63,19 +62,6 @@ TOTAL = "DT.ODA.ODAT.CD"
 LICENCE = "CC BY 4.0 (World Bank)"
 CITATION = "World Bank, World Development Indicators, via the World Bank API v2."
 PER_PAGE = 20000
-
-SPEC = SourceSpec(
-    name=NAME,
-    title="World Bank WDI: net ODA received and net bilateral aid by DAC donor (API v2)",
-    kind="api",
-    producer="World Bank",
-    url=DEFAULT_BASE_URL + "/country/{ISO3}/indicator/{CODE}",
-    licence=LICENCE,
-    citation=CITATION,
-    coverage="ASEAN members, 1960 to latest (live); a cross-check of the DAC figures",
-    measures=("oda_received_net_current",),
-    notes=("Base URL from $" + BASE_URL_ENV + ".",),
-)
 
 
 def base_url() -> str:
@@ -151,4 +137,59 @@ def fetch(
     ).paths
 
 
-SPEC = replace(SPEC, fetch=fetch)
+def to_observations(
+    rows: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
+) -> pd.DataFrame:
+    """World Bank rows (country, indicator, year, value_usd_m) -> ODA observations.
+
+    ``DC.DAC.<ISO3>L.CD`` becomes the donor ``<ISO3>``; ``DT.ODA.ODAT.CD`` the recipient's total
+    (partner ``WLD``). Codes that are not ISO3 countries (World Bank aggregates) are dropped.
+    """
+    import numpy as np
+    import pycountry
+
+    from ..countries import WORLD
+    from ..observations import make
+
+    ref = raw.label + "/" + rows["file"].astype(str)
+    ind = rows["indicator"].astype(str)
+    donor = ind.str.extract(r"^DC\.DAC\.([A-Z]{3})L\.CD$")[0]
+    partner = donor.where(donor.notna(), np.where(ind == "DT.ODA.ODAT.CD", WORLD, None))
+    is_country = rows["country"].map(lambda c: pycountry.countries.get(alpha_3=c) is not None)
+    keep = partner.notna() & is_country
+    return make(
+        NAME,
+        "oda_received_net_current",
+        rows["country"][keep],
+        partner[keep],
+        rows["year"][keep],
+        rows["value_usd_m"][keep],
+        "mirror",
+        "",
+        ref[keep],
+    )
+
+
+SOURCE = Source(
+    name=NAME,
+    title="World Bank WDI: net ODA received and net bilateral aid by DAC donor (API v2)",
+    producer="World Bank",
+    url=DEFAULT_BASE_URL + "/country/{ISO3}/indicator/{CODE}",
+    licence=LICENCE,
+    citation=CITATION,
+    coverage="ASEAN members, 1960 to latest (live); a cross-check of the DAC figures",
+    datasets=(
+        Dataset(
+            NAME,
+            "oda",
+            ("oda_received_net_current",),
+            "World Bank WDI (DAC donors' net aid), current US$",
+            partners="DAC member donors",
+        ),
+    ),
+    parse=each_file(lambda d, w: parse(d, w)[1]),
+    to_observations=to_observations,
+    pattern="page*.json",
+    fetch=fetch,
+    notes=("Base URL from $" + BASE_URL_ENV + ".",),
+)

@@ -1,4 +1,4 @@
-"""ODA: DAC2a tables -> observations and rankings (recipient's and donor's view).
+"""DAC Table 2a in long form -> ODA observations: shared by every DAC2a source.
 
 Observations: ``oda_received_*`` has the recipient as ``country`` and the donor as ``partner``
 (basis ``mirror``: DAC figures are reported by donors); ``oda_given_*`` has the donor as
@@ -13,11 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .countries import WORLD
-from .donors import resolve_donors, resolve_recipients
-from .rank import COLUMNS as RANK_COLUMNS
-from .rank import rank_simple
-from .validate import OBSERVATION_KEY, OBSERVATIONS, RANKING_KEY, RANKINGS, check
+from ..countries import WORLD
+from ..donors import resolve_donors, resolve_recipients
+from ..observations import TEXT_COLUMNS, validate
+from ..schema import OBSERVATIONS
 
 RECIPIENT_TOTAL = "All Developing Countries, Total"
 DONOR_TOTALS = ("Official Donors, Total", "Private Donors, Total")
@@ -43,7 +42,10 @@ def _obs(dataset, measure, country, partner, year, value, basis, ref) -> pd.Data
 def observations(
     long: pd.DataFrame, dataset: str, source: str, price: str, ref: pd.Series | str
 ) -> pd.DataFrame:
-    """``long``: recipient, donor, year, value_usd_m and optionally flow (net|gross; default net)."""
+    """``long``: recipient, donor, year, value_usd_m and optionally flow (net|gross; default net).
+
+    ``price``: ``current`` or ``const2022``, written into the measure name.
+    """
     donors = resolve_donors(long["donor"].unique(), source, "donor labels")
     recips = resolve_recipients(long["recipient"].unique(), source, "recipient names")
     d_code = long["donor"].map({k: v.code for k, v in donors.items()})
@@ -124,77 +126,6 @@ def observations(
         flag=("flag", "first"),
         source_ref=("source_ref", "first"),
     )
-    obs = obs[list(OBSERVATIONS)]
-    for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
+    for col in TEXT_COLUMNS:
         obs[col] = obs[col].astype("category")
-    return check(obs, OBSERVATIONS, OBSERVATION_KEY, "observations")
-
-
-def _variant_partners(obs: pd.DataFrame, variant: str) -> pd.DataFrame:
-    """Recipient-side rows of one donor variant (families summed for 'grouped')."""
-    from .donors import donor_table
-
-    by_code = {}
-    for d in donor_table().values():
-        if d.code and d.in_variant(variant):
-            by_code[d.code] = d.code
-    return obs[obs["partner"].astype(str).isin(by_code)]
-
-
-def rankings(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.DataFrame:
-    """ODA rankings: recipients' donors (variants all, bilateral, grouped) and donors' recipients."""
-    if countries is not None:
-        obs = obs[obs["country"].astype(str).isin(countries)]
-    obs = obs.assign(
-        country=obs["country"].astype(str),
-        partner=obs["partner"].astype(str),
-        measure=obs["measure"].astype(str),
-        dataset=obs["dataset"].astype(str),
-    )
-    totals = obs[obs["partner"] == WORLD][["dataset", "measure", "country", "year", "value_usd_m"]]
-    totals = totals.rename(columns={"value_usd_m": "total_usd_m"})
-    rows = obs[obs["partner"] != WORLD].merge(
-        totals, on=["dataset", "measure", "country", "year"], how="left"
-    )
-    rows["value_basis"] = np.where(rows["basis"].astype(str) == "mirror", "mirror", "reported")
-    rows["estimated_share"] = 0.0
-    received = rows[rows["measure"].str.startswith("oda_received")]
-    given = rows[rows["measure"].str.startswith("oda_given")]
-    parts = []
-    for variant in ("all", "bilateral", "grouped"):
-        parts.append(rank_simple(_variant_partners(received, variant), variant, "mirror"))
-    parts.append(rank_simple(given, "countries", "reported"))
-    parts = [p for p in parts if len(p)]
-    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RANK_COLUMNS)
-    for col in ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis"):
-        out[col] = out[col].astype("category")
-    return check(out, RANKINGS, RANKING_KEY, "rankings")
-
-
-def observations_wdi(rows: pd.DataFrame, ref: pd.Series | str) -> pd.DataFrame:
-    """World Bank rows (country, indicator, year, value_usd_m) -> ODA observations.
-
-    ``DC.DAC.<ISO3>L.CD`` becomes the donor ``<ISO3>``; ``DT.ODA.ODAT.CD`` the recipient's total
-    (partner ``WLD``). Codes that are not ISO3 countries (World Bank aggregates) are dropped.
-    """
-    import pycountry
-
-    ref = ref if isinstance(ref, pd.Series) else pd.Series(ref, index=rows.index)
-    ind = rows["indicator"].astype(str)
-    donor = ind.str.extract(r"^DC\.DAC\.([A-Z]{3})L\.CD$")[0]
-    partner = donor.where(donor.notna(), np.where(ind == "DT.ODA.ODAT.CD", WORLD, None))
-    is_country = rows["country"].map(lambda c: pycountry.countries.get(alpha_3=c) is not None)
-    keep = partner.notna() & is_country
-    obs = _obs(
-        "worldbank_wdi",
-        "oda_received_net_current",
-        rows["country"][keep],
-        partner[keep],
-        rows["year"][keep],
-        rows["value_usd_m"][keep],
-        "mirror",
-        ref[keep],
-    )
-    for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
-        obs[col] = obs[col].astype("category")
-    return check(obs, OBSERVATIONS, OBSERVATION_KEY, "observations")
+    return validate(obs)

@@ -1,0 +1,58 @@
+"""What the snapshot holds, per dataset: from its manifest (written by the build from the source
+declarations). Charts, tables and the report ask here which dataset to draw and what to say
+about it, so they follow the data: after a fetch the newest dataset is drawn, and every source
+note names the producer, the title and the vintage actually in the snapshot.
+"""
+
+from __future__ import annotations
+
+from .snapshot import read_manifest
+
+
+def datasets(dimension: str | None = None, *, all_partners: bool = False) -> dict[str, dict]:
+    """Datasets in the snapshot (name -> manifest entry), newest last year first.
+
+    ``all_partners``: only datasets that rank every partner of every reporter they cover (not a
+    restricted partner set such as 13 major partners or 39 source countries).
+    """
+    entries = read_manifest().get("datasets", {})
+    out = {
+        name: e
+        for name, e in entries.items()
+        if (dimension is None or e["dimension"] == dimension)
+        and (not all_partners or e.get("partners", "all") == "all")
+    }
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1]["last_year"], kv[0])))
+
+
+def trade_datasets() -> list[str]:
+    """Trade datasets with all partners and all reporters, newest first (drawn spliced)."""
+    return [
+        name
+        for name, e in datasets("trade", all_partners=True).items()
+        if e.get("reporters", "all") == "all"
+    ]
+
+
+def newest(dimension: str) -> str | None:
+    """The dataset of a dimension whose data run latest (all partners), or None."""
+    names = list(datasets(dimension, all_partners=True))
+    return names[0] if names else None
+
+
+def describe(name: str) -> str:
+    """``Producer, title (vintage ...)`` for one dataset, from the manifest."""
+    e = read_manifest().get("datasets", {}).get(name)
+    if e is None:
+        return name
+    vintage = e.get("vintage") or "no vintage recorded"
+    label = "fetched" if e.get("origin") == "fetched" else "vintage"
+    return f"{e['producer']}, {e['title']} ({label} {vintage})"
+
+
+def note(*names: str) -> str:
+    """A chart's source line for the datasets drawn, from the snapshot manifest."""
+    names = tuple(dict.fromkeys(n for n in names if n))
+    if not names:
+        return "Source: no dataset in the snapshot."
+    return "Source: " + "; ".join(describe(n) for n in names) + ". Rankings: asean-japan."

@@ -1,0 +1,144 @@
+"""ODA charts: Japan among each member's donors, Japan's recipients, China as context."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .. import catalog, query
+from ..countries import JAPAN, asean_members, short_name
+from .style import JAPAN_COLOR, color_of, footer, japan_rank_lines_grid, year_axis
+from .trade import bump_chart
+
+ODA_SERIES = (
+    # dataset, measure, variant, label, style; drawn where the dataset is in the snapshot
+    (
+        "oecd_dac2a",
+        "oda_received_net_current",
+        "all",
+        "net, all donors (current US\\$, Data Explorer)",
+        (0, (5, 1, 1, 1)),
+    ),
+    ("oecd_dac2a_qwids", "oda_received_net_current", "all", "net, all donors (current US\\$)", "-"),
+    (
+        "oecd_dac2a_bilateral",
+        "oda_received_net_const2022",
+        "bilateral",
+        "net, bilateral donors (2022 US\\$)",
+        "--",
+    ),
+    (
+        "oecd_dac2a_bilateral",
+        "oda_received_gross_const2022",
+        "bilateral",
+        "gross, bilateral donors (2022 US\\$)",
+        ":",
+    ),
+)
+
+
+def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
+    """Japan's rank among each ASEAN member's ODA donors, net and gross side by side."""
+    series = tuple((d, m, v, "mirror", lb, st) for d, m, v, lb, st in ODA_SERIES)
+    return japan_rank_lines_grid(
+        series,
+        title="Japan's rank among each ASEAN member's ODA donors",
+        empty_text="not an ODA recipient\nin these years",
+        no_rank_text="net ODA <= 0: no rank",
+        df=df,
+    )
+
+
+def oda_japan_recipients(*, n: int = 8, df: pd.DataFrame | None = None) -> Figure:
+    """Japan's largest ODA recipients per year (net, current US$): a bump chart, from the newest
+    dataset that has Japan's net ODA by recipient."""
+    r = query.rankings() if df is None else df
+    given = r[(r["measure"] == "oda_given_net_current") & (r["country"] == JAPAN)]
+    order = [n for n in catalog.datasets("oda") if n in set(given["dataset"].astype(str))]
+    fig = bump_chart(
+        JAPAN,
+        n=n,
+        measure="oda_given_net_current",
+        basis="reported",
+        variant="countries",
+        start=2002,
+        df=df,
+        dataset=order[0] if order else "oecd_dac2a_qwids",
+        title="Japan's largest ODA recipients (net disbursements, current US\\$)",
+    )
+    return fig
+
+
+def china_context(*, df: pd.DataFrame | None = None) -> Figure:
+    """China's ODA-like commitments (AidData) beside Japan's gross ODA disbursements (DAC),
+    per member: context only, never ranked (commitments vs disbursements, different prices)."""
+    from ..snapshot import load_context
+
+    china = load_context("aiddata_china")
+    if china is None:
+        china = pd.DataFrame(columns=["country", "year", "flow", "value_usd_m"])
+    d = query.select(
+        df,
+        dataset="oecd_dac2a_bilateral",
+        measure="oda_received_gross_const2022",
+        variant="bilateral",
+        basis="mirror",
+    )
+    japan = d[d["partner"] == JAPAN]
+    fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True)
+    for ax, c in zip(axes.flat, asean_members(), strict=True):
+        cn = china[(china["country"] == c) & (china["flow"] == "oda_like")]
+        ax.bar(
+            cn["year"],
+            cn["value_usd_m"],
+            color=color_of("CHN"),
+            alpha=0.6,
+            label="China, ODA-like commitments (AidData, 2021 US\\$)",
+        )
+        jp = japan[japan["country"] == c].sort_values("year")
+        ax.plot(
+            jp["year"],
+            jp["value_usd_m"],
+            color=JAPAN_COLOR,
+            lw=2,
+            label="Japan, gross ODA disbursements (DAC, 2022 US\\$)",
+        )
+        ax.set_title(short_name(c), fontsize=10)
+        ax.tick_params(labelsize=8)
+        if cn["value_usd_m"].sum() == 0 and jp.empty:
+            ax.set_yticks([])
+            ax.text(
+                0.5,
+                0.5,
+                "no ODA recorded",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="0.4",
+            )
+    axes.flat[0].set_ylabel("US\\$ million")
+    year_axis(axes.flat[0])
+    handles, labels = axes.flat[1].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.035),
+        ncol=2,
+        fontsize=9,
+        frameon=False,
+    )
+    fig.suptitle(
+        "Context, not a ranking: China's development finance commitments and Japan's "
+        "ODA disbursements are not comparable measures"
+    )
+    footer(
+        fig,
+        "Sources: AidData Global Chinese Development Finance 3.0 (commitments, context file "
+        "context_aiddata_china.csv); "
+        + catalog.note("oecd_dac2a_bilateral").removeprefix("Source: "),
+    )
+    fig.tight_layout(rect=(0, 0.1, 1, 0.95))
+    return fig

@@ -1,0 +1,126 @@
+"""Overview charts: Japan's rank across trade, ODA and FDI; claim evidence."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from .. import catalog, query
+from ..countries import JAPAN, asean_members, short_name
+from .style import attach, footer
+
+OVERVIEW = (
+    # title, dataset (None: the trade datasets spliced, newest first), measure, variant, basis
+    ("Trade (IMF, exports + imports)", None, "trade", "countries", "best"),
+    (
+        "ODA (OECD DAC2a, net, all donors)",
+        "oecd_dac2a_qwids",
+        "oda_received_net_current",
+        "all",
+        "mirror",
+    ),
+    (
+        "ODA (OECD DAC2a, gross, bilateral donors)",
+        "oecd_dac2a_bilateral",
+        "oda_received_gross_const2022",
+        "bilateral",
+        "mirror",
+    ),
+    (
+        "FDI inflows (UNCTAD, host-reported)",
+        "unctad_bilateral_fdi",
+        "fdi_inflow",
+        "countries",
+        "reported",
+    ),
+)
+
+
+def overview_heatmaps(
+    *, df: pd.DataFrame | None = None, span: tuple[int, int] | None = None, max_rank: int = 10
+) -> Figure:
+    """Members x years heatmaps of Japan's rank, one per dimension (trade, ODA, FDI).
+
+    White: no recorded data; dark: Japan first; a dot marks a year where Japan is present
+    without a rank (net repayments or disinvestment).
+    """
+    from matplotlib.colors import ListedColormap
+
+    members = asean_members()
+    if span is None:  # 1990 to the last year any dataset in the snapshot holds
+        last = max((e["last_year"] for e in catalog.datasets().values()), default=2022)
+        span = (1990, last)
+    years = list(range(span[0], span[1] + 1))
+    drawn: list[str] = []
+    rows = []
+    fig, axes = plt.subplots(len(OVERVIEW), 1, figsize=(13, 2.3 * len(OVERVIEW) + 0.8), sharex=True)
+    cmap = ListedColormap(plt.get_cmap("Reds_r")(np.linspace(0.05, 0.85, max_rank))).with_extremes(
+        bad="white"
+    )
+    for ax, (title, dataset, measure, variant, basis) in zip(axes, OVERVIEW, strict=True):
+        d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
+        d = d[d["partner"] == JAPAN]
+        drawn += sorted(str(x) for x in d["dataset"].unique())
+        rows.append(d[d["country"].isin(members)])
+        grid = np.full((len(members), len(years)), np.nan)
+        for i, c in enumerate(members):
+            s = d[d["country"] == c]
+            for y, r in zip(s["year"].astype(int), s["rank"], strict=True):
+                if span[0] <= y <= span[1]:
+                    if pd.isna(r):
+                        ax.plot(y - span[0], i, ".", color="0.3", ms=3)
+                    else:
+                        grid[i, y - span[0]] = min(int(r), max_rank)
+        im = ax.imshow(
+            np.ma.masked_invalid(grid),
+            aspect="auto",
+            cmap=cmap,
+            vmin=0.5,
+            vmax=max_rank + 0.5,
+            interpolation="nearest",
+        )
+        ax.set_yticks(range(len(members)), [short_name(c) for c in members], fontsize=8)
+        ax.set_title(title, fontsize=10, loc="left")
+    axes[-1].set_xticks(range(0, len(years), 5), [str(y) for y in years[::5]])
+    cbar = fig.colorbar(im, ax=axes, shrink=0.6, ticks=[1, 2, 3, 5, max_rank])
+    cbar.set_label(f"Japan's rank ({max_rank} = {max_rank} or lower)")
+    fig.suptitle("Japan's rank among each ASEAN member's partners: trade, ODA and FDI")
+    footer(
+        fig,
+        "White: no recorded data. Dot: Japan present without a rank (net repayments or "
+        "disinvestment). " + catalog.note(*drawn),
+    )
+    return attach(fig, pd.concat(rows))
+
+
+def claim_evidence(evidence: pd.DataFrame, claim_id: str) -> Figure:
+    """One claim's cases: the partner's rank per country and year, coloured by the verdict."""
+    e = evidence[evidence["claim_id"] == claim_id].copy()
+    e["label"] = [f"{short_name(c)} {y}" for c, y in zip(e["country"], e["year"], strict=True)]
+    colors = {
+        "supported": "#2ca02c",
+        "not supported": "#d62728",
+        "not ranked": "#ff7f0e",
+        "no data": "0.8",
+    }
+    fig, ax = plt.subplots(figsize=(max(4, 0.55 * len(e) + 2), 3.2))
+    rank = pd.to_numeric(e["rank"], errors="coerce")
+    heights = rank.fillna(0).to_numpy()
+    ax.bar(range(len(e)), heights, color=[colors[s] for s in e["status"]])
+    for i, (s, r) in enumerate(zip(e["status"], rank, strict=True)):
+        if pd.isna(r):
+            ax.text(i, 0.2, s, rotation=90, ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(e)), e["label"], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(f"rank of {short_name(str(e['partner'].iat[0]))}")
+    ax.set_title(claim_id, fontsize=10)
+    ax.legend(
+        handles=[Patch(color=c, label=s) for s, c in colors.items()],
+        fontsize=7,
+        ncol=4,
+        loc="upper left",
+    )
+    fig.tight_layout()
+    return fig

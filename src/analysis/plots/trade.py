@@ -1,0 +1,221 @@
+"""Trade charts: bump charts, Japan's rank per member, ASEAN among Japan's partners."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .. import query
+from ..countries import ASEAN, JAPAN, asean_members, short_name
+from .style import (
+    JAPAN_COLOR,
+    _full_years,
+    _marker_style,
+    _shade_gaps,
+    attach,
+    color_of,
+    footer,
+    note_for,
+    year_axis,
+)
+
+MIRROR_SHADE = "#dde7f5"
+
+
+def _dataset_switches(ax, d: pd.DataFrame) -> None:
+    """A dotted line where the drawn data pass from one dataset to the next (spliced series)."""
+    if "dataset" not in d or d["dataset"].nunique() < 2:
+        return
+    first = d.groupby(d["dataset"].astype(str), observed=True)["year"].min().sort_values()
+    for year in first.iloc[1:]:
+        ax.axvline(int(year) - 0.5, color="0.45", ls=":", lw=1, zorder=1)
+
+
+def bump_chart(
+    country: str,
+    *,
+    n: int = 5,
+    measure: str = "trade",
+    basis: str = "best",
+    variant: str = "countries",
+    start: int = 1990,
+    ax=None,
+    df: pd.DataFrame | None = None,
+    dataset: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """Rank over time of every partner that was ever in ``country``'s top ``n`` since ``start``;
+    Japan highlighted. Years ranked from partners' reports are shaded blue, years without data grey.
+    """
+    d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
+    d = d[(d["country"] == country) & (d["year"] >= start)]
+    partners = sorted(d.loc[d["rank"] <= n, "partner"].astype(str).unique())
+    if JAPAN not in partners and country != JAPAN:
+        partners.append(JAPAN)
+    fig = ax.figure if ax is not None else plt.figure(figsize=(10, 5.5))
+    ax = ax or fig.add_subplot()
+    years = sorted(int(y) for y in d["year"].unique())
+    if not years:
+        ax.set_title(f"{short_name(country)}: no data")
+        return fig
+    for i, p in enumerate(partners):
+        s = d[d["partner"] == p].sort_values("year")
+        s = s[s["rank"].notna()]
+        is_japan = p == JAPAN
+        color = color_of(p, i)
+        line = _full_years(s, years)
+        ys = line["rank"].astype(float).where(line["rank"] <= n + 2)
+        ax.plot(
+            line.index,
+            ys,
+            color=color,
+            lw=3.2 if is_japan else 1.4,
+            alpha=1 if is_japan else 0.85,
+            zorder=3 if is_japan else 2,
+        )
+        last = s[s["rank"] <= n + 2].tail(1)
+        if not last.empty:
+            ax.annotate(
+                short_name(p),
+                (last["year"].iat[0], float(last["rank"].iat[0])),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                color=color,
+                fontsize=8,
+                fontweight="bold" if is_japan else "normal",
+            )
+    # a year is shaded "mirror" only where every value drawn rests on partners' reports
+    by_year = d.groupby("year", observed=True)["value_basis"].agg(lambda v: set(v.astype(str)))
+    mirror_years = sorted(int(y) for y, b in by_year.items() if b == {"mirror"})
+    for y in mirror_years:
+        ax.axvspan(y - 0.5, y + 0.5, color=MIRROR_SHADE, zorder=0, lw=0)
+    _shade_gaps(ax, set(years), (min(years), max(years)))
+    _dataset_switches(ax, d)
+    ax.set_ylim(n + 2.5, 0.5)
+    ax.set_yticks(range(1, n + 3))
+    ax.set_ylabel("rank (1 = largest partner)")
+    year_axis(ax)
+    ax.set_title(title or f"{short_name(country)}: top {measure} partners by year")
+    handles = [Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan")]
+    if mirror_years:
+        handles.append(Patch(color=MIRROR_SHADE, label="ranked from partners' reports (mirror)"))
+    ax.legend(handles=handles, loc="lower left", fontsize=8)
+    footer(fig, note or note_for(d))
+    return attach(fig, d[d["partner"].isin(partners)])
+
+
+def japan_rank_grid(
+    *,
+    measure: str = "trade",
+    basis: str = "best",
+    max_rank: int = 15,
+    df: pd.DataFrame | None = None,
+) -> Figure:
+    """Japan's rank among each ASEAN member's partners: small multiples for all ten."""
+    members = asean_members()
+    fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True, sharey=True)
+    d = query.select(df, measure=measure, basis=basis)
+    all_years = sorted(int(y) for y in d["year"].unique())
+    for ax, c in zip(axes.flat, members, strict=True):
+        s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
+        line = _full_years(s, all_years)
+        ax.plot(line.index, line["rank"].astype(float), color=JAPAN_COLOR, lw=1.5, zorder=2)
+        for _, r in s.iterrows():
+            st = _marker_style(str(r["value_basis"]), float(r["estimated_share"]))
+            ax.plot(r["year"], float(r["rank"]), color=JAPAN_COLOR, ms=4, zorder=3, ls="", **st)
+        _shade_gaps(ax, {int(y) for y in s["year"]}, (all_years[0], all_years[-1]), label=False)
+        ax.set_title(short_name(c), fontsize=10)
+        ax.axhline(1, color="0.7", lw=0.6, ls=":")
+        _dataset_switches(ax, d[d["country"] == c])
+    axes.flat[0].set_ylim(max_rank + 0.5, 0.5)
+    axes.flat[0].set_yticks([1, 5, 10, 15])
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Japan's rank")
+    legend = [
+        Line2D([], [], color=JAPAN_COLOR, marker="o", ls="", label="member's own report"),
+        Line2D(
+            [],
+            [],
+            color=JAPAN_COLOR,
+            marker="o",
+            mfc="white",
+            ls="",
+            label="partners' reports (mirror)",
+        ),
+        Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label="mostly IMF estimates"),
+        Patch(color="0.9", label="no data"),
+    ]
+    if d["dataset"].nunique() > 1:
+        legend.append(Line2D([], [], color="0.45", ls=":", label="next dataset from here"))
+    fig.legend(
+        handles=legend,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.035),
+        ncol=len(legend),
+        fontsize=9,
+        frameon=False,
+    )
+    year_axis(axes.flat[0])
+    fig.suptitle(f"Japan's rank among each ASEAN member's {measure} partners")
+    footer(fig, note_for(d))
+    fig.tight_layout(rect=(0, 0.09, 1, 0.96))
+    return attach(fig, d[(d["partner"] == JAPAN) & d["country"].isin(members)])
+
+
+def asean_among_japan(
+    *, measure: str = "trade", basis: str = "best", df: pd.DataFrame | None = None
+) -> Figure:
+    """ASEAN's rank (and share) among Japan's partners, the EU and China alongside (blocs variant)."""
+    d = query.select(df, measure=measure, variant="blocs", basis=basis)
+    d = d[d["country"] == JAPAN]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
+    colors = {p: color_of(p) for p in (ASEAN, "EU", "CHN", "USA")}
+    years = sorted(int(y) for y in d["year"].unique())
+    for p, color in colors.items():
+        s = _full_years(d[d["partner"] == p].sort_values("year"), years)
+        ax1.plot(
+            s.index,
+            s["rank"].astype(float),
+            color=color,
+            lw=2.5 if p == ASEAN else 1.3,
+            label=short_name(p),
+        )
+        ax2.plot(
+            s.index,
+            100 * s["share"],
+            color=color,
+            lw=2.5 if p == ASEAN else 1.3,
+            label=short_name(p),
+        )
+    drawn = d[d["partner"].isin(list(colors))]["rank"]
+    worst = max(6, int(drawn.max())) if drawn.notna().any() else 6
+    ax1.set_ylim(worst + 0.5, 0.5)
+    ax1.set_yticks(range(1, worst + 1))
+    for ax in (ax1, ax2):
+        year_axis(ax)
+        _dataset_switches(ax, d)
+    ax1.set_ylabel("rank among Japan's partners")
+    ax2.set_ylabel(f"share of Japan's {measure} (%)")
+    ax1.legend(fontsize=8)
+    if years:
+        _shade_gaps(ax1, set(years), (years[0], years[-1]), label=False)
+    fig.suptitle(
+        f"ASEAN-10 and other partners of Japan, {measure} (blocs: ASEAN-10 and EU-27 summed)"
+    )
+    footer(fig, note_for(d))
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return attach(fig, d[d["partner"].isin(list(colors))])
+
+
+def asean_partners(
+    *, n: int = 6, measure: str = "trade", basis: str = "best", df: pd.DataFrame | None = None
+) -> Figure:
+    """ASEAN as one economy: its top outside partners over time (intra-ASEAN trade not ranked)."""
+    fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant="blocs", df=df)
+    fig.axes[0].set_title(f"ASEAN-10 as one economy: top outside {measure} partners (EU-27 as one)")
+    return fig

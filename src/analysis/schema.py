@@ -1,0 +1,196 @@
+"""The two tables of the snapshot, declared once: columns, types, units, allowed values, meaning.
+
+Validation (``validate.py``), the dtypes the snapshot is read with (``snapshot.py``) and the
+data dictionary in ``data/processed/README.md`` (``render_dictionary``; a test fails when the
+README drifts) are all derived from these declarations, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_YEAR, MAX_YEAR = 1948, 2100
+
+TRADE_MEASURES = ("exports", "imports", "trade")
+ODA_MEASURES = tuple(
+    f"oda_{side}_{flow}_{price}"  # net/gross and the price base are part of the measure
+    for side in ("received", "given")
+    for flow in ("net", "gross")
+    for price in ("current", "const2022")
+)
+FDI_MEASURES = (
+    "fdi_inflow",
+    "fdi_outflow",
+    "fdi_inward_stock",
+    "fdi_outward_stock",
+    "fdi_registered",
+)
+MEASURES = frozenset(TRADE_MEASURES + ODA_MEASURES + FDI_MEASURES)
+DIMENSIONS = ("trade", "oda", "fdi")
+
+
+def dimension_of(measure: str) -> str:
+    """trade | oda | fdi: which ranking policy a measure follows (the measure's family)."""
+    if measure in TRADE_MEASURES:
+        return "trade"
+    if measure.startswith("oda_"):
+        return "oda"
+    if measure.startswith("fdi_"):
+        return "fdi"
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+VARIANTS = ("countries", "blocs", "all", "bilateral", "grouped")
+RANK_BASES = ("reported", "best", "mirror")
+OBS_BASES = ("reported", "estimate", "mirror")
+VALUE_BASES = ("reported", "mirror", "mixed")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its type (``str`` | ``int`` | ``float``), rules and the words for the reader."""
+
+    kind: str
+    meaning: str
+    unit: str = ""
+    nullable: bool = False
+    allowed: frozenset[str] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    dtype: str = ""  # pandas dtype the snapshot is read with; default from kind
+
+    @property
+    def pandas_dtype(self) -> str:
+        if self.dtype:
+            return self.dtype
+        return {"str": "category", "int": "int32", "float": "float64"}[self.kind]
+
+
+OBSERVATIONS: dict[str, Column] = {
+    "dataset": Column(
+        "str", "the dataset (see the table of datasets above); one source may yield several"
+    ),
+    "measure": Column(
+        "str",
+        "from `country`'s point of view: `exports`, `imports`; "
+        "`oda_received_<net|gross>_<current|const2022>`, `oda_given_*`; `fdi_inflow`, "
+        "`fdi_inward_stock`, `fdi_outflow`, `fdi_outward_stock`, `fdi_registered`",
+        allowed=MEASURES,
+    ),
+    "country": Column("str", "ISO3 of the economy whose relations are measured"),
+    "partner": Column(
+        "str",
+        "ISO3 of the partner (ISO 3166-3 or user-assigned for historical entities, see "
+        "`src/analysis/data/imf_names.csv`), a bloc code (`ASEAN`, `EU`) where a source "
+        "publishes one; `WLD` = total with all partners",
+    ),
+    "year": Column("int", "calendar year", min_value=MIN_YEAR, max_value=MAX_YEAR, dtype="int16"),
+    "value_usd_m": Column(
+        "float",
+        "the value; negative only for net flows (repayments, disinvestment)",
+        unit="US$ million, current prices unless the measure says `const2022`",
+    ),
+    "basis": Column(
+        "str",
+        "`reported` by `country`; `estimate`: `country`'s own row flagged `e` by the IMF; "
+        "`mirror`: reported by `partner` (its imports from `country` as `country`'s exports, "
+        "and the reverse; donors' reports of aid received)",
+        allowed=frozenset(OBS_BASES),
+    ),
+    "flag": Column(
+        "str",
+        "the source's flag: `e` (IMF estimate); `BPM5`/`BPM6`, `pre1996`, `r` (revised) on "
+        "JETRO series; `approval` (Myanmar's UNCTAD inflows, approval basis); else empty",
+    ),
+    "source_ref": Column(
+        "str",
+        "raw file (and sheet) the number was read from, e.g. "
+        "`imf_dots_2022/DOTS_213.xlsx#Exports, FOB`; the manifest gives its sha256 and vintage",
+    ),
+}
+OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]
+
+RANKINGS: dict[str, Column] = {
+    "dataset": Column("str", "as in observations; datasets are ranked apart, never summed"),
+    "measure": Column(
+        "str",
+        "as in observations, plus `trade` (= exports + imports, where both flows exist that year)",
+        allowed=MEASURES,
+    ),
+    "variant": Column(
+        "str",
+        "trade: `countries` (partners are economies) or `blocs` (ASEAN-10 and EU-27 members "
+        "summed into `ASEAN` and `EU`, `src/analysis/data/blocs.csv`); ODA donors: `all`, "
+        "`bilateral`, `grouped` (multilateral families as one); FDI: `countries`, or `blocs` "
+        "where the source has its own ASEAN/EU rows",
+        allowed=frozenset(VARIANTS),
+    ),
+    "basis": Column(
+        "str",
+        "trade: `reported` (own report, IMF estimates included) or `best` (own report where it "
+        "reports, partners' reports where it has no own figures or IMF estimates are half or "
+        "more of them); ODA received: `mirror` (donor-reported); ODA given, FDI: as the source "
+        "reports (`reported`, or `mirror` for partner-reported tables)",
+        allowed=frozenset(RANK_BASES),
+    ),
+    "country": Column("str", "the ranked economy (ISO3, or `ASEAN` in variant `blocs`)"),
+    "year": Column("int", "calendar year", min_value=MIN_YEAR, max_value=MAX_YEAR, dtype="int16"),
+    "partner": Column("str", "ISO3, `ASEAN` or `EU`"),
+    "value_usd_m": Column("float", "the partner's value", unit="US$ million"),
+    "total_usd_m": Column(
+        "float",
+        "the economy's total with all partners: its World row (own reports) or the sum over "
+        "partners (mirror data; ASEAN: the sum of its members' totals)",
+        unit="US$ million",
+        nullable=True,
+    ),
+    "share": Column(
+        "float",
+        "value_usd_m / total_usd_m; empty where the total is zero or negative",
+        unit="fraction (0-1)",
+        nullable=True,
+    ),
+    "rank": Column(
+        "int",
+        "1 = largest; ties (equal to the dollar) share the smaller rank; empty for ASEAN's "
+        "intra-ASEAN row and for negative values (net repayments, disinvestment)",
+        nullable=True,
+        min_value=1,
+        dtype="Int32",
+    ),
+    "n_partners": Column(
+        "int", "number of ranked partners of that economy, measure and year", min_value=0
+    ),
+    "value_basis": Column(
+        "str",
+        "what the value rests on: `reported`, `mirror`, or `mixed` (ASEAN sums of members on "
+        "different bases)",
+        allowed=frozenset(VALUE_BASES),
+    ),
+    "estimated_share": Column(
+        "float",
+        "the part of the value that rests on cells flagged `e` by the IMF",
+        unit="0-1",
+        min_value=0,
+    ),
+}
+RANKING_KEY = ["dataset", "measure", "variant", "basis", "country", "year", "partner"]
+
+TABLES = {"observations": OBSERVATIONS, "rankings": RANKINGS}
+
+
+def dtypes(table: dict[str, Column]) -> dict[str, str]:
+    """The pandas dtypes a snapshot file is read with."""
+    return {name: col.pandas_dtype for name, col in table.items()}
+
+
+def markdown(table: dict[str, Column]) -> str:
+    """The data dictionary of one table as a Markdown table."""
+    lines = ["| column | type | unit | meaning |", "|---|---|---|---|"]
+    for name, col in table.items():
+        kind = {"str": "text", "int": "integer", "float": "number"}[col.kind]
+        if col.nullable:
+            kind += " or empty"
+        meaning = col.meaning.replace("|", "\\|")
+        lines.append(f"| {name} | {kind} | {col.unit} | {meaning} |")
+    return "\n".join(lines)
