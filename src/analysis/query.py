@@ -8,7 +8,6 @@ from . import catalog
 from .countries import ASEAN, JAPAN, asean_members, short_name
 from .snapshot import load_rankings
 
-
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 
 
