@@ -1,15 +1,28 @@
 # The front door. `make run` = the main job, `make test` = the tests; each sets up .venv itself.
+# .venv is installed from requirements.lock (every package pinned, with hashes); `make lock`
+# regenerates that file from pyproject.toml, `make audit` checks it for known vulnerabilities.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 
-.PHONY: run test build world bench lint notebooks clean
+# Tools that work on the lock file, not on the project: their own venv, installed on demand.
+TOOLS          := .venv-tools
+UV_VERSION     := 0.13.9
+AUDIT_VERSION  := 2.10.1
+# `make lock` upgrades every pin to the newest release pyproject.toml allows; with
+# `make lock LOCK_FLAGS=` it keeps the current pins and only adds or drops what pyproject.toml
+# changed; `make lock LOCK_FLAGS='--upgrade-package pandas'` upgrades one package.
+LOCK_FLAGS ?= --upgrade
 
-$(STAMP): pyproject.toml
+.PHONY: run test build world bench lint notebooks lock audit clean
+
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -34,5 +47,29 @@ lint: $(STAMP)
 notebooks: $(STAMP)  ## regenerate notebooks/ from tools/make_notebooks.py (outputs stripped)
 	$(PY) tools/make_notebooks.py
 
+$(TOOLS)/.uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	touch $@
+
+$(TOOLS)/.pip-audit:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet pip-audit==$(AUDIT_VERSION)
+	touch $@
+
+lock: $(TOOLS)/.uv  ## the way to upgrade: re-resolve pyproject.toml (+ dev extra) into requirements.lock
+	$(TOOLS)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) \
+	    --python-version 3.11.7 --python-platform x86_64-unknown-linux-gnu \
+	    --generate-hashes --custom-compile-command 'make lock' --quiet -o $(LOCK)
+
+audit: $(TOOLS)/.pip-audit  ## check every pin in requirements.lock against known vulnerabilities
+	@$(TOOLS)/bin/pip-audit -r $(LOCK) --require-hashes --disable-pip --strict \
+	    --progress-spinner off >$(TOOLS)/audit.log 2>&1; rc=$$?; \
+	if [ $$rc -eq 0 ] || grep -qE '^(No known vulnerabilities|Found [0-9]+ known vulnerabilit)' $(TOOLS)/audit.log; then \
+	    cat $(TOOLS)/audit.log; exit $$rc; \
+	fi; \
+	echo "make audit: no advisory database reachable from this machine (pip-audit could not get vulnerability data for $(LOCK)); nothing was audited, details in $(TOOLS)/audit.log" >&2; \
+	exit 2
+
 clean:
-	rm -rf $(VENV) reports data/build
+	rm -rf $(VENV) $(TOOLS) reports data/build
