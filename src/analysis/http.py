@@ -1,20 +1,48 @@
-"""The one HTTP client every live source uses: timeouts, polite retries, clear errors.
+"""The one HTTP client every live source uses: timeouts, polite retries, bounded answers, clear errors.
 
 Retries on connection faults, timeouts, 429 and 5xx with exponential backoff, honouring a
-``Retry-After`` header (seconds or an HTTP date) up to a cap. A body that is HTML where data was
-asked for (the error pages some APIs serve with status 200) is refused, as is an empty body where
-data was expected. Every failure becomes a :class:`SourceError` naming the source and the URL.
+``Retry-After`` header (seconds or an HTTP date; garbage falls back to the backoff) up to a cap. A
+body that is HTML where data was asked for (the error pages some APIs serve with status 200) is
+refused, as is an empty body where data was expected. Every failure becomes a :class:`SourceError`
+naming the source and the URL.
+
+Every answer is bounded, so a broken or hostile server cannot exhaust memory or hang a fetch:
+- size: the body is streamed and its size counted after decompression; past ``max_bytes`` the
+  request stops with a SourceError (not retried), so a gzip bomb or an endless chunked stream
+  costs at most ``max_bytes`` of memory;
+- time: each attempt has an overall deadline besides the read timeout (which only bounds the gap
+  between two packets). A watchdog shuts the attempt's socket down when the deadline passes, so a
+  server that drips its headers or body a byte at a time fails within the deadline (plus at most
+  the connect timeout). A late attempt is retried like a timeout, so one ``get`` lasts at most
+  ``(retries + 1) * deadline`` plus the waits between attempts (each at most ``max_wait``);
+- redirects: followed by hand, at most ``max_redirects``, and only within the origin (scheme, host,
+  port) of the URL requested; a redirect elsewhere is refused, so nothing from another host is
+  stored;
+- pages: :meth:`HttpClient.page_count` checks the page count a paged API announces against
+  ``max_pages`` before any further request is made.
+
+All settings come from the environment through :func:`settings`, which refuses bad values with a
+one-paragraph SourceError.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import http.client
+import math
 import os
+import re
+import socket
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
 
 from . import __version__
 from .errors import SourceError
@@ -24,6 +52,72 @@ USER_AGENT = (
     "ASEAN-Japan trade, FDI and ODA partner rankings)"
 )
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+CONNECT_TIMEOUT = 10.0
+CHUNK = 64 * 1024
+
+ENV_TIMEOUT = "ASEAN_JAPAN_HTTP_TIMEOUT"
+ENV_RETRIES = "ASEAN_JAPAN_HTTP_RETRIES"
+ENV_BACKOFF = "ASEAN_JAPAN_HTTP_BACKOFF"
+ENV_MAX_BYTES = "ASEAN_JAPAN_HTTP_MAX_BYTES"
+ENV_DEADLINE = "ASEAN_JAPAN_HTTP_DEADLINE"
+ENV_MAX_PAGES = "ASEAN_JAPAN_HTTP_MAX_PAGES"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The HTTP settings a user can change through the environment, with their defaults."""
+
+    timeout: float = 300.0  # read timeout, s: IMF queries can take minutes
+    retries: int = 4
+    backoff: float = 2.0  # first wait between attempts, s; doubles each retry
+    max_bytes: int = 200_000_000  # largest body accepted, after decompression
+    deadline: float = 900.0  # longest one attempt may take, s, whatever the server does
+    max_pages: int = 50  # most pages a paged source may announce
+
+
+# env var -> (field, what a valid value is, whether it must be whole, whether 0 is allowed)
+_SETTINGS = {
+    ENV_TIMEOUT: ("timeout", "a positive number of seconds", False, False),
+    ENV_RETRIES: ("retries", "a whole number, 0 or more", True, True),
+    ENV_BACKOFF: ("backoff", "a number of seconds, 0 or more", False, True),
+    ENV_MAX_BYTES: ("max_bytes", "a positive whole number of bytes", True, False),
+    ENV_DEADLINE: ("deadline", "a positive number of seconds", False, False),
+    ENV_MAX_PAGES: ("max_pages", "a positive whole number of pages", True, False),
+}
+
+
+def settings() -> Settings:
+    """Every HTTP setting from the environment; an unset or empty variable keeps its default.
+
+    A bad value (not a number, negative, infinite, a fraction where a count is expected) raises
+    SourceError("http settings", "<VAR>=<value>", ...) naming the variable and what it takes."""
+    defaults = Settings()
+    values: dict[str, float | int] = {}
+    for env, (name, valid, whole, zero_ok) in _SETTINGS.items():
+        raw = os.environ.get(env)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            number = float(raw)
+        except ValueError:
+            number = math.nan
+        ok = math.isfinite(number) and (number > 0 or (zero_ok and number == 0))
+        if ok and whole:
+            ok = number.is_integer()
+        if not ok:
+            raise SourceError(
+                "http settings",
+                f"{env}={raw}",
+                f"expected {valid}",
+                f"Unset it to use the default ({getattr(defaults, name)}) or set it to {valid}.",
+            )
+        values[name] = int(number) if whole else number
+    return replace(defaults, **values)
+
+
+def max_pages() -> int:
+    """The most pages a paged source may announce ($ASEAN_JAPAN_HTTP_MAX_PAGES, default 50)."""
+    return settings().max_pages
 
 
 @dataclass
@@ -36,43 +130,70 @@ class Response:
     content: bytes
 
 
-def _env(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    return float(value) if value not in (None, "") else default
+class _Failed(Exception):
+    """One attempt failed: ``retry`` says whether another attempt may help."""
+
+    def __init__(self, reason: str, headers=None, retry: bool = True, late: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.headers = headers
+        self.retry = retry
+        self.late = late  # the attempt ran out of time (deadline)
 
 
 @dataclass
 class HttpClient:
-    """Settings can be changed per user through the environment: ASEAN_JAPAN_HTTP_TIMEOUT (read
-    timeout, s), ASEAN_JAPAN_HTTP_RETRIES, ASEAN_JAPAN_HTTP_BACKOFF (first wait, s)."""
+    """Settings default to the environment (see :func:`settings`): ASEAN_JAPAN_HTTP_TIMEOUT (read
+    timeout, s), ASEAN_JAPAN_HTTP_RETRIES, ASEAN_JAPAN_HTTP_BACKOFF (first wait, s),
+    ASEAN_JAPAN_HTTP_MAX_BYTES (largest body, decompressed), ASEAN_JAPAN_HTTP_DEADLINE (longest
+    attempt, s) and ASEAN_JAPAN_HTTP_MAX_PAGES; a value passed here wins."""
 
     source: str
-    # connect, read: IMF queries can take minutes
-    timeout: tuple[float, float] = field(
-        default_factory=lambda: (10.0, _env("ASEAN_JAPAN_HTTP_TIMEOUT", 300.0))
-    )
-    retries: int = field(default_factory=lambda: int(_env("ASEAN_JAPAN_HTTP_RETRIES", 4)))
-    backoff: float = field(default_factory=lambda: _env("ASEAN_JAPAN_HTTP_BACKOFF", 2.0))
+    timeout: tuple[float, float] | None = None  # connect, read
+    retries: int | None = None
+    backoff: float | None = None
     max_wait: float = 120.0
     sleep: Callable[[float], None] = time.sleep
     session: requests.Session = field(default_factory=requests.Session)
+    max_bytes: int | None = None
+    deadline: float | None = None
+    max_pages: int | None = None
+    max_redirects: int = 5
 
     def __post_init__(self) -> None:
+        s = settings()
+        if self.timeout is None:
+            self.timeout = (CONNECT_TIMEOUT, s.timeout)
+        if self.retries is None:
+            self.retries = s.retries
+        if self.backoff is None:
+            self.backoff = s.backoff
+        if self.max_bytes is None:
+            self.max_bytes = s.max_bytes
+        if self.deadline is None:
+            self.deadline = s.deadline
+        if self.max_pages is None:
+            self.max_pages = s.max_pages
         self.session.headers["User-Agent"] = USER_AGENT
+        adapter = _WatchedAdapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
 
-    def _wait_for(self, resp: requests.Response | None, attempt: int) -> float:
-        default = self.backoff * (2**attempt)
-        if resp is None:
-            return min(default, self.max_wait)
-        value = resp.headers.get("Retry-After")
-        if value:
+    def _wait_for(self, headers, attempt: int) -> float:
+        default = min(self.backoff * (2**attempt), self.max_wait)
+        value = (headers or {}).get("Retry-After")
+        if not value:
+            return default
+        try:
+            wait = float(value)
+        except ValueError:
             try:
-                wait = float(value)
-            except ValueError:
-                parsed = email.utils.parsedate_to_datetime(value)
-                wait = parsed.timestamp() - time.time() if parsed else default
-            return max(0.0, min(wait, self.max_wait))
-        return min(default, self.max_wait)
+                wait = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+            except (TypeError, ValueError, IndexError, OverflowError, OSError):
+                return default
+        if not math.isfinite(wait):
+            return default
+        return max(0.0, min(wait, self.max_wait))
 
     def get(
         self,
@@ -84,48 +205,194 @@ class HttpClient:
     ) -> Response:
         """GET with retries; returns the body verbatim or raises SourceError."""
         last = ""
+        late = False
+        attempt = 0
         for attempt in range(self.retries + 1):
-            resp = None
             try:
-                resp = self.session.get(url, params=params, headers=headers, timeout=self.timeout)
-            except requests.Timeout:
-                last = f"no answer within {self.timeout[1]:.0f} s (timeout)"
-            except (
-                requests.ConnectionError,
-                requests.exceptions.ChunkedEncodingError,
-                requests.exceptions.ContentDecodingError,
-            ) as exc:
-                last = f"connection failed or body broken off ({type(exc).__name__}: {exc})"
-            except requests.RequestException as exc:
-                last = f"request failed ({type(exc).__name__}: {exc})"
-                break
-            else:
-                full_url = resp.url
-                if resp.status_code in RETRY_STATUS:
-                    last = f"HTTP {resp.status_code}"
-                    if resp.status_code == 429:
-                        last += " Too Many Requests (rate limit)"
-                elif resp.status_code >= 400:
-                    raise SourceError(
-                        self.source,
-                        full_url,
-                        f"HTTP {resp.status_code}: {resp.text[:200].strip()!r}",
-                        "Check the query (codes, dataflow version) against the API's documentation.",
-                    )
-                else:
-                    return self._accept(resp, allow_empty, expect)
-            if attempt < self.retries:
-                self.sleep(self._wait_for(resp, attempt))
+                return self._attempt(url, params, headers, allow_empty, expect)
+            except _Failed as failed:
+                last = failed.reason
+                late = late or failed.late
+                if not failed.retry:
+                    break
+                if attempt < self.retries:
+                    self.sleep(self._wait_for(failed.headers, attempt))
+        hint = (
+            "Nothing was saved; existing raw and processed files are unchanged. Try again later, "
+            "or set the source's base URL to a mirror."
+        )
+        if late:
+            hint += f" On a slow link, raise {ENV_DEADLINE} (now {self.deadline:g} s)."
         raise SourceError(
             self.source,
             _describe(url, params),
-            f"gave up after {self.retries + 1} attempts: {last}",
-            "Nothing was saved; existing raw and processed files are unchanged. Try again later, "
-            "or set the source's base URL to a mirror.",
+            f"gave up after {attempt + 1} attempt{'s' if attempt else ''}: {last}",
+            hint,
         )
 
-    def _accept(self, resp: requests.Response, allow_empty: bool, expect: str) -> Response:
-        content = resp.content  # raises ChunkedEncodingError/ContentDecodingError on a broken body
+    def _attempt(
+        self, url: str, params: dict | None, headers: dict | None, allow_empty: bool, expect: str
+    ) -> Response:
+        """One attempt, redirects included, under one deadline; raises _Failed or SourceError."""
+        assert self.timeout is not None and self.deadline is not None
+        end = time.monotonic() + self.deadline
+        origin = _origin(_describe(url, params))
+        current, current_params = url, params
+        with _Watch(self.deadline) as watch:
+            for _ in range(self.max_redirects + 1):
+                resp = None
+                try:
+                    left = max(end - time.monotonic(), 0.001)
+                    resp = self.session.get(
+                        current,
+                        params=current_params,
+                        headers=headers,
+                        timeout=(self.timeout[0], min(self.timeout[1], left)),
+                        stream=True,
+                        allow_redirects=False,
+                    )
+                    target = self.session.get_redirect_target(resp)
+                    if target is not None:
+                        target = urljoin(resp.url, target)
+                        if _origin(target) != origin:
+                            raise SourceError(
+                                self.source,
+                                resp.url,
+                                f"HTTP {resp.status_code} redirect to another host: "
+                                f"{_origin(target)} (the request went to {origin})",
+                                "Redirects are followed only within the host asked, so nothing "
+                                "from elsewhere is stored. If the API really moved, set the "
+                                "source's base URL to its new address.",
+                            )
+                        current, current_params = target, None
+                        continue
+                    if resp.status_code in RETRY_STATUS:
+                        reason = f"HTTP {resp.status_code}"
+                        if resp.status_code == 429:
+                            reason += " Too Many Requests (rate limit)"
+                        raise _Failed(reason, resp.headers)
+                    if resp.status_code >= 400:
+                        raise SourceError(
+                            self.source,
+                            resp.url,
+                            f"HTTP {resp.status_code}: {_snippet(resp)!r}",
+                            "Check the query (codes, dataflow version) against the API's "
+                            "documentation.",
+                        )
+                    content = self._read(resp, end, watch)
+                    return self._accept(resp, content, allow_empty, expect)
+                except (SourceError, _Failed):
+                    raise
+                except (
+                    OSError,
+                    ValueError,
+                    urllib3.exceptions.HTTPError,
+                    http.client.HTTPException,
+                ) as exc:
+                    # OSError covers requests' errors, sockets and TLS; ValueError bad URLs
+                    if watch.fired or time.monotonic() >= end:
+                        raise _Failed(self._late(), late=True) from exc
+                    raise self._fault(exc) from exc
+                finally:
+                    if resp is not None:
+                        resp.close()
+        raise SourceError(
+            self.source,
+            _describe(url, params),
+            f"more than {self.max_redirects} redirects",
+            "The API may be misconfigured; nothing was saved. Try again later.",
+        )
+
+    def _late(self) -> str:
+        return f"no complete answer within the deadline of {self.deadline:g} s ({ENV_DEADLINE})"
+
+    def _fault(self, exc: Exception) -> _Failed:
+        """What a failed request or body read means: retried unless the request itself is bad."""
+        if isinstance(exc, requests.Timeout) or (
+            isinstance(exc, requests.ConnectionError)
+            and exc.args
+            and isinstance(exc.args[0], urllib3.exceptions.ReadTimeoutError)
+        ):
+            return _Failed(f"no answer within {self.timeout[1]:.0f} s (timeout)")
+        if isinstance(exc, ValueError) or (
+            isinstance(exc, requests.RequestException)
+            and not isinstance(
+                exc,
+                requests.ConnectionError
+                | requests.exceptions.ChunkedEncodingError
+                | requests.exceptions.ContentDecodingError,
+            )
+        ):  # a bad URL or request: asking again will not help
+            return _Failed(f"request failed ({type(exc).__name__}: {exc})", retry=False)
+        # connection faults, broken bodies, and socket, urllib3 and http.client errors that
+        # escaped requests' wrapping
+        return _Failed(f"connection failed or body broken off ({type(exc).__name__}: {exc})")
+
+    def _read(self, resp: requests.Response, end: float, watch: _Watch) -> bytes:
+        """The body, decompressed, streamed under the size limit and the deadline."""
+        assert self.max_bytes is not None
+        length = resp.headers.get("Content-Length", "").strip()
+        encoded = resp.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoded in ("", "identity") and length.isdigit() and int(length) > self.max_bytes:
+            raise self._too_big(resp.url, f"it announces {int(length):,} bytes")
+        body = bytearray()
+        for chunk in resp.iter_content(CHUNK):
+            body += chunk
+            if len(body) > self.max_bytes:
+                raise self._too_big(resp.url, "more came")
+            if time.monotonic() >= end:
+                raise _Failed(self._late(), late=True)
+        if watch.fired:  # the watchdog cut the body short: what we hold may be incomplete
+            raise _Failed(self._late(), late=True)
+        return bytes(body)
+
+    def _too_big(self, url: str, detail: str) -> SourceError:
+        return SourceError(
+            self.source,
+            url,
+            f"the response is larger than the limit of {self.max_bytes:,} bytes after "
+            f"decompression ({detail}); it was not read further",
+            f"Nothing was saved. If the source really sends this much, raise {ENV_MAX_BYTES} "
+            f"(now {self.max_bytes}).",
+        )
+
+    def page_count(self, value: object, where: str) -> int:
+        """The number of pages a paged API's first answer announces, checked before any further
+        request: a missing or 0 count is 1 page; a count that is not a whole number of 0 or more,
+        or that is above ``max_pages``, raises SourceError."""
+        assert self.max_pages is not None
+        if value is None or value == "":
+            return 1
+        whole = (
+            (isinstance(value, int) and not isinstance(value, bool))
+            or (isinstance(value, float) and value.is_integer())
+            or (isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value.strip()))
+        )
+        count = int(value) if whole else None
+        if count == 0:  # what the API says of a single page of an empty selection
+            return 1
+        if count is None or count < 1:
+            raise SourceError(
+                self.source,
+                where,
+                f"the first page announces {_short(value)} pages, not a page count (a whole "
+                "number, 1 or more)",
+                "The API's paging header changed or is broken; nothing more was requested or saved.",
+            )
+        if count > self.max_pages:
+            raise SourceError(
+                self.source,
+                where,
+                f"the first page announces {_short(count)} pages, more than the limit of "
+                f"{self.max_pages} ({ENV_MAX_PAGES})",
+                "Nothing more was requested or saved. If the source really has that many pages, "
+                f"raise {ENV_MAX_PAGES}.",
+            )
+        return count
+
+    def _accept(
+        self, resp: requests.Response, content: bytes, allow_empty: bool, expect: str
+    ) -> Response:
         ctype = resp.headers.get("Content-Type", "")
         if resp.status_code == 304:  # conditional request: what we hold is still current
             return Response(resp.url, 304, dict(resp.headers), b"")
@@ -150,7 +417,133 @@ class HttpClient:
         return Response(resp.url, resp.status_code, dict(resp.headers), content)
 
 
+def _short(value: object) -> str:
+    """A value as a message shows it: counts with thousands separators, anything else quoted and
+    cut short (a number too long to print is named as such)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}" if abs(value) < 10**18 else "a number of over 18 digits"
+    return repr(str(value)[:40])
+
+
+def _snippet(resp: requests.Response, size: int = 200) -> str:
+    """The start of an error body, read no further than needed."""
+    try:
+        data = next(resp.iter_content(size), b"")
+    except Exception:  # a broken error body: the status says enough
+        return ""
+    return data[:size].decode(resp.encoding or "utf-8", errors="replace").strip()
+
+
+def _origin(url: str) -> str:
+    """scheme://host:port, the default port spelt out, so http://h and http://h:80 are one."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    port = port or {"http": 80, "https": 443}.get(scheme)
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
+
+
 def _describe(url: str, params: dict | None) -> str:
     if not params:
         return url
     return requests.Request("GET", url, params=params).prepare().url or url
+
+
+# The deadline watchdog. Each attempt runs under a _Watch whose timer, when the deadline passes,
+# shuts the attempt's socket down; a read blocked on a dripping server then returns at once. The
+# socket is handed over by the connection itself just before it reads the status line (so a server
+# that drips its headers is cut too), through a thread-local: the attempt and its reads run on one
+# thread.
+
+_LOCAL = threading.local()
+
+
+class _Watch:
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._done = False
+        self._sock = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watch:
+        self._outer = getattr(_LOCAL, "watch", None)
+        _LOCAL.watch = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._done = True
+            self._sock = None
+        self._timer.cancel()
+        _LOCAL.watch = self._outer
+
+    def attach(self, sock) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._sock = sock
+            fired = self.fired
+        if fired:
+            _shutdown(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            sock = self._sock
+        if sock is not None:
+            _shutdown(sock)
+
+
+def _shutdown(sock) -> None:
+    # the plain socket's shutdown, also under TLS: wakes a blocked read without touching the TLS
+    # state the reading thread is using
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _WatchedConnection:
+    """Mixed into urllib3's connection classes: hands the socket to the current watch."""
+
+    def getresponse(self, *args, **kwargs):
+        watch = getattr(_LOCAL, "watch", None)
+        sock = getattr(self, "sock", None)
+        if watch is not None and sock is not None:
+            watch.attach(sock)
+        return super().getresponse(*args, **kwargs)
+
+
+_WATCHED: dict[type, type] = {}
+
+
+def _watch_pool(pool):
+    cls = getattr(pool, "ConnectionCls", None)
+    if (
+        isinstance(cls, type)
+        and issubclass(cls, http.client.HTTPConnection)
+        and not issubclass(cls, _WatchedConnection)
+    ):
+        if cls not in _WATCHED:
+            _WATCHED[cls] = type("Watched" + cls.__name__, (_WatchedConnection, cls), {})
+        pool.ConnectionCls = _WATCHED[cls]
+    return pool
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """requests' adapter whose connections report their socket to the deadline watchdog."""
+
+    def get_connection_with_tls_context(self, *args, **kwargs):  # requests >= 2.32.2
+        return _watch_pool(super().get_connection_with_tls_context(*args, **kwargs))
+
+    def get_connection(self, *args, **kwargs):  # older requests
+        return _watch_pool(super().get_connection(*args, **kwargs))

@@ -123,7 +123,8 @@ def fetch(
     store = store or RawStore(NAME)
     first = client.get(_request(1).url, params=_request(1).params, expect="JSON")
     header, _ = parse(first.content, first.url)
-    pages = int(header.get("pages", 1) or 1)
+    # an absurd or non-integer count is refused before any further request
+    pages = client.page_count(header.get("pages"), first.url)
     reqs = [_request(p) for p in range(1, pages + 1)]
     return livefetch.fetch(
         NAME,
