@@ -221,6 +221,7 @@ def test_build_from_fetched_data_only(
     r = load_rankings()
     vnm = r[(r["country"] == "VNM") & (r["measure"] == "fdi_inward_stock") & (r["year"] == 2024)]
     assert len(vnm) and set(vnm["basis"]) == {"mirror"}
+    assert set(vnm["variant"]) == {"oecd_reporters"}  # ranked among OECD reporters only
     kor = vnm[vnm["partner"] == "KOR"]
     assert len(kor) == 1 and kor["rank"].iat[0] >= 1
     assert build() is None  # up to date: same inputs, code and libraries

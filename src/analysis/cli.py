@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .errors import SourceError, ValidationError
-from .validate import MEASURES
+from .schema import MEASURES, VARIANTS
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--variant",
         default="countries",
-        choices=["countries", "blocs", "all", "bilateral", "grouped"],
+        choices=list(VARIANTS),
     )
     s.add_argument("--basis", default="best", choices=["reported", "best", "mirror"])
     s.add_argument("--year", type=int, help="default: the latest year")

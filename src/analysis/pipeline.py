@@ -183,7 +183,8 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     obs = concat(frames)
     del frames
     t1 = time.perf_counter()
-    rankings = rank_observations(obs, countries)
+    restricted = {d.name: d.variant for src in REGISTRY.values() for d in src.datasets if d.variant}
+    rankings = rank_observations(obs, countries, restricted)
     seconds["rank"] = time.perf_counter() - t1
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
@@ -216,6 +217,7 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "licence": src.licence,
         "citation": src.citation,
         "partners": ds.partners,
+        "variant": ds.variant or "",
         "reporters": ds.reporters,
         "origin": raw.origin,
         "vintage": raw.vintage,

@@ -31,18 +31,32 @@ TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_b
 __all__ = ["COLUMNS", "competition_rank", "rank_observations", "rank_simple"]
 
 
-def rank_observations(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.DataFrame:
+def rank_observations(
+    obs: pd.DataFrame,
+    countries: frozenset[str] | None = None,
+    restricted: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
+    ``restricted``: dataset -> variant name, for datasets whose partners are a restricted set
+    (e.g. 13 major partners): they are ranked among those partners only, in that variant alone
+    (no bloc sums), so their ranks never pass for all-partner ranks.
     Row order: dataset, then as each policy orders its rows.
     """
+    restricted = restricted or {}
     parts = []
     for name, d in obs.groupby("dataset", observed=True, sort=True):
         policies = {dimension_of(str(m)) for m in d["measure"].unique()}
         if len(policies) != 1:
             raise ValueError(f"dataset {name!r} mixes dimensions {sorted(policies)}")
         policy = POLICIES[policies.pop()]
-        parts.append(policy(d, str(name), countries))
+        ranked = policy(d, str(name), countries)
+        if str(name) in restricted and len(ranked):
+            ranked = ranked[ranked["variant"] == "countries"].copy()
+            ranked["variant"] = pd.Categorical(
+                np.full(len(ranked), restricted[str(name)], dtype=object)
+            )
+        parts.append(ranked)
     parts = [p for p in parts if len(p)]
     if not parts:
         return _empty()

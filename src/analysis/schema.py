@@ -40,7 +40,9 @@ def dimension_of(measure: str) -> str:
     raise ValueError(f"unknown measure {measure!r}")
 
 
-VARIANTS = ("countries", "blocs", "all", "bilateral", "grouped")
+# restricted partner sets have a variant of their own (declared by their dataset)
+RESTRICTED_VARIANTS = ("major_partners", "oecd_reporters")
+VARIANTS = ("countries", "blocs", "all", "bilateral", "grouped", *RESTRICTED_VARIANTS)
 RANK_BASES = ("reported", "best", "mirror")
 OBS_BASES = ("reported", "estimate", "mirror")
 VALUE_BASES = ("reported", "mirror", "mixed")
@@ -122,7 +124,8 @@ RANKINGS: dict[str, Column] = {
         "trade: `countries` (partners are economies) or `blocs` (ASEAN-10 and EU-27 members "
         "summed into `ASEAN` and `EU`, `src/analysis/data/blocs.csv`); ODA donors: `all`, "
         "`bilateral`, `grouped` (multilateral families as one); FDI: `countries`, or `blocs` "
-        "where the source has its own ASEAN/EU rows",
+        "where the source has its own ASEAN/EU rows; `major_partners`, `oecd_reporters`: a "
+        "dataset whose partners are a restricted set, ranked among those partners only",
         allowed=frozenset(VARIANTS),
     ),
     "basis": Column(

@@ -16,7 +16,7 @@ FDI_SERIES = (
     (
         "oecd_fdi_mirror",
         "fdi_inward_stock",
-        "countries",
+        "oecd_reporters",
         "mirror",
         "inward position, OECD investors' reports (among OECD reporters)",
         (0, (6, 2)),
@@ -150,7 +150,9 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
     from .trade import bump_chart
 
     r = query.rankings() if df is None else df
-    inward = r[(r["measure"] == "fdi_inward_stock") & (r["variant"] == "countries")]
+    inward = r[
+        (r["measure"] == "fdi_inward_stock") & r["variant"].isin(["countries", "oecd_reporters"])
+    ]
     fig, axes = plt.subplots(2, 5, figsize=(17, 7.5))
     drawn = []
     for ax, c in zip(axes.flat, asean_members(), strict=True):
@@ -162,11 +164,13 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
         last = mine.groupby(mine["dataset"].astype(str), observed=True)["year"].max()
         dataset = str(last.sort_values(kind="stable").index[-1])
         basis = str(mine.loc[mine["dataset"] == dataset, "basis"].iloc[0])
+        variant = str(mine.loc[mine["dataset"] == dataset, "variant"].iloc[0])
         bump_chart(
             c,
             n=n,
             measure="fdi_inward_stock",
             basis=basis,
+            variant=variant,
             start=start,
             ax=ax,
             df=r,
@@ -180,7 +184,10 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
         if ax.get_legend() is not None:
             ax.get_legend().remove()
         sub = mine[
-            (mine["dataset"] == dataset) & (mine["basis"] == basis) & (mine["year"] >= start)
+            (mine["dataset"] == dataset)
+            & (mine["basis"] == basis)
+            & (mine["variant"] == variant)
+            & (mine["year"] >= start)
         ]
         drawn.append(sub[sub["rank"] <= n])
     data = pd.concat(drawn) if drawn else pd.DataFrame(columns=["dataset"])

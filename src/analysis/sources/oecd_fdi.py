@@ -162,6 +162,7 @@ SOURCE = Source(
             ("fdi_inflow", "fdi_inward_stock"),
             "OECD FDI by counterpart, OECD investors' reports of their FDI in each host",
             partners="OECD reporters only",
+            variant="oecd_reporters",
         ),
     ),
     parse=each_file(parse),

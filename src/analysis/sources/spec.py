@@ -20,7 +20,9 @@ class Dataset:
 
     ``partners`` says what a ranking from it means: ``all`` (every partner the source knows),
     or a words-description of a restricted set (e.g. "13 major partners"), which charts and
-    tables must repeat; ``reporters`` likewise ("all" or e.g. "Singapore only").
+    tables must repeat; ``reporters`` likewise ("all" or e.g. "Singapore only"). A dataset with
+    a restricted partner set declares ``variant`` (e.g. ``major_partners``): it is ranked in that
+    variant only, never in ``countries`` or ``blocs``.
     """
 
     name: str
@@ -29,6 +31,9 @@ class Dataset:
     title: str  # short words for chart notes, e.g. "IMF Direction of Trade Statistics"
     partners: str = "all"
     reporters: str = "all"
+    variant: str = (
+        ""  # for a restricted partner set: its ranking variant (schema.RESTRICTED_VARIANTS)
+    )
 
 
 @dataclass(frozen=True)
