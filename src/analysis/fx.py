@@ -14,6 +14,7 @@ currency); converted values are only for showing sizes in US$ next to the other 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 from functools import cache
 
@@ -58,9 +59,8 @@ def usd_per_unit(currency: str, year: int) -> float:
     rates = []
     day = start
     while day <= end:
-        try:
+        # no rate that day (weekend, TARGET holiday): skipped, as the ECB publishes none
+        with contextlib.suppress(Exception):
             rates.append(c.convert(1.0, currency, "USD", date=day))
-        except Exception:  # no rate that day (weekend, TARGET holiday): skip it, as the ECB does
-            pass
         day += timedelta(days=1)
     return sum(rates) / len(rates)
