@@ -15,8 +15,15 @@ PACKAGE_DATA = PACKAGE_DIR / "data"
 PROJECT_ROOT = PACKAGE_DIR.parent.parent
 
 
+def _env_path(name: str, default: Path) -> Path:
+    """A path from the environment; unset or empty means the default (never the current
+    directory, which an empty string would silently mean)."""
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else default
+
+
 def data_dir() -> Path:
-    return Path(os.environ.get("ASEAN_JAPAN_DATA", PROJECT_ROOT / "data"))
+    return _env_path("ASEAN_JAPAN_DATA", PROJECT_ROOT / "data")
 
 
 def raw_dir() -> Path:
@@ -28,8 +35,8 @@ def processed_dir() -> Path:
 
 
 def shared_data_dir() -> Path:
-    return Path(os.environ.get("ASEAN_JAPAN_SHARED", PROJECT_ROOT.parent / "shared" / "data"))
+    return _env_path("ASEAN_JAPAN_SHARED", PROJECT_ROOT.parent / "shared" / "data")
 
 
 def reports_dir() -> Path:
-    return Path(os.environ.get("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports"))
+    return _env_path("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports")

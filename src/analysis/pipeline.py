@@ -288,6 +288,10 @@ def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]
     for what, (was, now) in checks.items():
         if was != now:
             reasons.append(what)
+    from .snapshot import verify
+
+    if verify(folder):
+        reasons.append("snapshot files differ from its manifest")
     return reasons
 
 

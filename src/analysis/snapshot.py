@@ -40,12 +40,55 @@ def csv_gz_bytes(df: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+def lock_timeout() -> float:
+    """Seconds a build waits for another build's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600)."""
+    import os
+
+    text = os.environ.get("ASEAN_JAPAN_LOCK_TIMEOUT", "")
+    try:
+        value = float(text) if text else 600.0
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise SourceError(
+            "settings",
+            f"ASEAN_JAPAN_LOCK_TIMEOUT={text}",
+            "expected a number of seconds >= 0",
+            "Unset it or give a number.",
+        )
+    return value
+
+
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the folder, held while a build writes it."""
+def locked(folder: Path, timeout: float | None = None) -> Iterator[None]:
+    """An exclusive lock on the folder, held while a build writes it. Waits for another build
+    (saying so on stderr) at most ``timeout`` seconds, then gives up with a clear error."""
+    import sys
+    import time
+
+    timeout = lock_timeout() if timeout is None else timeout
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        start, told = time.monotonic(), False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    print(
+                        f"waiting for another build to finish writing {folder} ...", file=sys.stderr
+                    )
+                    told = True
+                if time.monotonic() - start >= timeout:
+                    raise SourceError(
+                        "snapshot",
+                        str(folder / ".lock"),
+                        f"another build has held the lock for over {timeout:.0f} s",
+                        "Wait for it, or stop it (a stopped build's lock is released when its "
+                        "process ends); $ASEAN_JAPAN_LOCK_TIMEOUT sets the wait.",
+                    ) from None
+                time.sleep(0.2)
         try:
             yield
         finally:
@@ -76,6 +119,8 @@ def write(
         manifest["files"][name] = {"sha256": sha256_bytes(data), "bytes": len(data)}
     body = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
     with locked(folder):
+        for stale in folder.glob(".*.part"):  # left by a build killed mid-write
+            stale.unlink(missing_ok=True)
         for name, data in payloads.items():
             atomic_write(folder / name, data)
         atomic_write(folder / MANIFEST_FILE, body)
@@ -85,17 +130,56 @@ def read_manifest(folder: Path | None = None) -> dict:
     path = (folder or processed_dir()) / MANIFEST_FILE
     if not path.is_file():
         return {}
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(
+            "processed snapshot",
+            str(path),
+            f"the manifest is not readable JSON ({exc})",
+            "Run `asean-japan build --force`, or `git checkout data/processed`.",
+        ) from exc
+
+
+def verify(folder: Path | None = None) -> list[str]:
+    """Files of the snapshot whose bytes are not those its manifest lists ([] = whole).
+
+    The manifest is written last: a build killed between its renames leaves new files beside an
+    old manifest, which this detects, so nobody reads half of two snapshots.
+    """
+    from .rawstore import sha256_file
+
+    folder = folder or processed_dir()
+    listed = read_manifest(folder).get("files", {})
+    bad = []
+    for name, entry in listed.items():
+        path = folder / name
+        if not path.is_file() or sha256_file(path) != entry["sha256"]:
+            bad.append(name)
+    return bad
 
 
 def _read(name: str, dtypes: dict, folder: Path | None) -> pd.DataFrame:
-    path = (folder or processed_dir()) / name
+    from .rawstore import sha256_file
+
+    folder = folder or processed_dir()
+    path = folder / name
     if not path.is_file():
         raise SourceError(
             "processed snapshot",
             str(path),
             "file missing",
             "Run `asean-japan build` (needs ../shared/data or data/raw) to create it.",
+        )
+    entry = read_manifest(folder).get("files", {}).get(name)
+    if entry is None or sha256_file(path) != entry["sha256"]:
+        raise SourceError(
+            "processed snapshot",
+            str(path),
+            "the file is not the one the snapshot's manifest lists (a build was interrupted, "
+            "or the file was edited)",
+            "Run `asean-japan build --force` to write a whole snapshot again, or "
+            "`git checkout data/processed` for the committed one.",
         )
     return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={"rank": [""]})
 

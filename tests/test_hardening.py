@@ -1,0 +1,104 @@
+"""A snapshot is whole or refused, a stuck lock ends in a clear error, empty settings mean
+defaults. On a copy of the committed snapshot in tmp_path (the project's files never change)."""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis import snapshot
+from analysis.errors import SourceError
+from analysis.paths import PROJECT_ROOT
+
+COMMITTED = PROJECT_ROOT / "data" / "processed"
+
+
+@pytest.fixture()
+def copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "processed"
+    shutil.copytree(COMMITTED, folder)
+    return folder
+
+
+def test_committed_snapshot_is_whole() -> None:
+    assert snapshot.verify(COMMITTED) == []
+
+
+def test_files_beside_an_old_manifest_are_refused(copy: Path) -> None:
+    """A build killed between its renames: a new observations file, the old manifest."""
+    path = copy / snapshot.OBSERVATIONS_FILE
+    text = gzip.decompress(path.read_bytes())
+    path.write_bytes(gzip.compress(text[: len(text) // 2]))  # the committed rows, cut in half
+    assert snapshot.verify(copy) == [snapshot.OBSERVATIONS_FILE]
+    with pytest.raises(SourceError, match="not the one the snapshot's manifest lists"):
+        snapshot.load_observations(copy)
+    snapshot.load_rankings(copy)  # the untouched file still loads
+
+
+def test_an_interrupted_snapshot_is_stale(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.pipeline import find_inputs, stale_reasons
+
+    monkeypatch.setenv("ASEAN_JAPAN_DATA", str(copy.parent))
+    inputs = find_inputs()
+    assert "snapshot files differ from its manifest" not in stale_reasons(inputs, copy, "focus")
+    (copy / snapshot.RANKINGS_FILE).write_bytes(b"")
+    assert "snapshot files differ from its manifest" in stale_reasons(inputs, copy, "focus")
+
+
+def test_stale_part_files_are_removed_by_the_next_write(copy: Path, tmp_path: Path) -> None:
+    """The first rows of the committed tables, written to a new folder (a small, fast write)."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    stale = folder / ".observations.csv.gz.abc.part"
+    stale.write_bytes(b"left by a killed build")
+    obs, ranks = snapshot.load_observations(copy).head(50), snapshot.load_rankings(copy).head(50)
+    manifest = {k: v for k, v in snapshot.read_manifest(copy).items() if k != "files"}
+    snapshot.write(folder, obs, ranks, manifest)
+    assert not stale.exists()
+    assert snapshot.verify(folder) == []
+    assert len(snapshot.load_observations(folder)) == 50
+
+
+def test_a_held_lock_ends_in_a_clear_error(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "processed"
+    folder.mkdir()
+    with open(folder / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        t = time.monotonic()
+        with (
+            pytest.raises(SourceError, match="held the lock for over"),
+            snapshot.locked(folder, timeout=0.5),
+        ):
+            pass
+        assert time.monotonic() - t < 5
+    assert "waiting for another build" in capsys.readouterr().err
+    with snapshot.locked(folder, timeout=0.5):  # released: taken at once
+        pass
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan"])
+def test_bad_lock_timeout_setting(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("ASEAN_JAPAN_LOCK_TIMEOUT", value)
+    with pytest.raises(SourceError, match="ASEAN_JAPAN_LOCK_TIMEOUT"):
+        snapshot.lock_timeout()
+
+
+def test_empty_path_settings_mean_the_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis import paths
+
+    for name in ("ASEAN_JAPAN_DATA", "ASEAN_JAPAN_SHARED", "ASEAN_JAPAN_REPORTS"):
+        monkeypatch.setenv(name, "")
+    assert paths.data_dir() == PROJECT_ROOT / "data"
+    assert paths.reports_dir() == PROJECT_ROOT / "reports"
+    assert paths.shared_data_dir() == PROJECT_ROOT.parent / "shared" / "data"
+
+
+def test_unreadable_manifest_is_a_clear_error(copy: Path) -> None:
+    (copy / snapshot.MANIFEST_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(SourceError, match="manifest is not readable JSON"):
+        snapshot.read_manifest(copy)
