@@ -11,6 +11,7 @@ from . import (
     aiddata_china,
     baci_major_partners,
     bank_indonesia_fdi,
+    bps_indonesia_trade,
     imf_dip,
     imf_dots_xlsx,
     imf_imts,
@@ -19,6 +20,7 @@ from . import (
     oecd_dac2a_bilateral,
     oecd_dac2a_qwids,
     oecd_fdi,
+    spec,
     unctad_bilateral_fdi,
     vietnam_fdi,
     worldbank_wdi,
@@ -28,6 +30,8 @@ from .spec import Dataset, RawFiles, Source
 _MODULES = (
     imf_dots_xlsx,
     imf_imts,
+    bps_indonesia_trade,
+    baci_major_partners,
     oecd_dac2a_qwids,
     oecd_dac2a_bilateral,
     oecd_dac2a,
@@ -40,7 +44,7 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
-    baci_major_partners,
+    spec,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
