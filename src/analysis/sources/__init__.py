@@ -18,6 +18,7 @@ from . import (
     oecd_dac2a_bilateral,
     oecd_dac2a_qwids,
     oecd_fdi,
+    singstat_trade,
     unctad_bilateral_fdi,
     vietnam_fdi,
     worldbank_wdi,
@@ -39,6 +40,7 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
+    singstat_trade,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
