@@ -20,7 +20,7 @@ from . import (
     oecd_dac2a_bilateral,
     oecd_dac2a_qwids,
     oecd_fdi,
-    spec,
+    singstat_trade,
     unctad_bilateral_fdi,
     vietnam_fdi,
     worldbank_wdi,
@@ -30,6 +30,7 @@ from .spec import Dataset, RawFiles, Source
 _MODULES = (
     imf_dots_xlsx,
     imf_imts,
+    singstat_trade,
     bps_indonesia_trade,
     baci_major_partners,
     oecd_dac2a_qwids,
@@ -44,7 +45,6 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
-    spec,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
