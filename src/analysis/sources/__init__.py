@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     abn2018_fdi,
     aiddata_china,
+    aseanstats_fdi,
     bank_indonesia_fdi,
     imf_dip,
     imf_dots_xlsx,
@@ -39,6 +40,7 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
+    aseanstats_fdi,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
