@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     abn2018_fdi,
     aiddata_china,
+    aseanstats_fdi,
     baci_major_partners,
     bank_indonesia_fdi,
     bps_indonesia_trade,
@@ -39,6 +40,7 @@ _MODULES = (
     worldbank_wdi,
     oecd_fdi,
     imf_dip,
+    aseanstats_fdi,
     unctad_bilateral_fdi,
     jetro_outward_fdi,
     vietnam_fdi,
