@@ -16,6 +16,7 @@ from . import (
     imf_dip,
     imf_dots_xlsx,
     imf_imts,
+    imf_portal_csv,
     jetro_outward_fdi,
     oecd_dac2a,
     oecd_dac2a_bilateral,
@@ -47,6 +48,7 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
+    imf_portal_csv,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
