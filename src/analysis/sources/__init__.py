@@ -32,6 +32,7 @@ from .spec import Dataset, RawFiles, Source
 _MODULES = (
     imf_dots_xlsx,
     imf_imts,
+    imf_portal_csv,
     singstat_trade,
     bps_indonesia_trade,
     baci_major_partners,
@@ -48,7 +49,6 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
-    imf_portal_csv,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
