@@ -10,6 +10,7 @@ from . import (
     abn2018_fdi,
     aiddata_china,
     bank_indonesia_fdi,
+    boj_japan_fdi,
     imf_dip,
     imf_dots_xlsx,
     imf_imts,
@@ -39,6 +40,7 @@ _MODULES = (
     abn2018_fdi,
     bank_indonesia_fdi,
     aiddata_china,
+    boj_japan_fdi,
 )
 
 REGISTRY: dict[str, Source] = {m.SOURCE.name: m.SOURCE for m in _MODULES}
