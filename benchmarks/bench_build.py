@@ -115,8 +115,12 @@ def main() -> None:
     results: dict[str, list[dict]] = {}
     for _ in range(args.repeat):
         for name in CASES:
-            out = subprocess.run([sys.executable, __file__, "--one", name], capture_output=True,
-                                 text=True, check=True).stdout
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", name],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
             results.setdefault(name, []).append(json.loads(out.strip().splitlines()[-1]))
     best = {k: min(v, key=lambda r: r["seconds"]) for k, v in results.items()}
     floor = best["floor"]["seconds"]

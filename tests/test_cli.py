@@ -46,13 +46,14 @@ def test_rank_reads_the_snapshot() -> None:
     p = run("rank", "VNM", "--year", "2019", "--top", "4")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
-    assert "CHN" in lines[1] and "JPN" in lines[4]  # China 1st, Japan 4th in Viet Nam's 2019 trade
+    assert lines[0].startswith("Viet Nam's top trade partners, 2019")
+    assert "CHN" in lines[2] and "JPN" in lines[5]  # China 1st, Japan 4th in Viet Nam's 2019 trade
 
 
 def test_build_without_inputs_fails_in_one_paragraph(tmp_path: Path) -> None:
     env = {"ASEAN_JAPAN_SHARED": str(tmp_path / "nothing"), "ASEAN_JAPAN_DATA": str(tmp_path / "d")}
     p = run("build", env=env)
-    assert p.returncode == 2
+    assert p.returncode == 1  # a data problem, not a usage or network one
     assert "no raw inputs found" in p.stderr and "Traceback" not in p.stderr
     assert "\n\n" not in p.stderr.strip()
 
@@ -71,6 +72,39 @@ def test_fetch_failure_names_source_and_url(tmp_path: Path) -> None:
         p = run("fetch", "imf_imts", env=env)
     finally:
         srv.stop()
-    assert p.returncode == 2
+    assert p.returncode == 1  # the server answered, with the wrong thing: a data problem
     assert "[imf_imts]" in p.stderr and srv.url in p.stderr and "HTML page" in p.stderr
     assert not (tmp_path / "d" / "raw" / "imf_imts").exists()
+
+
+def test_exit_codes_and_messages_for_wrong_input() -> None:
+    """2 for usage (unknown economy, bad flag value), 1 for an empty answer; one paragraph."""
+    p = run("rank", "VNMM")
+    assert (
+        p.returncode == 2 and "unknown economy 'VNMM'" in p.stderr and "VNM (Viet Nam)" in p.stderr
+    )
+    p = run("rank", "VNM", "--year", "3000")
+    assert p.returncode == 1 and "1960-2020" in p.stderr and "years with data" in p.stderr
+    p = run("rank", "VNM", "--top", "0")
+    assert p.returncode == 2 and "expected a whole number >= 1" in p.stderr
+    p = run("--version")
+    assert p.returncode == 0 and p.stdout.startswith("asean-japan ")
+    for q in (p,):
+        assert "Traceback" not in q.stderr
+
+
+def test_rank_uses_the_datasets_own_variant_and_basis() -> None:
+    p = run(
+        "rank",
+        "THA",
+        "--dataset",
+        "aseanstats_fdi",
+        "--measure",
+        "fdi_inward_stock",
+        "--year",
+        "2022",
+    )
+    assert p.returncode == 0, p.stderr
+    assert "basis reported" in p.stdout.splitlines()[0] and "JPN" in p.stdout.splitlines()[2]
+    p = run("rank", "VNM", "--dataset", "baci_major_partners", "--year", "2024", "--top", "5")
+    assert p.returncode == 0 and "variant major_partners" in p.stdout

@@ -184,7 +184,10 @@ def test_fault_leaves_data_intact(
             server.stop()
     intact = _checksums(data_dir) == before
     RESULTS.append((source, fault, intact))
-    assert rc == 2
+    network = {"connection refused", "timeout", "429 Retry-After", "HTTP 500", "HTTP 502"}
+    network |= {"HTTP 503", "truncated body", "corrupt gzip body"}
+    # 75: the network gave up (retry later); 1: the answer was wrong (a data problem)
+    assert rc == (75 if fault in network else 1), (source, fault, rc, err)
     assert intact, f"{source}/{fault} changed files"
     assert "\n\n" not in err and "Traceback" not in err
     assert f"[{source}]" in err and "/api" in err  # names the source and the request

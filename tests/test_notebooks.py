@@ -15,9 +15,9 @@ from analysis.paths import PROJECT_ROOT
 NB_DIR = PROJECT_ROOT / "notebooks"
 FIGURES = {  # figures each notebook draws
     "00-overview.ipynb": 1,  # heatmaps
-    "01-trade-partner-ranking.ipynb": 13,  # grid, ten bump charts, ASEAN x2
+    "01-trade-partner-ranking.ipynb": 14,  # grid, ten bump charts, ASEAN x2, BACI majors
     "02-oda-donor-ranking.ipynb": 4,  # rank grid, Viet Nam's donors, China context, recipients
-    "03-fdi-investor-ranking.ipynb": 3,  # rank grid, Viet Nam registered, outward position
+    "03-fdi-investor-ranking.ipynb": 5,  # grid, Viet Nam, ASEAN inflows, top investors, outward
     "04-claims.ipynb": 9,  # one evidence chart per shipped claim
 }
 
@@ -71,7 +71,7 @@ def test_notebook_runs_top_to_bottom(job, name: str) -> None:
 def test_figures_claims_and_html_report(job) -> None:
     _, out, root = job
     figures = sorted((root / "reports" / "figures").glob("*.png"))
-    assert len(figures) == 19
+    assert len(figures) == 20
     assert (root / "data" / "processed" / "claims.csv").is_file()
     index = (root / "reports" / "html" / "index.html").read_text()
     for name in NOTEBOOKS:

@@ -56,13 +56,25 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
         "abn2018_fdi": 1,
         "bank_indonesia_fdi": 1,
         "aiddata_china": 1,
+        "aseanstats_fdi": 2,
+        "singstat_trade": 3,
+        "baci_major_partners": 1,
+        "bps_indonesia_trade": 1,
+        "boj_japan_fdi": 22,
     }
     assert manifest["rows"] == focus_build.manifest["rows"]
 
 
 def test_snapshot_scope(focus_build) -> None:
-    assert set(focus_build.observations["country"].astype(str)) == set(FOCUS)
+    # ASEAN is an economy where a source reports it as one (ASEANstats' inflows into ASEAN)
+    assert set(focus_build.observations["country"].astype(str)) == set(FOCUS) | {"ASEAN"}
     assert set(focus_build.rankings["country"].astype(str)) == set(FOCUS) | {"ASEAN"}
+    asean_obs = focus_build.observations[focus_build.observations["country"] == "ASEAN"]
+    assert set(asean_obs["dataset"]) == {"aseanstats_fdi"}
+    # a dataset of one reporter never forms ASEAN as an economy
+    r = focus_build.rankings
+    single = r[r["dataset"].isin(["singstat_trade", "bps_indonesia_trade"])]
+    assert len(single) and "ASEAN" not in set(single["country"].astype(str))
     trade = focus_build.rankings[focus_build.rankings["dataset"] == "imf_dots_xlsx"]
     years = trade["year"]
     assert years.min() == 1960 and years.max() == 2020

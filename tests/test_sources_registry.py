@@ -65,11 +65,13 @@ def test_rank_dataset_choices_are_the_declared_datasets() -> None:
 
 
 def test_data_dictionary_is_generated_from_the_schema() -> None:
-    """The README's tables are what docs.render writes now: run `python -m analysis.docs`."""
-    from analysis.docs import README, render
+    """The READMEs' tables are what docs.render writes now: run `python -m analysis.docs`."""
+    from analysis.docs import MAIN_README, README, render
 
-    text = need(README).read_text(encoding="utf-8")
-    assert render(text) == text, "data/processed/README.md drifted: run `python -m analysis.docs`"
+    for path in (README, MAIN_README):
+        text = need(path).read_text(encoding="utf-8")
+        assert render(text) == text, f"{path} drifted: run `python -m analysis.docs`"
+    text = README.read_text(encoding="utf-8")
     for column in list(OBSERVATIONS) + list(RANKINGS):
         assert f"| {column} |" in text
 

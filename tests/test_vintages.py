@@ -111,6 +111,6 @@ def test_cli_vintages_and_diff(tmp_path: Path) -> None:
     p = run("diff", "imf_imts", "2026-01-01", "2026-02-01")
     assert p.returncode == 0 and "values revised: 2" in p.stdout and "KOR" in p.stdout
     p = run("diff", "imf_imts", "2026-01-01", "2025-12-31")
-    assert p.returncode == 2 and "no vintage '2025-12-31'" in p.stderr
+    assert p.returncode == 1 and "no vintage '2025-12-31'" in p.stderr
     manifest = json.loads((raw / "imf_imts" / "2026-01-01" / "manifest.json").read_text())
     assert manifest["files"][0]["file"] == "reported.xml"

@@ -37,9 +37,9 @@ NOTEBOOKS = {
     "01-trade-partner-ranking.ipynb": [
         new_markdown_cell(
             "# Who trades with ASEAN and Japan? Partner rankings from IMF trade data\n\n"
-            "Source: IMF Direction of Trade Statistics (DOTS, vintage 2022-02, years to 2020), read "
-            "from the IMF's Excel reports by `analysis.sources.imf_dots_xlsx`, ranked by "
-            "`analysis.rank`. Trade = exports + imports of goods, US$ million, current prices.\n\n"
+            "Source: IMF Direction of Trade Statistics (DOTS, vintage 2022-02, years to 2020; "
+            "IMTS years after it once `fetch imf_imts` has run: the charts draw the newest), read "
+            "by `analysis.sources.imf_dots_xlsx`, ranked by `analysis.rank`. Trade = exports + imports of goods, US$ million, current prices.\n\n"
             "**Basis `best`**: a member's own report where it reports; its partners' reports "
             "(mirror data) where it does not, or where IMF estimates make up half or more of its "
             "own figures (Laos in most years). Charts mark those years. Grey: no data."
@@ -79,6 +79,23 @@ NOTEBOOKS = {
             "stays ahead of Japan in the member's trade to the end of the data."
         ),
         new_code_cell("query.china_overtakes_japan()"),
+        new_markdown_cell(
+            "## Japan vs China vs the US, 2010-2024\n\n"
+            "CEPII's BACI (reconciled from both sides' customs declarations) summed by a third "
+            "party for the ASEAN members and 13 major partners only. It cannot rank Japan among "
+            "all partners, so it shows values: Japan, China, the US and Korea in each member's "
+            "trade, to 2024. Ranks from it are ranks among these 13 (variant `major_partners`)."
+        ),
+        new_code_cell("plots.major_partners_grid();"),
+        new_code_cell("query.rank_table('VNM', dataset='baci_major_partners', year=2024, top=5)"),
+        new_markdown_cell(
+            "## National statistics: Singapore and Indonesia\n\n"
+            "Singapore's own trade statistics by market (SingStat, converted at ECB annual "
+            "rates; ranks do not depend on the rate) run to 2024; Indonesia's BPS table covers "
+            "37 partners (no Taiwan) 2018-2022."
+        ),
+        new_code_cell("query.rank_table('SGP', dataset='singstat_trade', year=2024, top=8)"),
+        new_code_cell("query.rank_table('IDN', dataset='bps_indonesia_trade', year=2022, top=5)"),
     ],
     "02-oda-donor-ranking.ipynb": [
         new_markdown_cell(
@@ -156,6 +173,32 @@ NOTEBOOKS = {
         ),
         new_code_cell("plots.fdi_japan_rank_grid();"),
         new_markdown_cell(
+            "## Japan among each host's investors, 2014-2022 (ASEANstats)\n\n"
+            "The ASEAN Secretariat's inward FDI stocks by host and source country, as the hosts "
+            "report them. The Philippines reports no breakdown by source (a gap, not zeros); "
+            "Viet Nam and Laos are not in the recorded export."
+        ),
+        new_code_cell(
+            "for c in ('THA', 'IDN', 'MYS', 'SGP'):\n"
+            "    display(query.rank_table(c, dataset='aseanstats_fdi', measure='fdi_inward_stock',\n"
+            "                             year=2022, top=5))"
+        ),
+        new_markdown_cell(
+            "## Japan among ASEAN's investors, 2010-2022\n\n"
+            "Flows into ASEAN as a whole by source (ASEANstats)."
+        ),
+        new_code_cell(
+            "plots.bump_chart('ASEAN', n=6, measure='fdi_inflow', basis='reported',\n"
+            "                 variant='countries', start=2010, dataset='aseanstats_fdi',\n"
+            "                 title='Largest sources of FDI flows into ASEAN (ASEANstats)');"
+        ),
+        new_markdown_cell(
+            "## Each member's largest investors, newest dataset\n\n"
+            "For each member, the FDI dataset with the latest inward positions (ASEANstats to "
+            "2022; OECD investors' reports to 2024 once `fetch oecd_fdi` has run)."
+        ),
+        new_code_cell("plots.top_investors_grid();"),
+        new_markdown_cell(
             "## Viet Nam: registered capital (GSO) and investors' positions (IMF DIP)"
         ),
         new_code_cell(
@@ -174,6 +217,16 @@ NOTEBOOKS = {
             "BPM5 to BPM6 change between 2013 and 2014 is a break in the series, marked."
         ),
         new_code_cell("plots.japan_outward_position();"),
+        new_markdown_cell(
+            "## The Bank of Japan's figures, beside JETRO's\n\n"
+            "The BoJ publishes Japan's outward and inward FDI by country in 100 million yen "
+            "(converted here at ECB rates: annual means for flows, year-end for positions). "
+            "Its positions agree with JETRO's US$ tables within about 8% (tested)."
+        ),
+        new_code_cell(
+            "query.rank_table('JPN', measure='fdi_outward_stock', variant='blocs', basis='reported',\n"
+            "                 dataset='boj_japan_fdi', year=2024, top=6)"
+        ),
         new_code_cell(
             "query.rank_table('JPN', measure='fdi_outward_stock', variant='blocs', basis='reported',\n"
             "                 dataset='jetro_outward_fdi', year=2024, top=6)"

@@ -1,7 +1,10 @@
 """The ``asean-japan`` command: sources, fetch, build, rank, run, and a few views.
 
-Every failure ends in one paragraph on stderr and a non-zero exit; a traceback only with
-``--debug``. The commands call the package's modules and hold no logic of their own.
+Every failure ends in one paragraph on stderr and a traceback only with ``--debug``. Exit codes,
+so a scheduler can tell them apart: 0 done; 1 a data or validation problem (a source changed,
+an answer is empty, a file is damaged); 2 a usage problem (a bad flag, value or setting);
+75 the network gave up (try again later); 130 interrupted. The commands call the package's
+modules and hold no logic of their own.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from .errors import SourceError, ValidationError
+from .errors import NetworkError, SettingsError, SourceError, ValidationError
 from .schema import MEASURES, VARIANTS
+
+EXIT_DATA, EXIT_USAGE, EXIT_NETWORK = 1, 2, 75
 
 
 def _cmd_sources(args: argparse.Namespace) -> int:
@@ -80,8 +85,31 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+class UsageError(ValueError):
+    """A value the user gave that the data cannot answer as asked (exit 2)."""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from .query import rank_table
+    from .countries import ASEAN, FOCUS, short_name
+    from .query import rank_table, rankings
+
+    r = rankings()
+    economies = sorted(set(r["country"].astype(str)))
+    if args.country not in economies:
+        known = ", ".join(f"{c} ({short_name(c)})" for c in economies if c in (*FOCUS, ASEAN))
+        raise UsageError(
+            f"unknown economy {args.country!r}: the snapshot ranks {known}. Use the ISO3 code."
+        )
 
     table = rank_table(
         args.country,
@@ -92,6 +120,12 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         year=args.year,
         top=args.top,
     )
+    if table.empty:
+        raise ValidationError(
+            f"no ranked partner of {args.country} in {table.attrs.get('year')} for this "
+            f"selection; years with data: {table.attrs.get('years', '?')}"
+        )
+    print(table.attrs.get("title", ""))
     print(table.to_string(index=False))
     return 0
 
@@ -133,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
         "from raw public data to charts.",
     )
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"asean-japan {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     s = sub.add_parser("sources", help="list the sources with coverage, licence and citation")
@@ -167,12 +204,18 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--measure", default="trade", choices=sorted(MEASURES))
     s.add_argument(
         "--variant",
-        default="countries",
+        default=None,
+        help="default: the dataset's own (countries for trade, all donors for ODA received)",
         choices=list(VARIANTS),
     )
-    s.add_argument("--basis", default="best", choices=["reported", "best", "mirror"])
+    s.add_argument(
+        "--basis",
+        default=None,
+        choices=["reported", "best", "mirror"],
+        help="default: best for trade, else the basis the dataset has",
+    )
     s.add_argument("--year", type=int, help="default: the latest year")
-    s.add_argument("--top", type=int, default=10)
+    s.add_argument("--top", type=_positive, default=10, help="how many partners (>= 1)")
     s.set_defaults(func=_cmd_rank)
 
     s = sub.add_parser(
@@ -211,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("fetch needs a SOURCE or --all")
     try:
         return int(args.func(args) or 0)
-    except (SourceError, ValidationError) as exc:
+    except (SourceError, ValidationError, UsageError) as exc:
         if args.debug:
             raise
         # one paragraph; URLs and paths are never broken across lines (they must stay copyable)
@@ -220,7 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             textwrap.fill(text, 100, break_long_words=False, break_on_hyphens=False),
             file=sys.stderr,
         )
-        return 2
+        if isinstance(exc, NetworkError):
+            return EXIT_NETWORK
+        if isinstance(exc, SettingsError | UsageError):
+            return EXIT_USAGE
+        return EXIT_DATA
     except KeyboardInterrupt:
         print("interrupted; raw and processed files were left as they were.", file=sys.stderr)
         return 130

@@ -1,8 +1,10 @@
-"""The generated parts of ``data/processed/README.md``: the datasets and the two tables' columns.
+"""The generated parts of the READMEs: the datasets, the two tables' columns (from the source
+declarations and the schema), what the committed snapshot holds and the last year it ranks
+Japan per member and dimension (from the snapshot).
 
-They come from the source declarations (``sources/``) and the schema (``schema.py``), so the data
-dictionary cannot drift from the code: ``tests/test_schema.py`` fails when the README differs
-from what this module renders. ``python -m analysis.docs`` rewrites the README in place.
+So the data dictionary and the README's coverage tables cannot drift from the code or the data:
+``tests/test_sources_registry.py`` fails when a README differs from what this module renders.
+``python -m analysis.docs`` rewrites the READMEs in place.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from .paths import PROJECT_ROOT
 from .schema import OBSERVATIONS, RANKINGS, markdown
 
 README = PROJECT_ROOT / "data" / "processed" / "README.md"
+MAIN_README = PROJECT_ROOT / "README.md"
 BLOCK = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->)", re.S)
 
 
@@ -43,16 +46,99 @@ def datasets_table() -> str:
     return "\n".join(lines)
 
 
+def snapshot_table() -> str:
+    """What the committed snapshot holds, per dataset (from its manifest)."""
+    from .snapshot import read_manifest
+
+    entries = read_manifest().get("datasets", {})
+    lines = [
+        "| dataset | dimension | years | partners | from | vintage |",
+        "|---|---|---|---|---|---|",
+    ]
+    order = sorted(entries.items(), key=lambda kv: (kv[1]["dimension"], -kv[1]["last_year"], kv[0]))
+    for name, e in order:
+        lines.append(
+            f"| `{name}` | {e['dimension']} | {e['first_year']}-{e['last_year']} | "
+            f"{e['partners']} | {e['origin']} | {e['vintage']} |"
+        )
+    return "\n".join(lines)
+
+
+def latest_table() -> str:
+    """Per member and dimension: the last year in which the snapshot ranks Japan among the
+    member's partners, and from which dataset (all datasets, any measure, variant, basis)."""
+    from .countries import JAPAN, asean_members, short_name
+    from .schema import dimension_of
+    from .snapshot import load_rankings, read_manifest
+
+    restricted = {n for n, e in read_manifest().get("datasets", {}).items() if e.get("variant")}
+    r = load_rankings()
+    r = r[(r["partner"] == JAPAN) & r["rank"].notna()]
+    r = r.assign(dimension=r["measure"].astype(str).map(dimension_of))
+    best = r.groupby(["country", "dimension", "dataset"], observed=True)["year"].max().reset_index()
+    lines = ["| member | trade | ODA | FDI |", "|---|---|---|---|"]
+    for c in asean_members():
+        cells = []
+        for dim in ("trade", "oda", "fdi"):
+            b = best[(best["country"] == c) & (best["dimension"] == dim)]
+            if b.empty:
+                cells.append("-")
+                continue
+            top = b["year"].max()
+            names = sorted(
+                n + ("*" if n in restricted else "")
+                for n in b.loc[b["year"] == top, "dataset"].astype(str)
+            )
+            cells.append(f"{top} ({', '.join(names)})")
+        lines.append(f"| {short_name(c)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def trade_coverage_table() -> str:
+    """Years each economy is ranked from its own reports and from partners' reports (IMF DOTS)."""
+    from .query import coverage
+
+    t = coverage(dataset="imf_dots_xlsx")
+    lines = ["| economy | ranked from own reports | ranked from partners' reports (mirror) |"]
+    lines.append("|---|---|---|")
+    for row in t.itertuples(index=False):
+        lines.append(f"| {row[0]} | {row[1]} | {row[2]} |")
+    return "\n".join(lines)
+
+
+def claims_table() -> str:
+    """The shipped claims' verdicts on the committed snapshot (data/processed/claims.csv)."""
+    import pandas as pd
+
+    path = README.parent / "claims.csv"
+    if not path.is_file():
+        return "(no claims.csv in the snapshot: run `asean-japan claims`)"
+    v = pd.read_csv(path, keep_default_na=False)
+    lines = ["| claim | reading | verdict | supported in |", "|---|---|---|---|"]
+    for r in v.itertuples(index=False):
+        lines.append(
+            f"| {r.sentence} | {r.dataset}, {r.measure}, {r.variant}, {r.basis}; {r.years} | "
+            f"{r.verdict} ({r.n_supported} of {r.n_cases}) | {r.supported_in or '-'} |"
+        )
+    return "\n".join(lines)
+
+
 def blocks() -> dict[str, str]:
     return {
         "datasets": datasets_table(),
         "observations": markdown(OBSERVATIONS),
         "rankings": markdown(RANKINGS),
+        "snapshot": snapshot_table(),
+        "latest": latest_table(),
+        "trade_coverage": trade_coverage_table(),
+        "claims": claims_table(),
     }
 
 
 def render(text: str) -> str:
     """``text`` with every generated block replaced by what the code declares now."""
+    if not BLOCK.search(text):
+        return text
     generated = blocks()
 
     def repl(m: re.Match) -> str:
@@ -61,14 +147,15 @@ def render(text: str) -> str:
     return BLOCK.sub(repl, text)
 
 
-def main(path: Path = README) -> int:
-    text = path.read_text(encoding="utf-8")
-    new = render(text)
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-        print(f"rewrote the generated blocks of {path}")
-    else:
-        print(f"{path} is up to date")
+def main(paths: tuple[Path, ...] = (README, MAIN_README)) -> int:
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        new = render(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            print(f"rewrote the generated blocks of {path}")
+        else:
+            print(f"{path} is up to date")
     return 0
 
 

@@ -30,5 +30,13 @@ class SourceError(RuntimeError):
         return (type(self), (self.source, self.where, self.problem, self.hint))
 
 
+class NetworkError(SourceError):
+    """The network gave up (retries exhausted): worth retrying later. The CLI exits 75."""
+
+
+class SettingsError(SourceError):
+    """A setting (environment variable) is not usable: a usage error. The CLI exits 2."""
+
+
 class ValidationError(ValueError):
     """A tidy table broke one of its rules (types, keys, ranges)."""

@@ -45,7 +45,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from . import __version__
-from .errors import SourceError
+from .errors import NetworkError, SettingsError, SourceError
 
 USER_AGENT = (
     f"asean-japan/{__version__} (reproducible research on "
@@ -105,7 +105,7 @@ def settings() -> Settings:
         if ok and whole:
             ok = number.is_integer()
         if not ok:
-            raise SourceError(
+            raise SettingsError(
                 "http settings",
                 f"{env}={raw}",
                 f"expected {valid}",
@@ -223,7 +223,7 @@ class HttpClient:
         )
         if late:
             hint += f" On a slow link, raise {ENV_DEADLINE} (now {self.deadline:g} s)."
-        raise SourceError(
+        raise NetworkError(
             self.source,
             _describe(url, params),
             f"gave up after {attempt + 1} attempt{'s' if attempt else ''}: {last}",

@@ -39,6 +39,8 @@ def figures() -> dict[str, Callable[[], object]]:
         out["japan-rank-grid-trade.png"] = lambda: plots.japan_rank_grid()
         out["asean-among-japan-partners.png"] = lambda: plots.asean_among_japan()
         out["asean-top-partners.png"] = lambda: plots.asean_partners()
+        if "baci_major_partners" in datasets():
+            out["trade-japan-china-us-korea.png"] = lambda: plots.major_partners_grid()
         for c in asean_members():
             out[f"bump-{c}-trade.png"] = lambda c=c: plots.bump_chart(c)
     if "oda" in have:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .countries import FOCUS
+from .countries import ASEAN, FOCUS
 from .errors import SourceError
 from .observations import concat
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
@@ -159,7 +159,9 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         raise no_inputs_error()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    countries = frozenset(FOCUS) if scope == "focus" else None
+    # ASEAN itself is an economy of the focus scope where a source reports it as one
+    # (ASEANstats' inflows into ASEAN); trade ranks it in 'blocs' from its members
+    countries = frozenset((*FOCUS, ASEAN)) if scope == "focus" else None
     frames, extras, datasets = [], {}, {}
     for raw in inputs:
         src = REGISTRY[raw.source]
@@ -183,8 +185,11 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     obs = concat(frames)
     del frames
     t1 = time.perf_counter()
-    restricted = {d.name: d.variant for src in REGISTRY.values() for d in src.datasets if d.variant}
-    rankings = rank_observations(obs, countries, restricted)
+    declared = [d for src in REGISTRY.values() for d in src.datasets]
+    restricted = {d.name: d.variant for d in declared if d.variant}
+    # ASEAN as an economy is the sum of its members: never from a dataset of one reporter
+    single = frozenset(d.name for d in declared if d.reporters != "all")
+    rankings = rank_observations(obs, countries, restricted, single)
     seconds["rank"] = time.perf_counter() - t1
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]

@@ -63,13 +63,18 @@ def rank_table(
     country: str,
     *,
     measure: str = "trade",
-    variant: str = "countries",
-    basis: str = "best",
+    variant: str | None = None,
+    basis: str | None = None,
     year: int | None = None,
     top: int = 10,
     dataset: str | None = None,
 ) -> pd.DataFrame:
-    """An economy's top partners in one year (latest by default), with share and basis."""
+    """An economy's top partners in one year (latest by default), with share and basis.
+
+    ``variant`` and ``basis`` left out: the dataset's own (trade: countries, best; ODA
+    received: all donors, mirror; a restricted dataset: its variant; FDI: as reported)."""
+    if variant is None or basis is None:
+        variant, basis = _defaults(country, measure, dataset, variant, basis)
     if country == ASEAN and variant == "countries":
         variant = "blocs"
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
@@ -82,9 +87,11 @@ def rank_table(
             f"{'dataset ' + dataset if dataset else 'the trade datasets of the snapshot'}; see "
             "data/processed/README.md for what each dataset holds"
         )
-    year = int(d["year"].max()) if year is None else year
+    years = sorted(int(y) for y in d["year"].unique())
+    year = years[-1] if year is None else year
     d = d[(d["year"] == year) & (d["rank"].notna())].nsmallest(top, "rank")
-    return pd.DataFrame(
+    names = sorted(str(x) for x in d["dataset"].unique()) or [dataset or "trade datasets"]
+    out = pd.DataFrame(
         {
             "rank": d["rank"].astype(int),
             "partner": d["partner"].astype(str),
@@ -96,6 +103,33 @@ def rank_table(
             "dataset": d["dataset"].astype(str),
         }
     )
+    from .countries import short_name as _name
+
+    out.attrs["year"] = year
+    out.attrs["years"] = _spans(years)
+    out.attrs["title"] = (
+        f"{_name(country)}'s top {measure} partners, {year} ({', '.join(names)}; variant "
+        f"{variant}, basis {basis}):"
+    )
+    return out
+
+
+def _defaults(
+    country: str, measure: str, dataset: str | None, variant: str | None, basis: str | None
+) -> tuple[str, str]:
+    """The variant and basis a dataset is read in when the user names none."""
+    r = rankings()
+    d = r[(r["measure"] == measure) & (r["country"] == country)]
+    if dataset is not None:
+        d = d[d["dataset"] == dataset]
+    preferred_variants = ("countries", "all", "major_partners", "oecd_reporters", "blocs")
+    have_v = set(d["variant"].astype(str))
+    if variant is None:
+        variant = next((v for v in preferred_variants if v in have_v), "countries")
+    have_b = set(d.loc[d["variant"] == variant, "basis"].astype(str))
+    if basis is None:
+        basis = next((b for b in ("best", "reported", "mirror") if b in have_b), "best")
+    return variant, basis
 
 
 def partner_rank(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .countries import WORLD, bloc_members
+from .countries import ASEAN, WORLD, bloc_members
 from .rank_trade import competition_rank, rank_dataset
 from .schema import RANKING_KEY, RANKINGS, dimension_of
 from .validate import check
@@ -35,12 +35,15 @@ def rank_observations(
     obs: pd.DataFrame,
     countries: frozenset[str] | None = None,
     restricted: dict[str, str] | None = None,
+    single_reporter: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
     ``restricted``: dataset -> variant name, for datasets whose partners are a restricted set
     (e.g. 13 major partners): they are ranked among those partners only, in that variant alone
     (no bloc sums), so their ranks never pass for all-partner ranks.
+    ``single_reporter``: datasets in which one economy reports (national statistics): ASEAN is
+    never formed as an economy from them (it would be that one member under ASEAN's name).
     Row order: dataset, then as each policy orders its rows.
     """
     restricted = restricted or {}
@@ -51,6 +54,12 @@ def rank_observations(
             raise ValueError(f"dataset {name!r} mixes dimensions {sorted(policies)}")
         policy = POLICIES[policies.pop()]
         ranked = policy(d, str(name), countries)
+        if (
+            str(name) in single_reporter
+            and len(ranked)
+            and dimension_of(str(d["measure"].iloc[0])) == "trade"
+        ):
+            ranked = ranked[ranked["country"] != ASEAN]
         if str(name) in restricted and len(ranked):
             ranked = ranked[ranked["variant"] == "countries"].copy()
             ranked["variant"] = pd.Categorical(

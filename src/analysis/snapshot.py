@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import SourceError
+from .errors import SettingsError, SourceError
 from .paths import processed_dir
 from .rawstore import atomic_write
 from .schema import OBSERVATIONS, RANKINGS, dtypes
@@ -50,7 +50,7 @@ def lock_timeout() -> float:
     except ValueError:
         value = -1.0
     if not value >= 0:
-        raise SourceError(
+        raise SettingsError(
             "settings",
             f"ASEAN_JAPAN_LOCK_TIMEOUT={text}",
             "expected a number of seconds >= 0",

@@ -11,7 +11,13 @@ from .fdi import fdi_japan_rank_grid, japan_outward_position, top_investors_grid
 from .oda import china_context, oda_japan_rank_grid, oda_japan_recipients
 from .overview import claim_evidence, overview_heatmaps
 from .style import JAPAN_COLOR, japan_rank_lines_grid
-from .trade import asean_among_japan, asean_partners, bump_chart, japan_rank_grid
+from .trade import (
+    asean_among_japan,
+    asean_partners,
+    bump_chart,
+    japan_rank_grid,
+    major_partners_grid,
+)
 
 __all__ = [
     "JAPAN_COLOR",
@@ -24,6 +30,7 @@ __all__ = [
     "japan_outward_position",
     "japan_rank_grid",
     "japan_rank_lines_grid",
+    "major_partners_grid",
     "oda_japan_rank_grid",
     "oda_japan_recipients",
     "overview_heatmaps",

@@ -14,6 +14,14 @@ FDI_CAVEAT = "Definitions differ between lines: never compare levels across them
 FDI_SERIES = (
     # dataset, measure, variant, basis, label, style; drawn where the dataset is in the snapshot
     (
+        "aseanstats_fdi",
+        "fdi_inward_stock",
+        "countries",
+        "reported",
+        "inward stock, host-reported (ASEANstats)",
+        "-",
+    ),
+    (
         "oecd_fdi_mirror",
         "fdi_inward_stock",
         "oecd_reporters",
@@ -85,7 +93,9 @@ def fdi_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
     return japan_rank_lines_grid(
         FDI_SERIES,
         title="Japan's rank among each ASEAN member's sources of FDI",
-        note=catalog.note(*(s[0] for s in FDI_SERIES)) + " " + FDI_CAVEAT,
+        note=catalog.note(*(s[0] for s in FDI_SERIES if s[0] in catalog.datasets()))
+        + " "
+        + FDI_CAVEAT,
         empty_text="no recorded data",
         no_rank_text="zero or net disinvestment: no rank",
         df=df,

@@ -30,6 +30,13 @@ OVERVIEW = (
         "mirror",
     ),
     (
+        "FDI inward stock (ASEANstats, host-reported)",
+        "aseanstats_fdi",
+        "fdi_inward_stock",
+        "countries",
+        "reported",
+    ),
+    (
         "FDI inflows (UNCTAD, host-reported)",
         "unctad_bilateral_fdi",
         "fdi_inflow",

@@ -46,9 +46,12 @@ def color_of(partner: str, i: int = 0) -> str:
     return PARTNER_COLORS.get(partner, OTHERS[i % len(OTHERS)])
 
 
-def footer(fig: Figure, text: str) -> None:
-    """The source note at the bottom left of a figure (wrapped; never under a legend)."""
-    fig.text(0.01, 0.005, textwrap.fill(text, 180), fontsize=7, color="0.4", va="bottom")
+def footer(fig: Figure, text: str) -> float:
+    """The source note at the bottom left of a figure, wrapped; returns the height it takes
+    (a fraction of the figure) so legends and axes are laid out above it, never over it."""
+    lines = textwrap.fill(text, 200).count("\n") + 1
+    fig.text(0.01, 0.005, textwrap.fill(text, 200), fontsize=7, color="0.4", va="bottom")
+    return (lines * 9 + 4) / (fig.get_figheight() * 72)
 
 
 def attach(fig: Figure, data: pd.DataFrame) -> Figure:
@@ -157,18 +160,19 @@ def japan_rank_lines_grid(
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label=no_rank_text),
         Patch(color="0.9", label="no recorded data"),
     ]
+    year_axis(axes.flat[0])
+    fig.suptitle(title)
+    bottom = footer(fig, note or catalog.note(*(s[0] for s in series)))
     fig.legend(
         handles=handles,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.04),
+        bbox_to_anchor=(0.5, bottom + 0.005),
         ncol=min(len(handles), 4),
         fontsize=8.5,
         frameon=False,
     )
-    year_axis(axes.flat[0])
-    fig.suptitle(title)
-    footer(fig, note or catalog.note(*(s[0] for s in series)))
-    fig.tight_layout(rect=(0, 0.13, 1, 0.96))
+    rows = -(-len(handles) // 4)
+    fig.tight_layout(rect=(0, bottom + 0.035 * rows + 0.02, 1, 0.96))
     return attach(fig, pd.concat(drawn) if drawn else pd.DataFrame())
 
 

@@ -109,6 +109,25 @@ def bump_chart(
     return attach(fig, d[d["partner"].isin(partners)])
 
 
+def _national(df: pd.DataFrame | None, measure: str) -> pd.DataFrame:
+    """Trade rankings from a member's own statistics office (a dataset of one reporter that
+    ranks all partners), best basis, countries variant."""
+    from .. import catalog
+
+    names = [
+        n
+        for n, e in catalog.datasets("trade", all_partners=True).items()
+        if e.get("reporters", "all") != "all"
+    ]
+    r = query.rankings() if df is None else df
+    return r[
+        r["dataset"].isin(names)
+        & (r["measure"] == measure)
+        & (r["variant"] == "countries")
+        & (r["basis"] == "best")
+    ]
+
+
 def japan_rank_grid(
     *,
     measure: str = "trade",
@@ -121,8 +140,13 @@ def japan_rank_grid(
     fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True, sharey=True)
     d = query.select(df, measure=measure, basis=basis)
     all_years = sorted(int(y) for y in d["year"].unique())
+    national = _national(df, measure)
     for ax, c in zip(axes.flat, members, strict=True):
         s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
+        n_s = national[(national["country"] == c) & (national["partner"] == JAPAN)]
+        if len(n_s):  # the member's own statistics office, beside the IMF series
+            n_s = n_s.sort_values("year")
+            ax.plot(n_s["year"], n_s["rank"].astype(float), color=JAPAN_COLOR, lw=1, ls="--")
         line = _full_years(s, all_years)
         ax.plot(line.index, line["rank"].astype(float), color=JAPAN_COLOR, lw=1.5, zorder=2)
         for _, r in s.iterrows():
@@ -152,18 +176,24 @@ def japan_rank_grid(
     ]
     if d["dataset"].nunique() > 1:
         legend.append(Line2D([], [], color="0.45", ls=":", label="next dataset from here"))
+    if len(national):
+        names = ", ".join(sorted(national["dataset"].astype(str).unique()))
+        legend.append(
+            Line2D([], [], color=JAPAN_COLOR, ls="--", lw=1, label=f"national statistics ({names})")
+        )
+        d = pd.concat([d, national[national["partner"] == JAPAN]])
+    year_axis(axes.flat[0])
+    fig.suptitle(f"Japan's rank among each ASEAN member's {measure} partners")
+    bottom = footer(fig, note_for(d))
     fig.legend(
         handles=legend,
         loc="lower center",
-        bbox_to_anchor=(0.5, 0.035),
+        bbox_to_anchor=(0.5, bottom + 0.005),
         ncol=len(legend),
         fontsize=9,
         frameon=False,
     )
-    year_axis(axes.flat[0])
-    fig.suptitle(f"Japan's rank among each ASEAN member's {measure} partners")
-    footer(fig, note_for(d))
-    fig.tight_layout(rect=(0, 0.09, 1, 0.96))
+    fig.tight_layout(rect=(0, bottom + 0.06, 1, 0.96))
     return attach(fig, d[(d["partner"] == JAPAN) & d["country"].isin(members)])
 
 
@@ -219,3 +249,55 @@ def asean_partners(
     fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant="blocs", df=df)
     fig.axes[0].set_title(f"ASEAN-10 as one economy: top outside {measure} partners (EU-27 as one)")
     return fig
+
+
+def major_partners_grid(
+    *,
+    partners: tuple[str, ...] = (JAPAN, "CHN", "USA", "KOR"),
+    measure: str = "trade",
+    dataset: str = "baci_major_partners",
+    df: pd.DataFrame | None = None,
+) -> Figure:
+    """Japan against China, the US and Korea in each member's trade, from a dataset that covers
+    only a set of major partners (CEPII BACI): values, not ranks among all partners."""
+    from .. import catalog
+
+    r = query.rankings() if df is None else df
+    d = r[(r["dataset"] == dataset) & (r["measure"] == measure) & r["partner"].isin(partners)]
+    d = d[d["basis"] == "reported"]
+    fig, axes = plt.subplots(2, 5, figsize=(16, 6.4), sharex=True)
+    for ax, c in zip(axes.flat, asean_members(), strict=True):
+        s = d[d["country"] == c]
+        for i, p in enumerate(partners):
+            sp = s[s["partner"] == p].sort_values("year")
+            ax.plot(
+                sp["year"],
+                sp["value_usd_m"] / 1000,
+                color=color_of(p, i),
+                lw=2.4 if p == JAPAN else 1.3,
+                label=short_name(p),
+            )
+        ax.set_title(short_name(c), fontsize=10)
+        ax.tick_params(labelsize=8)
+        if s.empty:
+            ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", color="0.4")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"{measure}, US\\$ billion")
+    year_axis(axes.flat[0])
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.035),
+        ncol=len(partners),
+        frameon=False,
+    )
+    partners_text = catalog.datasets().get(dataset, {}).get("partners", "a set of partners")
+    fig.suptitle(
+        f"Japan, China, the US and Korea in each ASEAN member's {measure} "
+        f"(CEPII BACI; the dataset covers only {partners_text.split(' (')[0]})"
+    )
+    footer(fig, note_for(d))
+    fig.tight_layout(rect=(0, 0.09, 1, 0.95))
+    return attach(fig, d)
