@@ -102,3 +102,58 @@ def test_unreadable_manifest_is_a_clear_error(copy: Path) -> None:
     (copy / snapshot.MANIFEST_FILE).write_text("{not json", encoding="utf-8")
     with pytest.raises(SourceError, match="manifest is not readable JSON"):
         snapshot.read_manifest(copy)
+
+
+# --- values are checked before they are stored --------------------------------------------
+
+XML = {"Content-Type": "application/vnd.sdmx.structurespecificdata+xml; version=3.0.0"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        (b'TIME_PERIOD="2023"', b'TIME_PERIOD="3000"', "above 2100"),
+        (b'TIME_PERIOD="2023"', b'TIME_PERIOD="1800"', "below 1948"),
+        (b'OBS_VALUE="2019551635133"', b'OBS_VALUE="1e308"', "in size"),
+        (b'OBS_VALUE="2019551635133"', b'OBS_VALUE="-2019551635133"', "negative trade"),
+        (b'COUNTERPART_COUNTRY="G001"', b'COUNTERPART_COUNTRY="ZZ9"', "ZZ9"),
+    ],
+)
+def test_impossible_values_are_refused_before_storing(
+    server, monkeypatch: pytest.MonkeyPatch, isolated_data: Path, imts_xml: bytes, old, new, why
+) -> None:
+    """The real IMTS response with one value made impossible (a hostile or broken upstream):
+    the fetch fails naming the source and request, and data/raw stays empty."""
+    from analysis.http import HttpClient
+    from analysis.sources import imf_imts
+
+    from .replay import Reply
+
+    assert old in imts_xml
+    bad = imts_xml.replace(old, new, 1)
+    monkeypatch.setenv("ASEAN_JAPAN_IMF_BASE_URL", server.url + "/sdmx/3.0")
+    for req in imf_imts.requests_for():
+        server.routes["/" + req.url.split("/", 3)[3]] = [Reply(200, bad, XML)]
+    with pytest.raises(SourceError) as err:
+        imf_imts.fetch(client=HttpClient("imf_imts", sleep=lambda s: None, retries=0))
+    assert why in str(err.value) and "[imf_imts]" in str(err.value)
+    assert not (isolated_data / "raw" / "imf_imts").exists()
+
+
+def test_a_bad_fetched_vintage_names_itself_at_build_time(
+    isolated_data: Path, imts_xml: bytes
+) -> None:
+    """A vintage written before these checks existed (or edited by hand) with an impossible
+    year: the build names the vintage and how to fall back, and changes nothing."""
+    from analysis.pipeline import build
+    from analysis.rawstore import RawRecord, RawStore, sha256_bytes
+
+    bad = imts_xml.replace(b'TIME_PERIOD="2023"', b'TIME_PERIOD="3000"', 1)
+    rec = RawRecord("reported.xml", "u", {}, "t", 200, sha256_bytes(bad), len(bad), "", "", "")
+    folder = RawStore("imf_imts").write_vintage("2026-11-29", [(rec, bad)], [])
+    with pytest.raises(SourceError) as err:
+        build(scope="world", force=True)
+    text = str(err.value)
+    assert "fetched vintage 2026-11-29 cannot be built" in text and str(folder) in text
+    assert "above 2100" in text and "mv " in text
+    assert (folder / "reported.xml").read_bytes() == bad

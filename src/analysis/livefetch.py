@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .errors import SourceError
 from .http import HttpClient
 from .rawstore import RawRecord, RawStore, sha256_bytes
 
@@ -83,7 +84,8 @@ def fetch(
             unchanged += 1
             continue
         downloaded += 1
-        validate(resp.content, resp.url)  # raises SourceError: then nothing at all is written
+        parsed = validate(resp.content, resp.url)  # raises SourceError: nothing is written
+        check_values(source, req.file, resp.url, parsed)
         digest = sha256_bytes(resp.content)
         kept = store.find(digest, req.file)
         if kept is not None:
@@ -115,6 +117,37 @@ def fetch(
     folder = store.write_vintage(name, new, carried)
     paths = sorted(folder / r.file for r, _ in new) + sorted(folder / e["file"] for e, _ in carried)
     return FetchResult(paths, downloaded, unchanged, len(new), name)
+
+
+def check_values(source: str, file: str, url: str, parsed: object) -> None:
+    """A parsed response goes through the source's own ``to_observations`` and so through the
+    one schema (finite values, plausible sizes and years, known codes) before it is stored:
+    a response that would break every later build is refused now, and nothing is written."""
+    import pandas as pd
+
+    from .errors import ValidationError
+    from .sources import REGISTRY
+    from .sources.spec import RawFiles
+
+    src = REGISTRY.get(source)
+    frames = [
+        p
+        for p in (parsed if isinstance(parsed, tuple) else (parsed,))
+        if isinstance(p, pd.DataFrame)
+    ]
+    if src is None or not frames:
+        return
+    raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
+    try:
+        src.to_observations(frames[0].assign(file=file), raw, None)
+    except ValidationError as exc:
+        raise SourceError(
+            source,
+            url,
+            f"the response holds values the schema refuses ({exc})",
+            "Nothing was saved; existing raw and processed files are unchanged. The source may "
+            "have changed its units or codes: check the response before fetching again.",
+        ) from exc
 
 
 def _carry(store: RawStore, vintage: str, entry: dict) -> tuple[dict, Path]:

@@ -75,7 +75,7 @@ def trade(
             "source_ref": _cat(np.concatenate([ref[o], ref[m]]), ref_vocab),
         }
     )
-    return out[COLUMNS]
+    return validate(out)
 
 
 def _codes(values: pd.Series, lookup: dict[str, int]) -> np.ndarray:

@@ -166,9 +166,7 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     for raw in inputs:
         src = REGISTRY[raw.source]
         t1 = time.perf_counter()
-        parsed = src.parse(raw)
-        out = src.to_observations(parsed, raw, countries)
-        del parsed
+        out = _observe(src, raw, countries)
         seconds[raw.source] = time.perf_counter() - t1
         if src.role == "context":
             extras[f"context_{src.name}.csv"] = out
@@ -210,6 +208,25 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         "rows": {"observations": len(obs), "rankings": len(rankings)},
     }
     return BuildResult(obs, rankings, manifest, seconds, extras=extras)
+
+
+def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
+    """One source's raw files -> observations; a fetched vintage that fails names itself and
+    how to fall back to the previous one (raw files are write-once: the user must choose)."""
+    from .errors import ValidationError
+
+    try:
+        return src.to_observations(src.parse(raw), raw, countries)
+    except (SourceError, ValidationError) as exc:
+        if raw.origin != "fetched":
+            raise
+        raise SourceError(
+            src.name,
+            str(raw.folder),
+            f"the fetched vintage {raw.vintage} cannot be built ({exc})",
+            f"Move that vintage folder away (e.g. `mv {raw.folder} /tmp/`) to build from the "
+            "previous vintage, then fetch again; raw files are never changed by the build.",
+        ) from exc
 
 
 def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:

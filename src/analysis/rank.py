@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .countries import ASEAN, WORLD, bloc_members
-from .rank_trade import competition_rank, rank_dataset
+from .rank_trade import competition_rank, rank_dataset, share
 from .schema import RANKING_KEY, RANKINGS, dimension_of
 from .validate import check
 
@@ -181,7 +181,7 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
             "partner": rows["partner"].astype(str).to_numpy(),
             "value_usd_m": value,
             "total_usd_m": total,
-            "share": value / total,
+            "share": share(value, total),
             "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
             "n_partners": n_partners.astype("int32"),
             "value_basis": rows["value_basis"].astype(str).to_numpy(),

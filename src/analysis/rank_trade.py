@@ -40,6 +40,12 @@ VALUE_BASES = ("reported", "mirror", "mixed")
 ESTIMATE_LIMIT = 0.5  # own figures count as "reported" while estimates are under half their value
 
 
+def share(value: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """value / total, empty (NaN) where the total is zero or negative: no share of nothing."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, value / total, np.nan)
+
+
 def competition_rank(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """Rank values within groups, largest first; ties share the smaller rank (1, 2, 2, 4)."""
     order, ranks_sorted = _rank_sorted(group_id, value, tiebreak)
@@ -357,7 +363,7 @@ def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
             "partner": cat("partner", space.vocab),
             "value_usd_m": value,
             "total_usd_m": total,
-            "share": value / total,
+            "share": share(value, total),
             "rank": pd.arrays.IntegerArray(rank.astype("int32"), rank == 0),
             "n_partners": np.concatenate([b["n_partners"] for b in blocks]).astype("int32"),
             "value_basis": cat("vbasis", VALUE_BASES),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MIN_YEAR, MAX_YEAR = 1948, 2100
+MAX_ABS_VALUE = 1e8  # US$ million: no bilateral or total flow or position is this large
 
 TRADE_MEASURES = ("exports", "imports", "trade")
 ODA_MEASURES = tuple(
@@ -59,6 +60,7 @@ class Column:
     allowed: frozenset[str] | None = None
     min_value: float | None = None
     max_value: float | None = None
+    max_abs: float | None = None
     dtype: str = ""  # pandas dtype the snapshot is read with; default from kind
 
     @property
@@ -89,8 +91,10 @@ OBSERVATIONS: dict[str, Column] = {
     "year": Column("int", "calendar year", min_value=MIN_YEAR, max_value=MAX_YEAR, dtype="int16"),
     "value_usd_m": Column(
         "float",
-        "the value; negative only for net flows (repayments, disinvestment)",
+        "the value; negative only for net flows (repayments, disinvestment); at most 1e8 in "
+        "size (US$ 100 trillion, above world trade: a larger value is a unit error)",
         unit="US$ million, current prices unless the measure says `const2022`",
+        max_abs=MAX_ABS_VALUE,
     ),
     "basis": Column(
         "str",
@@ -149,7 +153,9 @@ RANKINGS: dict[str, Column] = {
     ),
     "share": Column(
         "float",
-        "value_usd_m / total_usd_m; empty where the total is zero or negative",
+        "value_usd_m / total_usd_m; empty where the total is zero or negative (enforced). For "
+        "net flows (net ODA, FDI flows) the total nets repayments and disinvestment against new "
+        "money, so a partner's share can exceed 1 (its flow is larger than the net total)",
         unit="fraction (0-1)",
         nullable=True,
     ),

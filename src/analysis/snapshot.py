@@ -181,7 +181,9 @@ def _read(name: str, dtypes: dict, folder: Path | None) -> pd.DataFrame:
             "Run `asean-japan build --force` to write a whole snapshot again, or "
             "`git checkout data/processed` for the committed one.",
         )
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={"rank": [""]})
+    table = OBSERVATIONS if dtypes is OBS_DTYPES else RANKINGS
+    empty = {name: [""] for name, col in table.items() if col.nullable}  # from the schema
+    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=empty)
 
 
 def load_observations(folder: Path | None = None) -> pd.DataFrame:

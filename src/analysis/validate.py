@@ -83,11 +83,19 @@ def check(df: pd.DataFrame, schema: dict[str, Column], key: list[str], table: st
             bad = ~np.isfinite(s.to_numpy(dtype=float)) & ~nulls.to_numpy()
             if bad.any():
                 raise _fail(table, f"column {name!r} has non-finite values", df[bad])
+        if col.max_abs is not None:
+            bad = s.abs() > col.max_abs
+            if bad.any():
+                raise _fail(table, f"column {name!r} above {col.max_abs:g} in size", df[bad])
     if "measure" in df:
         trade = df["measure"].isin(TRADE_MEASURES)
         bad = trade & (df["value_usd_m"] < 0)
         if bad.any():
             raise _fail(table, "negative trade value", df[bad])
+    if "share" in df and "total_usd_m" in df:  # the share rule (schema: RANKINGS["share"])
+        bad = df["share"].notna() & ~(df["total_usd_m"] > 0)
+        if bad.any():
+            raise _fail(table, "a share where the total is zero or negative", df[bad])
     keyed = df.assign(side=(df["basis"] == "mirror")) if "side" in key and "side" not in df else df
     dup = _duplicated(keyed, key)
     if dup.any():
