@@ -42,10 +42,13 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_build.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks tools
+	$(VENV)/bin/ruff check src tests benchmarks notebooks
 
-notebooks: $(STAMP)  ## regenerate notebooks/ from tools/make_notebooks.py (outputs stripped)
-	$(PY) tools/make_notebooks.py
+notebooks: $(STAMP)  ## sync each notebooks/*.py (the source, jupytext percent) with its .ipynb
+	$(VENV)/bin/jupytext --sync notebooks/*.py
+
+lab: $(STAMP)  ## open the notebooks in JupyterLab (widgets included)
+	$(VENV)/bin/jupyter lab notebooks/
 
 $(TOOLS)/.uv:
 	$(PYTHON) -m venv $(TOOLS)

@@ -15,9 +15,9 @@ from analysis.paths import PROJECT_ROOT
 NB_DIR = PROJECT_ROOT / "notebooks"
 FIGURES = {  # figures each notebook draws
     "00-overview.ipynb": 1,  # heatmaps
-    "01-trade-partner-ranking.ipynb": 14,  # grid, ten bump charts, ASEAN x2, BACI majors
-    "02-oda-donor-ranking.ipynb": 4,  # rank grid, Viet Nam's donors, China context, recipients
-    "03-fdi-investor-ranking.ipynb": 5,  # grid, Viet Nam, ASEAN inflows, top investors, outward
+    "01-trade-partner-ranking.ipynb": 15,  # grid, 10+1 bump charts, ASEAN x2, BACI majors
+    "02-oda-donor-ranking.ipynb": 5,  # grid, Viet Nam's donors, China, recipients, explore
+    "03-fdi-investor-ranking.ipynb": 6,  # grid, Viet Nam, ASEAN, top investors, outward, explore
     "04-claims.ipynb": 9,  # one evidence chart per shipped claim
 }
 
@@ -35,10 +35,12 @@ def job(tmp_path_factory: pytest.TempPathFactory):
     import io
 
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        rc = main_job(rebuild=True, execute_notebooks=True)
-    yield rc, out.getvalue(), root
-    mp.undo()
+    try:  # the environment is restored even when the job fails
+        with contextlib.redirect_stdout(out):
+            rc = main_job(rebuild=True, execute_notebooks=True)
+        yield rc, out.getvalue(), root
+    finally:
+        mp.undo()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -79,3 +81,36 @@ def test_figures_claims_and_html_report(job) -> None:
         assert f'href="{page.name}"' in index and "data:image/png" in page.read_text()
     assert 'src="../figures/japan-rank-grid-trade.png"' in index
     assert "imf_dots_xlsx" in index and "licence" in index
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_py_source_and_ipynb_are_paired(name: str) -> None:
+    """The jupytext percent script is the source; its .ipynb twin holds the same cells
+    (`make notebooks` syncs them; an edit made in Jupyter updates both)."""
+    import jupytext
+
+    ipynb = nbformat.read(NB_DIR / name, as_version=4)
+    script = jupytext.read(NB_DIR / name.replace(".ipynb", ".py"))
+    assert [(c.cell_type, c.source) for c in script.cells] == [
+        (c.cell_type, c.source) for c in ipynb.cells
+    ], f"{name} and its .py differ: run `make notebooks`"
+    assert ipynb.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+
+
+def test_explorer_draws_headless() -> None:
+    """The function behind the widgets, for each dimension; and the widget panel builds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis import explore
+
+    for country, dimension in (
+        ("VNM", "trade"),
+        ("KHM", "oda"),
+        ("THA", "fdi"),
+        ("ASEAN", "trade"),
+    ):
+        fig = explore.draw(country, dimension, years=(2005, 2024))
+        assert len(fig.data) and set(fig.data["country"].astype(str)) == {country}
+    panel = explore.explorer()
+    assert len(panel.children) == 3

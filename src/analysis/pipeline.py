@@ -51,7 +51,7 @@ NOT_BUILD_CODE = frozenset(
         "query.py",
         "report.py",
         "vintages.py",
-        "widgets.py",
+        "explore.py",
     }
 )
 NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})

@@ -9,17 +9,29 @@ from pathlib import Path
 
 def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
     """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs."""
+    import tempfile
+
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(src, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(src.parent)}},
-    )
-    client.execute()
+    # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
+    # no "running over TCP without encryption" warning to print
+    with tempfile.TemporaryDirectory(prefix="asean-japan-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(src.parent)}},
+        )
+        try:
+            client.execute()
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
     dst.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dst)
     return dst

@@ -1,0 +1,114 @@
+"""Steer the charts without editing code: one function that draws an economy's partners for a
+dimension, dataset and span, and a widget panel (ipywidgets) that calls it.
+
+``draw`` is what the widgets, the notebooks' parameter cells and the tests call, so the same
+chart comes out headless and in Jupyter. Choices default to what the snapshot holds: the
+newest dataset of the dimension that ranks that economy, and the dataset's own variant and basis.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from . import catalog, query
+from .countries import ASEAN, FOCUS, short_name
+from .errors import ValidationError
+
+MEASURES = {  # the headline measure of each dimension (the member's point of view)
+    "trade": "trade",
+    "oda": "oda_received_net_current",
+    "fdi": "fdi_inward_stock",
+}
+
+
+def datasets_for(country: str, dimension: str) -> list[str]:
+    """Datasets of the snapshot that rank ``country`` on the dimension's headline measure,
+    newest first."""
+    r = query.rankings()
+    measure = MEASURES[dimension]
+    have = set(r.loc[(r["country"] == country) & (r["measure"] == measure), "dataset"].astype(str))
+    return [n for n in catalog.datasets(dimension) if n in have]
+
+
+def draw(
+    country: str = "VNM",
+    dimension: str = "trade",
+    dataset: str | None = None,
+    years: tuple[int, int] = (1990, 2025),
+    n: int = 5,
+) -> Figure:
+    """``country``'s top ``n`` partners over ``years`` on the dimension's headline measure
+    (Japan in red). ``dataset`` None: trade datasets spliced newest first; for ODA and FDI the
+    newest dataset that ranks the economy."""
+    from . import plots
+
+    if dimension not in MEASURES:
+        raise ValidationError(f"unknown dimension {dimension!r}; choose from {sorted(MEASURES)}")
+    measure = MEASURES[dimension]
+    if dataset is None and dimension != "trade":
+        names = datasets_for(country, dimension)
+        if not names:
+            raise ValidationError(
+                f"the snapshot ranks no {dimension} partner of {short_name(country)}"
+            )
+        dataset = names[0]
+    variant, basis = query._defaults(country, measure, dataset, None, None)
+    if country == ASEAN and variant == "countries":
+        variant = "blocs"
+    title = (
+        f"{short_name(country)}: top {n} {dimension} partners"
+        + (f" ({dataset})" if dataset else "")
+    )
+    fig = plots.bump_chart(
+        country,
+        n=n,
+        measure=measure,
+        basis=basis,
+        variant=variant,
+        start=years[0],
+        dataset=dataset,
+        title=title,
+    )
+    ax = fig.axes[0]
+    left, right = ax.get_xlim()
+    ax.set_xlim(left, min(right, years[1] + 0.5))
+    return fig
+
+
+def explorer():
+    """Dropdowns for the economy, dimension and dataset, a year range and the number of
+    partners; the chart redraws on every change (Jupyter, with ipywidgets)."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    economies = [(f"{short_name(c)} ({c})", c) for c in (*FOCUS, ASEAN)]
+    country = w.Dropdown(options=economies, value="VNM", description="economy")
+    dimension = w.Dropdown(options=list(MEASURES), value="trade", description="dimension")
+    dataset = w.Dropdown(options=[("newest", None)], value=None, description="dataset")
+    years = w.IntRangeSlider(value=(1990, 2025), min=1960, max=2025, description="years")
+    top = w.IntSlider(value=5, min=3, max=10, description="top")
+    out = w.Output()
+
+    def refresh_datasets(*_):
+        names = datasets_for(country.value, dimension.value)
+        dataset.options = [("newest", None)] + [(n, n) for n in names]
+        dataset.value = None
+
+    def redraw(*_):
+        out.clear_output(wait=True)
+        with out:
+            try:
+                fig = draw(country.value, dimension.value, dataset.value, years.value, top.value)
+                display(fig)
+                plt.close(fig)
+            except ValidationError as exc:
+                print(exc)
+
+    for control in (country, dimension):
+        control.observe(refresh_datasets, names="value")
+    for control in (country, dimension, dataset, years, top):
+        control.observe(redraw, names="value")
+    refresh_datasets()
+    redraw()
+    return w.VBox([w.HBox([country, dimension, dataset]), w.HBox([years, top]), out])
