@@ -108,3 +108,17 @@ def test_rank_uses_the_datasets_own_variant_and_basis() -> None:
     assert "basis reported" in p.stdout.splitlines()[0] and "JPN" in p.stdout.splitlines()[2]
     p = run("rank", "VNM", "--dataset", "baci_major_partners", "--year", "2024", "--top", "5")
     assert p.returncode == 0 and "variant major_partners" in p.stdout
+
+
+def test_chart_writes_png_svg_and_the_rows_drawn(tmp_path: Path) -> None:
+    import csv
+
+    p = run("chart", "THA", "--dimension", "fdi", "--out", str(tmp_path))
+    assert p.returncode == 0, p.stderr
+    stem = tmp_path / "THA-fdi"
+    assert stem.with_suffix(".png").stat().st_size > 10_000
+    assert stem.with_suffix(".svg").read_text().lstrip().startswith("<?xml")
+    rows = list(csv.DictReader(stem.with_suffix(".csv").open()))
+    assert {r["country"] for r in rows} == {"THA"} and "JPN" in {r["partner"] for r in rows}
+    p = run("chart", "VNMM")
+    assert p.returncode == 2 and "unknown economy" in p.stderr

@@ -99,17 +99,22 @@ def _positive(text: str) -> int:
     return value
 
 
-def _cmd_rank(args: argparse.Namespace) -> int:
+def _check_economy(country: str) -> None:
     from .countries import ASEAN, FOCUS, short_name
-    from .query import rank_table, rankings
+    from .query import rankings
 
-    r = rankings()
-    economies = sorted(set(r["country"].astype(str)))
-    if args.country not in economies:
+    economies = sorted(set(rankings()["country"].astype(str)))
+    if country not in economies:
         known = ", ".join(f"{c} ({short_name(c)})" for c in economies if c in (*FOCUS, ASEAN))
         raise UsageError(
-            f"unknown economy {args.country!r}: the snapshot ranks {known}. Use the ISO3 code."
+            f"unknown economy {country!r}: the snapshot ranks {known}. Use the ISO3 code."
         )
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    from .query import rank_table
+
+    _check_economy(args.country)
 
     table = rank_table(
         args.country,
@@ -127,6 +132,28 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         )
     print(table.attrs.get("title", ""))
     print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_chart(args: argparse.Namespace) -> int:
+    """The explorer's chart from the command line: PNG, SVG and the rows drawn as CSV."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from pathlib import Path
+
+    from .explore import draw
+    from .paths import reports_dir
+
+    _check_economy(args.country)
+    fig = draw(args.country, args.dimension, args.dataset, (args.start, args.end), args.top)
+    out = Path(args.out) if args.out else reports_dir() / "charts"
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"{args.country}-{args.dimension}{'-' + args.dataset if args.dataset else ''}"
+    fig.savefig(stem.with_suffix(".png"), dpi=110, bbox_inches="tight")
+    fig.savefig(stem.with_suffix(".svg"), bbox_inches="tight")
+    fig.data.to_csv(stem.with_suffix(".csv"), index=False)
+    print(f"{stem}.png, .svg and .csv ({len(fig.data)} rows drawn)")
     return 0
 
 
@@ -217,6 +244,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, help="default: the latest year")
     s.add_argument("--top", type=_positive, default=10, help="how many partners (>= 1)")
     s.set_defaults(func=_cmd_rank)
+
+    s = sub.add_parser("chart", help="draw an economy's top partners (PNG, SVG, CSV of the rows)")
+    s.add_argument("country", help="ISO3 code, or ASEAN")
+    s.add_argument("--dimension", default="trade", choices=["trade", "oda", "fdi"])
+    s.add_argument("--dataset", choices=sorted(datasets()), help="default: the newest")
+    s.add_argument("--start", type=int, default=1990)
+    s.add_argument("--end", type=int, default=2025)
+    s.add_argument("--top", type=_positive, default=5)
+    s.add_argument("--out", help="folder (default reports/charts/)")
+    s.set_defaults(func=_cmd_chart)
 
     s = sub.add_parser(
         "claims",

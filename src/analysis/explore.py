@@ -55,9 +55,8 @@ def draw(
     variant, basis = query._defaults(country, measure, dataset, None, None)
     if country == ASEAN and variant == "countries":
         variant = "blocs"
-    title = (
-        f"{short_name(country)}: top {n} {dimension} partners"
-        + (f" ({dataset})" if dataset else "")
+    title = f"{short_name(country)}: top {n} {dimension} partners" + (
+        f" ({dataset})" if dataset else ""
     )
     fig = plots.bump_chart(
         country,

@@ -61,7 +61,7 @@ def bump_chart(
     years = sorted(int(y) for y in d["year"].unique())
     if not years:
         ax.set_title(f"{short_name(country)}: no data")
-        return fig
+        return attach(fig, d)
     for i, p in enumerate(partners):
         s = d[d["partner"] == p].sort_values("year")
         s = s[s["rank"].notna()]
