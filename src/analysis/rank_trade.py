@@ -5,7 +5,8 @@ Called through ``rank.rank_observations``, the one entry point. Rules (documente
   flows that year on that side).
 - ``basis`` of a ranking: ``reported`` uses the economy's own report (IMF estimates included);
   ``best`` uses the own report where the economy reports, and partners' reports (mirror) where it
-  does not: no own data that year, or IMF estimates making up half or more of the own figures.
+  does not: no own data that year, IMF estimates making up half or more of the own figures, or
+  an own report that ``distrusted_own_reports`` finds nearly empty or partial (rules below).
   ``value_basis`` on each row says what the value rests on (reported, mirror, mixed for sums).
 - ``variant``: ``countries`` ranks economies (historical entities such as the USSR count as their
   own partners; aggregates are never ranked); ``blocs`` first sums ASEAN-10 members into ``ASEAN``
@@ -16,6 +17,21 @@ Called through ``rank.rank_observations``, the one entry point. Rules (documente
 - ``share`` = value / the economy's total with all partners: the source's World row where present
   (own reports), else the sum over ranked partners (mirror data; for ASEAN, the members' totals).
 
+Own reports that ``best`` does not trust (``distrusted_own_reports``), judged per reporter-year
+on the flows (exports, imports) the own report holds, against partners' reports of the same flows
+(the mirror: partners' imports from the reporter as its exports, and the reverse); "coverage" is
+the own report's sum over partners divided by the mirror's sum over partners:
+- ``nearly_empty``: coverage below ``COVERAGE_LIMIT`` (half): the own report lists only a small
+  part of the trade its partners report (Viet Nam 1964-1970 names one partner);
+- ``partial_year``: for every flow the own report holds, that flow's coverage falls more than
+  15% (below ``PARTIAL_DROP`` times) under its median in the neighbouring years (up to
+  ``NEIGHBOUR_YEARS`` either side, at least ``MIN_NEIGHBOURS`` of them, nearly empty years left
+  out): the own total fell far more than partners' reports of the same trade, the mark of a year
+  published before all its months were in (Singapore 2020 in the IMF vintage of 2022-02).
+Such a reporter-year uses partners' reports in ``best`` for all three measures; ``value_basis``
+says ``mirror``. ``reported`` keeps the own report as published. A reporter-year with no mirror
+data (single-reporter datasets) is never judged.
+
 Implementation: everything runs on integer codes in numpy arrays. Group-level facts (totals,
 whether an economy reports) live in dense arrays indexed by (measure, country, year), and one
 lexsort per variant x basis both ranks the rows and puts them in the output order, so the
@@ -24,6 +40,7 @@ world-wide build needs no string work and no global sort.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +55,21 @@ VARIANTS = ("blocs", "countries")  # output order
 BASES = ("best", "reported")
 VALUE_BASES = ("reported", "mirror", "mixed")
 ESTIMATE_LIMIT = 0.5  # own figures count as "reported" while estimates are under half their value
+COVERAGE_LIMIT = 0.5  # an own report covering under half of what partners report is nearly empty
+PARTIAL_DROP = 0.85  # a flow's own/mirror ratio under 0.85 x its neighbours' median: partial year
+NEIGHBOUR_YEARS = 3  # the neighbouring years: up to 3 either side
+MIN_NEIGHBOURS = 2  # a year is judged against at least 2 neighbouring years
+NEARLY_EMPTY, PARTIAL_YEAR = "nearly_empty", "partial_year"  # the rules' names
+DISTRUST_COLUMNS = [
+    "dataset",
+    "country",
+    "year",
+    "rule",
+    "own_usd_m",
+    "mirror_usd_m",
+    "coverage",
+    "drop",
+]
 
 
 def share(value: np.ndarray, total: np.ndarray) -> np.ndarray:
@@ -286,24 +318,16 @@ def rank_dataset(
         obs = obs[obs["country"].isin(countries | asean_members)]
     if obs.empty:
         return pd.DataFrame(columns=COLUMNS)
-    codes = set(obs["country"].astype(str).unique()) | set(obs["partner"].astype(str).unique())
-    vocab = sorted(codes | {ASEAN, EU, WORLD})
-    years = obs["year"].to_numpy()
-    space = Space(vocab, int(years.min()), int(years.max()) - int(years.min()) + 1)
-    data = _prepare(obs, space)
-
-    world = space.index[WORLD]
-    is_world = data.partner == world
-    w = data.take(np.flatnonzero(is_world & (data.side == 0)))
-    own_total = np.zeros(space.n_groups)
-    np.add.at(own_total, space.group(w.measure, w.country, w.year), w.value)
-    rows = data.take(np.flatnonzero(~is_world & (data.value > 0)))
+    space, rows, own_total = _coded(obs)
 
     own = rows.side == 0
     g_own = space.group(rows.measure[own], rows.country[own], rows.year[own])
     v_own = np.bincount(g_own, weights=rows.value[own], minlength=space.n_groups)
     e_own = np.bincount(g_own, weights=rows.est[own], minlength=space.n_groups)
     own_ok = (v_own > 0) & (e_own < ESTIMATE_LIMIT * v_own)
+    checks = _own_checks(rows, space)
+    distrusted = checks.nearly_empty | checks.partial  # (country, year), all measures
+    own_ok &= ~np.broadcast_to(distrusted, (len(MEASURES), space.nc, space.ny)).ravel()
 
     keep_country = np.ones(space.nc, dtype=bool)
     if countries is not None:
@@ -336,6 +360,109 @@ def rank_dataset(
             block["variant"], block["basis"] = variant, basis
             blocks.append(block)
     return _to_frame(blocks, dataset, space)
+
+
+def _coded(obs: pd.DataFrame) -> tuple[Space, Rows, np.ndarray]:
+    """The dataset's code spaces, its partner rows (World rows and values <= 0 left out) and
+    the own World rows' totals per group."""
+    codes = set(obs["country"].astype(str).unique()) | set(obs["partner"].astype(str).unique())
+    vocab = sorted(codes | {ASEAN, EU, WORLD})
+    years = obs["year"].to_numpy()
+    space = Space(vocab, int(years.min()), int(years.max()) - int(years.min()) + 1)
+    data = _prepare(obs, space)
+    is_world = data.partner == space.index[WORLD]
+    w = data.take(np.flatnonzero(is_world & (data.side == 0)))
+    own_total = np.zeros(space.n_groups)
+    np.add.at(own_total, space.group(w.measure, w.country, w.year), w.value)
+    rows = data.take(np.flatnonzero(~is_world & (data.value > 0)))
+    return space, rows, own_total
+
+
+@dataclass
+class OwnChecks:
+    """Per (country, year) arrays: the own report against partners' reports of the same flows."""
+
+    own: np.ndarray  # own sum over partners, flows the own report holds
+    mirror: np.ndarray  # partners' reports of those flows, summed
+    coverage: np.ndarray  # own / mirror (NaN without mirror data)
+    drop: np.ndarray  # largest over held flows of coverage / neighbours' median (NaN: not judged)
+    nearly_empty: np.ndarray
+    partial: np.ndarray
+
+
+def _own_checks(rows: Rows, space: Space) -> OwnChecks:
+    """The rules ``nearly_empty`` and ``partial_year`` (module docstring) on coded rows."""
+    nc, ny = space.nc, space.ny
+    flow = np.flatnonzero(rows.measure < 2)  # exports, imports (trade is their sum)
+    cell = ((rows.side[flow] * 2 + rows.measure[flow]) * nc + rows.country[flow]) * ny
+    cell += rows.year[flow]
+    sums = np.bincount(cell, weights=rows.value[flow], minlength=4 * nc * ny)
+    own, mirror = sums.reshape(2, 2, nc, ny)  # each (flow, country, year)
+    held = own > 0
+    own_sum = own.sum(axis=0)
+    mirror_sum = np.where(held, mirror, 0.0).sum(axis=0)
+    coverage = share(own_sum, mirror_sum)
+    nearly_empty = coverage < COVERAGE_LIMIT  # NaN (no mirror data) compares False
+    flow_cov = np.where(held, share(own, mirror), np.nan)
+    usable = np.where(nearly_empty[None], np.nan, flow_cov)
+    offsets = [k for k in range(-NEIGHBOUR_YEARS, NEIGHBOUR_YEARS + 1) if k]
+    window = np.full((len(offsets), *flow_cov.shape), np.nan)
+    for i, k in enumerate(offsets):  # window[i][..., y] = usable[..., y + k]
+        if k > 0:
+            window[i][..., : max(ny - k, 0)] = usable[..., k:]
+        else:
+            window[i][..., -k:] = usable[..., : max(ny + k, 0)]
+    n_neighbours = np.isfinite(window).sum(axis=0)
+    with warnings.catch_warnings():  # all-NaN windows give NaN, as wanted
+        warnings.simplefilter("ignore", RuntimeWarning)
+        median = np.nanmedian(window, axis=0)
+    median = np.where(n_neighbours >= MIN_NEIGHBOURS, median, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = flow_cov / median
+    judged = np.isfinite(ratio)
+    dropped = judged & (ratio < PARTIAL_DROP)
+    all_held_judged = held.any(axis=0) & np.all(~held | judged, axis=0)
+    partial = held.any(axis=0) & np.all(~held | dropped, axis=0) & ~nearly_empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        drop = np.where(all_held_judged, np.nanmax(np.where(held, ratio, np.nan), axis=0), np.nan)
+    return OwnChecks(own_sum, mirror_sum, coverage, drop, nearly_empty, partial)
+
+
+def distrusted_own_reports(obs: pd.DataFrame) -> pd.DataFrame:
+    """The reporter-years whose own report the ``best`` basis does not use, and why.
+
+    ``obs``: observations (any datasets; trade ones are judged, each apart). One row per
+    dataset, country and year: ``rule`` (``nearly_empty`` or ``partial_year``, see the module
+    docstring), ``own_usd_m`` and ``mirror_usd_m`` (the flows the own report holds, summed over
+    partners), ``coverage`` (own / mirror) and ``drop`` (the largest, over those flows, of the
+    flow's coverage / its median in the neighbouring years). Sorted by dataset, country, year.
+    """
+    trade = obs[obs["measure"].astype(str).isin(MEASURES[:2])]
+    parts = []
+    for name, d in trade.groupby("dataset", observed=True, sort=True):
+        space, rows, _ = _coded(d)
+        ch = _own_checks(rows, space)
+        c, y = np.nonzero(ch.nearly_empty | ch.partial)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dataset": str(name),
+                    "country": np.asarray(space.vocab, dtype=object)[c],
+                    "year": (y + space.year0).astype("int16"),
+                    "rule": np.where(ch.nearly_empty[c, y], NEARLY_EMPTY, PARTIAL_YEAR),
+                    "own_usd_m": ch.own[c, y],
+                    "mirror_usd_m": ch.mirror[c, y],
+                    "coverage": ch.coverage[c, y],
+                    "drop": ch.drop[c, y],
+                }
+            )
+        )
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=DISTRUST_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    return out.sort_values(["dataset", "country", "year"], kind="stable", ignore_index=True)
 
 
 def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
