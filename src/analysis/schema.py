@@ -135,8 +135,10 @@ RANKINGS: dict[str, Column] = {
     "basis": Column(
         "str",
         "trade: `reported` (own report, IMF estimates included) or `best` (own report where it "
-        "reports, partners' reports where it has no own figures or IMF estimates are half or "
-        "more of them); ODA received: `mirror` (donor-reported); ODA given, FDI: as the source "
+        "reports, partners' reports where it has no own figures, IMF estimates are half or more "
+        "of them, the own report covers under half of what partners report, or a partial year: "
+        "own/mirror ratio below 0.85 of its median in the neighbouring years; see "
+        "`rank_trade.distrusted_own_reports`); ODA received: `mirror` (donor-reported); ODA given, FDI: as the source "
         "reports (`reported`, or `mirror` for partner-reported tables)",
         allowed=frozenset(RANK_BASES),
     ),
