@@ -1,8 +1,13 @@
 """The build: one loop over the registry of sources, then one ranking, then the snapshot.
 
 For each source: locate its raw files (``locate``), parse them, turn them into observations (the
-source module's own ``parse`` and ``to_observations``). Then rank everything through the one
-entry point and write ``data/processed/`` as a whole. No code here knows any source by name.
+source module's own ``parse`` and ``to_observations``). Then one derived step over all sources
+(it needs more than one): constant-price ODA gets current-price twins where another dataset of
+the same DAC table gives each donor-year's deflator (``oda_prices``: deflator = sum of net
+constant / sum of net current over the donor's recipients with both above zero; flag
+``derived_current``), and donors missing from a whole source are recorded as ``gaps.csv``
+(``gaps``). Then rank everything through the one entry point and write ``data/processed/`` as a
+whole. No code here knows any source by name.
 
 Where a source's raw files come from, in order of preference: its latest fetched vintage
 (``data/raw/<source>/<vintage>/`` with a manifest), the user's own copy
@@ -28,7 +33,9 @@ import pandas as pd
 from . import __version__
 from .countries import ASEAN, FOCUS
 from .errors import SourceError
+from .gaps import donor_gaps
 from .observations import concat
+from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_observations
 from .rawstore import RawStore, sha256_file
@@ -180,7 +187,8 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         for name in sorted(made):
             datasets[name] = (src, declared[name], raw)
         frames.append(out)
-    obs = concat(frames)
+    obs = with_current(concat(frames))  # derived step: current-price ODA (oda_prices.py)
+    extras["gaps.csv"] = donor_gaps(obs, countries)  # donors missing from a source (gaps.py)
     del frames
     t1 = time.perf_counter()
     declared = [d for src in REGISTRY.values() for d in src.datasets]

@@ -6,7 +6,8 @@ measure (``schema.dimension_of``):
   variants ``countries`` and ``blocs`` (ASEAN as an economy);
 - ODA: recipients rank their donors in the donor variants ``all``, ``bilateral`` and
   ``grouped`` (multilateral families as one) on basis ``mirror`` (donor-reported); donors rank
-  their recipients (``countries``, ``reported``);
+  their recipients (``countries``, ``reported``); within a year on current prices, constant
+  prices only where current prices are neither recorded nor derived (``_one_price_per_year``);
 - FDI: as the source reports it (its own basis), variant ``countries``; variant ``blocs`` where
   the source publishes its own ASEAN or EU rows (ranked beside the countries outside them).
 
@@ -110,7 +111,7 @@ def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.Dat
 def _oda(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
     from .donors import donor_table
 
-    rows = _partner_rows(obs, countries)
+    rows = _one_price_per_year(_partner_rows(obs, countries))
     received = rows[rows["measure"].str.startswith("oda_received")]
     given = rows[rows["measure"].str.startswith("oda_given")]
     parts = []
@@ -119,6 +120,43 @@ def _oda(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> p
         parts.append(rank_simple(received[received["partner"].isin(codes)], variant, "mirror"))
     parts.append(rank_simple(given, "countries", "reported"))
     return _frame(parts)
+
+
+def _one_price_per_year(rows: pd.DataFrame) -> pd.DataFrame:
+    """Within a year, donors are ranked on current prices.
+
+    A donor's constant-price value is its current value divided by its own deflator, which
+    carries its later exchange-rate moves, so constant prices reorder donors within a year. For
+    each dataset, side and flow (``oda_<side>_<flow>``), economy and year the rows at constant
+    prices (``_const2022``) are ranked only where there are no current-price rows (recorded or
+    derived, see ``oda_prices``) for every partner of that economy and year; otherwise the
+    current-price rows are ranked and the constant-price rows are left to trends. Where current
+    prices cover only some partners, the constant prices are ranked (and the incomplete
+    current-price rows are not): a ranking never mixes price bases or drops a partner.
+    """
+    measure = rows["measure"]
+    const = measure.str.endswith("_const2022").to_numpy()
+    current = measure.str.endswith("_current").to_numpy()
+    if not (const.any() and current.any()):
+        return rows
+    base = measure.str.replace(r"_(const2022|current)$", "", regex=True)
+    keys = ["dataset", "_base", "country", "year"]
+    r = rows.assign(_base=base.to_numpy())
+    c = r[const][keys + ["partner"]]
+    k = r[current][keys + ["partner"]]
+    n_const = c.groupby(keys, sort=False).size().rename("n_const")
+    n_cur = k.groupby(keys, sort=False).size().rename("n_cur")
+    both = c.merge(k, on=keys + ["partner"], how="inner").groupby(keys, sort=False).size()
+    cover = pd.concat([n_const, n_cur, both.rename("n_both")], axis=1).fillna(0)
+    complete = (cover["n_both"] == cover["n_const"]) & (cover["n_cur"] == cover["n_const"])
+    has_const = cover["n_const"] > 0
+    cover = cover.assign(
+        keep_current=~has_const | complete, keep_const=has_const & ~complete
+    ).reset_index()
+    r = r.merge(cover[keys + ["keep_current", "keep_const"]], on=keys, how="left", sort=False)
+    keep = ~(const | current) | (current & r["keep_current"].to_numpy(dtype=bool))
+    keep |= const & r["keep_const"].to_numpy(dtype=bool)
+    return rows[keep]
 
 
 def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:

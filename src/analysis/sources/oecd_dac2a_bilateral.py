@@ -3,6 +3,12 @@
 The only recorded source of *gross* ODA disbursements. Every value in it is above zero: zero and
 negative observations are absent, so a missing net value may mean "zero or below" (Japan in
 Indonesia most years) and is never read as "no data" by the rankings or notebooks.
+
+Constant prices reorder donors within a year (each donor's deflator carries its later exchange
+rates), so the build derives current prices for 2009-2019 from the deflator implied by the
+overlap with the QWIDS export (``analysis.oda_prices``, after every source is read; measures
+``oda_*_current``, flag ``derived_current``) and ranks those; 2020-2022 are ranked at constant
+prices (``const2022``).
 """
 
 from __future__ import annotations
@@ -86,8 +92,15 @@ SOURCE = Source(
                 "oda_received_gross_const2022",
                 "oda_given_net_const2022",
                 "oda_given_gross_const2022",
+                # derived (flag derived_current, oda_prices.py): constant / the donor-year
+                # deflator implied by the overlap with oecd_dac2a_qwids, 2009-2019
+                "oda_received_net_current",
+                "oda_received_gross_current",
+                "oda_given_net_current",
+                "oda_given_gross_current",
             ),
-            "OECD DAC Table 2a (OECD.Stat extract), bilateral donors, constant 2022 US$",
+            "OECD DAC Table 2a (OECD.Stat extract), bilateral donors, constant 2022 US$ "
+            "(current US$ derived where the QWIDS export gives the donor's deflator)",
             partners="bilateral donor countries",
         ),
     ),

@@ -1,0 +1,251 @@
+"""ODA numbers that mislead: donors ranked on constant prices within a year, and donors missing
+from a whole source. On the real DAC2a files (and one focus build, in memory)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .conftest import SHARED, need
+
+QWIDS, BILATERAL = "oecd_dac2a_qwids", "oecd_dac2a_bilateral"
+
+
+@pytest.fixture(scope="module")
+def build():
+    """The focus snapshot built from ../shared/data, in memory."""
+    need(SHARED / "oecd_dac2a_2002_2019")
+    need(SHARED / "oecd_dac2a_bilateral_2009_2022" / "OECD.rda")
+    from analysis.pipeline import build_tables, find_inputs
+
+    return build_tables(find_inputs(), scope="focus")
+
+
+@pytest.fixture(scope="module")
+def oda_obs():
+    """Every recipient's ODA observations from the two recorded DAC2a extracts (all countries)."""
+    from analysis.observations import concat
+    from analysis.pipeline import _observe, find_inputs
+    from analysis.sources import REGISTRY
+
+    need(SHARED / "oecd_dac2a_2002_2019")
+    need(SHARED / "oecd_dac2a_bilateral_2009_2022" / "OECD.rda")
+    inputs = [r for r in find_inputs([QWIDS, BILATERAL])]
+    assert {r.source for r in inputs} == {QWIDS, BILATERAL}
+    return concat([_observe(REGISTRY[r.source], r, None) for r in inputs])
+
+
+def _sel(df: pd.DataFrame, **kw) -> pd.DataFrame:
+    m = np.ones(len(df), bool)
+    for k, v in kw.items():
+        col = df[k].astype(str) if isinstance(df[k].dtype, pd.CategoricalDtype) else df[k]
+        m &= col.to_numpy() == v
+    return df[m]
+
+
+# defect 2: within a year, donors are ranked on current prices
+
+
+def test_deflator_is_one_factor_per_donor_year_across_recipients(oda_obs) -> None:
+    """The ratio of sums is the ratio of every sizeable recipient, within rounding."""
+    from analysis.oda_prices import deflators
+
+    d = deflators(oda_obs, BILATERAL, QWIDS)
+    assert sorted(d["year"].unique()) == list(range(2009, 2020))  # the two extracts' overlap
+    k = ["country", "partner", "year"]
+    cur = _sel(oda_obs, dataset=QWIDS, measure="oda_received_net_current")
+    con = _sel(oda_obs, dataset=BILATERAL, measure="oda_received_net_const2022")
+    both = cur.assign(**{c: cur[c].astype(str) for c in k[:2]})[k + ["value_usd_m"]].merge(
+        con.assign(**{c: con[c].astype(str) for c in k[:2]})[k + ["value_usd_m"]],
+        on=k,
+        suffixes=("_cur", "_const"),
+    )
+    both = both[(both["value_usd_m_cur"] > 20) & (both["value_usd_m_const"] > 20)]
+    both = both.merge(d.rename(columns={"donor": "partner"}), on=["partner", "year"])
+    off = (both["value_usd_m_const"] / both["value_usd_m_cur"] / both["deflator"] - 1).abs()
+    assert len(both) > 3000
+    assert (off < 0.01).mean() > 0.99
+    assert (off[both["partner"] == "JPN"] < 0.01).all()
+    jpn = d.set_index(["donor", "year"])["deflator"]
+    # the yen's fall after 2012: Japan's 2009 dollars are worth fewer 2022 dollars; the US's more
+    assert jpn[("JPN", 2009)] < 0.75 and jpn[("USA", 2009)] > 1.3
+
+
+def test_donors_are_ranked_on_current_prices_within_a_year(build) -> None:
+    r, obs = build.rankings, build.observations
+    kh = _sel(
+        r,
+        dataset=BILATERAL,
+        measure="oda_received_gross_current",
+        variant="bilateral",
+        country="KHM",
+        year=2009,
+    ).set_index("partner")
+    # constant 2022 US$: Japan 92.3 < US 93.6; at 2009 prices Japan gave far more
+    assert kh.loc["JPN", "rank"] == 1 and kh.loc["USA", "rank"] > 1
+    assert kh.loc["JPN", "value_usd_m"] > 1.5 * kh.loc["USA", "value_usd_m"]
+    # derived observations are flagged and keep the dataset; constant prices stay for trends
+    derived = _sel(obs, dataset=BILATERAL, measure="oda_received_gross_current")
+    assert set(derived["flag"].astype(str)) == {"derived_current"}
+    const = _sel(obs, dataset=BILATERAL, measure="oda_received_gross_const2022", country="KHM")
+    assert _sel(const, partner="JPN", year=2009)["value_usd_m"].iat[0] == pytest.approx(
+        92.3, abs=0.05
+    )
+    assert sorted(const["year"].unique()) == list(range(2009, 2023))
+    # one price base per year: current where derivable (2009-2019), constant after, labelled
+    b = _sel(r, dataset=BILATERAL)
+    years = b.groupby(b["measure"].astype(str))["year"].agg(["min", "max"])
+    for flow in ("net", "gross"):
+        for side in ("received", "given"):
+            assert tuple(years.loc[f"oda_{side}_{flow}_current"]) == (2009, 2019)
+            assert tuple(years.loc[f"oda_{side}_{flow}_const2022"]) == (2020, 2022)
+
+
+def test_constant_prices_are_ranked_where_current_prices_miss_a_donor() -> None:
+    """Pure logic on a hand-built frame (not data): a year whose current prices cover every
+    donor is ranked on them; a year where one donor has none is ranked on constant prices."""
+    from analysis.observations import make
+    from analysis.rank import rank_observations
+
+    rows = [  # measure suffix, partner, year, value
+        ("const2022", "JPN", 2009, 92.0),
+        ("const2022", "USA", 2009, 94.0),
+        ("current", "JPN", 2009, 128.0),
+        ("current", "USA", 2009, 70.0),
+        ("const2022", "JPN", 2010, 90.0),
+        ("const2022", "USA", 2010, 95.0),
+        ("current", "JPN", 2010, 130.0),  # the US has no current value in 2010
+    ]
+    obs = make(
+        "handmade",
+        [f"oda_received_gross_{p}" for p, *_ in rows],
+        "KHM",
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+        "mirror",
+        "",
+        "handmade",
+    )
+    r = _sel(rank_observations(obs), variant="bilateral")
+    got = {
+        (m, y, p): k
+        for m, y, p, k in zip(r["measure"], r["year"], r["partner"], r["rank"], strict=True)
+    }
+    assert got == {
+        ("oda_received_gross_current", 2009, "JPN"): 1,
+        ("oda_received_gross_current", 2009, "USA"): 2,
+        ("oda_received_gross_const2022", 2010, "USA"): 1,
+        ("oda_received_gross_const2022", 2010, "JPN"): 2,
+    }
+
+
+# defect 5: a donor missing from a whole source is a recorded gap
+
+
+def test_donor_absent_from_a_whole_source_is_a_recorded_gap(build, oda_obs) -> None:
+    gaps = build.extras["gaps.csv"]
+    assert list(gaps.columns) == [
+        "dataset",
+        "country",
+        "partner",
+        "first_year",
+        "last_year",
+        "reason",
+    ]
+    adb = gaps[(gaps["dataset"] == QWIDS) & (gaps["partner"] == "ASDB")]
+    got = {
+        c: (a, b)
+        for c, a, b in zip(adb["country"], adb["first_year"], adb["last_year"], strict=True)
+    }
+    for c in ("VNM", "KHM", "LAO"):
+        assert got[c] == (2002, 2011)
+    assert set(gaps["country"]) <= set(build.observations["country"].astype(str))
+    # the source's own total leaves the donor out: Laos 2009, 375.21 (OECD's published: 542.95)
+    lao = _sel(oda_obs, dataset=QWIDS, measure="oda_received_net_current", country="LAO", year=2009)
+    assert _sel(lao, partner="WLD")["value_usd_m"].iat[0] == pytest.approx(375.21)
+    assert _sel(lao, partner="ASDB").empty
+    # every recorded gap is a run of years in which the donor is absent from the whole dataset
+    from analysis.gaps import donor_gaps
+
+    every = donor_gaps(oda_obs)
+    rec = oda_obs[oda_obs["measure"].astype(str).str.startswith("oda_received")]
+    present = set(
+        zip(rec["dataset"].astype(str), rec["partner"].astype(str), rec["year"], strict=True)
+    )
+    for ds, donor, a, b in (
+        every[["dataset", "partner", "first_year", "last_year"]]
+        .drop_duplicates()
+        .itertuples(index=False)
+    ):
+        assert not any((ds, donor, y) in present for y in range(a, b + 1))
+
+
+def test_donor_that_stops_or_starts_giving_to_one_recipient_is_not_a_gap(oda_obs) -> None:
+    from analysis.gaps import donor_gaps
+
+    every = donor_gaps(oda_obs)
+    flagged = {
+        (ds, c, p, y)
+        for ds, c, p, a, b in every[
+            ["dataset", "country", "partner", "first_year", "last_year"]
+        ].itertuples(index=False)
+        for y in range(a, b + 1)
+    }
+    rec = oda_obs[oda_obs["measure"].astype(str).str.startswith("oda_received")]
+    rec = rec[rec["partner"].astype(str) != "WLD"]
+    rec = pd.DataFrame(
+        {
+            "dataset": rec["dataset"].astype(str),
+            "country": rec["country"].astype(str),
+            "partner": rec["partner"].astype(str),
+            "year": rec["year"].astype(int),
+        }
+    ).drop_duplicates()
+    in_source = set(zip(rec["dataset"], rec["partner"], rec["year"], strict=True))
+    pairs = set(zip(rec["dataset"], rec["country"], rec["partner"], rec["year"], strict=True))
+    # a donor in the source that year, not giving to this recipient (it did before or after)
+    first = rec.groupby(["dataset", "country", "partner"])["year"].agg(["min", "max"])
+    one_recipient = [
+        (ds, c, p, y)
+        for (ds, c, p), (lo, hi) in first.iterrows()
+        for y in range(lo - 3, hi + 4)
+        if (ds, p, y) in in_source and (ds, c, p, y) not in pairs
+    ]
+    assert len(one_recipient) > 1000  # common in the real files
+    assert not flagged & set(one_recipient)
+
+
+def test_donor_that_builds_up_its_programme_is_starting_not_missing() -> None:
+    """Pure logic on a hand-built frame (not data): a new fund reaching 1, 2, then 6 recipients
+    a year is not a gap; a donor appearing at once with its 3 recipients is, for those 3; a
+    donor that stops giving to one recipient is not."""
+    from analysis.gaps import donor_gaps
+    from analysis.observations import make
+
+    six = ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF")
+    rows = [
+        ("OLD", c, y) for y in range(2000, 2008) for c in ("AAA", "BBB") if (c, y) < ("BBB", 2004)
+    ]
+    rows += [("NEW", "AAA", 2003), ("NEW", "AAA", 2004), ("NEW", "BBB", 2004)]
+    rows += [("NEW", c, y) for y in (2005, 2006, 2007) for c in six]
+    rows += [("BIG", c, y) for y in range(2003, 2008) for c in ("AAA", "BBB", "CCC")]
+    obs = make(
+        "handmade",
+        "oda_received_net_current",
+        [r[1] for r in rows],
+        [r[0] for r in rows],
+        [r[2] for r in rows],
+        1.0,
+        "mirror",
+        "",
+        "handmade",
+    )
+    g = donor_gaps(obs)
+    assert set(g["partner"]) == {"BIG"}
+    assert list(zip(g["country"], g["first_year"], g["last_year"], strict=True)) == [
+        ("AAA", 2000, 2002),
+        ("BBB", 2000, 2002),
+        ("CCC", 2000, 2002),
+    ]
