@@ -38,7 +38,7 @@ plots.oda_japan_rank_grid();
 # *Gross* disbursements count the money a donor paid out in a year. *Net* disbursements subtract what recipients repaid on earlier loans. Japan gives much of its ODA as concessional loans, so in countries it lent to for decades (Indonesia, Thailand, Malaysia, the Philippines) repayments now exceed new lending: Japan's *net* ODA there is negative and it has no net rank at all, while in gross terms it is still the largest bilateral donor. Grant-giving donors have net close to gross. Both views are right; they answer different questions (resources transferred this year vs financing provided this year).
 
 # %%
-query.rank_table('IDN', measure='oda_received_gross_const2022', variant='bilateral',
+query.rank_table('IDN', measure='oda_received_gross_current', variant='bilateral',
                  basis='mirror', dataset='oecd_dac2a_bilateral', year=2015, top=5)
 
 # %%

@@ -123,6 +123,27 @@ def claims_table() -> str:
     return "\n".join(lines)
 
 
+def gaps_table() -> str:
+    """Donors missing from a source in a run of years (data/processed/gaps.csv), one row per
+    donor and run, with the members affected."""
+    import pandas as pd
+
+    from .countries import short_name
+
+    path = README.parent / "gaps.csv"
+    if not path.is_file():
+        return "(no gaps.csv in the snapshot)"
+    g = pd.read_csv(path, keep_default_na=False)
+    if g.empty:
+        return "(no gaps found)"
+    lines = ["| dataset | donor | years missing | members affected |", "|---|---|---|---|"]
+    keys = ["dataset", "partner", "first_year", "last_year"]
+    for (ds, donor, first, last), sub in g.groupby(keys, sort=True):
+        members = ", ".join(sorted(short_name(c) for c in sub["country"].unique()))
+        lines.append(f"| `{ds}` | {donor} | {first}-{last} | {members} |")
+    return "\n".join(lines)
+
+
 def blocks() -> dict[str, str]:
     return {
         "datasets": datasets_table(),
@@ -132,6 +153,7 @@ def blocks() -> dict[str, str]:
         "latest": latest_table(),
         "trade_coverage": trade_coverage_table(),
         "claims": claims_table(),
+        "gaps": gaps_table(),
     }
 
 

@@ -11,6 +11,20 @@ from .snapshot import load_rankings
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 
 
+def observations() -> pd.DataFrame:
+    """The snapshot's observations, read once per process and again after a rebuild."""
+    from .paths import processed_dir
+    from .snapshot import MANIFEST_FILE, load_observations
+
+    manifest = processed_dir() / MANIFEST_FILE
+    key = ("obs:" + str(manifest), manifest.stat().st_mtime_ns if manifest.is_file() else 0)
+    if key not in _CACHE:
+        for k in [k for k in _CACHE if str(k[0]).startswith("obs:")]:
+            del _CACHE[k]
+        _CACHE[key] = load_observations()
+    return _CACHE[key]
+
+
 def rankings() -> pd.DataFrame:
     """The snapshot's rankings, read once per process and again when a build replaced them."""
     from .paths import processed_dir
@@ -19,7 +33,8 @@ def rankings() -> pd.DataFrame:
     manifest = processed_dir() / MANIFEST_FILE
     key = (str(manifest), manifest.stat().st_mtime_ns if manifest.is_file() else 0)
     if key not in _CACHE:
-        _CACHE.clear()
+        for k in [k for k in _CACHE if not str(k[0]).startswith("obs:")]:
+            del _CACHE[k]
         _CACHE[key] = load_rankings()
     return _CACHE[key]
 

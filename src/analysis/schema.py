@@ -106,7 +106,10 @@ OBSERVATIONS: dict[str, Column] = {
     "flag": Column(
         "str",
         "the source's flag: `e` (IMF estimate); `BPM5`/`BPM6`, `pre1996`, `r` (revised) on "
-        "JETRO series; `approval` (Myanmar's UNCTAD inflows, approval basis); else empty",
+        "JETRO series; `approval` (Myanmar's UNCTAD inflows, approval basis); `reconciled` "
+        "(CEPII BACI: one value per flow from both declarations); `EU28`, `*` (footnoted "
+        "label) on Bank of Japan series; `derived_current` (DAC bilateral values converted to "
+        "current prices with the donor-year deflator, oda_prices.py); else empty",
     ),
     "source_ref": Column(
         "str",

@@ -21,20 +21,24 @@ ODA_SERIES = (
         (0, (5, 1, 1, 1)),
     ),
     ("oecd_dac2a_qwids", "oda_received_net_current", "all", "net, all donors (current US\\$)", "-"),
+    # bilateral donors: ranked on current prices derived from the DAC deflators (2009-2019),
+    # on constant 2022 prices where no deflator can be derived (2020-2022); one legend entry each
     (
         "oecd_dac2a_bilateral",
-        "oda_received_net_const2022",
+        "oda_received_net_current",
         "bilateral",
-        "net, bilateral donors (2022 US\\$)",
+        "net, bilateral donors (current US\\$ derived to 2019; 2022 US\\$ 2020-2022)",
         "--",
     ),
+    ("oecd_dac2a_bilateral", "oda_received_net_const2022", "bilateral", "", "--"),
     (
         "oecd_dac2a_bilateral",
-        "oda_received_gross_const2022",
+        "oda_received_gross_current",
         "bilateral",
-        "gross, bilateral donors (2022 US\\$)",
+        "gross, bilateral donors (current US\\$ derived to 2019; 2022 US\\$ 2020-2022)",
         ":",
     ),
+    ("oecd_dac2a_bilateral", "oda_received_gross_const2022", "bilateral", "", ":"),
 )
 
 
@@ -78,14 +82,14 @@ def china_context(*, df: pd.DataFrame | None = None) -> Figure:
     china = load_context("aiddata_china")
     if china is None:
         china = pd.DataFrame(columns=["country", "year", "flow", "value_usd_m"])
-    d = query.select(
-        df,
-        dataset="oecd_dac2a_bilateral",
-        measure="oda_received_gross_const2022",
-        variant="bilateral",
-        basis="mirror",
-    )
-    japan = d[d["partner"] == JAPAN]
+    # a trend over time: constant 2022 prices, from the observations (rankings within a year
+    # use current prices where they can be derived)
+    obs = query.observations()
+    japan = obs[
+        (obs["dataset"] == "oecd_dac2a_bilateral")
+        & (obs["measure"] == "oda_received_gross_const2022")
+        & (obs["partner"] == JAPAN)
+    ]
     fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True)
     for ax, c in zip(axes.flat, asean_members(), strict=True):
         cn = china[(china["country"] == c) & (china["flow"] == "oda_like")]

@@ -23,9 +23,9 @@ OVERVIEW = (
         "mirror",
     ),
     (
-        "ODA (OECD DAC2a, gross, bilateral donors)",
+        "ODA (OECD DAC2a, gross, bilateral donors, current US$ derived, 2009-2019)",
         "oecd_dac2a_bilateral",
-        "oda_received_gross_const2022",
+        "oda_received_gross_current",
         "bilateral",
         "mirror",
     ),

@@ -155,7 +155,7 @@ def japan_rank_lines_grid(
     axes.flat[0].set_yticks([1, 3, 5, 10])
     for ax in axes[:, 0]:
         ax.set_ylabel("Japan's rank")
-    handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in series]
+    handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in series if lb]
     handles += [
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label=no_rank_text),
         Patch(color="0.9", label="no recorded data"),
