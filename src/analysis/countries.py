@@ -61,14 +61,19 @@ def resolve_labels(
     key: str = "label",
     what: str = "name",
 ) -> dict[str, Entity]:
-    """Map source labels to Entities: the mapping file first (the source's own spellings,
-    historical entities and aggregates), then pycountry's exact English names. Fails listing
+    """Map source labels to Entities: the mapping file first (a row for this source alone,
+    ``<source>:<label>``, then the source's own spellings, historical entities and aggregates),
+    then pycountry's exact English names. Fails listing
     *every* unknown label, never dropping one silently."""
     table = label_table(filename, key)
     out: dict[str, Entity] = {}
     unknown: list[str] = []
     for label in set(labels):
-        if label in table:
+        # a row keyed ``<source>:<label>`` is that source's own meaning of a shared label
+        # (Bank Indonesia's "European Union" is its EU row, UNCTAD's a region): it wins there
+        if f"{source}:{label}" in table:
+            out[label] = table[f"{source}:{label}"]
+        elif label in table:
             out[label] = table[label]
         elif (code := _pycountry_lookup(label)) is not None:
             out[label] = Entity(code, "country")
@@ -124,14 +129,99 @@ def resolve_imts_codes(codes: Iterable[str], source: str, where: str) -> dict[st
     return out
 
 
+# A year counts a member of a bloc if the economy was a member on 1 July of that year (the
+# middle of the year): accessions on 1 January (EEC/EU enlargements) count from that year,
+# Viet Nam (28 July 1995) from 1996, Laos and Myanmar (23 July 1997) from 1998, Cambodia (30 April
+# 1999) from 1999, Croatia (1 July 2013) from 2013; the UK (out on 31 January 2020) to 2019.
+# data/blocs.csv keeps the published dates (joined, left) and the years they give (from_year,
+# to_year); a test checks that the years follow this rule from the dates.
+MEMBER_ON = (7, 1)
+
+# Reporting entities made of several economies count as a member of a bloc in a year in which
+# every one of their parts is a member: the IMF's (and JETRO's) Belgium-Luxembourg.
+COMPOSITES = {"XBL": ("BEL", "LUX")}
+
+
+class Membership(NamedTuple):
+    """One economy's membership of a bloc: the years it counts (``to_year`` None: to date)."""
+
+    bloc: str
+    member: str
+    from_year: int
+    to_year: int | None
+
+    def covers(self, year: int) -> bool:
+        return self.from_year <= year and (self.to_year is None or year <= self.to_year)
+
+
 @cache
-def bloc_members() -> dict[str, frozenset[str]]:
-    """Bloc -> member codes, from data/blocs.csv (fixed membership for every year)."""
-    members: dict[str, set[str]] = {}
+def bloc_table() -> tuple[Membership, ...]:
+    """Dated membership from data/blocs.csv, plus the composites (``COMPOSITES``) over the years
+    in which all their parts are members."""
+    rows: list[Membership] = []
     with open(PACKAGE_DATA / "blocs.csv", newline="", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
-            members.setdefault(r["bloc"], set()).add(r["member"])
+            to = int(r["to_year"]) if r["to_year"] else None
+            rows.append(Membership(r["bloc"], r["member"], int(r["from_year"]), to))
+    for code, parts in COMPOSITES.items():
+        for bloc in sorted({m.bloc for m in rows}):
+            spans = [m for m in rows if m.bloc == bloc and m.member in parts]
+            if {m.member for m in spans} != set(parts):
+                continue
+            tos = [m.to_year for m in spans if m.to_year is not None]
+            rows.append(
+                Membership(bloc, code, max(m.from_year for m in spans), min(tos) if tos else None)
+            )
+    return tuple(rows)
+
+
+@cache
+def bloc_members() -> dict[str, frozenset[str]]:
+    """Bloc -> today's member codes (data/blocs.csv rows with no end), composites excluded:
+    ASEAN-10, EU-27 (since 1 February 2020)."""
+    members: dict[str, set[str]] = {}
+    for m in bloc_table():
+        if m.to_year is None and m.member not in COMPOSITES:
+            members.setdefault(m.bloc, set()).add(m.member)
     return {k: frozenset(v) for k, v in members.items()}
+
+
+@cache
+def members_in(bloc: str, year: int, dated: bool = True) -> frozenset[str]:
+    """A bloc's members in a year (composites included): ``dated`` = members on 1 July of that
+    year (variant ``blocs``); not dated = today's members in every year (``blocs_fixed``)."""
+    return frozenset(
+        m.member
+        for m in bloc_table()
+        if m.bloc == bloc and (m.covers(year) if dated else m.to_year is None)
+    )
+
+
+def ever_members(bloc: str) -> frozenset[str]:
+    """Every economy that was ever a member of the bloc (composites excluded)."""
+    return frozenset(
+        m.member for m in bloc_table() if m.bloc == bloc and m.member not in COMPOSITES
+    )
+
+
+@cache
+def _bloc_rows() -> dict[tuple[str, str], tuple[str, frozenset[str]]]:
+    with open(PACKAGE_DATA / "bloc_rows.csv", newline="", encoding="utf-8") as fh:
+        return {
+            (r["dataset"], r["bloc"]): (r["membership"], frozenset(r["also"].split()))
+            for r in csv.DictReader(fh)
+        }
+
+
+@cache
+def published_members(dataset: str, bloc: str, year: int) -> frozenset[str]:
+    """The members inside a bloc row that a source publishes (FDI): the dated membership of that
+    year, unless data/bloc_rows.csv says the source's row is otherwise (``fixed``: today's
+    members in every year; ``also``: economies the source lists inside its row in every year)."""
+    membership, also = _bloc_rows().get((dataset, bloc), ("dated", frozenset()))
+    if membership not in ("dated", "fixed"):
+        raise ValueError(f"bloc_rows.csv: membership {membership!r} of {dataset}/{bloc}")
+    return members_in(bloc, year, dated=membership == "dated") | also
 
 
 def asean_members() -> tuple[str, ...]:
@@ -162,7 +252,7 @@ _SHORT_NAMES = {
     "RUS": "Russia",
     "SUN": "USSR",
     "ASEAN": "ASEAN",
-    "EU": "EU-27",
+    "EU": "EU",
     "WLD": "World",
     "XBL": "Belgium-Luxembourg",
     "CSK": "Czechoslovakia",

@@ -3,13 +3,18 @@
 Every dataset is ranked apart (never summed with another). Which policy applies follows from the
 measure (``schema.dimension_of``):
 - trade (``rank_trade``): own reports and mirror data, bases ``reported`` and ``best``,
-  variants ``countries`` and ``blocs`` (ASEAN as an economy);
+  variants ``countries``, ``blocs`` (members of each year summed, ASEAN as an economy) and
+  ``blocs_fixed`` (today's members in every year);
 - ODA: recipients rank their donors in the donor variants ``all``, ``bilateral`` and
   ``grouped`` (multilateral families as one) on basis ``mirror`` (donor-reported); donors rank
   their recipients (``countries``, ``reported``); within a year on current prices, constant
   prices only where current prices are neither recorded nor derived (``_one_price_per_year``);
 - FDI: as the source reports it (its own basis), variant ``countries``; variant ``blocs`` where
-  the source publishes its own ASEAN or EU rows (ranked beside the countries outside them).
+  the source publishes its own ASEAN or EU rows: each bloc row is ranked with its published
+  membership (the members of that year, ``countries.published_members``), and a country row is
+  dropped wherever a published bloc row of the same host-year contains it, so that no member is
+  ranked beside a bloc that holds it (nor dropped where no bloc row holds it); a host that is a
+  bloc (ASEAN as a whole) holds its own members (intra-ASEAN flows, as in trade).
 
 Rules shared by ODA and FDI (``rank_simple``): values above zero are ranked; negative values
 (net repayments, disinvestment) stay with no rank; zeros are dropped. Rank 1 is the largest;
@@ -21,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .countries import ASEAN, WORLD, bloc_members
+from .countries import ASEAN, EU, WORLD, published_members
 from .rank_trade import competition_rank, rank_dataset, share
 from .schema import RANKING_KEY, RANKINGS, dimension_of
 from .validate import check
@@ -161,15 +166,35 @@ def _one_price_per_year(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
     rows = _partner_rows(obs, countries)
-    blocs = set(bloc_members())
-    members = set().union(*bloc_members().values())
+    is_bloc = rows["partner"].isin((ASEAN, EU))
     parts = []
     for basis, d in rows.groupby(rows["basis"].astype(str), sort=True):
-        parts.append(rank_simple(d[~d["partner"].isin(blocs)], "countries", str(basis)))
-        if d["partner"].isin(blocs).any():
-            bl = d[d["partner"].isin(blocs) | ~d["partner"].isin(members)]
-            parts.append(rank_simple(bl, "blocs", str(basis)))
+        bloc = is_bloc.loc[d.index]
+        parts.append(rank_simple(d[~bloc], "countries", str(basis)))
+        if bloc.any():
+            parts.append(rank_simple(d[~_inside_bloc_rows(d, bloc)], "blocs", str(basis)))
     return _frame(parts)
+
+
+def _inside_bloc_rows(d: pd.DataFrame, bloc: pd.Series) -> pd.Series:
+    """True for a country row that a published bloc row of its host-year contains (that bloc
+    row's membership in that year as the source publishes it). A host that is itself a bloc
+    (ASEAN as a whole) holds its own members: their rows are intra-bloc flows, as in trade."""
+    keys = ["dataset", "measure", "country", "year"]
+    hosts = d.loc[d["country"].isin((ASEAN, EU)), keys].drop_duplicates()
+    published = pd.concat(
+        [d.loc[bloc, keys + ["partner"]], hosts.assign(partner=hosts["country"])]
+    ).drop_duplicates()
+    held = [
+        (ds, measure, country, year, member)
+        for ds, measure, country, year, b in published.itertuples(index=False)
+        for member in sorted(published_members(ds, b, int(year)))
+    ]
+    if not held:
+        return pd.Series(False, index=d.index)
+    inside = pd.MultiIndex.from_tuples(held, names=keys + ["partner"])
+    own = pd.MultiIndex.from_frame(d[keys + ["partner"]])
+    return pd.Series(own.isin(inside), index=d.index) & ~bloc
 
 
 def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -9,9 +9,13 @@ Called through ``rank.rank_observations``, the one entry point. Rules (documente
   an own report that ``distrusted_own_reports`` finds nearly empty or partial (rules below).
   ``value_basis`` on each row says what the value rests on (reported, mirror, mixed for sums).
 - ``variant``: ``countries`` ranks economies (historical entities such as the USSR count as their
-  own partners; aggregates are never ranked); ``blocs`` first sums ASEAN-10 members into ``ASEAN``
-  and EU-27 members into ``EU``, and adds ASEAN itself as an economy (the sum of its members)
-  whose partner ``ASEAN`` row is intra-ASEAN trade, kept but not ranked.
+  own partners; aggregates are never ranked); ``blocs`` first sums the members of ASEAN and of
+  the EU (EEC/EC before 1993) *of that year* into ``ASEAN`` and ``EU`` (a member is one on 1 July
+  of the year, ``countries.members_in``; Belgium-Luxembourg counts where both are members), and
+  adds ASEAN itself as an economy (the sum of that year's members) whose partner ``ASEAN`` row is
+  intra-ASEAN trade, kept but not ranked; ``blocs_fixed`` does the same with today's members
+  (ASEAN-10, EU-27) in every year, for comparisons over time. In ``blocs`` an economy that is not
+  a member that year (the UK from 2020, Viet Nam before 1996) is a partner of its own.
 - Rank 1 is the largest; equal values share the smaller rank (competition ranking: 1, 2, 2, 4),
   listed by partner code. Only values above zero are ranked.
 - ``share`` = value / the economy's total with all partners: the source's World row where present
@@ -46,12 +50,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .countries import ASEAN, EU, WORLD, bloc_members
+from .countries import ASEAN, EU, WORLD, ever_members, members_in
 from .schema import RANKINGS
 
 COLUMNS = list(RANKINGS)
 MEASURES = ("exports", "imports", "trade")
-VARIANTS = ("blocs", "countries")  # output order
+VARIANTS = ("blocs", "blocs_fixed", "countries")  # output order
 BASES = ("best", "reported")
 VALUE_BASES = ("reported", "mirror", "mixed")
 ESTIMATE_LIMIT = 0.5  # own figures count as "reported" while estimates are under half their value
@@ -212,14 +216,22 @@ def _prepare(obs: pd.DataFrame, space: Space) -> Rows:
     return Rows.concat([base, trade])
 
 
-def _blocs(rows: Rows, space: Space) -> Rows:
-    """Bloc members summed into their bloc as partners (fixed membership, data/blocs.csv)."""
-    bloc_of = np.arange(space.nc)
-    for bloc, members in bloc_members().items():
-        for m in members:
-            if m in space.index:
-                bloc_of[space.index[m]] = space.index[bloc]
-    partner = bloc_of[rows.partner]
+def _bloc_of(space: Space, dated: bool) -> np.ndarray:
+    """(year, economy) -> the code its rows count under: its bloc in that year, else itself."""
+    bloc_of = np.tile(np.arange(space.nc), (space.ny, 1))
+    for y in range(space.ny):
+        for bloc in (ASEAN, EU):
+            for m in members_in(bloc, space.year0 + y, dated):
+                if m in space.index:
+                    bloc_of[y, space.index[m]] = space.index[bloc]
+    return bloc_of
+
+
+def _blocs(rows: Rows, space: Space, dated: bool) -> Rows:
+    """Bloc members summed into their bloc as partners: members of each year (``dated``) or
+    today's members in every year (data/blocs.csv)."""
+    bloc_of = _bloc_of(space, dated)
+    partner = bloc_of[rows.year, rows.partner]
     g = space.group(rows.measure, rows.country, rows.year)
     key = (g * 2 + rows.side) * space.nc + partner
     key_u, value, est = _sum_by(key, rows.value, rows.est)
@@ -237,14 +249,18 @@ def _blocs(rows: Rows, space: Space) -> Rows:
     )
 
 
-def _asean_economy(rows: Rows, totals: np.ndarray, space: Space) -> tuple[Rows, np.ndarray]:
-    """ASEAN as one economy: members' rows summed partner by partner, and the members' totals."""
+def _asean_economy(
+    rows: Rows, totals: np.ndarray, space: Space, dated: bool
+) -> tuple[Rows, np.ndarray]:
+    """ASEAN as one economy: its members' rows summed partner by partner, and the members'
+    totals; the members of each year (``dated``) or today's ten in every year."""
     asean = space.index[ASEAN]
-    members = np.zeros(space.nc, dtype=bool)
-    for m in bloc_members()[ASEAN]:
-        if m in space.index:
-            members[space.index[m]] = True
-    sel = members[rows.country]
+    members = np.zeros((space.ny, space.nc), dtype=bool)
+    for y in range(space.ny):
+        for m in members_in(ASEAN, space.year0 + y, dated):
+            if m in space.index:
+                members[y, space.index[m]] = True
+    sel = members[rows.year, rows.country]
     r = rows.take(np.flatnonzero(sel))
     key = ((r.measure * space.ny + r.year) * space.nc) + r.partner
     key_u, value, est, mirror, n = _sum_by(
@@ -313,9 +329,8 @@ def rank_dataset(
     obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """All rankings of one dataset; ``countries`` limits which economies get ranked."""
-    asean_members = bloc_members()[ASEAN]
     if countries is not None:  # ASEAN members are always needed: ASEAN is an economy in 'blocs'
-        obs = obs[obs["country"].isin(countries | asean_members)]
+        obs = obs[obs["country"].isin(countries | ever_members(ASEAN))]
     if obs.empty:
         return pd.DataFrame(columns=COLUMNS)
     space, rows, own_total = _coded(obs)
@@ -336,7 +351,11 @@ def rank_dataset(
             if c in space.index:
                 keep_country[space.index[c]] = True
 
-    variants = {"countries": rows, "blocs": _blocs(rows, space)}
+    variants = {
+        "countries": rows,
+        "blocs": _blocs(rows, space, dated=True),
+        "blocs_fixed": _blocs(rows, space, dated=False),
+    }
     blocks = []
     for variant in VARIANTS:
         vrows = variants[variant]
@@ -348,12 +367,13 @@ def rank_dataset(
                 sel = np.where(vrows.side == 0, own_ok[g], ~own_ok[g])
             chosen = vrows.take(np.flatnonzero(sel))
             totals = _group_totals(chosen, own_total, space)
-            if variant == "blocs":
-                asean_rows, asean_totals = _asean_economy(chosen, totals, space)
+            if variant != "countries":
+                dated = variant == "blocs"
+                asean_rows, asean_totals = _asean_economy(chosen, totals, space, dated)
                 totals = totals + asean_totals
                 chosen = Rows.concat([chosen, asean_rows])
             ranked_country = keep_country.copy()
-            if variant == "blocs":
+            if variant != "countries":
                 ranked_country[space.index[ASEAN]] = True
             chosen = chosen.take(np.flatnonzero(ranked_country[chosen.country]))
             block = _ranked_block(chosen, totals, space)

@@ -43,7 +43,15 @@ def dimension_of(measure: str) -> str:
 
 # restricted partner sets have a variant of their own (declared by their dataset)
 RESTRICTED_VARIANTS = ("major_partners", "oecd_reporters")
-VARIANTS = ("countries", "blocs", "all", "bilateral", "grouped", *RESTRICTED_VARIANTS)
+VARIANTS = (
+    "countries",
+    "blocs",
+    "blocs_fixed",
+    "all",
+    "bilateral",
+    "grouped",
+    *RESTRICTED_VARIANTS,
+)
 RANK_BASES = ("reported", "best", "mirror")
 OBS_BASES = ("reported", "estimate", "mirror")
 VALUE_BASES = ("reported", "mirror", "mixed")
@@ -128,10 +136,13 @@ RANKINGS: dict[str, Column] = {
     ),
     "variant": Column(
         "str",
-        "trade: `countries` (partners are economies) or `blocs` (ASEAN-10 and EU-27 members "
-        "summed into `ASEAN` and `EU`, `src/analysis/data/blocs.csv`); ODA donors: `all`, "
+        "trade: `countries` (partners are economies), `blocs` (the members of ASEAN and of "
+        "the EEC/EU *of that year*, members on 1 July, summed into `ASEAN` and `EU`; ASEAN as an "
+        "economy is that year's members) or `blocs_fixed` (today's ASEAN-10 and EU-27 in every "
+        "year, for comparisons over time), `src/analysis/data/blocs.csv`; ODA donors: `all`, "
         "`bilateral`, `grouped` (multilateral families as one); FDI: `countries`, or `blocs` "
-        "where the source has its own ASEAN/EU rows; `major_partners`, `oecd_reporters`: a "
+        "where the source has its own ASEAN/EU rows (each with its published membership; no "
+        "member ranked beside a bloc row that holds it); `major_partners`, `oecd_reporters`: a "
         "dataset whose partners are a restricted set, ranked among those partners only",
         allowed=frozenset(VARIANTS),
     ),
@@ -145,7 +156,9 @@ RANKINGS: dict[str, Column] = {
         "reports (`reported`, or `mirror` for partner-reported tables)",
         allowed=frozenset(RANK_BASES),
     ),
-    "country": Column("str", "the ranked economy (ISO3, or `ASEAN` in variant `blocs`)"),
+    "country": Column(
+        "str", "the ranked economy (ISO3, or `ASEAN` in variants `blocs` and `blocs_fixed`)"
+    ),
     "year": Column("int", "calendar year", min_value=MIN_YEAR, max_value=MAX_YEAR, dtype="int16"),
     "partner": Column("str", "ISO3, `ASEAN` or `EU`"),
     "value_usd_m": Column("float", "the partner's value", unit="US$ million"),
