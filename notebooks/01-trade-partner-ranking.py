@@ -55,13 +55,16 @@ for c in asean_members():
 # %% [markdown]
 # ## ASEAN among Japan's partners
 #
-# Blocs variant: ASEAN-10 and EU-27 each summed into one partner (fixed membership for every year, as ASEAN's own statistics do).
+# Two ways to count a bloc: `blocs_fixed` sums today's ASEAN-10 and EU-27 in every year (the chart: a comparison over time); `blocs` sums the members of each year, as the ASEAN Secretariat and Eurostat count at the time (the table: the EU without the UK from 2020, ASEAN without Viet Nam before 1996).
 
 # %%
 plots.asean_among_japan();
 
 # %%
 query.rank_table('JPN', variant='blocs', top=5)
+
+# %%
+query.rank_table('JPN', variant='blocs', year=2013, top=5)
 
 # %% [markdown]
 # ## ASEAN as one economy
@@ -72,7 +75,7 @@ query.rank_table('JPN', variant='blocs', top=5)
 plots.asean_partners();
 
 # %%
-query.rank_table('ASEAN', top=6)
+query.rank_table('ASEAN', variant='blocs', top=6)
 
 # %% [markdown]
 # ## When did China overtake Japan?

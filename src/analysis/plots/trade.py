@@ -197,11 +197,22 @@ def japan_rank_grid(
     return attach(fig, d[(d["partner"] == JAPAN) & d["country"].isin(members)])
 
 
+BLOC_WORDS = {
+    "blocs_fixed": "today's ASEAN-10 and EU-27 in every year",
+    "blocs": "ASEAN and the EU with the members of each year",
+}
+
+
 def asean_among_japan(
-    *, measure: str = "trade", basis: str = "best", df: pd.DataFrame | None = None
+    *,
+    measure: str = "trade",
+    basis: str = "best",
+    variant: str = "blocs_fixed",
+    df: pd.DataFrame | None = None,
 ) -> Figure:
-    """ASEAN's rank (and share) among Japan's partners, the EU and China alongside (blocs variant)."""
-    d = query.select(df, measure=measure, variant="blocs", basis=basis)
+    """ASEAN's rank (and share) among Japan's partners, the EU, China and the US alongside.
+    ``blocs_fixed`` (default, for comparisons over time) or ``blocs`` (members of each year)."""
+    d = query.select(df, measure=measure, variant=variant, basis=basis)
     d = d[d["country"] == JAPAN]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
     colors = {p: color_of(p) for p in (ASEAN, "EU", "CHN", "USA")}
@@ -234,20 +245,25 @@ def asean_among_japan(
     ax1.legend(fontsize=8)
     if years:
         _shade_gaps(ax1, set(years), (years[0], years[-1]), label=False)
-    fig.suptitle(
-        f"ASEAN-10 and other partners of Japan, {measure} (blocs: ASEAN-10 and EU-27 summed)"
-    )
+    fig.suptitle(f"ASEAN and other partners of Japan, {measure} ({BLOC_WORDS[variant]})")
     footer(fig, note_for(d))
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return attach(fig, d[d["partner"].isin(list(colors))])
 
 
 def asean_partners(
-    *, n: int = 6, measure: str = "trade", basis: str = "best", df: pd.DataFrame | None = None
+    *,
+    n: int = 6,
+    measure: str = "trade",
+    basis: str = "best",
+    variant: str = "blocs_fixed",
+    df: pd.DataFrame | None = None,
 ) -> Figure:
     """ASEAN as one economy: its top outside partners over time (intra-ASEAN trade not ranked)."""
-    fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant="blocs", df=df)
-    fig.axes[0].set_title(f"ASEAN-10 as one economy: top outside {measure} partners (EU-27 as one)")
+    fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant=variant, df=df)
+    fig.axes[0].set_title(
+        f"ASEAN as one economy: top outside {measure} partners ({BLOC_WORDS[variant]})"
+    )
     return fig
 
 
