@@ -13,13 +13,11 @@ QWIDS, BILATERAL = "oecd_dac2a_qwids", "oecd_dac2a_bilateral"
 
 
 @pytest.fixture(scope="module")
-def build():
-    """The focus snapshot built from ../shared/data, in memory."""
+def build(focus_build):
+    """The focus snapshot built from ../shared/data, in memory (the session's one build)."""
     need(SHARED / "oecd_dac2a_2002_2019")
     need(SHARED / "oecd_dac2a_bilateral_2009_2022" / "OECD.rda")
-    from analysis.pipeline import build_tables, find_inputs
-
-    return build_tables(find_inputs(), scope="focus")
+    return focus_build
 
 
 @pytest.fixture(scope="module")

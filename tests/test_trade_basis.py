@@ -17,11 +17,9 @@ DOTS = "imf_dots_xlsx"
 
 
 @pytest.fixture(scope="module")
-def build(dots_dir):
-    """The focus snapshot build from ../shared/data, in memory (once for this module)."""
-    from analysis.pipeline import build_tables, find_inputs
-
-    return build_tables(find_inputs(), scope="focus")
+def build(focus_build):
+    """The focus snapshot build from ../shared/data, in memory (the session's one build)."""
+    return focus_build
 
 
 @pytest.fixture(scope="module")
