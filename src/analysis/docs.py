@@ -144,6 +144,13 @@ def gaps_table() -> str:
     return "\n".join(lines)
 
 
+def japan_ranks_table() -> str:
+    """The table the main job prints: Japan's rank among each member's trade partners."""
+    from .query import japan_rank_table
+
+    return "```\n" + japan_rank_table().to_string(index=False) + "\n```"
+
+
 def blocks() -> dict[str, str]:
     return {
         "datasets": datasets_table(),
@@ -154,6 +161,7 @@ def blocks() -> dict[str, str]:
         "trade_coverage": trade_coverage_table(),
         "claims": claims_table(),
         "gaps": gaps_table(),
+        "japan_ranks": japan_ranks_table(),
     }
 
 
