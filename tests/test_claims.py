@@ -150,3 +150,23 @@ def test_cli_writes_claims_csv(tmp_path: Path) -> None:
     assert {"claim_id", "verdict", "n_cases", "n_supported", "years", "basis"} <= set(out.columns)
     assert len(out) == 9 and "trade-japan-top-many" in p.stdout
     assert (data / "processed" / "claims_evidence.csv").is_file()
+
+
+def test_cases_in_a_donor_gap_carry_a_caveat() -> None:
+    """Viet Nam's donors 2004-2008 in the QWIDS export: the Asian Development Bank (a top-10
+    donor once recorded, from 2012) is missing, so every case carries the caveat."""
+    from analysis.query import material_gaps
+    from analysis.snapshot import read_manifest
+
+    v, ev = claims.check_all(
+        claims.DEFAULT_FILE,
+        load_rankings(),
+        claims.dataset_vintages(read_manifest()),
+        material_gaps(),
+    )
+    vn = ev[ev["claim_id"] == "oda-japan-top-vietnam"]
+    assert len(vn) == 5 and vn["caveat"].str.contains("ASDB").all()
+    row = v[v["claim_id"] == "oda-japan-top-vietnam"].iloc[0]
+    assert row["n_caveats"] == 5
+    trade = ev[ev["dataset"] == "imf_dots_xlsx"]
+    assert (trade["caveat"] == "").all()

@@ -261,14 +261,43 @@ def evaluate(claim: Claim, rankings: pd.DataFrame, vintages: dict[str, str] | No
     return summary, ev
 
 
-def check_all(path: Path, rankings: pd.DataFrame, vintages: dict[str, str] | None = None):
-    """-> (verdicts table, evidence table) for every claim of a file."""
+def check_all(
+    path: Path,
+    rankings: pd.DataFrame,
+    vintages: dict[str, str] | None = None,
+    gaps: pd.DataFrame | None = None,
+):
+    """-> (verdicts table, evidence table) for every claim of a file.
+
+    ``gaps``: material gaps (query.material_gaps): an evidence row in a year where a donor that
+    matters is missing from the source gets a caveat, and the verdict counts them."""
     summaries, evidence = [], []
     for claim in load(path, rankings):
         s, e = evaluate(claim, rankings, vintages)
+        e["caveat"] = _caveats(e, gaps)
+        s["n_caveats"] = int((e["caveat"] != "").sum())
         summaries.append(s)
         evidence.append(e)
     return pd.DataFrame(summaries), pd.concat(evidence, ignore_index=True)
+
+
+def _caveats(ev: pd.DataFrame, gaps: pd.DataFrame | None) -> list[str]:
+    if gaps is None or gaps.empty:
+        return [""] * len(ev)
+    by_case: dict[tuple, list[str]] = {}
+    for g in gaps.itertuples(index=False):
+        by_case.setdefault((g.dataset, g.country, int(g.year)), []).append(
+            f"{g.partner} (rank {g.rank_after} once recorded)"
+        )
+    out = []
+    for d, c, y in zip(ev["dataset"], ev["country"], ev["year"], strict=True):
+        missing = by_case.get((d, c, int(y)))
+        out.append(
+            "donor(s) missing from the source this year: " + ", ".join(sorted(missing))
+            if missing
+            else ""
+        )
+    return out
 
 
 def dataset_vintages(manifest: dict) -> dict[str, str]:

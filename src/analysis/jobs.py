@@ -86,13 +86,13 @@ def write_claims(file: str | Path | None = None):
     """Check a claim file against the snapshot; write claims.csv and claims_evidence.csv."""
     from . import claims
     from .paths import processed_dir
-    from .query import rankings
+    from .query import material_gaps, rankings
     from .rawstore import atomic_write
     from .snapshot import read_manifest
 
     path = Path(file) if file else claims.DEFAULT_FILE
     verdicts, evidence = claims.check_all(
-        path, rankings(), claims.dataset_vintages(read_manifest())
+        path, rankings(), claims.dataset_vintages(read_manifest()), material_gaps()
     )
     out = processed_dir()
     for name, frame in (("claims.csv", verdicts), ("claims_evidence.csv", evidence)):

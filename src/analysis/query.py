@@ -147,6 +147,42 @@ def _defaults(
     return variant, basis
 
 
+MATERIAL_RANK = 10  # a missing donor matters where it ranks in the recipient's top 10
+
+
+def material_gaps(df: pd.DataFrame | None = None, top: int = MATERIAL_RANK) -> pd.DataFrame:
+    """The gaps of ``gaps.csv`` that matter: the missing donor ranks in the recipient's top
+    ``top`` (any measure and variant of that dataset) in the first year it is recorded again,
+    so in the gap years the recipient's total is understated and the ranks below it may be
+    wrong. One row per dataset, country, year, partner; empty if the snapshot has no gaps."""
+    gaps = _gaps_file()
+    cols = ["dataset", "country", "year", "partner", "rank_after"]
+    if gaps is None or gaps.empty:
+        return pd.DataFrame(columns=cols)
+    r = rankings() if df is None else df
+    r = r[r["rank"].notna()]
+    rows = []
+    for g in gaps.itertuples(index=False):
+        after = r[
+            (r["dataset"] == g.dataset)
+            & (r["country"] == g.country)
+            & (r["partner"] == g.partner)
+            & (r["year"] == g.last_year + 1)
+        ]
+        if after.empty or int(after["rank"].min()) > top:
+            continue
+        for y in range(int(g.first_year), int(g.last_year) + 1):
+            rows.append((g.dataset, g.country, y, g.partner, int(after["rank"].min())))
+    return pd.DataFrame(rows, columns=cols).drop_duplicates()
+
+
+def _gaps_file() -> pd.DataFrame | None:
+    from .paths import processed_dir
+
+    path = processed_dir() / "gaps.csv"
+    return pd.read_csv(path, keep_default_na=False) if path.is_file() else None
+
+
 def partner_rank(
     partner: str,
     countries: tuple[str, ...],

@@ -42,12 +42,21 @@ ODA_SERIES = (
 )
 
 
+def _gap_years() -> pd.DataFrame:
+    """Recipient-years in which a donor that matters is missing from a drawn ODA dataset."""
+    g = query.material_gaps()
+    drawn = {s[0] for s in ODA_SERIES}
+    return g[g["dataset"].isin(drawn)]
+
+
 def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
     """Japan's rank among each ASEAN member's ODA donors, net and gross side by side."""
     series = tuple((d, m, v, "mirror", lb, st) for d, m, v, lb, st in ODA_SERIES)
     return japan_rank_lines_grid(
         series,
         title="Japan's rank among each ASEAN member's ODA donors",
+        flagged=_gap_years(),
+        flagged_text="a top-10 donor missing from the source (gaps.csv)",
         empty_text="not an ODA recipient\nin these years",
         no_rank_text="net ODA <= 0: no rank",
         df=df,

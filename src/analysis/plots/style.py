@@ -35,6 +35,7 @@ PARTNER_COLORS = {
     "IND": "#ff7f00",
     "FRA": "#1f78b4",
 }
+FLAG_COLOR = "#f2a541"  # a caveat on a year (e.g. a donor missing from the source)
 OTHERS = ("#9edae5", "#c49c94", "#dbdb8d", "#c7c7c7", "#aec7e8", "#98df8a", "#f7b6d2")
 
 
@@ -108,6 +109,8 @@ def japan_rank_lines_grid(
     df: pd.DataFrame | None = None,
     span: tuple[int, int] = (1990, 2022),
     max_rank: int = 10,
+    flagged: pd.DataFrame | None = None,
+    flagged_text: str = "",
 ) -> Figure:
     """Japan's rank as partner of each ASEAN member, one line per (dataset, measure) series.
 
@@ -139,6 +142,9 @@ def japan_rank_lines_grid(
             neg = s[s["rank"].isna()]
             ax.plot(neg["year"], [max_rank + 0.2] * len(neg), "x", color=JAPAN_COLOR, ms=4)
         _shade_gaps(ax, covered, span, label=False)
+        if flagged is not None and len(flagged):
+            for y in sorted(set(flagged.loc[flagged["country"] == c, "year"].astype(int))):
+                ax.axvspan(y - 0.5, y + 0.5, ymin=0.96, ymax=1.0, color=FLAG_COLOR, lw=0)
         if not covered:
             ax.text(
                 0.5,
@@ -151,7 +157,9 @@ def japan_rank_lines_grid(
                 color="0.4",
             )
         ax.set_title(short_name(c), fontsize=10)
-    axes.flat[0].set_ylim(max_rank + 0.5, 0.5)
+    # headroom above rank 1 for the caveat strip, so it never covers a line
+    top = -0.3 if flagged is not None and len(flagged) else 0.5
+    axes.flat[0].set_ylim(max_rank + 0.5, top)
     axes.flat[0].set_yticks([1, 3, 5, 10])
     for ax in axes[:, 0]:
         ax.set_ylabel("Japan's rank")
@@ -160,6 +168,8 @@ def japan_rank_lines_grid(
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label=no_rank_text),
         Patch(color="0.9", label="no recorded data"),
     ]
+    if flagged is not None and len(flagged):
+        handles.append(Patch(color=FLAG_COLOR, label=flagged_text))
     year_axis(axes.flat[0])
     fig.suptitle(title)
     bottom = footer(fig, note or catalog.note(*(s[0] for s in series)))
