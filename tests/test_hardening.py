@@ -157,3 +157,66 @@ def test_a_bad_fetched_vintage_names_itself_at_build_time(
     assert "fetched vintage 2026-11-29 cannot be built" in text and str(folder) in text
     assert "above 2100" in text and "mv " in text
     assert (folder / "reported.xml").read_bytes() == bad
+
+
+# --- kill -9 ----------------------------------------------------------------------------------
+
+
+def test_fetch_killed_midway_leaves_no_vintage(
+    server, isolated_data: Path, imts_xml: bytes, tmp_path: Path
+) -> None:
+    """A real `asean-japan fetch` process killed with SIGKILL while its second request is in
+    flight: nothing was written (every response is validated before the vintage is written)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from analysis.sources import imf_imts
+
+    from .replay import Reply
+
+    reported, mirror = imf_imts.requests_for()
+    env = {
+        **os.environ,
+        "ASEAN_JAPAN_IMF_BASE_URL": server.url,
+        "ASEAN_JAPAN_DATA": str(isolated_data),
+        "ASEAN_JAPAN_HTTP_RETRIES": "0",
+    }
+    for req, delay in ((reported, 0.0), (mirror, 30.0)):
+        url = req.url.replace(imf_imts.base_url(), server.url)
+        server.routes["/" + url.split("/", 3)[3]] = [Reply(200, imts_xml, XML, delay=delay)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "fetch", "imf_imts"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while len(server.log) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert len(server.log) == 2, "the second request was never made"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    raw = isolated_data / "raw" / "imf_imts"
+    assert not raw.exists() or not [p for p in raw.iterdir() if not p.name.startswith(".tmp-")]
+
+
+def test_what_a_write_killed_before_its_rename_leaves_is_ignored_and_cleaned(
+    isolated_data: Path, imts_xml: bytes
+) -> None:
+    """A vintage is written in a hidden temporary folder and renamed at the end: a process
+    killed before the rename leaves only that folder, which no build reads and the next write
+    removes."""
+    from analysis.pipeline import find_inputs
+    from analysis.rawstore import RawRecord, RawStore, sha256_bytes
+
+    store = RawStore("imf_imts")
+    left = store.root / ".tmp-2026-11-29-abc"
+    left.mkdir(parents=True)
+    (left / "reported.xml").write_bytes(imts_xml)  # the file, no manifest: killed mid-write
+    assert store.vintages() == []
+    assert "imf_imts" not in {r.source for r in find_inputs()}
+    rec = RawRecord("reported.xml", "u", {}, "t", 200, sha256_bytes(imts_xml), 1, "", "", "")
+    store.write_vintage("2026-11-29", [(rec, imts_xml)], [])
+    assert not left.exists() and store.vintages() == ["2026-11-29"]
