@@ -170,3 +170,22 @@ def test_cases_in_a_donor_gap_carry_a_caveat() -> None:
     assert row["n_caveats"] == 5
     trade = ev[ev["dataset"] == "imf_dots_xlsx"]
     assert (trade["caveat"] == "").all()
+
+
+@pytest.mark.parametrize(
+    ("text_or_path", "message"),
+    [
+        ("/dev/zero", "larger than 1 MB"),
+        ("claim = 5\n", "must be a list"),
+        (b"\xff\xfe not utf-8", "claim file"),
+    ],
+)
+def test_hostile_claim_files_are_clear_errors(tmp_path: Path, text_or_path, message) -> None:
+    if text_or_path == "/dev/zero":
+        path = Path("/dev/zero")
+    else:
+        path = tmp_path / "c.toml"
+        data = text_or_path if isinstance(text_or_path, bytes) else text_or_path.encode()
+        path.write_bytes(data)
+    with pytest.raises(ValidationError, match=message):
+        claims.check_all(path, handmade_rankings())

@@ -64,12 +64,24 @@ def _fail(claim_id: str, field: str, msg: str) -> ValidationError:
     return ValidationError(f"claim {claim_id!r}, field {field!r}: {msg}")
 
 
+MAX_CLAIM_FILE = 1_000_000
+
+
 def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
     """Read and check a claim file against what the rankings hold; errors name the field."""
     try:
-        records = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("claim", [])
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        with open(path, "rb") as fh:  # bounded: a claim file is a few kilobytes, never /dev/zero
+            data = fh.read(MAX_CLAIM_FILE + 1)
+        if len(data) > MAX_CLAIM_FILE:
+            raise ValidationError(
+                f"claim file {path}: larger than {MAX_CLAIM_FILE // 1_000_000} MB; a claim file "
+                "is a short TOML text (see claims/article_2009.toml)"
+            )
+        records = tomllib.loads(data.decode("utf-8")).get("claim", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValidationError(f"claim file {path}: {exc}") from exc
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ValidationError(f"claim file {path}: `claim` must be a list of [[claim]] tables")
     if not records:
         raise ValidationError(f"claim file {path}: no [[claim]] records")
     from .countries import FOCUS
