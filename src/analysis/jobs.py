@@ -30,8 +30,9 @@ NOTEBOOKS = (
 def figures() -> dict[str, Callable[[], object]]:
     """The main job's figures: file name -> chart. Trade charts only when the snapshot holds a
     trade dataset; ODA and FDI grids draw whichever of their datasets the snapshot holds."""
-    from . import plots
+    from . import plots, query
     from .catalog import datasets
+    from .countries import JAPAN
 
     have = {e["dimension"] for e in datasets().values()}
     out: dict[str, Callable[[], object]] = {}
@@ -49,10 +50,8 @@ def figures() -> dict[str, Callable[[], object]]:
     if "fdi" in have:
         out["fdi-japan-rank-grid.png"] = lambda: plots.fdi_japan_rank_grid()
         out["fdi-top-investors.png"] = lambda: plots.top_investors_grid()
-        if any(
-            e["dimension"] == "fdi" and e["reporters"] in ("Japan", "Japan only", "all")
-            for e in datasets().values()
-        ):
+        r = query.rankings()
+        if ((r["country"] == JAPAN) & (r["measure"] == "fdi_outward_stock")).any():
             out["fdi-japan-outward-position.png"] = lambda: plots.japan_outward_position()
     if have:
         out["overview-heatmaps.png"] = lambda: plots.overview_heatmaps()

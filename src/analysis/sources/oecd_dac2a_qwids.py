@@ -130,16 +130,20 @@ def parse_file(path: Path) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["recipient", "donor", "year", "value_usd_m"])
 
 
+def read_files(files) -> pd.DataFrame:
+    """Every yearly file -> long rows with the file name."""
+    return pd.concat([parse_file(p).assign(file=p.name) for p in files], ignore_index=True)
+
+
 def read_folder(folder: Path) -> pd.DataFrame:
     files = sorted(p for p in folder.glob("ODA-*-DAC2a.csv"))
     if not files:
         raise SourceError(NAME, str(folder), "no ODA-<year>-DAC2a.csv files found")
-    return pd.concat([parse_file(p).assign(file=p.name) for p in files], ignore_index=True)
+    return read_files(files)
 
 
 def parse(raw: RawFiles) -> pd.DataFrame:
-    """Every yearly file -> long rows with the file name."""
-    return pd.concat([parse_file(p).assign(file=p.name) for p in raw.files], ignore_index=True)
+    return read_files(raw.files)
 
 
 def to_observations(
