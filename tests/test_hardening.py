@@ -37,7 +37,9 @@ def test_files_beside_an_old_manifest_are_refused(copy: Path) -> None:
     assert snapshot.verify(copy) == [snapshot.OBSERVATIONS_FILE]
     with pytest.raises(SourceError, match="not the one the snapshot's manifest lists"):
         snapshot.load_observations(copy)
-    snapshot.load_rankings(copy)  # the untouched file still loads
+    with pytest.raises(SourceError, match="not the one the snapshot's manifest lists"):
+        snapshot.load_rankings(copy)  # ranked from that file: refused too, even when cached
+    snapshot.load_context("aiddata_china", copy)  # an untouched file still loads
 
 
 def test_an_interrupted_snapshot_is_stale(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,7 +48,7 @@ def test_an_interrupted_snapshot_is_stale(copy: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(copy.parent))
     inputs = find_inputs()
     assert "snapshot files differ from its manifest" not in stale_reasons(inputs, copy, "focus")
-    (copy / snapshot.RANKINGS_FILE).write_bytes(b"")
+    (copy / "gaps.csv").write_bytes(b"")
     assert "snapshot files differ from its manifest" in stale_reasons(inputs, copy, "focus")
 
 
@@ -56,9 +58,9 @@ def test_stale_part_files_are_removed_by_the_next_write(copy: Path, tmp_path: Pa
     folder.mkdir()
     stale = folder / ".observations.csv.gz.abc.part"
     stale.write_bytes(b"left by a killed build")
-    obs, ranks = snapshot.load_observations(copy).head(50), snapshot.load_rankings(copy).head(50)
+    obs = snapshot.load_observations(copy).head(50)
     manifest = {k: v for k, v in snapshot.read_manifest(copy).items() if k != "files"}
-    snapshot.write(folder, obs, ranks, manifest)
+    snapshot.write(folder, obs, None, manifest)
     assert not stale.exists()
     assert snapshot.verify(folder) == []
     assert len(snapshot.load_observations(folder)) == 50

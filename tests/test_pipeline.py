@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import snapshot
@@ -19,16 +20,20 @@ COMMITTED = PROJECT_ROOT / "data" / "processed"
 
 
 def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
-    """Rebuilding from the raw files gives exactly the committed files."""
-    for name, frame in (
-        (snapshot.OBSERVATIONS_FILE, focus_build.observations),
-        (snapshot.RANKINGS_FILE, focus_build.rankings),
-    ):
-        committed = COMMITTED / name
-        assert committed.is_file(), f"{committed} is not committed"
-        assert snapshot.csv_gz_bytes(frame) == committed.read_bytes(), (
-            f"{name} differs from a rebuild: run `asean-japan build --force` and commit"
-        )
+    """Rebuilding from the raw files gives exactly the committed files, and the rankings
+    derived on load from the committed observations are exactly the build's."""
+    committed = COMMITTED / snapshot.OBSERVATIONS_FILE
+    assert committed.is_file(), f"{committed} is not committed"
+    assert snapshot.csv_gz_bytes(focus_build.observations) == committed.read_bytes(), (
+        "observations differ from a rebuild: run `asean-japan build --force` and commit"
+    )
+    assert not (COMMITTED / snapshot.RANKINGS_FILE).exists()  # derived on load, not committed
+    from analysis.rank import rank_snapshot
+
+    derived = rank_snapshot(
+        snapshot.load_observations(COMMITTED), snapshot.read_manifest(COMMITTED)
+    )
+    pd.testing.assert_frame_equal(derived, focus_build.rankings, check_exact=True)
     manifest = snapshot.read_manifest(COMMITTED)
     from analysis.pipeline import build_fingerprint
 
@@ -204,7 +209,7 @@ def test_failed_build_leaves_processed_files_untouched(
     assert first is not None
     processed = isolated_data / "processed"
     before = {p.name: p.read_bytes() for p in processed.iterdir() if p.is_file()}
-    assert {"observations.csv.gz", "rankings.csv.gz", "manifest.json"} <= set(before)
+    assert {"observations.csv.gz", "gaps.csv", "manifest.json"} <= set(before)
     assert build() is None  # up to date: nothing rebuilt
     data = (dots_dir / "DOTS_204.xlsx").read_bytes()
     (own / "DOTS_204.xlsx").write_bytes(data[: len(data) // 3])  # a truncated download

@@ -166,6 +166,31 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .query import rankings
+    from .snapshot import export_csv
+
+    table = rankings()
+    if args.country:
+        have = sorted(table["country"].astype(str).unique())
+        if args.country not in have:
+            raise UsageError(
+                f"unknown economy {args.country!r}; the snapshot ranks: {', '.join(have)}"
+            )
+        table = table[table["country"] == args.country]
+    out = Path(args.out)
+    if not out.name.endswith((".csv", ".csv.gz")):
+        raise UsageError(f"{out}: name the file .csv or .csv.gz")
+    try:
+        export_csv(table, out)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out} ({exc.strerror}); choose a writable path") from exc
+    print(f"Wrote {len(table):,} ranking rows to {out}.")
+    return 0
+
+
 def _cmd_vintages(args: argparse.Namespace) -> int:
     from .vintages import list_vintages
 
@@ -262,6 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--file", help="a claim file (TOML); default claims/article_2009.toml")
     s.set_defaults(func=_cmd_claims)
+
+    s = sub.add_parser(
+        "export",
+        help="write the snapshot's rankings as CSV (they are derived on load, not committed), "
+        "for pandas, DuckDB or R without this package",
+    )
+    s.add_argument("out", help="file to write; .csv.gz is compressed, .csv is plain")
+    s.add_argument("--country", help="only this economy (ISO3 or ASEAN)")
+    s.set_defaults(func=_cmd_export)
 
     s = sub.add_parser("vintages", help="list the fetched vintages of every live source")
     s.set_defaults(func=_cmd_vintages)

@@ -37,12 +37,12 @@ from .gaps import donor_gaps
 from .observations import concat
 from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
-from .rank import rank_observations
+from .rank import rank_snapshot
 from .rawstore import RawStore, sha256_file
-from .snapshot import read_manifest, write
+from .snapshot import as_stored, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
 
-SNAPSHOT_SCHEMA = 2
+SNAPSHOT_SCHEMA = 3
 # Modules that only fetch or present (charts, tables, the CLI, claims, the report): a change to
 # them cannot change the snapshot's bytes, so it does not make the snapshot stale.
 NOT_BUILD_CODE = frozenset(
@@ -56,6 +56,7 @@ NOT_BUILD_CODE = frozenset(
         "jobs.py",
         "livefetch.py",
         "query.py",
+        "rankcache.py",
         "report.py",
         "vintages.py",
         "explore.py",
@@ -190,21 +191,13 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     obs = with_current(concat(frames))  # derived step: current-price ODA (oda_prices.py)
     extras["gaps.csv"] = donor_gaps(obs, countries)  # donors missing from a source (gaps.py)
     del frames
-    t1 = time.perf_counter()
-    declared = [d for src in REGISTRY.values() for d in src.datasets]
-    restricted = {d.name: d.variant for d in declared if d.variant}
-    # ASEAN as an economy is the sum of its members: never from a dataset of one reporter
-    single = frozenset(d.name for d in declared if d.reporters != "all")
-    rankings = rank_observations(obs, countries, restricted, single)
-    seconds["rank"] = time.perf_counter() - t1
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
-    obs = sort_observations(obs)
+    obs = as_stored(sort_observations(obs))  # what the file holds: rankings come from this
     seconds["sort"] = time.perf_counter() - t1
     years = obs.groupby("dataset", sort=True)["year"].agg(["min", "max"])
     datasets = {name: _dataset_entry(*datasets[name], years.loc[name]) for name in years.index}
-    seconds["total"] = time.perf_counter() - t0
     manifest = {
         "snapshot_schema": SNAPSHOT_SCHEMA,
         "code_version": __version__,
@@ -213,8 +206,12 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         "scope": scope,
         "datasets": datasets,
         "inputs": input_records(inputs),
-        "rows": {"observations": len(obs), "rankings": len(rankings)},
     }
+    t1 = time.perf_counter()
+    rankings = rank_snapshot(obs, manifest)
+    seconds["rank"] = time.perf_counter() - t1
+    manifest["rows"] = {"observations": len(obs), "rankings": len(rankings)}
+    seconds["total"] = time.perf_counter() - t0
     return BuildResult(obs, rankings, manifest, seconds, extras=extras)
 
 
@@ -338,5 +335,7 @@ def build(
     if not force and not stale_reasons(inputs, folder, scope):
         return None
     result = build_tables(inputs, scope=scope)
-    write(folder, result.observations, result.rankings, result.manifest, result.extras)
+    # the committed snapshot derives its rankings on load (snapshot.py says why)
+    rankings = result.rankings if scope != "focus" else None
+    write(folder, result.observations, rankings, result.manifest, result.extras)
     return result

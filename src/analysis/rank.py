@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .countries import ASEAN, EU, WORLD, published_members
+from .countries import ASEAN, EU, FOCUS, WORLD, published_members
 from .rank_trade import competition_rank, rank_dataset, share
 from .schema import RANKING_KEY, RANKINGS, dimension_of
 from .validate import check
@@ -34,7 +34,22 @@ from .validate import check
 COLUMNS = list(RANKINGS)
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
 
-__all__ = ["COLUMNS", "competition_rank", "rank_observations", "rank_simple"]
+__all__ = ["COLUMNS", "competition_rank", "rank_observations", "rank_simple", "rank_snapshot"]
+
+
+def rank_snapshot(obs: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """A snapshot's rankings from its observations and manifest alone: the build and every
+    reader of the committed snapshot rank through here, so both give the same rows.
+
+    The manifest's dataset entries say which datasets rank a restricted partner set (their
+    ``variant``) and which have a single reporter; its ``scope`` which economies are ranked.
+    """
+    datasets = manifest.get("datasets", {})
+    restricted = {n: e["variant"] for n, e in datasets.items() if e.get("variant")}
+    # ASEAN as an economy is the sum of its members: never from a dataset of one reporter
+    single = frozenset(n for n, e in datasets.items() if e.get("reporters", "all") != "all")
+    countries = frozenset((*FOCUS, ASEAN)) if manifest.get("scope") == "focus" else None
+    return rank_observations(obs, countries, restricted, single)
 
 
 def rank_observations(

@@ -4,6 +4,13 @@ Files are gzip-compressed CSV with a fixed gzip header (no time stamp, no file n
 order and a fixed float format, so the same inputs give the same bytes on every machine. Each file
 is written to a temporary name and renamed into place; a lock file serialises concurrent builds,
 so readers never see a half-written snapshot.
+
+The committed (focus) snapshot holds no rankings file: rankings are a pure function of the
+observations as stored (``as_stored``), ranked on load in about a second and cached outside the
+snapshot (``data/cache/``, keyed by the observations' checksum and the build code). That keeps a
+rebuild's growth of the git history to the observations file (2.7 MB instead of 27 MB), while
+the rankings stay exactly reproducible; ``asean-japan export`` writes them as CSV for readers
+without the package. The world scope (not committed) writes its rankings file.
 """
 
 from __future__ import annotations
@@ -38,6 +45,15 @@ def csv_gz_bytes(df: pd.DataFrame) -> bytes:
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=6) as gz:
         gz.write(text.encode("utf-8"))
     return buf.getvalue()
+
+
+def export_csv(df: pd.DataFrame, path: Path) -> None:
+    """A table in the snapshot's own CSV format (gzip when the name ends .gz), written whole."""
+    if path.name.endswith(".gz"):
+        data = csv_gz_bytes(df)
+    else:
+        data = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode()
+    atomic_write(path, data)
 
 
 def lock_timeout() -> float:
@@ -95,19 +111,27 @@ def locked(folder: Path, timeout: float | None = None) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def as_stored(observations: pd.DataFrame) -> pd.DataFrame:
+    """The observations exactly as ``load_observations`` will read them back from the file
+    (values rounded by ``FLOAT_FORMAT``): rankings are computed from this, so a ranking derived
+    on load from the committed file is identical to the build's."""
+    text = observations.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return _parse(io.StringIO(text), OBS_DTYPES)
+
+
 def write(
     folder: Path,
     observations: pd.DataFrame,
-    rankings: pd.DataFrame,
+    rankings: pd.DataFrame | None,
     manifest: dict,
     extras: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write the files atomically (each renamed into place), the manifest last. ``extras``:
+    """Write the files atomically (each renamed into place), the manifest last. ``rankings``:
+    written only where given (world scope); the focus snapshot derives them on load. ``extras``:
     small context tables written as plain CSV (e.g. China's development finance)."""
-    payloads = {
-        OBSERVATIONS_FILE: csv_gz_bytes(observations),
-        RANKINGS_FILE: csv_gz_bytes(rankings),
-    }
+    payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations)}
+    if rankings is not None:
+        payloads[RANKINGS_FILE] = csv_gz_bytes(rankings)
     for name, frame in (extras or {}).items():
         payloads[name] = frame.to_csv(
             index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
@@ -124,6 +148,8 @@ def write(
         for name, data in payloads.items():
             atomic_write(folder / name, data)
         atomic_write(folder / MANIFEST_FILE, body)
+        if RANKINGS_FILE not in payloads:  # an earlier layout's file, now derived on load
+            (folder / RANKINGS_FILE).unlink(missing_ok=True)
 
 
 def read_manifest(folder: Path | None = None) -> dict:
@@ -160,9 +186,13 @@ def verify(folder: Path | None = None) -> list[str]:
 
 
 def _read(name: str, dtypes: dict, folder: Path | None) -> pd.DataFrame:
+    return _parse(_checked(folder or processed_dir(), name), dtypes)
+
+
+def _checked(folder: Path, name: str) -> Path:
+    """A snapshot file's path, once its bytes are those the manifest lists."""
     from .rawstore import sha256_file
 
-    folder = folder or processed_dir()
     path = folder / name
     if not path.is_file():
         raise SourceError(
@@ -181,9 +211,15 @@ def _read(name: str, dtypes: dict, folder: Path | None) -> pd.DataFrame:
             "Run `asean-japan build --force` to write a whole snapshot again, or "
             "`git checkout data/processed` for the committed one.",
         )
+    return path
+
+
+def _parse(source, dtypes: dict) -> pd.DataFrame:
+    """The one CSV reader of the snapshot (also used by ``as_stored``, so the build ranks
+    exactly the values every reader gets back)."""
     table = OBSERVATIONS if dtypes is OBS_DTYPES else RANKINGS
     empty = {name: [""] for name, col in table.items() if col.nullable}  # from the schema
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=empty)
+    return pd.read_csv(source, dtype=dtypes, keep_default_na=False, na_values=empty)
 
 
 def load_observations(folder: Path | None = None) -> pd.DataFrame:
@@ -191,7 +227,24 @@ def load_observations(folder: Path | None = None) -> pd.DataFrame:
 
 
 def load_rankings(folder: Path | None = None) -> pd.DataFrame:
-    return _read(RANKINGS_FILE, RANK_DTYPES, folder)
+    """Every ranking row of the snapshot: its rankings file where it has one (world scope),
+    else ranked from its observations, through the cache (see the module's docstring)."""
+    folder = folder or processed_dir()
+    manifest = read_manifest(folder)
+    if RANKINGS_FILE in manifest.get("files", {}):
+        return _read(RANKINGS_FILE, RANK_DTYPES, folder)
+    from . import rankcache
+    from .rank import rank_snapshot
+
+    _checked(folder, OBSERVATIONS_FILE)  # a cached ranking is served only for intact files
+    key = rankcache.key(manifest)
+    cached = rankcache.read(key) if key else None
+    if cached is not None:
+        return cached
+    rankings = rank_snapshot(load_observations(folder), manifest)
+    if key:
+        rankcache.write(key, rankings)
+    return rankings
 
 
 def load_context(source: str, folder: Path | None = None) -> pd.DataFrame | None:
