@@ -114,3 +114,36 @@ def test_explorer_draws_headless() -> None:
         assert len(fig.data) and set(fig.data["country"].astype(str)) == {country}
     panel = explore.explorer()
     assert len(panel.children) == 3
+
+
+def test_a_second_run_with_nothing_changed_redraws_nothing(job, monkeypatch) -> None:
+    """`make run` warm: the outputs' stamp matches, so figures, claims, notebooks and report
+    are left as they are; a missing or edited output makes them stale again."""
+    import contextlib
+    import io
+
+    from analysis.jobs import STAMP, outputs_fingerprint, outputs_up_to_date
+
+    _, _, root = job
+    monkeypatch.setenv("ASEAN_JAPAN_DATA", str(root / "data"))
+    monkeypatch.setenv("ASEAN_JAPAN_REPORTS", str(root / "reports"))
+    monkeypatch.setenv("ASEAN_JAPAN_SHARED", str(root / "no-shared-here"))
+    reports = root / "reports"
+    before = {p: p.stat().st_mtime_ns for p in reports.rglob("*") if p.is_file()}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main_job(rebuild=True, execute_notebooks=True) == 0
+    assert "are up to date" in out.getvalue()
+    assert "Japan's rank among each ASEAN member's trade partners" in out.getvalue()
+    assert {p: p.stat().st_mtime_ns for p in reports.rglob("*") if p.is_file()} == before
+    fp = outputs_fingerprint(True)
+    assert outputs_up_to_date(reports, fp)
+    assert not outputs_up_to_date(reports, outputs_fingerprint(False))  # made with notebooks
+    figure = reports / "figures" / "japan-rank-grid-trade.png"
+    data = figure.read_bytes()
+    try:
+        figure.write_bytes(data[:100])
+        assert not outputs_up_to_date(reports, fp)
+    finally:
+        figure.write_bytes(data)
+    assert (reports / STAMP).is_file()

@@ -209,7 +209,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .jobs import main_job
 
-    return main_job(rebuild=not args.no_build, execute_notebooks=not args.no_notebooks)
+    return main_job(
+        rebuild=not args.no_build, execute_notebooks=not args.no_notebooks, force=args.force
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -314,6 +316,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-build", action="store_true", help="use the committed snapshot as is")
     s.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks")
+    s.add_argument(
+        "--force",
+        action="store_true",
+        help="redraw figures and rerun notebooks even when nothing they are made from changed",
+    )
     s.set_defaults(func=_cmd_run)
     return p
 

@@ -8,7 +8,11 @@ the newest trade dataset, each dataset's vintage from the manifest.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -138,10 +142,122 @@ def rank_table_text(table: pd.DataFrame) -> str:
     )
 
 
-def main_job(rebuild: bool = True, execute_notebooks: bool = True) -> int:
+STAMP = ".made-from.json"  # in reports/: what the outputs were made from, and the outputs
+NOTEBOOK_WORKERS = 2  # kernels at once: the machines this runs on have two cores or more
+
+
+def outputs_fingerprint(execute_notebooks: bool) -> str:
+    """sha256 of everything the figures, claims, notebooks and report are made from: the
+    snapshot's files (by the manifest's checksums), all package code and mapping files, the
+    notebooks, the claim file and the plotting and notebook libraries' versions."""
+    from importlib import metadata
+
+    from . import claims
+    from .paths import PACKAGE_DIR
+    from .snapshot import read_manifest
+
+    h = hashlib.sha256()
+    manifest = read_manifest()
+    h.update(json.dumps(manifest.get("files", {}), sort_keys=True).encode())
+    h.update(json.dumps(manifest.get("datasets", {}), sort_keys=True).encode())
+    files = [p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml")]
+    files += sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    files.append(Path(claims.DEFAULT_FILE))
+    for p in files:
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(PROJECT_ROOT)).encode())
+            h.update(p.read_bytes())
+    for lib in ("matplotlib", "pandas", "numpy", "nbconvert", "nbclient", "ipykernel"):
+        try:
+            h.update(f"{lib}={metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{lib}=none".encode())
+    h.update(f"notebooks={execute_notebooks}".encode())
+    return h.hexdigest()
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
+    """True when ``out`` holds outputs made from ``fingerprint``, each file unchanged."""
+    from .paths import processed_dir
+
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+        if stamp.get("fingerprint") != fingerprint:
+            return False
+        for rel, sha in stamp["outputs"].items():
+            path = (
+                processed_dir() / rel[len("processed:") :]
+                if rel.startswith("processed:")
+                else out / rel
+            )
+            if not path.is_file() or _sha(path) != sha:
+                return False
+        return True
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return False
+
+
+def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
+    from .paths import processed_dir
+    from .rawstore import atomic_write
+
+    outputs = {}
+    for p in files:
+        p = Path(p)
+        if p.is_relative_to(out):
+            rel = p.relative_to(out).as_posix()
+        else:
+            rel = "processed:" + p.relative_to(processed_dir()).as_posix()
+        outputs[rel] = _sha(p)
+    body = json.dumps({"fingerprint": fingerprint, "outputs": outputs}, indent=1, sort_keys=True)
+    atomic_write(out / STAMP, body.encode())
+
+
+def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
+    """Run the notebooks, ``NOTEBOOK_WORKERS`` at a time, each in its own process (one kernel
+    each; nbclient's event loop is not shared across threads). A failure names the notebook."""
+    from .errors import SourceError
+
+    pending = list(names)
+    running: list[tuple[str, subprocess.Popen]] = []
+    done: list[Path] = []
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    while pending or running:
+        while pending and len(running) < NOTEBOOK_WORKERS:
+            name = pending.pop(0)
+            cmd = [
+                sys.executable,
+                "-m",
+                "analysis.report",
+                str(PROJECT_ROOT / "notebooks" / name),
+                str(out / "notebooks" / name),
+            ]
+            running.append((name, subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)))
+        name, proc = running.pop(0)
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            for _, other in running:
+                other.kill()
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-12:]
+            raise SourceError(
+                "notebooks",
+                f"notebooks/{name}",
+                "the notebook stopped with an error:\n" + "\n".join(tail),
+                "Open it with `make lab`, run it top to bottom and fix the failing cell.",
+            )
+        done.append(out / "notebooks" / name)
+        print(f"Executed notebooks/{name} -> {out / 'notebooks' / name}")
+    return sorted(done, key=lambda p: names.index(p.name))
+
+
+def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool = False) -> int:
     from .pipeline import build, find_inputs
     from .query import japan_rank_table
-    from .report import execute_notebook, render_html
+    from .report import render_html
     from .sources import REGISTRY
 
     t0 = time.perf_counter()
@@ -157,19 +273,27 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True) -> int:
                 else f"Rebuilt data/processed/ in {result.seconds['total']:.1f} s."
             )
     out = reports_dir()
-    figs = write_figures(out / "figures")
-    print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
-    verdicts, _ = write_claims()
-    print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
-    if execute_notebooks:
-        os.environ.setdefault("MPLBACKEND", "Agg")
-        executed = []
-        for name in NOTEBOOKS:
-            dst = execute_notebook(PROJECT_ROOT / "notebooks" / name, out / "notebooks" / name)
-            executed.append(dst)
-            print(f"Executed notebooks/{name} -> {dst}")
-        index = render_html(executed, figs, out / "html")
-        print(f"Report: {index} (open it in a browser; works offline)")
+    fingerprint = outputs_fingerprint(execute_notebooks)
+    if not force and outputs_up_to_date(out, fingerprint):
+        print(
+            f"Figures, claims{', notebooks' if execute_notebooks else ''} and report in {out} "
+            "are up to date (snapshot, code, notebooks and claims unchanged); --force redraws."
+        )
+    else:
+        figs = write_figures(out / "figures")
+        print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
+        verdicts, _ = write_claims()
+        print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
+        made = [*figs, *(f.with_suffix(".csv") for f in figs if f.with_suffix(".csv").is_file())]
+        from .paths import processed_dir
+
+        made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
+        if execute_notebooks:
+            executed = execute_all(NOTEBOOKS, out)
+            index = render_html(executed, figs, out / "html")
+            made += [*executed, *sorted((out / "html").glob("*.html"))]
+            print(f"Report: {index} (open it in a browser; works offline)")
+        _write_stamp(out, fingerprint, made)
     print()
     print(datasets_text())
     print()

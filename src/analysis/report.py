@@ -87,3 +87,9 @@ def render_html(executed: list[Path], figures: list[Path], folder: Path) -> Path
         encoding="utf-8",
     )
     return index
+
+
+if __name__ == "__main__":  # one notebook in its own process: python -m analysis.report SRC DST
+    import sys
+
+    execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]))
