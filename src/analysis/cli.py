@@ -112,14 +112,14 @@ def _check_economy(country: str) -> None:
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from .query import rank_table
+    from .query import default_measure, rank_table
 
     _check_economy(args.country)
 
     table = rank_table(
         args.country,
         dataset=args.dataset,
-        measure=args.measure,
+        measure=args.measure or default_measure(args.country, args.dataset),
         variant=args.variant,
         basis=args.basis,
         year=args.year,
@@ -158,10 +158,12 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
+    from .claims import DEFAULT_FILE
     from .jobs import write_claims
 
     verdicts, _ = write_claims(args.file)
     cols = ["claim_id", "verdict", "n_cases", "n_supported", "years", "basis", "supported_in"]
+    print(f"Claims of {args.file or DEFAULT_FILE} checked against the snapshot's rankings:")
     print(verdicts[cols].to_string(index=False))
     return 0
 
@@ -170,7 +172,11 @@ def _cmd_vintages(args: argparse.Namespace) -> int:
     from .vintages import list_vintages
 
     table = list_vintages()
-    print(table.to_string(index=False) if len(table) else "No fetched vintages in data/raw/ yet.")
+    if not len(table):
+        print("No fetched vintages in data/raw/ yet.")
+        return 0
+    print("Fetched vintages of the live sources (data/raw/<source>/<vintage>/), oldest first:")
+    print(table.to_string(index=False))
     return 0
 
 
@@ -228,7 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(datasets()),
         help="default: the newest trade dataset in the snapshot; see `asean-japan sources`",
     )
-    s.add_argument("--measure", default="trade", choices=sorted(MEASURES))
+    s.add_argument(
+        "--measure",
+        choices=sorted(MEASURES),
+        help="default: trade, or the chosen dataset's headline measure (net ODA received, the "
+        "inward FDI position ...)",
+    )
     s.add_argument(
         "--variant",
         default=None,
