@@ -10,6 +10,7 @@ modules and hold no logic of their own.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -47,25 +48,38 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    """One source (its failure ends in the one-paragraph error) or every live source (each
+    fetched whatever the others did); a summary table either way, progress on stderr."""
+    from .fetchrun import exit_code, fetch_all, fetch_source, summary_text
+    from .rawstore import RawStore
     from .sources import REGISTRY
 
-    names = [n for n, s in REGISTRY.items() if s.fetch] if args.all else [args.source]
-    for name in names:
-        if name not in REGISTRY:
-            raise SourceError(
-                name,
-                "asean-japan fetch",
-                "unknown source",
-                f"Known sources: {', '.join(REGISTRY)}.",
-            )
-        spec = REGISTRY[name]
-        if spec.fetch is None:
-            print(f"{name}: a file source with no live API; put its files in data/raw/{name}/.")
-            continue
-        paths = spec.fetch()
-        for p in paths:
-            print(f"{name}: {p}")
-    return 0
+    if args.all:
+        names = [n for n, s in REGISTRY.items() if s.fetch]
+    elif args.source not in REGISTRY:
+        raise SourceError(
+            args.source,
+            "asean-japan fetch",
+            "unknown source",
+            f"Known sources: {', '.join(REGISTRY)}.",
+        )
+    elif REGISTRY[args.source].fetch is None:
+        print(
+            f"{args.source}: a file source with no live API; put its files in "
+            f"data/raw/{args.source}/."
+        )
+        return 0
+    else:
+        names = [args.source]
+    if args.vintage is not None:
+        for name in names:  # before any request: a bad or taken name is a usage error
+            RawStore(name).check_new_name(args.vintage)
+    if args.all:
+        outcomes = fetch_all(names, args.vintage)
+    else:
+        outcomes = [fetch_source(names[0], args.vintage, raise_errors=True)]
+    print(summary_text(outcomes))
+    return exit_code(outcomes)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -210,7 +224,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("fetch", help="fetch a live source into data/raw/<source>/<vintage>/")
     s.add_argument("source", nargs="?", help="source name (see `asean-japan sources`)")
-    s.add_argument("--all", action="store_true", help="every live source")
+    s.add_argument(
+        "--all",
+        action="store_true",
+        help="every live source, each whatever the others do; a summary table at the end, "
+        "exit 1 if any failed (75 if every failure was the network)",
+    )
+    s.add_argument(
+        "--vintage",
+        metavar="NAME",
+        help="name the new vintage (a safe folder name no vintage has; default today's date, "
+        "then 2026-11-29-2 ...)",
+    )
+    s.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress lines, only warnings and errors"
+    )
+    s.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also redirects and each answer's status and headers",
+    )
     s.set_defaults(func=_cmd_fetch)
 
     s = sub.add_parser("build", help="rebuild data/processed/ from the raw inputs")
@@ -295,9 +329,38 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Stderr(logging.StreamHandler):
+    """A handler writing to whatever ``sys.stderr`` is at the time (tests swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    """Progress and warnings of the package's modules (``analysis.*`` loggers) on stderr, one
+    line each with the time; stdout keeps the tables. Installed once per process."""
+    logger = logging.getLogger("analysis")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+    if getattr(args, "quiet", False):
+        logger.setLevel(logging.WARNING)
+    elif getattr(args, "verbose", False):
+        logger.setLevel(logging.DEBUG)
+    else:
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _configure_logging(args)
     if args.command == "fetch" and not args.all and not args.source:
         parser.error("fetch needs a SOURCE or --all")
     try:
