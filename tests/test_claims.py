@@ -149,6 +149,7 @@ def test_cli_writes_claims_csv(tmp_path: Path) -> None:
     out = pd.read_csv(data / "processed" / "claims.csv")
     assert {"claim_id", "verdict", "n_cases", "n_supported", "years", "basis"} <= set(out.columns)
     assert len(out) == 9 and "trade-japan-top-many" in p.stdout
+    assert p.stdout.startswith("Claims of ") and "article_2009.toml" in p.stdout.splitlines()[0]
     assert (data / "processed" / "claims_evidence.csv").is_file()
 
 

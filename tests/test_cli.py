@@ -122,3 +122,13 @@ def test_chart_writes_png_svg_and_the_rows_drawn(tmp_path: Path) -> None:
     assert {r["country"] for r in rows} == {"THA"} and "JPN" in {r["partner"] for r in rows}
     p = run("chart", "VNMM")
     assert p.returncode == 2 and "unknown economy" in p.stderr
+
+
+def test_rank_of_an_oda_dataset_needs_no_more_flags_and_names_donors() -> None:
+    """Choosing an ODA dataset reads its headline measure (net ODA received); donors and agencies
+    come out as names (Global Fund, EU Institutions), not codes alone."""
+    p = run("rank", "THA", "--dataset", "oecd_dac2a_qwids", "--year", "2019")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0].startswith("Thailand's top oda_received_net_current partners, 2019")
+    assert "Global Fund (AIDS, TB, malaria)" in p.stdout and "EU Institutions" in p.stdout

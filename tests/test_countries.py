@@ -76,3 +76,42 @@ def test_blocs() -> None:
     blocs = bloc_members()
     assert len(blocs["ASEAN"]) == 10 and len(blocs["EU"]) == 27
     assert "GBR" not in blocs["EU"] and "VNM" in blocs["ASEAN"]
+
+
+def test_every_code_in_the_committed_rankings_has_a_name() -> None:
+    """Tables and charts show names, never bare codes: every partner and economy of the committed
+    rankings (donors and agencies such as GLOBAL_FUND, EUI, IDA, ASDB included) is named in
+    data/names.csv or is an ISO3 code pycountry knows."""
+    import pandas as pd
+
+    from analysis.countries import has_name, short_name
+    from analysis.paths import processed_dir
+
+    path = processed_dir() / "rankings.csv.gz"
+    assert path.is_file(), f"the committed snapshot is missing: {path}"
+    r = pd.read_csv(path, usecols=["country", "partner"], dtype=str, keep_default_na=False)
+    codes = set(r["country"]) | set(r["partner"])
+    assert len(codes) > 250  # countries, historical entities, blocs, donors and agencies
+    unnamed = sorted(c for c in codes if not has_name(c))
+    assert unnamed == []
+    for code, name in [
+        ("GLOBAL_FUND", "Global Fund (AIDS, TB, malaria)"),
+        ("EUI", "EU Institutions"),
+        ("IDA", "World Bank IDA"),
+        ("ASDB", "Asian Development Bank"),
+        ("PRV_BILL_MELINDA_GATES_FOUND", "Bill & Melinda Gates Foundation"),
+        ("XCHI", "Channel Islands"),
+        ("VNM", "Viet Nam"),
+        ("FRA", "France"),  # from pycountry
+    ]:
+        assert short_name(code) == name
+
+
+def test_every_donor_code_has_a_name() -> None:
+    """A donor the DAC files may bring in a later fetch is named before it first ranks."""
+    from analysis.countries import has_name
+    from analysis.donors import donor_table
+
+    codes = {d.code for d in donor_table().values() if d.code}
+    assert sorted(c for c in codes if not has_name(c)) == []
+    assert not has_name("NO_SUCH_DONOR")

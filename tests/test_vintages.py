@@ -108,6 +108,7 @@ def test_cli_vintages_and_diff(tmp_path: Path) -> None:
 
     p = run("vintages")
     assert p.returncode == 0 and "2026-02-01" in p.stdout
+    assert p.stdout.startswith("Fetched vintages of the live sources")  # a title line
     p = run("diff", "imf_imts", "2026-01-01", "2026-02-01")
     assert p.returncode == 0 and "values revised: 2" in p.stdout and "KOR" in p.stdout
     p = run("diff", "imf_imts", "2026-01-01", "2025-12-31")

@@ -10,6 +10,7 @@ modules and hold no logic of their own.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -47,25 +48,38 @@ def _cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    """One source (its failure ends in the one-paragraph error) or every live source (each
+    fetched whatever the others did); a summary table either way, progress on stderr."""
+    from .fetchrun import exit_code, fetch_all, fetch_source, summary_text
+    from .rawstore import RawStore
     from .sources import REGISTRY
 
-    names = [n for n, s in REGISTRY.items() if s.fetch] if args.all else [args.source]
-    for name in names:
-        if name not in REGISTRY:
-            raise SourceError(
-                name,
-                "asean-japan fetch",
-                "unknown source",
-                f"Known sources: {', '.join(REGISTRY)}.",
-            )
-        spec = REGISTRY[name]
-        if spec.fetch is None:
-            print(f"{name}: a file source with no live API; put its files in data/raw/{name}/.")
-            continue
-        paths = spec.fetch()
-        for p in paths:
-            print(f"{name}: {p}")
-    return 0
+    if args.all:
+        names = [n for n, s in REGISTRY.items() if s.fetch]
+    elif args.source not in REGISTRY:
+        raise SourceError(
+            args.source,
+            "asean-japan fetch",
+            "unknown source",
+            f"Known sources: {', '.join(REGISTRY)}.",
+        )
+    elif REGISTRY[args.source].fetch is None:
+        print(
+            f"{args.source}: a file source with no live API; put its files in "
+            f"data/raw/{args.source}/."
+        )
+        return 0
+    else:
+        names = [args.source]
+    if args.vintage is not None:
+        for name in names:  # before any request: a bad or taken name is a usage error
+            RawStore(name).check_new_name(args.vintage)
+    if args.all:
+        outcomes = fetch_all(names, args.vintage)
+    else:
+        outcomes = [fetch_source(names[0], args.vintage, raise_errors=True)]
+    print(summary_text(outcomes))
+    return exit_code(outcomes)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -112,14 +126,14 @@ def _check_economy(country: str) -> None:
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from .query import rank_table
+    from .query import default_measure, rank_table
 
     _check_economy(args.country)
 
     table = rank_table(
         args.country,
         dataset=args.dataset,
-        measure=args.measure,
+        measure=args.measure or default_measure(args.country, args.dataset),
         variant=args.variant,
         basis=args.basis,
         year=args.year,
@@ -158,10 +172,12 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
+    from .claims import DEFAULT_FILE
     from .jobs import write_claims
 
     verdicts, _ = write_claims(args.file)
     cols = ["claim_id", "verdict", "n_cases", "n_supported", "years", "basis", "supported_in"]
+    print(f"Claims of {args.file or DEFAULT_FILE} checked against the snapshot's rankings:")
     print(verdicts[cols].to_string(index=False))
     return 0
 
@@ -195,7 +211,11 @@ def _cmd_vintages(args: argparse.Namespace) -> int:
     from .vintages import list_vintages
 
     table = list_vintages()
-    print(table.to_string(index=False) if len(table) else "No fetched vintages in data/raw/ yet.")
+    if not len(table):
+        print("No fetched vintages in data/raw/ yet.")
+        return 0
+    print("Fetched vintages of the live sources (data/raw/<source>/<vintage>/), oldest first:")
+    print(table.to_string(index=False))
     return 0
 
 
@@ -231,7 +251,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("fetch", help="fetch a live source into data/raw/<source>/<vintage>/")
     s.add_argument("source", nargs="?", help="source name (see `asean-japan sources`)")
-    s.add_argument("--all", action="store_true", help="every live source")
+    s.add_argument(
+        "--all",
+        action="store_true",
+        help="every live source, each whatever the others do; a summary table at the end, "
+        "exit 1 if any failed (75 if every failure was the network)",
+    )
+    s.add_argument(
+        "--vintage",
+        metavar="NAME",
+        help="name the new vintage (a safe folder name no vintage has; default today's date, "
+        "then 2026-11-29-2 ...)",
+    )
+    s.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress lines, only warnings and errors"
+    )
+    s.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also redirects and each answer's status and headers",
+    )
     s.set_defaults(func=_cmd_fetch)
 
     s = sub.add_parser("build", help="rebuild data/processed/ from the raw inputs")
@@ -255,7 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(datasets()),
         help="default: the newest trade dataset in the snapshot; see `asean-japan sources`",
     )
-    s.add_argument("--measure", default="trade", choices=sorted(MEASURES))
+    s.add_argument(
+        "--measure",
+        choices=sorted(MEASURES),
+        help="default: trade, or the chosen dataset's headline measure (net ODA received, the "
+        "inward FDI position ...)",
+    )
     s.add_argument(
         "--variant",
         default=None,
@@ -325,9 +370,38 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Stderr(logging.StreamHandler):
+    """A handler writing to whatever ``sys.stderr`` is at the time (tests swap it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    """Progress and warnings of the package's modules (``analysis.*`` loggers) on stderr, one
+    line each with the time; stdout keeps the tables. Installed once per process."""
+    logger = logging.getLogger("analysis")
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+    if getattr(args, "quiet", False):
+        logger.setLevel(logging.WARNING)
+    elif getattr(args, "verbose", False):
+        logger.setLevel(logging.DEBUG)
+    else:
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _configure_logging(args)
     if args.command == "fetch" and not args.all and not args.source:
         parser.error("fetch needs a SOURCE or --all")
     try:

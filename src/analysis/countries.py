@@ -1,7 +1,8 @@
 """Country codes, names and blocs: the one place where a name becomes a code.
 
-The mappings are data files (``data/imf_names.csv``, ``data/imts_codes.csv``, ``data/blocs.csv``)
-so that a new IMF spelling is a one-line change that a reviewer can read, not a code change.
+The mappings are data files (``data/imf_names.csv``, ``data/imts_codes.csv``, ``data/blocs.csv``;
+``data/names.csv`` for the names readers see) so that a new IMF spelling or a new donor is a
+one-line change that a reviewer can read, not a code change.
 Library first: ``pycountry`` resolves ordinary English names exactly (no fuzzy matching, which
 maps Czechoslovakia to Czechia); the IMF's own names, historical entities and aggregates come from
 the mapping file, which wins where both know a name.
@@ -230,47 +231,28 @@ def asean_members() -> tuple[str, ...]:
 
 FOCUS = (JAPAN, *sorted(("BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM")))
 
-_SHORT_NAMES = {
-    "BRN": "Brunei",
-    "IDN": "Indonesia",
-    "KHM": "Cambodia",
-    "LAO": "Laos",
-    "MMR": "Myanmar",
-    "MYS": "Malaysia",
-    "PHL": "Philippines",
-    "SGP": "Singapore",
-    "THA": "Thailand",
-    "VNM": "Viet Nam",
-    "JPN": "Japan",
-    "CHN": "China",
-    "KOR": "Korea, Rep.",
-    "USA": "United States",
-    "HKG": "Hong Kong SAR",
-    "TWN": "Taiwan",
-    "GBR": "United Kingdom",
-    "DEU": "Germany",
-    "RUS": "Russia",
-    "SUN": "USSR",
-    "ASEAN": "ASEAN",
-    "EU": "EU",
-    "WLD": "World",
-    "XBL": "Belgium-Luxembourg",
-    "CSK": "Czechoslovakia",
-    "YUG": "Yugoslavia",
-    "DDR": "East Germany",
-    "SCG": "Serbia and Montenegro",
-    "ANT": "Netherlands Antilles",
-    "XKX": "Kosovo",
-    "XYA": "Yemen Arab Rep.",
-    "YMD": "Yemen, PDR",
-    "XMW": "Malaysia, West",
-}
+
+@cache
+def display_names() -> dict[str, str]:
+    """code -> the name a reader sees (``data/names.csv``): short forms of country names
+    ("Korea, Rep.", "Viet Nam"), historical entities, blocs, and every donor and agency code of
+    the ODA sources (EUI, IDA, GLOBAL_FUND ...), so no table or chart shows a bare code. Names
+    are data, beside the other mapping files, so a new donor is a one-line change."""
+    with open(PACKAGE_DATA / "names.csv", newline="", encoding="utf-8") as fh:
+        return {r["code"]: r["name"] for r in csv.DictReader(fh)}
+
+
+def has_name(code: str) -> bool:
+    """Whether ``code`` has a readable name (``data/names.csv`` or an ISO3 code pycountry knows)."""
+    return code in display_names() or pycountry.countries.get(alpha_3=code) is not None
 
 
 def short_name(code: str) -> str:
-    """A short display name for charts; falls back to pycountry, then to the code itself."""
-    if code in _SHORT_NAMES:
-        return _SHORT_NAMES[code]
+    """A short display name for tables and charts: ``data/names.csv``, then pycountry, then the
+    code itself (which the test of the committed rankings never lets through)."""
+    names = display_names()
+    if code in names:
+        return names[code]
     hit = pycountry.countries.get(alpha_3=code)
     if hit is None:
         return code

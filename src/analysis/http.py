@@ -23,6 +23,10 @@ Every answer is bounded, so a broken or hostile server cannot exhaust memory or 
 
 All settings come from the environment through :func:`settings`, which refuses bad values with a
 one-paragraph SourceError.
+
+Every request, failed attempt and wait is logged to the ``analysis.http`` logger (the CLI shows
+it on stderr), so a user watching a slow or rate-limited API sees what is being asked and why
+the fetch is waiting.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import http.client
+import logging
 import math
 import os
 import re
@@ -46,6 +51,8 @@ from requests.adapters import HTTPAdapter
 
 from . import __version__
 from .errors import NetworkError, SettingsError, SourceError
+
+log = logging.getLogger("analysis.http")
 
 USER_AGENT = (
     f"asean-japan/{__version__} (reproducible research on "
@@ -207,7 +214,15 @@ class HttpClient:
         last = ""
         late = False
         attempt = 0
-        for attempt in range(self.retries + 1):
+        tries = self.retries + 1
+        for attempt in range(tries):
+            log.info(
+                "%s: GET %s%s",
+                self.source,
+                _cut(_describe(url, params)),
+                f" (attempt {attempt + 1} of {tries})" if attempt else "",
+            )
+            log.debug("%s: the whole URL: %s", self.source, _describe(url, params))
             try:
                 return self._attempt(url, params, headers, allow_empty, expect)
             except _Failed as failed:
@@ -216,7 +231,18 @@ class HttpClient:
                 if not failed.retry:
                     break
                 if attempt < self.retries:
-                    self.sleep(self._wait_for(failed.headers, attempt))
+                    wait = self._wait_for(failed.headers, attempt)
+                    asked = (failed.headers or {}).get("Retry-After")
+                    log.warning(
+                        "%s: attempt %d of %d failed: %s; retrying in %.1f s%s",
+                        self.source,
+                        attempt + 1,
+                        tries,
+                        last,
+                        wait,
+                        f" (the server's Retry-After: {str(asked)[:40]})" if asked else "",
+                    )
+                    self.sleep(wait)
         hint = (
             "Nothing was saved; existing raw and processed files are unchanged. Try again later, "
             "or set the source's base URL to a mirror."
@@ -264,6 +290,9 @@ class HttpClient:
                                 "from elsewhere is stored. If the API really moved, set the "
                                 "source's base URL to its new address.",
                             )
+                        log.debug(
+                            "%s: HTTP %s, redirected to %s", self.source, resp.status_code, target
+                        )
                         current, current_params = target, None
                         continue
                     if resp.status_code in RETRY_STATUS:
@@ -394,6 +423,15 @@ class HttpClient:
         self, resp: requests.Response, content: bytes, allow_empty: bool, expect: str
     ) -> Response:
         ctype = resp.headers.get("Content-Type", "")
+        log.debug(
+            "%s: HTTP %s, %s bytes, Content-Type %r, ETag %r, Last-Modified %r",
+            self.source,
+            resp.status_code,
+            f"{len(content):,}",
+            ctype,
+            resp.headers.get("ETag", ""),
+            resp.headers.get("Last-Modified", ""),
+        )
         if resp.status_code == 304:  # conditional request: what we hold is still current
             return Response(resp.url, 304, dict(resp.headers), b"")
         if resp.status_code == 204 or not content.strip():
@@ -415,6 +453,11 @@ class HttpClient:
                 "The API may be down or showing an error page; nothing was saved.",
             )
         return Response(resp.url, resp.status_code, dict(resp.headers), content)
+
+
+def _cut(url: str, width: int = 160) -> str:
+    """A URL cut for a progress line (the whole of it is logged at debug level)."""
+    return url if len(url) <= width else url[: width - 3] + "..."
 
 
 def _short(value: object) -> str:

@@ -10,10 +10,17 @@ A source declares its requests (:class:`Request`: a file name, URL, parameters, 
   ``data/raw/<source>/<vintage>/`` with its provenance in the vintage's manifest; files that did
   not change are carried into it from the earlier vintage (hard links, ``carried_from`` in the
   manifest), so the latest vintage always holds the whole source.
+
+Progress goes to the ``analysis.fetch`` logger (the CLI shows it on stderr): one line per request
+(source, request n of N, what came back, bytes, elapsed time) and one for the vintage written, so
+a fetch that waits minutes on a slow API is never silent. Library code never prints.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +29,8 @@ from pathlib import Path
 from .errors import SourceError
 from .http import HttpClient
 from .rawstore import RawRecord, RawStore, sha256_bytes
+
+log = logging.getLogger("analysis.fetch")
 
 
 @dataclass(frozen=True)
@@ -63,13 +72,18 @@ def fetch(
     vintage: str | None = None,
 ) -> FetchResult:
     """Ask every request (conditionally), validate every new body, then write one complete
-    vintage, or nothing at all when nothing changed upstream."""
+    vintage, or nothing at all when nothing changed upstream. ``vintage``: the name the caller
+    chose, checked (safe, not taken) before the first request; default today's date."""
     store = store or RawStore(source)
+    if vintage is not None:
+        store.check_new_name(vintage)
     client = client or HttpClient(source)
     new: list[tuple[RawRecord, bytes]] = []
     carried: list[tuple[dict, Path]] = []
     unchanged = downloaded = 0
-    for req in requests:
+    requests = list(requests)
+    started = time.monotonic()
+    for n, req in enumerate(requests, 1):
         headers = dict(req.headers)
         previous = _latest_entry(store, req.url, req.file)
         if previous is not None:
@@ -78,17 +92,28 @@ def fetch(
                 headers["If-None-Match"] = etag
             if modified:
                 headers["If-Modified-Since"] = modified
+        step = _step(source, n, len(requests), req.file)
         resp = client.get(req.url, params=req.params, headers=headers, expect=req.expect)
+        elapsed = time.monotonic() - started
         if resp.status == 304 and previous is not None:
+            log.info("%s: unchanged upstream (HTTP 304), elapsed %.1f s", step, elapsed)
             carried.append(_carry(store, *previous))
             unchanged += 1
             continue
+        log.info(
+            "%s: HTTP %s, %s bytes, elapsed %.1f s",
+            step,
+            resp.status,
+            f"{len(resp.content):,}",
+            elapsed,
+        )
         downloaded += 1
         parsed = validate(resp.content, resp.url)  # raises SourceError: nothing is written
         check_values(source, req.file, resp.url, parsed)
         digest = sha256_bytes(resp.content)
         kept = store.find(digest, req.file)
         if kept is not None:
+            log.info("%s: same bytes as vintage %s, kept once", step, kept[0])
             carried.append(_carry(store, *kept))  # same bytes as a kept copy: not stored twice
             unchanged += 1
             continue
@@ -112,11 +137,32 @@ def fetch(
             )
         )
     if not new:  # nothing changed: the latest vintage is still complete and current
+        log.info(
+            "%s: nothing changed upstream; no vintage written (latest: %s)",
+            source,
+            (store.vintages() or ["none"])[-1],
+        )
         return FetchResult([path for _, path in carried], downloaded, unchanged, 0, None)
-    name = store.new_vintage_name(vintage or datetime.now(UTC).strftime("%Y-%m-%d"))
+    name = vintage or store.new_vintage_name(datetime.now(UTC).strftime("%Y-%m-%d"))
     folder = store.write_vintage(name, new, carried)
+    log.info(
+        "%s: wrote vintage %s (%d new file(s), %s bytes; %d carried unchanged) in %.1f s",
+        source,
+        name,
+        len(new),
+        f"{sum(len(body) for _, body in new):,}",
+        len(carried),
+        time.monotonic() - started,
+    )
     paths = sorted(folder / r.file for r, _ in new) + sorted(folder / e["file"] for e, _ in carried)
     return FetchResult(paths, downloaded, unchanged, len(new), name)
+
+
+def _step(source: str, n: int, total: int, file: str) -> str:
+    """``source: page 2 of 5`` for a paged API's pages, else ``source: request 2 of 5 (file)``."""
+    if re.fullmatch(r"page\d+\.\w+", file):
+        return f"{source}: page {n} of {total}"
+    return f"{source}: request {n} of {total} ({file})"
 
 
 def check_values(source: str, file: str, url: str, parsed: object) -> None:

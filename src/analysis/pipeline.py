@@ -60,6 +60,8 @@ NOT_BUILD_CODE = frozenset(
         "report.py",
         "vintages.py",
         "explore.py",
+        "fetchrun.py",
+        "data/names.csv",  # display names: tables and charts, never the snapshot
     }
 )
 NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})

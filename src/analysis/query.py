@@ -129,6 +129,29 @@ def rank_table(
     return out
 
 
+HEADLINE_MEASURES = (  # the measure a dataset is read in when the user names none, in order
+    "trade",
+    "oda_received_net_current",
+    "oda_received_gross_current",
+    "fdi_inward_stock",
+    "fdi_inflow",
+    "fdi_registered",
+    "fdi_outward_stock",
+    "fdi_outflow",
+)
+
+
+def default_measure(country: str, dataset: str | None) -> str:
+    """The measure ``rank --dataset D`` reads when none is named: the dataset's headline measure
+    for ``country`` (trade; net ODA received; the inward FDI position ...), so choosing an ODA or
+    FDI dataset needs no further flag."""
+    if dataset is None:
+        return "trade"
+    r = rankings()
+    have = set(r.loc[(r["dataset"] == dataset) & (r["country"] == country), "measure"].astype(str))
+    return next((m for m in HEADLINE_MEASURES if m in have), min(have, default="trade"))
+
+
 def dataset_defaults(
     country: str, measure: str, dataset: str | None, variant: str | None, basis: str | None
 ) -> tuple[str, str]:

@@ -8,7 +8,8 @@ of the source as of that fetch: a file unchanged since an earlier vintage is car
 a hard link (a copy where links are impossible), recorded in the manifest with
 ``carried_from``, so the latest vintage alone is always the whole source. A vintage is never
 changed once written; a second fetch on the same day that brings new bytes gets the next name
-(``2026-11-29-2``).
+(``2026-11-29-2``), or the name the caller chose (``fetch --vintage NAME``), which must be a
+safe folder name that no vintage has yet.
 """
 
 from __future__ import annotations
@@ -23,8 +24,12 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .errors import SourceError
+from .errors import SettingsError, SourceError
 from .paths import raw_dir
+
+# a vintage name the caller chooses: one plain folder name (no path, no hidden or temporary
+# folder, nothing a shell or another file system would mangle)
+VINTAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,31 @@ class RawStore:
         while f"{base}-{n}" in taken:
             n += 1
         return f"{base}-{n}"
+
+    def check_new_name(self, name: str) -> str:
+        """A vintage name chosen by the caller, checked before anything is asked of the network:
+        a safe folder name (letters, digits, ``.``, ``_``, ``-``; at most 64; starting with a
+        letter or digit) that no vintage of this source has. Raises SettingsError (a usage
+        problem) naming the folder and what to do."""
+        where = f"--vintage {name!r}"
+        if not VINTAGE_NAME.fullmatch(name) or ".." in name:
+            raise SettingsError(
+                self.source,
+                where,
+                "not a safe vintage name: expected 1-64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit (it becomes a folder under "
+                f"{self.root})",
+                "Choose a name such as 2026-11-29-revised.",
+            )
+        if (self.root / name).exists():
+            raise SettingsError(
+                self.source,
+                str(self.root / name),
+                f"a vintage named {name!r} already exists; vintages are write-once",
+                f"Choose another name (existing: {', '.join(self.vintages()) or 'none'}), or "
+                "leave out --vintage to get the next free name of today's date.",
+            )
+        return name
 
     def write_vintage(
         self, vintage: str, new: list[tuple[RawRecord, bytes]], carried: list[tuple[dict, Path]]

@@ -1,12 +1,15 @@
 """One style for every chart: Japan's colour, a fixed colour per partner, gaps, markers, the
-footer (source notes from the snapshot manifest) and the one member-grid function."""
+footer (source notes from the snapshot manifest), the rank axis with its band for ranks beyond
+the last one shown, end labels that do not collide, and the one member-grid function."""
 
 from __future__ import annotations
 
 import textwrap
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -47,11 +50,140 @@ def color_of(partner: str, i: int = 0) -> str:
     return PARTNER_COLORS.get(partner, OTHERS[i % len(OTHERS)])
 
 
+BAND_COLOR = "#f1ece1"  # the band below the last rank shown (deeper ranks): not the gaps' grey
+BAND_DEPTH = 1.5  # rank units the band takes below ``max_rank + 0.5``
+
+
+def rank_y(rank, max_rank: int) -> np.ndarray:
+    """Where a rank is drawn on a rank axis showing 1..``max_rank``: as is up to ``max_rank``;
+    beyond it inside the band below (rank ``max_rank + 1`` near its top, ``max_rank + 10`` and
+    deeper near its bottom), so a line that drops out of the top stays in the panel, in order,
+    and is never mistaken for a rank shown on the axis. NaN (no rank) stays NaN: a gap."""
+    r = np.asarray(rank, dtype=float)
+    deeper = np.minimum(r - max_rank, 10.0)
+    return np.where(r > max_rank, max_rank + 0.75 + deeper * 0.1, r)
+
+
+def band_bottom(max_rank: int) -> float:
+    """The lowest y of a rank axis (the band's bottom edge): nothing is drawn below it."""
+    return max_rank + 0.5 + BAND_DEPTH
+
+
+def rank_axis(
+    ax: Axes, max_rank: int, ticks: list[int] | None = None, top: float = 0.5, band: bool = True
+) -> None:
+    """An inverted rank axis (1 at the top) down to ``max_rank``, then a shaded band labelled
+    ``>max_rank`` holding every deeper rank (see :func:`rank_y`). On shared axes, call it for
+    each panel: the band is drawn per panel, the limits and ticks are shared."""
+    ticks = ticks or ([1, 3, 5, 10] if max_rank == 10 else sorted({1, *range(5, max_rank + 1, 5)}))
+    ticks = [t for t in ticks if t <= max_rank]
+    if band:
+        ax.axhspan(max_rank + 0.5, band_bottom(max_rank), color=BAND_COLOR, zorder=0.2, lw=0)
+        ax.axhline(max_rank + 0.5, color="0.65", lw=0.6, ls="--", zorder=0.3)
+        ax.set_ylim(band_bottom(max_rank), top)
+        ax.set_yticks(
+            [*ticks, max_rank + 0.5 + BAND_DEPTH / 2], [str(t) for t in ticks] + [f">{max_rank}"]
+        )
+    else:
+        ax.set_ylim(max_rank + 0.5, top)
+        ax.set_yticks(ticks)
+
+
+def end_labels(
+    ax: Axes, labels: list[tuple[float, float, str, str, bool]], size: float = 8
+) -> None:
+    """Names at the end of lines, nudged apart vertically so none overlaps another.
+
+    ``labels``: (x, y, text, colour, bold) with y already on the drawn scale (:func:`rank_y`).
+    Lines that reach the last year are named just outside the right edge, others at their last
+    point. Labels whose text would overlap sideways (estimated from their length) form a group;
+    in each group they keep their order and are pushed apart to at least one text line, inside
+    the axis limits. Set the x and y limits before calling."""
+    if not labels:
+        return
+    from matplotlib.transforms import blended_transform_factory, offset_copy
+
+    fig = ax.figure
+    lo, hi = sorted(ax.get_ylim())
+    box = ax.get_position()
+    height_pt = fig.get_figheight() * box.height * 72
+    # the panel's width as it will be after the layout makes room for the names outside it
+    # (about a fifth narrower in the grids): judged on the wider panel, names that end up
+    # side by side could overlap
+    width_pt = 0.8 * fig.get_figwidth() * box.width * 72
+    gap = size * 1.3 * (hi - lo) / max(height_pt, 1.0)  # one text line, in data units
+    x0, x1 = ax.get_xlim()
+    last = max(x0, x1) - 0.75
+
+    def span(lab: tuple) -> tuple[float, float]:
+        """Horizontal extent of a label in points from the axis' left edge."""
+        start = width_pt if lab[0] >= last else width_pt * (lab[0] - x0) / (x1 - x0)
+        return start + 4, start + 4 + 0.62 * size * len(lab[2])
+
+    # groups: labels linked by sideways overlap (transitively)
+    order = sorted(labels, key=lambda t: t[1])
+    group = list(range(len(order)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for a in range(len(order)):
+        for b in range(a + 1, len(order)):
+            (a0, a1), (b0, b1) = span(order[a]), span(order[b])
+            if a0 < b1 + 4 and b0 < a1 + 4:
+                group[root(b)] = root(a)
+    placed: dict[int, float] = {}
+    for g in {root(i) for i in range(len(order))}:
+        members = [i for i in range(len(order)) if root(i) == g]  # already in y order
+        ys = _spread([order[i][1] for i in members], gap, lo + gap / 2, hi - gap / 2)
+        placed.update(zip(members, ys, strict=True))
+    shift = offset_copy(ax.transData, fig=fig, x=4, y=0, units="points")
+    right = offset_copy(
+        blended_transform_factory(ax.transAxes, ax.transData), fig=fig, x=4, y=0, units="points"
+    )
+    for i, (x, _, text, color, bold) in enumerate(order):
+        at_end = x >= last
+        ax.text(
+            1.0 if at_end else x,
+            placed[i],
+            text,
+            transform=right if at_end else shift,
+            va="center",
+            color=color,
+            fontsize=size,
+            fontweight="bold" if bold else "normal",
+            clip_on=False,
+        )
+
+
+def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
+    """Sorted positions moved apart to at least ``gap`` and kept within [lo, hi] (as far as
+    they fit), each as near its own position as that allows."""
+    out = list(ys)
+    for i in range(len(out)):  # push down past the previous one
+        out[i] = max(out[i], lo, out[i - 1] + gap if i else lo)
+    for i in range(len(out) - 1, -1, -1):  # then back up where the bottom was overrun
+        limit = hi if i == len(out) - 1 else out[i + 1] - gap
+        out[i] = min(out[i], limit)
+    return out
+
+
 def footer(fig: Figure, text: str) -> float:
     """The source note at the bottom left of a figure, wrapped; returns the height it takes
     (a fraction of the figure) so legends and axes are laid out above it, never over it."""
     lines = textwrap.fill(text, 200).count("\n") + 1
-    fig.text(0.01, 0.005, textwrap.fill(text, 200), fontsize=7, color="0.4", va="bottom")
+    # parse_math off: a note's "US$ ... US$" is money, not a formula
+    fig.text(
+        0.01,
+        0.005,
+        textwrap.fill(text.replace("\\$", "$"), 200),
+        fontsize=7,
+        color="0.4",
+        va="bottom",
+        parse_math=False,
+    )
     return (lines * 9 + 4) / (fig.get_figheight() * 72)
 
 
@@ -133,14 +265,15 @@ def japan_rank_lines_grid(
             line = _full_years(s, years)
             ax.plot(
                 line.index,
-                line["rank"].astype(float),
+                rank_y(line["rank"], max_rank),
                 ls=style,
                 color=JAPAN_COLOR,
                 lw=1.6,
                 label=label,
             )
-            neg = s[s["rank"].isna()]
-            ax.plot(neg["year"], [max_rank + 0.2] * len(neg), "x", color=JAPAN_COLOR, ms=4)
+            neg = s[s["rank"].isna()]  # at the foot of the band: below every rank
+            no_rank = band_bottom(max_rank) - 0.3
+            ax.plot(neg["year"], [no_rank] * len(neg), "x", color=JAPAN_COLOR, ms=4)
         _shade_gaps(ax, covered, span, label=False)
         if flagged is not None and len(flagged):
             for y in sorted(set(flagged.loc[flagged["country"] == c, "year"].astype(int))):
@@ -157,16 +290,15 @@ def japan_rank_lines_grid(
                 color="0.4",
             )
         ax.set_title(short_name(c), fontsize=10)
-    # headroom above rank 1 for the caveat strip, so it never covers a line
-    top = -0.3 if flagged is not None and len(flagged) else 0.5
-    axes.flat[0].set_ylim(max_rank + 0.5, top)
-    axes.flat[0].set_yticks([1, 3, 5, 10])
+        # headroom above rank 1 for the caveat strip, so it never covers a line
+        rank_axis(ax, max_rank, top=-0.3 if flagged is not None and len(flagged) else 0.5)
     for ax in axes[:, 0]:
         ax.set_ylabel("Japan's rank")
     handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in series if lb]
     handles += [
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label=no_rank_text),
         Patch(color="0.9", label="no recorded data"),
+        Patch(color=BAND_COLOR, label=f"ranked below {max_rank}"),
     ]
     if flagged is not None and len(flagged):
         handles.append(Patch(color=FLAG_COLOR, label=flagged_text))
@@ -187,7 +319,9 @@ def japan_rank_lines_grid(
 
 
 def year_axis(ax) -> None:
-    """Whole years on the x axis (never 2002.5)."""
+    """Whole years on the x axis (never 2002.5), as many as fit the panel's width (about one
+    per 0.7 inch, so the years of a small panel in a grid never run into each other)."""
     from matplotlib.ticker import MaxNLocator
 
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    width = ax.figure.get_figwidth() * ax.get_position().width
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, min(6, int(width / 0.7))), integer=True))

@@ -11,14 +11,18 @@ from matplotlib.patches import Patch
 from .. import query
 from ..countries import ASEAN, JAPAN, asean_members, short_name
 from .style import (
+    BAND_COLOR,
     JAPAN_COLOR,
     _full_years,
     _marker_style,
     _shade_gaps,
     attach,
     color_of,
+    end_labels,
     footer,
     note_for,
+    rank_axis,
+    rank_y,
     year_axis,
 )
 
@@ -50,6 +54,8 @@ def bump_chart(
 ) -> Figure:
     """Rank over time of every partner that was ever in ``country``'s top ``n`` since ``start``;
     Japan highlighted. Years ranked from partners' reports are shaded blue, years without data grey.
+    The axis shows ranks 1 to 10 (or ``n`` if larger); deeper ranks are drawn in the band below
+    it, so no line leaves the panel; the names at the line ends are nudged apart.
     """
     d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[(d["country"] == country) & (d["year"] >= start)]
@@ -62,33 +68,26 @@ def bump_chart(
     if not years:
         ax.set_title(f"{short_name(country)}: no data")
         return attach(fig, d)
+    max_rank = max(10, n)
+    labels = []
     for i, p in enumerate(partners):
         s = d[d["partner"] == p].sort_values("year")
         s = s[s["rank"].notna()]
         is_japan = p == JAPAN
         color = color_of(p, i)
         line = _full_years(s, years)
-        ys = line["rank"].astype(float).where(line["rank"] <= n + 2)
         ax.plot(
             line.index,
-            ys,
+            rank_y(line["rank"], max_rank),
             color=color,
             lw=3.2 if is_japan else 1.4,
             alpha=1 if is_japan else 0.85,
             zorder=3 if is_japan else 2,
         )
-        last = s[s["rank"] <= n + 2].tail(1)
-        if not last.empty:
-            ax.annotate(
-                short_name(p),
-                (last["year"].iat[0], float(last["rank"].iat[0])),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                color=color,
-                fontsize=8,
-                fontweight="bold" if is_japan else "normal",
-            )
+        if not s.empty:
+            last = s.iloc[-1]
+            y = float(rank_y([float(last["rank"])], max_rank)[0])
+            labels.append((int(last["year"]), y, short_name(p), color, is_japan))
     # a year is shaded "mirror" only where every value drawn rests on partners' reports
     by_year = d.groupby("year", observed=True)["value_basis"].agg(lambda v: set(v.astype(str)))
     mirror_years = sorted(int(y) for y, b in by_year.items() if b == {"mirror"})
@@ -96,15 +95,25 @@ def bump_chart(
         ax.axvspan(y - 0.5, y + 0.5, color=MIRROR_SHADE, zorder=0, lw=0)
     _shade_gaps(ax, set(years), (min(years), max(years)))
     _dataset_switches(ax, d)
-    ax.set_ylim(n + 2.5, 0.5)
-    ax.set_yticks(range(1, n + 3))
+    rank_axis(ax, max_rank, list(range(1, max_rank + 1)) if max_rank <= 10 else None)
+    ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)  # the names at the line ends go beyond it
     ax.set_ylabel("rank (1 = largest partner)")
     year_axis(ax)
-    ax.set_title(title or f"{short_name(country)}: top {measure} partners by year")
+    end_labels(ax, labels)
+    ax.set_title(title or f"{short_name(country)}: top {measure} partners by year", pad=16)
     handles = [Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan")]
     if mirror_years:
         handles.append(Patch(color=MIRROR_SHADE, label="ranked from partners' reports (mirror)"))
-    ax.legend(handles=handles, loc="lower left", fontsize=8)
+    handles.append(Patch(color=BAND_COLOR, label=f"ranked below {max_rank}"))
+    ax.legend(
+        handles=handles,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 1.0),
+        ncol=len(handles),
+        fontsize=8,
+        frameon=False,
+        borderaxespad=0.1,
+    )
     footer(fig, note or note_for(d))
     return attach(fig, d[d["partner"].isin(partners)])
 
@@ -146,18 +155,18 @@ def japan_rank_grid(
         n_s = national[(national["country"] == c) & (national["partner"] == JAPAN)]
         if len(n_s):  # the member's own statistics office, beside the IMF series
             n_s = n_s.sort_values("year")
-            ax.plot(n_s["year"], n_s["rank"].astype(float), color=JAPAN_COLOR, lw=1, ls="--")
+            ax.plot(n_s["year"], rank_y(n_s["rank"], max_rank), color=JAPAN_COLOR, lw=1, ls="--")
         line = _full_years(s, all_years)
-        ax.plot(line.index, line["rank"].astype(float), color=JAPAN_COLOR, lw=1.5, zorder=2)
+        ax.plot(line.index, rank_y(line["rank"], max_rank), color=JAPAN_COLOR, lw=1.5, zorder=2)
         for _, r in s.iterrows():
             st = _marker_style(str(r["value_basis"]), float(r["estimated_share"]))
-            ax.plot(r["year"], float(r["rank"]), color=JAPAN_COLOR, ms=4, zorder=3, ls="", **st)
+            y = rank_y([float(r["rank"])], max_rank)[0]
+            ax.plot(r["year"], y, color=JAPAN_COLOR, ms=4, zorder=3, ls="", **st)
         _shade_gaps(ax, {int(y) for y in s["year"]}, (all_years[0], all_years[-1]), label=False)
         ax.set_title(short_name(c), fontsize=10)
         ax.axhline(1, color="0.7", lw=0.6, ls=":")
         _dataset_switches(ax, d[d["country"] == c])
-    axes.flat[0].set_ylim(max_rank + 0.5, 0.5)
-    axes.flat[0].set_yticks([1, 5, 10, 15])
+        rank_axis(ax, max_rank)  # Japan below ``max_rank`` is drawn in the band, not cut off
     for ax in axes[:, 0]:
         ax.set_ylabel("Japan's rank")
     legend = [
@@ -173,6 +182,7 @@ def japan_rank_grid(
         ),
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label="mostly IMF estimates"),
         Patch(color="0.9", label="no data"),
+        Patch(color=BAND_COLOR, label=f"ranked below {max_rank}"),
     ]
     if d["dataset"].nunique() > 1:
         legend.append(Line2D([], [], color="0.45", ls=":", label="next dataset from here"))
@@ -217,11 +227,12 @@ def asean_among_japan(
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
     colors = {p: color_of(p) for p in (ASEAN, "EU", "CHN", "USA")}
     years = sorted(int(y) for y in d["year"].unique())
+    max_rank = 10  # deeper ranks (China in the 1960s) are drawn in the band below 10
     for p, color in colors.items():
         s = _full_years(d[d["partner"] == p].sort_values("year"), years)
         ax1.plot(
             s.index,
-            s["rank"].astype(float),
+            rank_y(s["rank"], max_rank),
             color=color,
             lw=2.5 if p == ASEAN else 1.3,
             label=short_name(p),
@@ -233,10 +244,7 @@ def asean_among_japan(
             lw=2.5 if p == ASEAN else 1.3,
             label=short_name(p),
         )
-    drawn = d[d["partner"].isin(list(colors))]["rank"]
-    worst = max(6, int(drawn.max())) if drawn.notna().any() else 6
-    ax1.set_ylim(worst + 0.5, 0.5)
-    ax1.set_yticks(range(1, worst + 1))
+    rank_axis(ax1, max_rank, list(range(1, max_rank + 1)))
     for ax in (ax1, ax2):
         year_axis(ax)
         _dataset_switches(ax, d)
@@ -260,11 +268,15 @@ def asean_partners(
     df: pd.DataFrame | None = None,
 ) -> Figure:
     """ASEAN as one economy: its top outside partners over time (intra-ASEAN trade not ranked)."""
-    fig = bump_chart(ASEAN, n=n, measure=measure, basis=basis, variant=variant, df=df)
-    fig.axes[0].set_title(
-        f"ASEAN as one economy: top outside {measure} partners ({BLOC_WORDS[variant]})"
+    return bump_chart(
+        ASEAN,
+        n=n,
+        measure=measure,
+        basis=basis,
+        variant=variant,
+        df=df,
+        title=f"ASEAN as one economy: top outside {measure} partners ({BLOC_WORDS[variant]})",
     )
-    return fig
 
 
 def major_partners_grid(
