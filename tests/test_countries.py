@@ -82,15 +82,11 @@ def test_every_code_in_the_committed_rankings_has_a_name() -> None:
     """Tables and charts show names, never bare codes: every partner and economy of the committed
     rankings (donors and agencies such as GLOBAL_FUND, EUI, IDA, ASDB included) is named in
     data/names.csv or is an ISO3 code pycountry knows."""
-    import pandas as pd
-
     from analysis.countries import has_name, short_name
-    from analysis.paths import processed_dir
+    from analysis.snapshot import load_rankings
 
-    path = processed_dir() / "rankings.csv.gz"
-    assert path.is_file(), f"the committed snapshot is missing: {path}"
-    r = pd.read_csv(path, usecols=["country", "partner"], dtype=str, keep_default_na=False)
-    codes = set(r["country"]) | set(r["partner"])
+    r = load_rankings()
+    codes = set(r["country"].astype(str)) | set(r["partner"].astype(str))
     assert len(codes) > 250  # countries, historical entities, blocs, donors and agencies
     unnamed = sorted(c for c in codes if not has_name(c))
     assert unnamed == []

@@ -79,7 +79,7 @@ def render_html(executed: list[Path], figures: list[Path], folder: Path) -> Path
         "td{border-top:1px solid #ddd;padding:4px;vertical-align:top;font-size:90%}</style></head>"
         "<body><h1>ASEAN and Japan: partners in trade, ODA and FDI</h1>"
         "<p>Rankings built from public data by the asean-japan package; every figure traces to a "
-        "row of <code>data/processed/rankings.csv.gz</code> and from there to a raw file "
+        "row of the rankings (<code>asean-japan export</code>) and from there to a raw file "
         "(see <code>data/processed/manifest.json</code>).</p>"
         f"<h2>Notebooks</h2><ul>{links}</ul><h2>Sources</h2><table><tr><th>source</th><th>what"
         "</th><th>coverage</th><th>licence</th><th>vintage</th></tr>"
