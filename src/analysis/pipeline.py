@@ -59,6 +59,7 @@ NOT_BUILD_CODE = frozenset(
         "report.py",
         "vintages.py",
         "explore.py",
+        "findings.py",
     }
 )
 NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})
