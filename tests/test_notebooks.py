@@ -100,7 +100,7 @@ def test_a_second_run_with_nothing_changed_redraws_nothing(job, monkeypatch) -> 
     import contextlib
     import io
 
-    from analysis.jobs import STAMP, outputs_fingerprint, outputs_up_to_date
+    from analysis.jobs import STAMP, main_job, outputs_fingerprint, outputs_up_to_date
 
     _, _, root = job
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(root / "data"))
