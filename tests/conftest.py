@@ -118,12 +118,42 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "data"
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Report the fault-injection suite's count (tests/test_faults.py)."""
+def _fault_results() -> list:
     import sys
 
     mod = sys.modules.get("tests.test_faults")
-    results = getattr(mod, "RESULTS", None) if mod else None
+    return list(getattr(mod, "RESULTS", None) or []) if mod else []
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject.toml): tests sharing an expensive
+    session fixture run on one worker, so it is made once: the main job (five notebooks) and
+    the in-memory build. The rule follows each test's fixtures, not a list of files."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        group = "job" if "job" in names else "build" if "focus_build" in names else None
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_sessionfinish(session) -> None:
+    """On an xdist worker: hand the fault suite's results to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fault_results"] = [list(r) for r in _fault_results()]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """On the xdist controller: collect each worker's fault results."""
+    collected = node.config.__dict__.setdefault("_fault_results", [])
+    collected.extend(tuple(r) for r in getattr(node, "workeroutput", {}).get("fault_results", []))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Report the fault-injection suite's count (tests/test_faults.py), from this process or,
+    under xdist, from every worker."""
+    results = _fault_results() + terminalreporter.config.__dict__.get("_fault_results", [])
     if results:
         intact = sum(1 for *_, ok in results if ok)
         terminalreporter.write_line(
