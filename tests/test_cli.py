@@ -156,6 +156,29 @@ def test_rank_says_why_shares_are_empty_and_who_is_not_ranked() -> None:
     assert first[:2] == ["1", "JPN"] and first[-3] == "26.7"  # Japan 26.7 % of Viet Nam's ODA
 
 
+def test_rank_names_donors_a_net_extract_leaves_out() -> None:
+    """The bilateral DAC extract omits net values at or below zero: Japan, Viet Nam's largest
+    gross donor in 2022, has no net row that year, and the table says so instead of silently
+    ranking the United States first."""
+    p = run(
+        "rank",
+        "VNM",
+        "--dataset",
+        "oecd_dac2a_bilateral",
+        "--measure",
+        "oda_received_net_const2022",
+        "--year",
+        "2022",
+        "--top",
+        "3",
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[2].split()[:2] == ["1", "USA"]
+    notes = p.stdout.split("Note:", 1)[1].replace("\n      ", " ")
+    assert "In the gross figures but with no net value here" in notes
+    assert "Japan (gross 386.8)" in notes
+
+
 def test_every_measure_has_words_for_titles() -> None:
     """Pure logic, no data: a measure the schema allows never reaches a title as its id."""
     from analysis.catalog import TOP_WORDS

@@ -161,16 +161,29 @@ def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> lis
             "Not ranked, net flow below zero (repayments or disinvestment above new money; "
             f"US$ million): {listed}" + (f" and {more} more" if more > 0 else "") + "."
         )
-    if "_net_" in measure and (notes or len(negative)):
-        gross = measure.replace("_net_", "_gross_")
-        r = rankings()
-        have = r.loc[
-            (r["measure"] == gross) & (r["country"] == country) & (r["year"] == year), "dataset"
-        ]
-        for ds in sorted(set(have.astype(str))):
+    if "_net_" not in measure or rows.empty:
+        return notes
+    gross_measure = measure.replace("_net_", "_gross_")
+    r = rankings()
+    gross = r[(r["measure"] == gross_measure) & (r["country"] == country) & (r["year"] == year)]
+    first = rows.iloc[0]
+    same = gross[(gross["dataset"] == first["dataset"]) & (gross["variant"] == first["variant"])]
+    absent = same[same["rank"].notna() & ~same["partner"].isin(rows["partner"])]
+    absent = absent.nsmallest(5, "rank")
+    if len(absent):
+        listed = ", ".join(
+            f"{short_name(str(p))} (gross {v:,.1f})"
+            for p, v in zip(absent["partner"], absent["value_usd_m"], strict=True)
+        )
+        notes.append(
+            "In the gross figures but with no net value here (a net flow at or below zero where "
+            f"the dataset leaves those out; US$ million): {listed}."
+        )
+    if notes:
+        for ds in sorted(set(gross["dataset"].astype(str))):
             notes.append(
                 f"Gross disbursements are never negative: `asean-japan rank {country} --dataset "
-                f"{ds} --measure {gross} --year {year}`."
+                f"{ds} --measure {gross_measure} --year {year}`."
             )
     return notes
 
