@@ -362,7 +362,7 @@ def china_overtakes_japan(*, measure: str = "trade", basis: str = "best") -> pd.
                 break
             year = int(y)
         rows.append({"member": short_name(c), "year": year})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"year": "Int64"})  # whole years, <NA> where never
 
 
 def _spans(years: list[int]) -> str:
