@@ -74,6 +74,34 @@ def focus_build(dots_dir: Path):
     return build_tables(inputs, scope="focus")
 
 
+@pytest.fixture(scope="session")
+def job(tmp_path_factory: pytest.TempPathFactory):
+    """The main job run once per session, as on a fresh clone: no ../shared, no data/raw, only
+    the committed snapshot. Returns (exit code, what it printed, the folder holding its data/
+    and reports/); the environment pointing there is undone when the job ends. Shared by test_notebooks.py and test_report.py, so the five notebooks are
+    executed once."""
+    import contextlib
+    import io
+    import shutil
+
+    from analysis.jobs import main_job
+    from analysis.paths import PROJECT_ROOT
+
+    root = tmp_path_factory.mktemp("job")
+    mp = pytest.MonkeyPatch()
+    shutil.copytree(PROJECT_ROOT / "data" / "processed", root / "data" / "processed")
+    mp.setenv("ASEAN_JAPAN_DATA", str(root / "data"))
+    mp.setenv("ASEAN_JAPAN_REPORTS", str(root / "reports"))
+    mp.setenv("ASEAN_JAPAN_SHARED", str(root / "no-shared-here"))
+    out = io.StringIO()
+    try:  # restored as soon as the job ends (or fails): the tests after it see the real paths
+        with contextlib.redirect_stdout(out):
+            rc = main_job(rebuild=True, execute_notebooks=True)
+    finally:
+        mp.undo()
+    return rc, out.getvalue(), root
+
+
 @pytest.fixture()
 def server():
     srv = ReplayServer()

@@ -1,15 +1,14 @@
 """The main job offline from the committed snapshot: notebooks run, figures, claims, HTML report.
 
-One run of the job serves every test here (it executes all notebooks once)."""
+One run of the job (the session fixture ``job`` in conftest.py, shared with test_report.py)
+serves every test here: the notebooks are executed once per test session."""
 
 from __future__ import annotations
-
-import shutil
 
 import nbformat
 import pytest
 
-from analysis.jobs import NOTEBOOKS, main_job
+from analysis.jobs import NOTEBOOKS
 from analysis.paths import PROJECT_ROOT
 
 NB_DIR = PROJECT_ROOT / "notebooks"
@@ -20,27 +19,6 @@ FIGURES = {  # figures each notebook draws
     "03-fdi-investor-ranking.ipynb": 6,  # grid, Viet Nam, ASEAN, top investors, outward, explore
     "04-claims.ipynb": 9,  # one evidence chart per shipped claim
 }
-
-
-@pytest.fixture(scope="module")
-def job(tmp_path_factory: pytest.TempPathFactory):
-    """A fresh clone's situation: no ../shared, no data/raw, only the committed snapshot."""
-    root = tmp_path_factory.mktemp("job")
-    mp = pytest.MonkeyPatch()
-    shutil.copytree(PROJECT_ROOT / "data" / "processed", root / "data" / "processed")
-    mp.setenv("ASEAN_JAPAN_DATA", str(root / "data"))
-    mp.setenv("ASEAN_JAPAN_REPORTS", str(root / "reports"))
-    mp.setenv("ASEAN_JAPAN_SHARED", str(root / "no-shared-here"))
-    import contextlib
-    import io
-
-    out = io.StringIO()
-    try:  # the environment is restored even when the job fails
-        with contextlib.redirect_stdout(out):
-            rc = main_job(rebuild=True, execute_notebooks=True)
-        yield rc, out.getvalue(), root
-    finally:
-        mp.undo()
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -122,7 +100,7 @@ def test_a_second_run_with_nothing_changed_redraws_nothing(job, monkeypatch) -> 
     import contextlib
     import io
 
-    from analysis.jobs import STAMP, outputs_fingerprint, outputs_up_to_date
+    from analysis.jobs import STAMP, main_job, outputs_fingerprint, outputs_up_to_date
 
     _, _, root = job
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(root / "data"))

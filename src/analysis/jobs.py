@@ -31,6 +31,111 @@ NOTEBOOKS = (
 )
 
 
+# Each figure's title and what it shows, in words, for the report (basis and gaps included; the
+# source line is added from the datasets in the figure's CSV, so it follows the snapshot). One
+# entry per name figures() can return ("{member}" filled in for the bump charts); a test in
+# tests/test_report.py keeps the two paired.
+CAPTIONS: dict[str, tuple[str, str]] = {
+    "japan-rank-grid-trade.png": (
+        "Japan's rank among each member's trade partners",
+        "Japan's rank among each ASEAN member's trade partners (exports + imports of goods), "
+        "every year on record. Basis: filled dots rest on the member's own report, open dots on "
+        "its partners' reports (mirror data, where the member did not report or its figures "
+        "were mostly IMF estimates), a cross on mostly IMF estimates. Gaps: grey bands are "
+        "years without data, never bridged; a dashed line continues from national statistics "
+        "where they run later than the IMF's.",
+    ),
+    "asean-among-japan-partners.png": (
+        "ASEAN among Japan's trade partners",
+        "ASEAN taken as one partner: its rank among Japan's trade partners (left) and its share "
+        "of Japan's trade (right), beside China, the United States and the EU. Basis: today's "
+        "ASEAN-10 and EU-27 summed in every year, so the lines compare over time; Japan's own "
+        "reports, partners' where Japan's are missing. Gaps: a year without data is left "
+        "blank, not bridged.",
+    ),
+    "asean-top-partners.png": (
+        "ASEAN's largest outside trade partners",
+        "ASEAN as one economy (the ten members' trade summed, trade among them left out): its "
+        "largest outside partners by rank each year, Japan in bold. Basis: today's ASEAN-10 "
+        "and EU-27 in every year; years ranked from partners' reports only are shaded. Gaps: "
+        "grey bands are years without data.",
+    ),
+    "trade-japan-china-us-korea.png": (
+        "Japan, China, the US and Korea in each member's trade",
+        "Each member's trade with Japan, China, the United States and Korea, in US$ billion "
+        "(values, not ranks: the dataset covers only 13 major partners). Basis: the member's "
+        "and partners' customs records reconciled by CEPII (BACI). Gaps: a panel without lines "
+        "has no data.",
+    ),
+    "bump-{member}-trade.png": (
+        "{member}: largest trade partners",
+        "{member}'s largest trade partners by rank each year since 1990 (every partner ever in "
+        "its top 5), Japan in bold. Basis: the member's own report, partners' reports (mirror) "
+        "in shaded years. Gaps: grey bands are years without data, never bridged.",
+    ),
+    "oda-japan-rank-grid.png": (
+        "Japan's rank among each member's ODA donors",
+        "Japan's rank among each ASEAN member's ODA donors, one line per definition: net or "
+        "gross disbursements, all donors or bilateral donors only. Basis: the donors' reports "
+        "to the OECD DAC (a recipient does not report). Gaps: an orange strip marks years in "
+        "which a donor that ranks in the top 10 is missing from the source, so ranks there "
+        "may be too high; grey is no recorded data; a cross marks net ODA zero or negative "
+        "(repayments), which has no rank.",
+    ),
+    "oda-japan-recipients.png": (
+        "Japan's largest ODA recipients",
+        "Japan's largest ODA recipients worldwide by rank each year (net disbursements, current "
+        "US$; every recipient ever in its top 8), to see where the ASEAN members stand. Basis: "
+        "Japan's reports to the OECD DAC. Gaps: a line stops where the recipient leaves the "
+        "ranks drawn.",
+    ),
+    "fdi-japan-rank-grid.png": (
+        "Japan's rank among each member's direct investors",
+        "Japan's rank among each ASEAN member's sources of direct investment, one line per "
+        "source and definition (flows or positions, host- or investor-reported). Basis: each "
+        "line as its source reports it; definitions differ, so compare ranks, never levels, "
+        "across lines. Gaps: no rank where Japan's investment is zero or a net disinvestment; "
+        "a panel without lines has no recorded data.",
+    ),
+    "fdi-top-investors.png": (
+        "Each member's largest direct investors",
+        "Each member's largest direct investors by rank over time (inward position), from the "
+        "dataset with that member's latest figures; Japan in bold. Basis: as the dataset "
+        "reports it (each panel names its dataset; partner sets differ by dataset). Gaps: "
+        "grey bands are years without data.",
+    ),
+    "fdi-japan-outward-position.png": (
+        "Japan's outward FDI position: ASEAN, China, the US, the EU",
+        "Japan's outward direct investment position (year-end, US$ billion) in ASEAN against "
+        "China, the United States and the EU. Basis: Japan's own statistics as JETRO publishes "
+        "them, its own ASEAN and EU rows; the dotted line marks the change of balance-of-"
+        "payments manual (BPM5 to BPM6).",
+    ),
+    "overview-heatmaps.png": (
+        "Japan's rank in trade, ODA and FDI at a glance",
+        "Japan's rank among each member's partners, member by year, one panel per source: "
+        "trade, ODA (net and gross) and FDI (stocks and flows); darker is higher. Basis: as "
+        "each panel's title says. Gaps: white is no recorded data (not zero); a dot marks "
+        "Japan present without a rank (net repayments or disinvestment).",
+    ),
+}
+
+
+def caption(name: str) -> tuple[str, str]:
+    """A figure's title and the words under it in the report (CAPTIONS; bump charts per
+    member); empty strings for a name CAPTIONS does not know."""
+    from .countries import short_name
+
+    if name in CAPTIONS:
+        return CAPTIONS[name]
+    parts = name.split("-")
+    if len(parts) == 3 and parts[0] == "bump":
+        title, text = CAPTIONS["bump-{member}-trade.png"]
+        member = short_name(parts[1])
+        return title.format(member=member), text.format(member=member)
+    return "", ""
+
+
 def figures() -> dict[str, Callable[[], object]]:
     """The main job's figures: file name -> chart. Trade charts only when the snapshot holds a
     trade dataset; ODA and FDI grids draw whichever of their datasets the snapshot holds."""
@@ -160,7 +265,9 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     manifest = read_manifest()
     h.update(json.dumps(manifest.get("files", {}), sort_keys=True).encode())
     h.update(json.dumps(manifest.get("datasets", {}), sort_keys=True).encode())
-    files = [p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml")]
+    files = [
+        p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml", ".j2")
+    ]
     files += sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
     files.append(Path(claims.DEFAULT_FILE))
     for p in files:
@@ -282,7 +389,7 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
     else:
         figs = write_figures(out / "figures")
         print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
-        verdicts, _ = write_claims()
+        verdicts, evidence = write_claims()
         print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
         made = [*figs, *(f.with_suffix(".csv") for f in figs if f.with_suffix(".csv").is_file())]
         from .paths import processed_dir
@@ -290,7 +397,7 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
         if execute_notebooks:
             executed = execute_all(NOTEBOOKS, out)
-            index = render_html(executed, figs, out / "html")
+            index = render_html(executed, figs, out / "html", verdicts, evidence)
             made += [*executed, *sorted((out / "html").glob("*.html"))]
             print(f"Report: {index} (open it in a browser; works offline)")
         _write_stamp(out, fingerprint, made)

@@ -62,6 +62,7 @@ NOT_BUILD_CODE = frozenset(
         "explore.py",
         "fetchrun.py",
         "data/names.csv",  # display names: tables and charts, never the snapshot
+        "findings.py",
     }
 )
 NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})

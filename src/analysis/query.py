@@ -300,13 +300,21 @@ def japan_rank_table(
     *,
     measure: str = "trade",
     basis: str = "best",
+    dataset: str | None = None,
+    variant: str = "countries",
+    marks: bool = True,
 ) -> pd.DataFrame:
-    """Japan's rank among each ASEAN member's partners in the given years.
+    """Japan's rank among each ASEAN member's partners in the given years ("latest": the
+    last year any member has; ``dataset=None``: the trade datasets spliced).
 
     A rank resting on partners' reports (mirror data) is marked with 'm', on mostly IMF
-    estimates with 'e'; '-' means no data that year.
+    estimates with 'e'; '-' means no data that year, 'n.r.' not ranked (Japan's value zero or
+    negative: net repayments, disinvestment). ``marks=False`` for datasets where one
+    side always reports (ODA: the donors), so an 'm' on every cell would say nothing.
     """
-    pr = partner_rank(JAPAN, asean_members(), measure=measure, basis=basis)
+    pr = partner_rank(
+        JAPAN, asean_members(), measure=measure, variant=variant, basis=basis, dataset=dataset
+    )
     if pr.empty:
         return pd.DataFrame({"member": [short_name(c) for c in asean_members()]})
     latest = int(pr["year"].max())
@@ -317,11 +325,16 @@ def japan_rank_table(
         for label, y in zip(years, wanted, strict=True):
             hit = pr[(pr["country"] == c) & (pr["year"] == y)]
             key = f"{y} (latest)" if label == "latest" else str(y)
-            if hit.empty or pd.isna(hit["rank"].iat[0]):
+            if hit.empty:
                 row[key] = "-"
                 continue
+            if pd.isna(hit["rank"].iat[0]):  # present, but zero or negative (net repayments)
+                row[key] = "n.r."
+                continue
             mark = (
-                "m"
+                ""
+                if not marks
+                else "m"
                 if hit["value_basis"].iat[0] != "reported"
                 else ("e" if hit["estimated_share"].iat[0] >= 0.5 else "")
             )

@@ -1,10 +1,26 @@
-"""The static HTML report: each executed notebook as a page and an index linking them, with
-the figures and every source's licence and vintage. Readable offline."""
+"""The static HTML report: an index that opens with the findings (Japan's rank in trade, ODA
+and FDI; the claims checked, with their evidence), then the figures with captions in words, the
+notebook pages and every source's licence and vintage. Each executed notebook becomes a page
+titled with its own first heading and linked back to the index.
+
+Readable offline: nothing is fetched from a CDN (the notebook template drops nbconvert's
+require.js, MathJax, mermaid and widget-manager scripts; figures in notebook pages are embedded,
+the index's are the PNGs beside it). tests/test_report.py loads every page in headless
+Chromium and fails on any request that leaves the machine or any link that does not resolve.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+TEMPLATES = Path(__file__).parent / "templates"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+WIDGET_NOTE = (
+    '<p class="widget-note">Here the notebook shows its explorer (dropdowns for the economy, '
+    "dimension and dataset, a year range). A static page cannot run it: open the notebook "
+    "with <code>make lab</code> to use it.</p>"
+)
 
 
 def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
@@ -37,55 +53,141 @@ def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
     return dst
 
 
-def render_html(executed: list[Path], figures: list[Path], folder: Path) -> Path:
-    """Static HTML: each executed notebook as a page (figures embedded), and an index page that
-    links them, shows the figures and lists every source with its licence and vintage."""
-    import html
+def notebook_title(nb) -> str:
+    """A notebook's own title: its first markdown heading (the file name if it has none)."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return nb.metadata.get("title", "")
 
+
+def static_notebook(nb):
+    """The notebook as a static page shows it: widget outputs (which need a live kernel and a
+    widget manager from a CDN) replaced by a note saying how to use them, widget state dropped."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if WIDGET_MIME in out.get("data", {}):
+                out["data"] = {"text/html": WIDGET_NOTE}
+    return nb
+
+
+def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path, str]]:
+    """Each executed notebook as ``folder/<stem>.html``; returns (page, title) per notebook."""
     import nbformat
     from nbconvert import HTMLExporter
 
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(TEMPLATES)],
+        template_file="notebook.html.j2",
+    )
+    pages = []
+    for nb_path in executed:
+        nb = static_notebook(nbformat.read(nb_path, as_version=4))
+        title = notebook_title(nb) or nb_path.stem
+        nb.metadata["title"] = title
+        body, _ = exporter.from_notebook_node(nb, resources={"report_page_title": title})
+        page = folder / (nb_path.stem + ".html")
+        page.write_text(body, encoding="utf-8")
+        pages.append((page, title))
+    return pages
+
+
+def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
+    """The index's figures: overview first, each with its title and caption (jobs.CAPTIONS),
+    the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
+    import pandas as pd
+
+    from . import catalog
+    from .jobs import caption
+
+    def rel(p: Path) -> str:
+        return Path(os.path.relpath(p, folder)).as_posix()
+
+    out = []
+    for f in sorted(figures, key=lambda f: not f.stem.startswith("overview")):
+        title, text = caption(f.name)
+        csv, svg = f.with_suffix(".csv"), f.with_suffix(".svg")
+        names: list[str] = []
+        if csv.is_file():
+            names = sorted(pd.read_csv(csv, usecols=["dataset"])["dataset"].astype(str).unique())
+        out.append(
+            {
+                "id": f.stem,
+                "src": rel(f),
+                "title": title or f.stem,
+                "caption": text,
+                "source": catalog.note(*names) if names else "",
+                "csv": rel(csv) if csv.is_file() else None,
+                "svg": rel(svg) if svg.is_file() else None,
+            }
+        )
+    return out
+
+
+def sources_rows() -> list[dict]:
+    """Every registered source with what it is, its coverage, licence and the vintages used."""
     from .snapshot import read_manifest
     from .sources import REGISTRY
 
-    folder.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="classic")
-    pages = []
-    for nb_path in executed:
-        body, _ = exporter.from_notebook_node(nbformat.read(nb_path, as_version=4))
-        page = folder / (nb_path.stem + ".html")
-        page.write_text(body, encoding="utf-8")
-        pages.append(page)
-    manifest = read_manifest()
     vintages: dict[str, set[str]] = {}
-    for f in manifest.get("inputs", []):
+    for f in read_manifest().get("inputs", []):
         vintages.setdefault(f["source"], set()).add(f.get("vintage", ""))
-    rows = "".join(
-        f"<tr><td>{html.escape(s.name)}</td><td>{html.escape(s.title)}</td>"
-        f"<td>{html.escape(s.coverage)}</td><td>{html.escape(s.licence)}</td>"
-        f"<td>{html.escape('; '.join(sorted(vintages.get(s.name, {'not fetched'}))))}</td></tr>"
+    return [
+        {
+            "name": s.name,
+            "title": s.title,
+            "coverage": s.coverage,
+            "licence": s.licence,
+            "vintage": "; ".join(sorted(vintages.get(s.name, {"not fetched"}))),
+        }
         for s in REGISTRY.values()
+    ]
+
+
+def render_html(
+    executed: list[Path],
+    figures: list[Path],
+    folder: Path,
+    verdicts=None,
+    evidence=None,
+) -> Path:
+    """The notebook pages and ``folder/index.html``. ``verdicts``/``evidence``: the claims as
+    checked by this run (default: the snapshot's claims.csv and claims_evidence.csv)."""
+    import jinja2
+    import pandas as pd
+
+    from . import __version__, findings
+    from .paths import processed_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = render_notebook_pages(executed, folder)
+    if verdicts is None or evidence is None:
+        claims_csv = processed_dir() / "claims.csv"
+        if claims_csv.is_file():
+            verdicts = pd.read_csv(claims_csv, keep_default_na=False)
+            evidence = pd.read_csv(processed_dir() / "claims_evidence.csv")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
     )
-    links = "".join(f'<li><a href="{p.name}">{html.escape(p.stem)}</a></li>' for p in pages)
-    imgs = "".join(
-        f'<figure><img src="{Path(os.path.relpath(f, folder)).as_posix()}" style="max-width:100%">'
-        f"<figcaption>{html.escape(f.stem)}</figcaption></figure>"
-        for f in figures
+    html = env.get_template("index.html.j2").render(
+        version=__version__,
+        members=findings.members(),
+        groups=findings.japan_rank_groups(),
+        rank_class=findings.rank_class,
+        claims=[] if verdicts is None else findings.claim_rows(verdicts, evidence),
+        figures=figure_entries(figures, folder),
+        notebooks=[{"href": p.name, "title": t, "file": p.stem + ".ipynb"} for p, t in pages],
+        sources=sources_rows(),
     )
     index = folder / "index.html"
-    index.write_text(
-        "<!doctype html><html><head><meta charset='utf-8'><title>asean-japan report</title>"
-        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-        "td{border-top:1px solid #ddd;padding:4px;vertical-align:top;font-size:90%}</style></head>"
-        "<body><h1>ASEAN and Japan: partners in trade, ODA and FDI</h1>"
-        "<p>Rankings built from public data by the asean-japan package; every figure traces to a "
-        "row of the rankings (<code>asean-japan export</code>) and from there to a raw file "
-        "(see <code>data/processed/manifest.json</code>).</p>"
-        f"<h2>Notebooks</h2><ul>{links}</ul><h2>Sources</h2><table><tr><th>source</th><th>what"
-        "</th><th>coverage</th><th>licence</th><th>vintage</th></tr>"
-        f"{rows}</table><h2>Figures</h2>{imgs}</body></html>",
-        encoding="utf-8",
-    )
+    index.write_text(html, encoding="utf-8")
     return index
 
 
