@@ -186,3 +186,16 @@ def test_every_measure_has_words_for_titles() -> None:
 
     assert set(TOP_WORDS) == set(MEASURES)
     assert all("_" not in words for words in TOP_WORDS.values())
+
+
+def test_chart_titles_say_the_measure_in_words() -> None:
+    """`chart` and the notebooks' explorer title a chart from the same words as `rank`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.explore import draw
+
+    fig = draw("THA", "oda")
+    title = fig.axes[0].get_title()
+    assert title.startswith("Thailand's top 5 donors by net ODA received (current US$)")
+    assert "oda_received" not in title
