@@ -46,7 +46,7 @@ def test_rank_reads_the_snapshot() -> None:
     p = run("rank", "VNM", "--year", "2019", "--top", "4")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
-    assert lines[0].startswith("Viet Nam's top trade partners, 2019")
+    assert lines[0].startswith("Viet Nam's top trade partners (exports + imports), 2019")
     assert "CHN" in lines[2] and "JPN" in lines[5]  # China 1st, Japan 4th in Viet Nam's 2019 trade
 
 
@@ -130,5 +130,72 @@ def test_rank_of_an_oda_dataset_needs_no_more_flags_and_names_donors() -> None:
     p = run("rank", "THA", "--dataset", "oecd_dac2a_qwids", "--year", "2019")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
-    assert lines[0].startswith("Thailand's top oda_received_net_current partners, 2019")
+    assert lines[0].startswith("Thailand's top donors by net ODA received (current US$), 2019")
+    assert "oda_received_net_current" not in lines[0]  # the measure in words, not its id
     assert "Global Fund (AIDS, TB, malaria)" in p.stdout and "EU Institutions" in p.stdout
+
+
+def test_rank_says_why_shares_are_empty_and_who_is_not_ranked() -> None:
+    """Thailand's net ODA received in 2019 totals below zero (Japan's loan repayments exceed
+    every donor's new money): no share column of NaN without a word, but a note with the total,
+    Japan named as left out of the ranks with its negative net flow, and the gross measure that
+    ranks every donor; a year with a positive total shows shares (and still names the donors
+    repaid more than they gave)."""
+    p = run("rank", "THA", "--dataset", "oecd_dac2a_qwids", "--year", "2019")
+    assert p.returncode == 0, p.stderr
+    table = p.stdout.split("Note:")[0]
+    assert "NaN" not in table
+    notes = " ".join(p.stdout.split("Note:")[1:]).replace("\n      ", " ")
+    assert "No shares: Thailand's net total with all partners in 2019 is -344.8" in notes
+    assert "Not ranked, net flow below zero" in notes and "Japan -505.0" in notes
+    assert "--dataset oecd_dac2a_bilateral --measure oda_received_gross_current" in notes
+    p = run("rank", "VNM", "--dataset", "oecd_dac2a_qwids", "--year", "2008", "--top", "3")
+    assert p.returncode == 0, p.stderr
+    assert "No shares" not in p.stdout and "Kuwait -0.4" in p.stdout  # repaid a little
+    first = p.stdout.splitlines()[2].split()
+    assert first[:2] == ["1", "JPN"] and first[-3] == "26.7"  # Japan 26.7 % of Viet Nam's ODA
+
+
+def test_rank_names_donors_a_net_extract_leaves_out() -> None:
+    """The bilateral DAC extract omits net values at or below zero: Japan, Viet Nam's largest
+    gross donor in 2022, has no net row that year, and the table says so instead of silently
+    ranking the United States first."""
+    p = run(
+        "rank",
+        "VNM",
+        "--dataset",
+        "oecd_dac2a_bilateral",
+        "--measure",
+        "oda_received_net_const2022",
+        "--year",
+        "2022",
+        "--top",
+        "3",
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[2].split()[:2] == ["1", "USA"]
+    notes = p.stdout.split("Note:", 1)[1].replace("\n      ", " ")
+    assert "In the gross figures but with no net value here" in notes
+    assert "Japan (gross 386.8)" in notes
+
+
+def test_every_measure_has_words_for_titles() -> None:
+    """Pure logic, no data: a measure the schema allows never reaches a title as its id."""
+    from analysis.catalog import TOP_WORDS
+    from analysis.schema import MEASURES
+
+    assert set(TOP_WORDS) == set(MEASURES)
+    assert all("_" not in words for words in TOP_WORDS.values())
+
+
+def test_chart_titles_say_the_measure_in_words() -> None:
+    """`chart` and the notebooks' explorer title a chart from the same words as `rank`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from analysis.explore import draw
+
+    fig = draw("THA", "oda")
+    title = fig.axes[0].get_title()
+    assert title.startswith("Thailand's top 5 donors by net ODA received (current US$)")
+    assert "oda_received" not in title

@@ -56,3 +56,34 @@ def note(*names: str) -> str:
     if not names:
         return "Source: no dataset in the snapshot."
     return "Source: " + "; ".join(describe(n) for n in names) + ". Rankings: asean-japan."
+
+
+# Each measure in words, as what follows "<economy>'s top ...": every table title says this,
+# never the measure id (a reader should not need to know that `oda_received_net_current` means
+# net ODA received in current dollars). A test checks every measure of the schema has words.
+_PRICES = {"current": "current US$", "const2022": "constant 2022 US$"}
+TOP_WORDS: dict[str, str] = {
+    "trade": "trade partners (exports + imports)",
+    "exports": "export markets",
+    "imports": "import sources",
+    **{
+        f"oda_received_{flow}_{price}": f"donors by {flow} ODA received ({words})"
+        for flow in ("net", "gross")
+        for price, words in _PRICES.items()
+    },
+    **{
+        f"oda_given_{flow}_{price}": f"recipients of its {flow} ODA ({words})"
+        for flow in ("net", "gross")
+        for price, words in _PRICES.items()
+    },
+    "fdi_inflow": "investors by direct investment inflows",
+    "fdi_inward_stock": "investors by inward direct investment position",
+    "fdi_registered": "investors by registered direct investment capital",
+    "fdi_outflow": "destinations of its direct investment outflows",
+    "fdi_outward_stock": "destinations by outward direct investment position",
+}
+
+
+def top_words(measure: str) -> str:
+    """What ``measure`` ranks, in words: ``Thailand's top <this>, 2019``."""
+    return TOP_WORDS.get(measure, f"partners by {measure}")

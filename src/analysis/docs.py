@@ -1,6 +1,8 @@
-"""The generated parts of the READMEs: the datasets, the two tables' columns (from the source
-declarations and the schema), what the committed snapshot holds and the last year it ranks
-Japan per member and dimension (from the snapshot).
+"""The generated parts of the READMEs: the datasets and their licences, the two tables' columns
+(from the source declarations and the schema), what the committed snapshot holds, the last year
+it ranks Japan per member and dimension, the claims' verdicts and the donor gaps (from the
+snapshot). A block is ``<!-- generated: NAME -->`` ... ``<!-- end generated -->`` in either
+README; ``blocks`` lists the names.
 
 So the data dictionary and the README's coverage tables cannot drift from the code or the data:
 ``tests/test_sources_registry.py`` fails when a README differs from what this module renders.
@@ -42,6 +44,21 @@ def datasets_table() -> str:
         lines.append(
             "Context sources (shown beside the rankings, never ranked; written as "
             "`context_<source>.csv`): " + ", ".join(f"`{c}`" for c in context) + "."
+        )
+    return "\n".join(lines)
+
+
+def licences_table() -> str:
+    """Every source's producer and licence, and whether it is a recorded file or a live API
+    (from the source declarations, as `asean-japan sources` prints them with citations)."""
+    from .sources import REGISTRY
+
+    lines = ["| source | producer | licence | kind |", "|---|---|---|---|"]
+    for src in REGISTRY.values():
+        kind = "live API" if src.kind == "api" else "files"
+        cells = (src.producer, src.licence)
+        lines.append(
+            f"| `{src.name}` | " + " | ".join(c.replace("|", "/") for c in cells) + f" | {kind} |"
         )
     return "\n".join(lines)
 
@@ -161,6 +178,7 @@ def japan_ranks_table() -> str:
 def blocks() -> dict[str, str]:
     return {
         "datasets": datasets_table(),
+        "licences": licences_table(),
         "observations": markdown(OBSERVATIONS),
         "rankings": markdown(RANKINGS),
         "snapshot": snapshot_table(),

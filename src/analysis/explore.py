@@ -55,8 +55,8 @@ def draw(
     variant, basis = query.dataset_defaults(country, measure, dataset, None, None)
     if country == ASEAN and variant == "countries":
         variant = "blocs"
-    title = f"{short_name(country)}: top {n} {dimension} partners" + (
-        f" ({dataset})" if dataset else ""
+    title = f"{short_name(country)}'s top {n} {catalog.top_words(measure)}" + (
+        f", {dataset}" if dataset else ""
     )
     fig = plots.bump_chart(
         country,

@@ -104,7 +104,8 @@ def rank_table(
         )
     years = sorted(int(y) for y in d["year"].unique())
     year = years[-1] if year is None else year
-    d = d[(d["year"] == year) & (d["rank"].notna())].nsmallest(top, "rank")
+    that_year = d[d["year"] == year]
+    d = that_year[that_year["rank"].notna()].nsmallest(top, "rank")
     names = sorted(str(x) for x in d["dataset"].unique()) or [dataset or "trade datasets"]
     out = pd.DataFrame(
         {
@@ -118,15 +119,73 @@ def rank_table(
             "dataset": d["dataset"].astype(str),
         }
     )
-    from .countries import short_name as _name
-
     out.attrs["year"] = year
     out.attrs["years"] = _spans(years)
     out.attrs["title"] = (
-        f"{_name(country)}'s top {measure} partners, {year} ({', '.join(names)}; variant "
-        f"{variant}, basis {basis}):"
+        f"{short_name(country)}'s top {catalog.top_words(measure)}, {year} ({', '.join(names)}; "
+        f"variant {variant}, basis {basis}):"
     )
+    out.attrs["notes"] = rank_notes(country, measure, year, that_year)
     return out
+
+
+def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> list[str]:
+    """What a reader of one year's ranking needs told and would not see in the rows: why the
+    shares are empty (a total at or below zero, or none at all) and which partners are left out
+    of the ranks because their net flow is below zero (Japan's net ODA to Thailand in 2019:
+    loan repayments above new disbursements), with where to look instead."""
+    notes: list[str] = []
+    name = short_name(country)
+    ranked = rows[rows["rank"].notna()]
+    if len(ranked) and ranked["share"].isna().all():
+        totals = rows["total_usd_m"].dropna()
+        if totals.empty:
+            notes.append(
+                f"No shares: the dataset has no total of {name}'s {measure} with all partners "
+                f"in {year}, only the partners listed."
+            )
+        elif float(totals.iat[0]) <= 0:
+            notes.append(
+                f"No shares: {name}'s net total with all partners in {year} is "
+                f"{float(totals.iat[0]):,.1f} US$ million (repayments or disinvestment above new "
+                "money), and a share of a total at or below zero means nothing."
+            )
+    negative = rows[rows["rank"].isna() & (rows["value_usd_m"] < 0)].nsmallest(5, "value_usd_m")
+    if len(negative):
+        listed = ", ".join(
+            f"{short_name(str(p))} {v:,.1f}"
+            for p, v in zip(negative["partner"], negative["value_usd_m"], strict=True)
+        )
+        more = int((rows["rank"].isna() & (rows["value_usd_m"] < 0)).sum()) - len(negative)
+        notes.append(
+            "Not ranked, net flow below zero (repayments or disinvestment above new money; "
+            f"US$ million): {listed}" + (f" and {more} more" if more > 0 else "") + "."
+        )
+    if "_net_" not in measure or rows.empty:
+        return notes
+    gross_measure = measure.replace("_net_", "_gross_")
+    r = rankings()
+    gross = r[(r["measure"] == gross_measure) & (r["country"] == country) & (r["year"] == year)]
+    first = rows.iloc[0]
+    same = gross[(gross["dataset"] == first["dataset"]) & (gross["variant"] == first["variant"])]
+    absent = same[same["rank"].notna() & ~same["partner"].isin(rows["partner"])]
+    absent = absent.nsmallest(5, "rank")
+    if len(absent):
+        listed = ", ".join(
+            f"{short_name(str(p))} (gross {v:,.1f})"
+            for p, v in zip(absent["partner"], absent["value_usd_m"], strict=True)
+        )
+        notes.append(
+            "In the gross figures but with no net value here (a net flow at or below zero where "
+            f"the dataset leaves those out; US$ million): {listed}."
+        )
+    if notes:
+        for ds in sorted(set(gross["dataset"].astype(str))):
+            notes.append(
+                f"Gross disbursements are never negative: `asean-japan rank {country} --dataset "
+                f"{ds} --measure {gross_measure} --year {year}`."
+            )
+    return notes
 
 
 HEADLINE_MEASURES = (  # the measure a dataset is read in when the user names none, in order
@@ -316,7 +375,7 @@ def china_overtakes_japan(*, measure: str = "trade", basis: str = "best") -> pd.
                 break
             year = int(y)
         rows.append({"member": short_name(c), "year": year})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"year": "Int64"})  # whole years, <NA> where never
 
 
 def _spans(years: list[int]) -> str:
