@@ -14,7 +14,13 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from .errors import NetworkError, SettingsError, SourceError, ValidationError
+from .errors import (
+    NetworkError,
+    SettingsError,
+    SourceError,
+    ValidationError,
+    file_system_error,
+)
 from .schema import MEASURES, VARIANTS
 
 EXIT_DATA, EXIT_USAGE, EXIT_NETWORK = 1, 2, 75
@@ -52,12 +58,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     names = [n for n, s in REGISTRY.items() if s.fetch] if args.all else [args.source]
     for name in names:
         if name not in REGISTRY:
-            raise SourceError(
-                name,
-                "asean-japan fetch",
-                "unknown source",
-                f"Known sources: {', '.join(REGISTRY)}.",
-            )
+            raise UsageError(f"unknown source {name!r}; known sources: {', '.join(REGISTRY)}")
         spec = REGISTRY[name]
         if spec.fetch is None:
             print(f"{name}: a file source with no live API; put its files in data/raw/{name}/.")
@@ -146,6 +147,8 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     from .paths import reports_dir
 
     _check_economy(args.country)
+    if args.start > args.end:
+        raise UsageError(f"--start {args.start} is after --end {args.end}")
     fig = draw(args.country, args.dimension, args.dataset, (args.start, args.end), args.top)
     out = Path(args.out) if args.out else reports_dir() / "charts"
     out.mkdir(parents=True, exist_ok=True)
@@ -290,7 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "fetch" and not args.all and not args.source:
         parser.error("fetch needs a SOURCE or --all")
     try:
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        except OSError as exc:  # a folder that is a file, read-only, without permission, ...
+            if args.debug:
+                raise
+            raise file_system_error(exc) from exc
     except (SourceError, ValidationError, UsageError) as exc:
         if args.debug:
             raise
