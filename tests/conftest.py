@@ -98,7 +98,9 @@ def pytest_terminal_summary(terminalreporter) -> None:
     results = getattr(mod, "RESULTS", None) if mod else None
     if results:
         intact = sum(1 for *_, ok in results if ok)
+        live = {s for s, *_ in results} & set(getattr(mod, "BASE_ENV", {}))
         terminalreporter.write_line(
-            f"fault injection: {len(results)} faults tried across "
-            f"{len({s for s, *_ in results})} live sources; {intact} left data intact"
+            f"fault injection: {len(results)} faults tried across {len(live)} live sources, "
+            "settings, recorded files, claim files, folders and arguments; "
+            f"{intact} left data intact"
         )

@@ -391,3 +391,332 @@ def test_malformed_body_is_one_paragraph(
     _one_paragraph(err)
     assert f"[{source}]" in err and "/api" in err, err
     assert intact and not (data_dir / "raw" / source).exists()
+
+
+SETTING_CASES = [
+    ("ASEAN_JAPAN_HTTP_TIMEOUT", "1e300"),
+    ("ASEAN_JAPAN_HTTP_DEADLINE", "1e12"),
+    ("ASEAN_JAPAN_HTTP_RETRIES", "1e300"),
+    ("ASEAN_JAPAN_HTTP_BACKOFF", "1e300"),
+    ("ASEAN_JAPAN_HTTP_MAX_PAGES", "1e300"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "not a url"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "http://[::1"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "http://127.0.0.1:99999/v2"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "ftp://example.org/v2"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "http://"),
+]
+
+
+@pytest.mark.parametrize(("var", "value"), SETTING_CASES)
+def test_bad_setting_is_a_usage_error(
+    var: str, value: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """A setting no socket, timer or URL parser can take: exit 2 naming the variable, before any
+    request is made (the server would answer, with the real recorded response)."""
+    real, ctype = _real("worldbank_wdi")
+    server = ReplayServer()
+    server.default = [Reply(200, real, ctype)]
+    server.start()
+    try:
+        monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+        monkeypatch.setenv(var, value)
+        before = _checksums(data_dir)
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+    finally:
+        server.stop()
+    intact = _record("settings", f"{var}={value}", before, data_dir)
+    assert rc == 2, (var, value, rc, err)
+    _one_paragraph(err)
+    assert f"{var}={value}" in err and "Unset" in err, err
+    assert intact and server.log == []
+
+
+@pytest.mark.parametrize("value", ["1e400", "inf", "nan", "-1", "abc"])
+def test_bad_lock_timeout_is_a_usage_error(value: str, data_dir: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("ASEAN_JAPAN_LOCK_TIMEOUT", value)
+    before = _checksums(data_dir)
+    rc, err = _run(["build", "--force"], capsys)
+    intact = _record("settings", f"ASEAN_JAPAN_LOCK_TIMEOUT={value}", before, data_dir)
+    assert rc == 2, (value, rc, err)
+    _one_paragraph(err)
+    assert f"ASEAN_JAPAN_LOCK_TIMEOUT={value}" in err and intact
+
+
+@pytest.mark.parametrize(
+    "value", ["1e12", "99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"]
+)
+def test_retry_after_beyond_the_wait_gives_up_at_once(
+    value: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """A server asking to come back in years: no wait at all, exit 75 saying what it asked."""
+    import time
+
+    server = ReplayServer()
+    server.default = [
+        Reply(429, b"Too Many Requests", {"Retry-After": value, "Content-Type": "text/plain"})
+    ]
+    server.start()
+    try:
+        monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+        monkeypatch.setenv("ASEAN_JAPAN_HTTP_BACKOFF", "600")  # were it honoured, the test hangs
+        before = _checksums(data_dir)
+        start = time.monotonic()
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+        waited = time.monotonic() - start
+    finally:
+        server.stop()
+    intact = _record("worldbank_wdi", f"Retry-After {value}", before, data_dir)
+    assert rc == 75, (value, rc, err)
+    _one_paragraph(err)
+    assert "[worldbank_wdi]" in err and "asks to wait" in err and "/api" in err, err
+    assert len(server.log) == 1 and waited < 60 and intact
+
+
+# --- recorded files: a copy of one source's folder with one file damaged ----------------------
+
+FILE_SOURCES = {
+    "singstat_trade": "singstat_trade",
+    "bps_indonesia_trade": "bps_indonesia_trade",
+    "baci_major_partners": "baci_asean_major_partners",
+    "oecd_dac2a_qwids": "oecd_dac2a_2002_2019",
+    "oecd_dac2a_bilateral": "oecd_dac2a_bilateral_2009_2022",
+    "aseanstats_fdi": "aseanstats_fdi",
+    "unctad_bilateral_fdi": "unctad_bilateral_fdi_2001_2012",
+    "jetro_outward_fdi": "jetro_outward_fdi",
+    "boj_japan_fdi": "boj_japan_fdi",
+    "vietnam_fdi": "vietnam_fdi",
+    "abn2018_fdi": "bilateral_fdi_abn2018",
+    "bank_indonesia_fdi": "indonesia_fdi",
+    "imf_dots_xlsx": "imf_dots_2022",
+}
+# the damage each file source is tested with: every source with an empty file; the four whose
+# CSV readers ended in a traceback with every kind
+DAMAGE = [(s, "empty") for s in FILE_SOURCES] + [
+    (s, how)
+    for s in ("baci_major_partners", "unctad_bilateral_fdi", "vietnam_fdi", "abn2018_fdi")
+    for how in ("UTF-16", "binary garbage")
+]
+
+
+def _damage(data: bytes, how: str) -> bytes:
+    if how == "empty":
+        return b""
+    if how == "UTF-16":  # the same text in another encoding, as a spreadsheet might save it
+        return data.decode("utf-8", "replace").encode("utf-16")
+    return bytes(range(256)) * 64
+
+
+@pytest.mark.parametrize(("source", "how"), DAMAGE, ids=[f"{s}-{h}" for s, h in DAMAGE])
+def test_damaged_recorded_file_names_itself(
+    source: str, how: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The build reads a copy of the source's recorded folder (only that source) with one real
+    file damaged: exit 1, the error names the source and that file, nothing is written."""
+    from analysis.sources import REGISTRY
+
+    shared = tmp_path / "shared"
+    folder = shared / FILE_SOURCES[source]
+    original = need(SHARED / FILE_SOURCES[source])
+    if source == "imf_dots_xlsx":  # six of the 235 workbooks are enough to build from
+        folder.mkdir(parents=True)
+        for n in (1, 2, 3, 50, 110, 120):
+            shutil.copy(original / f"DOTS_{n}.xlsx", folder)
+    else:
+        shutil.copytree(original, folder)
+    for p in [folder, *folder.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() else 0o644)  # the recorded files are read-only
+    files = REGISTRY[source].files_in(folder)
+    target = files[len(files) // 2]
+    target.write_bytes(_damage(target.read_bytes(), how))
+    monkeypatch.setenv("ASEAN_JAPAN_SHARED", str(shared))
+    before = _checksums(data_dir)
+    rc, err = _run(["build", "--force"], capsys)
+    intact = _record(f"file:{source}", how, before, data_dir)
+    assert rc == 1, (source, how, rc, err)
+    _one_paragraph(err)
+    assert f"[{source}]" in err and target.name in err, err
+    assert intact
+
+
+# --- claim files, folders and arguments ------------------------------------------------------
+
+
+def _claim(**change: str) -> str:
+    """The first claim of the project's own claim file, with fields replaced (None: removed)."""
+    text = (PROJECT_ROOT / "claims" / "article_2009.toml").read_text(encoding="utf-8")
+    lines = text[text.index("[[claim]]") :].split("[[claim]]")[1].strip().splitlines()
+    out = []
+    for line in lines:
+        key = line.split("=", 1)[0].strip()
+        if key in change:
+            if change[key] is None:
+                continue
+            line = f"{key} = {change.pop(key)}"
+        out.append(line)
+    out += [f"{k} = {v}" for k, v in change.items() if v is not None]  # new fields
+    return "[[claim]]\n" + "\n".join(out) + "\n"
+
+
+CLAIM_CASES = {
+    "measure a list": _claim(measure='["trade"]'),
+    "variant a table": _claim(variant="{a = 1}"),
+    "countries a number": _claim(countries="5"),
+    "countries a string": _claim(countries='"JPN"'),
+    "countries empty": _claim(countries="[]"),
+    "partner a list": _claim(partner='["JPN"]'),
+    "years reversed": _claim(years='"2010-2000"'),
+    "years as text": _claim(years='["2008"]'),
+    "years a number": _claim(years="2008"),
+    "years empty": _claim(years="[]"),
+    "years fractional": _claim(years="[2008.5]"),
+    "predicate a number": _claim(predicate="5"),
+    "predicate 1.2.3": _claim(predicate='"rank <= 1.2.3"'),
+    "share above 1": _claim(predicate='"share >= 5"'),
+    "quantifier a number": _claim(quantifier="5"),
+    "at_least 0": _claim(quantifier='"at_least 0"'),
+    "at_least above the countries": _claim(quantifier='"at_least 99999999999999999999"'),
+    "id a number": _claim(id="5"),
+    "sentence a table": _claim(sentence="{x = 1}"),
+    "misspelt field": _claim(colour='"red"'),
+}
+
+
+@pytest.mark.parametrize("fault", list(CLAIM_CASES))
+def test_wrongly_typed_claim_file_is_one_paragraph(
+    fault: str, data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "claims.toml"
+    path.write_text(CLAIM_CASES[fault], encoding="utf-8")
+    before = _checksums(data_dir)
+    rc, err = _run(["claims", "--file", str(path)], capsys)
+    intact = _record("claims", fault, before, data_dir)
+    assert rc == 1, (fault, rc, err)
+    _one_paragraph(err)
+    assert "field '" in err and intact, err
+
+
+@pytest.mark.parametrize("command", [["fetch", "worldbank_wdi"], ["build", "--force"]])
+def test_data_folder_that_is_a_file_is_a_usage_error(
+    command: list[str], tmp_path: Path, monkeypatch, capsys
+) -> None:
+    real, ctype = _real("worldbank_wdi")
+    server = ReplayServer()
+    server.default = [Reply(200, real, ctype)]
+    server.start()
+    a_file = tmp_path / "data"
+    a_file.write_text("not a folder")
+    monkeypatch.setenv("ASEAN_JAPAN_DATA", str(a_file))
+    monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+    try:
+        rc, err = _run(command, capsys)
+    finally:
+        server.stop()
+    intact = a_file.read_text() == "not a folder"
+    RESULTS.append(("folders", f"ASEAN_JAPAN_DATA is a file ({command[0]})", intact))
+    assert rc == 2, (rc, err)
+    _one_paragraph(err)
+    assert f"ASEAN_JAPAN_DATA={a_file}" in err and "expected a folder" in err and intact
+
+
+def _unprivileged(argv: list[str]) -> list[str]:
+    """The command as a user the file permissions apply to (root ignores them)."""
+    import os
+    import sys
+
+    cmd = [sys.executable, "-m", "analysis", *argv]
+    if os.geteuid() != 0:
+        return cmd
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail(
+            "running as root, the permission cases need setpriv (util-linux) to drop to nobody"
+        )
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+
+
+@pytest.mark.parametrize(
+    ("mode", "command"),
+    [
+        (0o555, ["build", "--force"]),
+        (0o555, ["claims"]),
+        (0o555, ["fetch", "worldbank_wdi"]),
+        (0o000, ["rank", "JPN"]),
+    ],
+)
+def test_read_only_or_forbidden_data_folder(mode: int, command: list[str]) -> None:
+    """A real process against a data folder it may not write (or read): exit 1, the path named,
+    nothing changed. In a folder under /tmp every user can reach (pytest's own is private)."""
+    import os
+    import subprocess
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="asean-japan-perm-"))
+    top.chmod(0o755)
+    data = top / "data"
+    try:
+        shutil.copytree(PROJECT_ROOT / "data" / "processed", data / "processed")
+        (data / "raw").mkdir()
+        before = _checksums(data)
+        for p in [data, *data.rglob("*")]:
+            p.chmod(mode if p.is_dir() else mode & 0o444)
+        real, ctype = _real("worldbank_wdi")
+        server = ReplayServer()
+        server.default = [Reply(200, real, ctype)]
+        server.start()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ASEAN_JAPAN_")}
+        env.update(
+            ASEAN_JAPAN_DATA=str(data),
+            ASEAN_JAPAN_REPORTS=str(top / "reports"),
+            ASEAN_JAPAN_LOCK_TIMEOUT="5",
+            PYTHONPATH=str(PROJECT_ROOT / "src"),
+            **{BASE_ENV["worldbank_wdi"]: server.url + "/api"},
+        )
+        try:
+            p = subprocess.run(
+                _unprivileged(command),
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=top,
+                timeout=300,
+            )
+        finally:
+            server.stop()
+        for q in [data, *data.rglob("*")]:
+            q.chmod(0o755 if q.is_dir() else 0o644)
+        intact = _checksums(data) == before
+        RESULTS.append(("folders", f"data folder mode {mode:o} ({command[0]})", intact))
+        err = p.stderr.strip()
+        assert p.returncode == 1, (p.returncode, err)
+        _one_paragraph(err)
+        assert "[file system]" in err and str(data) in err and "Permission denied" in err, err
+        assert intact
+    finally:
+        for q in [top, *top.rglob("*")]:
+            if q.is_dir():
+                q.chmod(0o755)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fetch", "nope"],
+        ["fetch", "../x"],
+        ["chart", "JPN", "--start", "3000", "--end", "1000"],
+        ["chart", "JPN", "--out", "@file"],
+        ["claims", "--file", ""],
+    ],
+    ids=["unknown source", "path as source", "start after end", "out is a file", "empty claims"],
+)
+def test_odd_arguments_are_one_paragraph(argv: list[str], data_dir: Path, tmp_path, capsys) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    argv = [str(a_file) if a == "@file" else a for a in argv]
+    before = _checksums(data_dir)
+    rc, err = _run(argv, capsys)
+    intact = _record("arguments", " ".join(argv), before, data_dir) and a_file.read_text() == "x"
+    # 2: a bad flag or value; 1: a file that cannot be used (the claim path, the output folder)
+    assert rc == (1 if argv[0] == "claims" or "--out" in argv else 2), (argv, rc, err)
+    _one_paragraph(err)
+    assert intact
