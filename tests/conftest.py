@@ -156,7 +156,11 @@ def pytest_terminal_summary(terminalreporter) -> None:
     results = _fault_results() + terminalreporter.config.__dict__.get("_fault_results", [])
     if results:
         intact = sum(1 for *_, ok in results if ok)
+        from . import test_faults  # the live sources' names (on the xdist controller too)
+
+        live = {s for s, *_ in results} & set(test_faults.BASE_ENV)
         terminalreporter.write_line(
-            f"fault injection: {len(results)} faults tried across "
-            f"{len({s for s, *_ in results})} live sources; {intact} left data intact"
+            f"fault injection: {len(results)} faults tried across {len(live)} live sources, "
+            "settings, recorded files, claim files, folders and arguments; "
+            f"{intact} left data intact"
         )

@@ -192,3 +192,531 @@ def test_fault_leaves_data_intact(
     assert "\n\n" not in err and "Traceback" not in err
     assert f"[{source}]" in err and "/api" in err  # names the source and the request
     assert any(h in err for h in ("again", "Check", "saved", "wait", "Expected", "mirror")), err
+
+
+# --- hostile inputs: malformed bodies, settings, files, claims, folders, arguments -------------
+# Each case runs the real command in-process against a copy of the committed snapshot (a real
+# server on 127.0.0.1 replaying a real recorded response with one thing broken where a source is
+# asked), and checks: the exit code, one paragraph naming the source and the request or file, no
+# traceback, data/raw and data/processed unchanged. Every case is counted in RESULTS.
+
+
+def _run(argv: list[str], capsys) -> tuple[int, str]:
+    rc = cli.main(argv)
+    return rc, capsys.readouterr().err.strip()
+
+
+def _one_paragraph(err: str) -> None:
+    assert err and "Traceback" not in err and "\n\n" not in err, err
+    assert err.startswith("asean-japan ") and " failed: " in err, err
+
+
+def _record(label: str, fault: str, before: dict, root: Path) -> bool:
+    intact = _checksums(root) == before
+    RESULTS.append((label, fault, intact))
+    return intact
+
+
+def _wb_body(fault: str) -> bytes:
+    """The recorded World Bank response (GDP of Indonesia, 5 rows), one thing broken."""
+    import json
+
+    real = need(
+        SHARED / "api_fixtures" / "worldbank" / "wdi_v2_IDN_NY.GDP.MKTP.CD_2020-2024_annotated.json"
+    )
+    text = real.read_bytes()
+    header, rows = json.loads(text)
+
+    def row(**change) -> bytes:
+        r = {k: v for k, v in {**rows[0], **change}.items() if v != "DROP"}
+        return json.dumps([header, [r]]).encode()
+
+    return {
+        "rows a dict": json.dumps([header, {"a": 1}]).encode(),
+        "rows a string": json.dumps([header, "rows"]).encode(),
+        "rows a number": json.dumps([header, 7]).encode(),
+        "null rows": json.dumps([header, [None, None]]).encode(),
+        "rows of lists": json.dumps([header, [[1, 2, 3]]]).encode(),
+        "value a string": row(value="abc"),
+        "value a dict": row(value={"x": 1}),
+        "value a list": row(value=[1]),
+        "value true": row(value=True),
+        "country code a number": row(countryiso3code=5),
+        "date an int": row(date=2020),
+        "date null": row(date=None),
+        "missing date": row(date="DROP"),
+        "missing indicator": row(indicator="DROP"),
+        "indicator a string": row(indicator="NY.GDP"),
+        "a 5000-digit number": row(value="BIG").replace(b'"BIG"', b"9" * 5000),
+        "nested 100000 deep": b"[" * 100_000 + b"]" * 100_000,
+        "dict not list": json.dumps({"page": 1, "rows": rows}).encode(),
+        "[meta] only": json.dumps([header]).encode(),
+        "null": b"null",
+        "pages a string": json.dumps([{**header, "pages": "abc"}, rows]).encode(),
+        "pages a list": json.dumps([{**header, "pages": [2]}, rows]).encode(),
+        "pages negative": json.dumps([{**header, "pages": -3}, rows]).encode(),
+        "truncated JSON": text[: len(text) // 2],
+        "non-UTF-8": text.replace(b"Indonesia", b"Indon\xe9sia"),
+    }[fault]
+
+
+WB_FAULTS = [
+    "rows a dict", "rows a string", "rows a number", "null rows", "rows of lists",
+    "value a string", "value a dict", "value a list", "value true", "country code a number",
+    "date an int", "date null", "missing date", "missing indicator", "indicator a string",
+    "a 5000-digit number", "nested 100000 deep", "dict not list", "[meta] only", "null",
+    "pages a string", "pages a list", "pages negative", "truncated JSON", "non-UTF-8",
+]  # fmt: skip
+
+
+def _csv_rows() -> list[list[str]]:
+    import csv
+    import io
+
+    real = need(
+        SHARED
+        / "api_fixtures"
+        / "oecd_sdmx"
+        / "DF_FDI_FLOW_CTRY_12reporters_to_ASEAN_2010-2024.csv"
+    ).read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(real)))
+
+
+def _oecd_body(fault: str) -> bytes:
+    """The recorded OECD FDI response (SDMX-CSV with labels), one thing broken."""
+    import csv
+    import io
+
+    rows = _csv_rows()
+    head = rows[0]
+
+    def write(table: list[list[str]]) -> bytes:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(table)
+        return out.getvalue().encode()
+
+    def drop(col: str) -> bytes:
+        i = head.index(col)
+        return write([r[:i] + r[i + 1 :] for r in rows])
+
+    def set_first(col: str, value: str) -> bytes:
+        i, v = head.index(col), head.index("OBS_VALUE")
+        table = [list(r) for r in rows]
+        first = next(k for k, r in enumerate(table[1:], 1) if r[v] != "")
+        table[first][i] = value
+        return write(table)
+
+    real = write(rows)
+    if fault == "truncated mid-row":
+        return real[: real.index(b"\n", len(real) // 2) - 20]
+    if fault == "XML where CSV expected":
+        return need(
+            SHARED
+            / "api_fixtures"
+            / "imf_sdmx3"
+            / "openbb_imts_data_USA.XG_FOB_USD.G001+G998.A_2023-2024.xml"
+        ).read_bytes()
+    if fault == "non-UTF-8":
+        return real.replace(b"Cambodia", b"Cambod\xefa\xff")
+    if fault.startswith("missing "):
+        return drop(fault.removeprefix("missing "))
+    col, value = fault.split(" = ")
+    return set_first(col, value.strip("'"))
+
+
+OECD_FAULTS = [
+    "missing UNIT_MULT", "missing OBS_VALUE", "missing Counterpart area",
+    "UNIT_MULT = 'abc'", "UNIT_MULT = '1.5'", "UNIT_MULT = '99999999999999999999'",
+    "UNIT_MULT = '-400'", "UNIT_MULT = '400'", "OBS_VALUE = 'n/a'", "OBS_VALUE = 'inf'",
+    "OBS_VALUE = 'nan'", "TIME_PERIOD = '2020-Q1'", "TIME_PERIOD = 'abcd'",
+    "truncated mid-row", "XML where CSV expected", "non-UTF-8",
+]  # fmt: skip
+
+
+def _imf_body(fault: str) -> bytes:
+    """The recorded IMF IMTS response (SDMX-ML 3.0), one thing broken."""
+    real, _ = _real("imf_imts")
+    wb = need(
+        SHARED / "api_fixtures" / "worldbank" / "wdi_v2_IDN_NY.GDP.MKTP.CD_2020-2024_annotated.json"
+    )
+    return {
+        "JSON where XML expected": wb.read_bytes(),
+        "truncated XML": real[: len(real) // 2],
+        "OBS_VALUE abc": real.replace(b'OBS_VALUE="2019551635133"', b'OBS_VALUE="abc"'),
+        "OBS_VALUE inf": real.replace(b'OBS_VALUE="2019551635133"', b'OBS_VALUE="inf"'),
+        "TIME_PERIOD missing": real.replace(b' TIME_PERIOD="2023"', b""),
+        "Series lacks COUNTRY": real.replace(b'COUNTRY="USA" INDICATOR', b"INDICATOR"),
+        "FREQUENCY M": real.replace(b'FREQUENCY="A"', b'FREQUENCY="M"'),
+        "non-UTF-8": real.replace(b'OVERLAP="OL"', b'OVERLAP="\xe9\xff"'),
+        "entity expansion": b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxxxxxxxx">'
+        b'<!ENTITY y "&x;&x;&x;&x;&x;&x;&x;&x;&x;&x;">]><a>&y;</a>',
+        "nested 200000 deep": b"<a>" * 200_000 + b"</a>" * 200_000,
+    }[fault]
+
+
+IMF_FAULTS = [
+    "JSON where XML expected", "truncated XML", "OBS_VALUE abc", "OBS_VALUE inf",
+    "TIME_PERIOD missing", "Series lacks COUNTRY", "FREQUENCY M", "non-UTF-8",
+    "entity expansion", "nested 200000 deep",
+]  # fmt: skip
+
+BODY_CASES = (
+    [("worldbank_wdi", f, _wb_body) for f in WB_FAULTS]
+    + [("oecd_fdi", f, _oecd_body) for f in OECD_FAULTS]
+    + [("oecd_dac2a", f, _oecd_body) for f in ("missing UNIT_MULT", "UNIT_MULT = 'abc'")]
+    + [("imf_imts", f, _imf_body) for f in IMF_FAULTS]
+    + [("imf_dip", f, _imf_body) for f in ("JSON where XML expected", "OBS_VALUE abc")]
+)
+
+
+@pytest.mark.parametrize(
+    ("source", "fault", "body"), BODY_CASES, ids=[f"{s}-{f}" for s, f, _ in BODY_CASES]
+)
+def test_malformed_body_is_one_paragraph(
+    source: str, fault: str, body, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """A malformed answer with status 200: exit 1, the source and request named, nothing kept."""
+    _, ctype = _real(source)
+    server = ReplayServer()
+    server.default = [Reply(200, body(fault), ctype)]
+    server.start()
+    try:
+        monkeypatch.setenv(BASE_ENV[source], server.url + "/api")
+        before = _checksums(data_dir)
+        rc, err = _run(["fetch", source], capsys)
+    finally:
+        server.stop()
+    intact = _record(source, fault, before, data_dir)
+    assert rc == 1, (fault, rc, err)
+    _one_paragraph(err)
+    assert f"[{source}]" in err and "/api" in err, err
+    assert intact and not (data_dir / "raw" / source).exists()
+
+
+SETTING_CASES = [
+    ("ASEAN_JAPAN_HTTP_TIMEOUT", "1e300"),
+    ("ASEAN_JAPAN_HTTP_DEADLINE", "1e12"),
+    ("ASEAN_JAPAN_HTTP_RETRIES", "1e300"),
+    ("ASEAN_JAPAN_HTTP_BACKOFF", "1e300"),
+    ("ASEAN_JAPAN_HTTP_MAX_PAGES", "1e300"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "not a url"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "http://[::1"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "http://127.0.0.1:99999/v2"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "ftp://example.org/v2"),
+    ("ASEAN_JAPAN_WORLDBANK_BASE_URL", "http://"),
+]
+
+
+@pytest.mark.parametrize(("var", "value"), SETTING_CASES)
+def test_bad_setting_is_a_usage_error(
+    var: str, value: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """A setting no socket, timer or URL parser can take: exit 2 naming the variable, before any
+    request is made (the server would answer, with the real recorded response)."""
+    real, ctype = _real("worldbank_wdi")
+    server = ReplayServer()
+    server.default = [Reply(200, real, ctype)]
+    server.start()
+    try:
+        monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+        monkeypatch.setenv(var, value)
+        before = _checksums(data_dir)
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+    finally:
+        server.stop()
+    intact = _record("settings", f"{var}={value}", before, data_dir)
+    assert rc == 2, (var, value, rc, err)
+    _one_paragraph(err)
+    assert f"{var}={value}" in err and "Unset" in err, err
+    assert intact and server.log == []
+
+
+@pytest.mark.parametrize("value", ["1e400", "inf", "nan", "-1", "abc"])
+def test_bad_lock_timeout_is_a_usage_error(value: str, data_dir: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("ASEAN_JAPAN_LOCK_TIMEOUT", value)
+    before = _checksums(data_dir)
+    rc, err = _run(["build", "--force"], capsys)
+    intact = _record("settings", f"ASEAN_JAPAN_LOCK_TIMEOUT={value}", before, data_dir)
+    assert rc == 2, (value, rc, err)
+    _one_paragraph(err)
+    assert f"ASEAN_JAPAN_LOCK_TIMEOUT={value}" in err and intact
+
+
+@pytest.mark.parametrize(
+    "value", ["1e12", "99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"]
+)
+def test_retry_after_beyond_the_wait_gives_up_at_once(
+    value: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """A server asking to come back in years: no wait at all, exit 75 saying what it asked."""
+    import time
+
+    server = ReplayServer()
+    server.default = [
+        Reply(429, b"Too Many Requests", {"Retry-After": value, "Content-Type": "text/plain"})
+    ]
+    server.start()
+    try:
+        monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+        monkeypatch.setenv("ASEAN_JAPAN_HTTP_BACKOFF", "600")  # were it honoured, the test hangs
+        before = _checksums(data_dir)
+        start = time.monotonic()
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+        waited = time.monotonic() - start
+    finally:
+        server.stop()
+    intact = _record("worldbank_wdi", f"Retry-After {value}", before, data_dir)
+    assert rc == 75, (value, rc, err)
+    _one_paragraph(err)
+    assert "[worldbank_wdi]" in err and "asks to wait" in err and "/api" in err, err
+    assert len(server.log) == 1 and waited < 60 and intact
+
+
+# --- recorded files: a copy of one source's folder with one file damaged ----------------------
+
+FILE_SOURCES = {
+    "singstat_trade": "singstat_trade",
+    "bps_indonesia_trade": "bps_indonesia_trade",
+    "baci_major_partners": "baci_asean_major_partners",
+    "oecd_dac2a_qwids": "oecd_dac2a_2002_2019",
+    "oecd_dac2a_bilateral": "oecd_dac2a_bilateral_2009_2022",
+    "aseanstats_fdi": "aseanstats_fdi",
+    "unctad_bilateral_fdi": "unctad_bilateral_fdi_2001_2012",
+    "jetro_outward_fdi": "jetro_outward_fdi",
+    "boj_japan_fdi": "boj_japan_fdi",
+    "vietnam_fdi": "vietnam_fdi",
+    "abn2018_fdi": "bilateral_fdi_abn2018",
+    "bank_indonesia_fdi": "indonesia_fdi",
+    "imf_dots_xlsx": "imf_dots_2022",
+}
+# the damage each file source is tested with: every source with an empty file; the four whose
+# CSV readers ended in a traceback with every kind
+DAMAGE = [(s, "empty") for s in FILE_SOURCES] + [
+    (s, how)
+    for s in ("baci_major_partners", "unctad_bilateral_fdi", "vietnam_fdi", "abn2018_fdi")
+    for how in ("UTF-16", "binary garbage")
+]
+
+
+def _damage(data: bytes, how: str) -> bytes:
+    if how == "empty":
+        return b""
+    if how == "UTF-16":  # the same text in another encoding, as a spreadsheet might save it
+        return data.decode("utf-8", "replace").encode("utf-16")
+    return bytes(range(256)) * 64
+
+
+@pytest.mark.parametrize(("source", "how"), DAMAGE, ids=[f"{s}-{h}" for s, h in DAMAGE])
+def test_damaged_recorded_file_names_itself(
+    source: str, how: str, data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    """The build reads a copy of the source's recorded folder (only that source) with one real
+    file damaged: exit 1, the error names the source and that file, nothing is written."""
+    from analysis.sources import REGISTRY
+
+    shared = tmp_path / "shared"
+    folder = shared / FILE_SOURCES[source]
+    original = need(SHARED / FILE_SOURCES[source])
+    if source == "imf_dots_xlsx":  # six of the 235 workbooks are enough to build from
+        folder.mkdir(parents=True)
+        for n in (1, 2, 3, 50, 110, 120):
+            shutil.copy(original / f"DOTS_{n}.xlsx", folder)
+    else:
+        shutil.copytree(original, folder)
+    for p in [folder, *folder.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() else 0o644)  # the recorded files are read-only
+    files = REGISTRY[source].files_in(folder)
+    target = files[len(files) // 2]
+    target.write_bytes(_damage(target.read_bytes(), how))
+    monkeypatch.setenv("ASEAN_JAPAN_SHARED", str(shared))
+    before = _checksums(data_dir)
+    rc, err = _run(["build", "--force"], capsys)
+    intact = _record(f"file:{source}", how, before, data_dir)
+    assert rc == 1, (source, how, rc, err)
+    _one_paragraph(err)
+    assert f"[{source}]" in err and target.name in err, err
+    assert intact
+
+
+# --- claim files, folders and arguments ------------------------------------------------------
+
+
+def _claim(**change: str) -> str:
+    """The first claim of the project's own claim file, with fields replaced (None: removed)."""
+    text = (PROJECT_ROOT / "claims" / "article_2009.toml").read_text(encoding="utf-8")
+    lines = text[text.index("[[claim]]") :].split("[[claim]]")[1].strip().splitlines()
+    out = []
+    for line in lines:
+        key = line.split("=", 1)[0].strip()
+        if key in change:
+            if change[key] is None:
+                continue
+            line = f"{key} = {change.pop(key)}"
+        out.append(line)
+    out += [f"{k} = {v}" for k, v in change.items() if v is not None]  # new fields
+    return "[[claim]]\n" + "\n".join(out) + "\n"
+
+
+CLAIM_CASES = {
+    "measure a list": _claim(measure='["trade"]'),
+    "variant a table": _claim(variant="{a = 1}"),
+    "countries a number": _claim(countries="5"),
+    "countries a string": _claim(countries='"JPN"'),
+    "countries empty": _claim(countries="[]"),
+    "partner a list": _claim(partner='["JPN"]'),
+    "years reversed": _claim(years='"2010-2000"'),
+    "years as text": _claim(years='["2008"]'),
+    "years a number": _claim(years="2008"),
+    "years empty": _claim(years="[]"),
+    "years fractional": _claim(years="[2008.5]"),
+    "predicate a number": _claim(predicate="5"),
+    "predicate 1.2.3": _claim(predicate='"rank <= 1.2.3"'),
+    "share above 1": _claim(predicate='"share >= 5"'),
+    "quantifier a number": _claim(quantifier="5"),
+    "at_least 0": _claim(quantifier='"at_least 0"'),
+    "at_least above the countries": _claim(quantifier='"at_least 99999999999999999999"'),
+    "id a number": _claim(id="5"),
+    "sentence a table": _claim(sentence="{x = 1}"),
+    "misspelt field": _claim(colour='"red"'),
+}
+
+
+@pytest.mark.parametrize("fault", list(CLAIM_CASES))
+def test_wrongly_typed_claim_file_is_one_paragraph(
+    fault: str, data_dir: Path, tmp_path: Path, capsys
+) -> None:
+    path = tmp_path / "claims.toml"
+    path.write_text(CLAIM_CASES[fault], encoding="utf-8")
+    before = _checksums(data_dir)
+    rc, err = _run(["claims", "--file", str(path)], capsys)
+    intact = _record("claims", fault, before, data_dir)
+    assert rc == 1, (fault, rc, err)
+    _one_paragraph(err)
+    assert "field '" in err and intact, err
+
+
+@pytest.mark.parametrize("command", [["fetch", "worldbank_wdi"], ["build", "--force"]])
+def test_data_folder_that_is_a_file_is_a_usage_error(
+    command: list[str], tmp_path: Path, monkeypatch, capsys
+) -> None:
+    real, ctype = _real("worldbank_wdi")
+    server = ReplayServer()
+    server.default = [Reply(200, real, ctype)]
+    server.start()
+    a_file = tmp_path / "data"
+    a_file.write_text("not a folder")
+    monkeypatch.setenv("ASEAN_JAPAN_DATA", str(a_file))
+    monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+    try:
+        rc, err = _run(command, capsys)
+    finally:
+        server.stop()
+    intact = a_file.read_text() == "not a folder"
+    RESULTS.append(("folders", f"ASEAN_JAPAN_DATA is a file ({command[0]})", intact))
+    assert rc == 2, (rc, err)
+    _one_paragraph(err)
+    assert f"ASEAN_JAPAN_DATA={a_file}" in err and "expected a folder" in err and intact
+
+
+def _unprivileged(argv: list[str]) -> list[str]:
+    """The command as a user the file permissions apply to (root ignores them)."""
+    import os
+    import sys
+
+    cmd = [sys.executable, "-m", "analysis", *argv]
+    if os.geteuid() != 0:
+        return cmd
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail(
+            "running as root, the permission cases need setpriv (util-linux) to drop to nobody"
+        )
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+
+
+@pytest.mark.parametrize(
+    ("mode", "command"),
+    [
+        (0o555, ["build", "--force"]),
+        (0o555, ["claims"]),
+        (0o555, ["fetch", "worldbank_wdi"]),
+        (0o000, ["rank", "JPN"]),
+    ],
+)
+def test_read_only_or_forbidden_data_folder(mode: int, command: list[str]) -> None:
+    """A real process against a data folder it may not write (or read): exit 1, the path named,
+    nothing changed. In a folder under /tmp every user can reach (pytest's own is private)."""
+    import os
+    import subprocess
+    import tempfile
+
+    top = Path(tempfile.mkdtemp(prefix="asean-japan-perm-"))
+    top.chmod(0o755)
+    data = top / "data"
+    try:
+        shutil.copytree(PROJECT_ROOT / "data" / "processed", data / "processed")
+        (data / "raw").mkdir()
+        before = _checksums(data)
+        for p in [data, *data.rglob("*")]:
+            p.chmod(mode if p.is_dir() else mode & 0o444)
+        real, ctype = _real("worldbank_wdi")
+        server = ReplayServer()
+        server.default = [Reply(200, real, ctype)]
+        server.start()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ASEAN_JAPAN_")}
+        env.update(
+            ASEAN_JAPAN_DATA=str(data),
+            ASEAN_JAPAN_REPORTS=str(top / "reports"),
+            ASEAN_JAPAN_LOCK_TIMEOUT="5",
+            PYTHONPATH=str(PROJECT_ROOT / "src"),
+            **{BASE_ENV["worldbank_wdi"]: server.url + "/api"},
+        )
+        try:
+            p = subprocess.run(
+                _unprivileged(command),
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=top,
+                timeout=300,
+            )
+        finally:
+            server.stop()
+        for q in [data, *data.rglob("*")]:
+            q.chmod(0o755 if q.is_dir() else 0o644)
+        intact = _checksums(data) == before
+        RESULTS.append(("folders", f"data folder mode {mode:o} ({command[0]})", intact))
+        err = p.stderr.strip()
+        assert p.returncode == 1, (p.returncode, err)
+        _one_paragraph(err)
+        assert "[file system]" in err and str(data) in err and "Permission denied" in err, err
+        assert intact
+    finally:
+        for q in [top, *top.rglob("*")]:
+            if q.is_dir():
+                q.chmod(0o755)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["fetch", "nope"],
+        ["fetch", "../x"],
+        ["chart", "JPN", "--start", "3000", "--end", "1000"],
+        ["chart", "JPN", "--out", "@file"],
+        ["claims", "--file", ""],
+    ],
+    ids=["unknown source", "path as source", "start after end", "out is a file", "empty claims"],
+)
+def test_odd_arguments_are_one_paragraph(argv: list[str], data_dir: Path, tmp_path, capsys) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    argv = [str(a_file) if a == "@file" else a for a in argv]
+    before = _checksums(data_dir)
+    rc, err = _run(argv, capsys)
+    intact = _record("arguments", " ".join(argv), before, data_dir) and a_file.read_text() == "x"
+    # 2: a bad flag or value; 1: a file that cannot be used (the claim path, the output folder)
+    assert rc == (1 if argv[0] == "claims" or "--out" in argv else 2), (argv, rc, err)
+    _one_paragraph(err)
+    assert intact

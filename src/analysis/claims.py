@@ -40,7 +40,7 @@ FIELDS = (
     "predicate",
     "quantifier",
 )
-_PREDICATE = re.compile(r"^\s*(rank|share)\s*(<=|>=|==|<|>)\s*([0-9.]+)\s*$")
+_PREDICATE = re.compile(r"^\s*(rank|share)\s*(<=|>=|==|<|>)\s*([0-9]+(?:\.[0-9]+)?)\s*$")
 _QUANTIFIER = re.compile(r"^\s*(all|most|at_least\s+(\d+))\s*$")
 
 
@@ -104,6 +104,7 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
         missing = [f for f in FIELDS if f not in rec]
         if missing:
             raise _fail(cid, missing[0], "missing")
+        _check_types(cid, rec)
         if cid in seen:
             raise _fail(cid, "id", "used twice")
         seen.add(cid)
@@ -114,6 +115,8 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
                 )
         countries = rec["countries"]
         countries = asean_members() if countries == "ASEAN-10" else tuple(countries)
+        if not countries:
+            raise _fail(cid, "countries", "empty; expected ISO3 codes or 'ASEAN-10'")
         unknown = [c for c in countries if c not in known["country"]]
         if unknown:
             raise _fail(cid, "countries", f"unknown country code(s) {unknown}")
@@ -125,6 +128,8 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
             if not m:
                 raise _fail(cid, "years", f"{years!r} is neither a list nor 'FROM-TO'")
             years = list(range(int(m.group(1)), int(m.group(2)) + 1))
+        if not years:
+            raise _fail(cid, "years", f"{rec['years']!r} holds no year")
         bad = [y for y in years if not MIN_YEAR <= y <= MAX_YEAR]
         if bad:
             span = f"{min(years_known)}-{max(years_known)}" if years_known else "none"
@@ -137,9 +142,21 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
             raise _fail(
                 cid, "predicate", f"{rec['predicate']!r}; expected 'rank <= N' or 'share >= X'"
             )
-        if not _QUANTIFIER.match(rec["quantifier"]):
+        what, _, number = _PREDICATE.match(rec["predicate"]).groups()
+        if (what == "share" and float(number) > 1) or (what == "rank" and float(number) < 1):
+            raise _fail(
+                cid, "predicate", f"{rec['predicate']!r}: a share is 0 to 1, a rank 1 or more"
+            )
+        quantifier = _QUANTIFIER.match(rec["quantifier"])
+        if not quantifier:
             raise _fail(
                 cid, "quantifier", f"{rec['quantifier']!r}; expected all, most or 'at_least N'"
+            )
+        if quantifier.group(2) and not 1 <= int(quantifier.group(2)) <= len(countries):
+            raise _fail(
+                cid,
+                "quantifier",
+                f"{rec['quantifier']!r}: N must be 1 to the number of countries ({len(countries)})",
             )
         out.append(
             Claim(
@@ -169,6 +186,32 @@ def _holds(row: pd.Series, predicate: str) -> bool:
     return {"<=": value <= x, ">=": value >= x, "==": value == x, "<": value < x, ">": value > x}[
         op
     ]
+
+
+def _check_types(cid: str, rec: dict) -> None:
+    """Each field has the type the file format says: text, except ``countries`` (a list of
+    codes or "ASEAN-10") and ``years`` (a list of whole years or "FROM-TO"); unknown fields are
+    refused (a misspelt field would otherwise be silently ignored)."""
+    unknown = sorted(set(rec) - set(FIELDS))
+    if unknown:
+        raise _fail(cid, unknown[0], f"unknown field; the fields are {', '.join(FIELDS)}")
+    for name in FIELDS:
+        value = rec[name]
+        if name == "countries":
+            ok = value == "ASEAN-10" or (
+                isinstance(value, list) and all(isinstance(c, str) for c in value)
+            )
+            expected = 'a list of ISO3 codes (["VNM", "THA"]) or "ASEAN-10"'
+        elif name == "years":
+            ok = isinstance(value, str) or (
+                isinstance(value, list)
+                and all(isinstance(y, int) and not isinstance(y, bool) for y in value)
+            )
+            expected = 'a list of whole years ([2008]) or "FROM-TO"'
+        else:
+            ok, expected = isinstance(value, str), "text (in quotes)"
+        if not ok:
+            raise _fail(cid, name, f"{value!r} is not {expected}")
 
 
 def evaluate(claim: Claim, rankings: pd.DataFrame, vintages: dict[str, str] | None = None):

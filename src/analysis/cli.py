@@ -15,7 +15,13 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from .errors import NetworkError, SettingsError, SourceError, ValidationError
+from .errors import (
+    NetworkError,
+    SettingsError,
+    SourceError,
+    ValidationError,
+    file_system_error,
+)
 from .schema import MEASURES, VARIANTS
 
 EXIT_DATA, EXIT_USAGE, EXIT_NETWORK = 1, 2, 75
@@ -57,12 +63,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if args.all:
         names = [n for n, s in REGISTRY.items() if s.fetch]
     elif args.source not in REGISTRY:
-        raise SourceError(
-            args.source,
-            "asean-japan fetch",
-            "unknown source",
-            f"Known sources: {', '.join(REGISTRY)}.",
-        )
+        raise UsageError(f"unknown source {args.source!r}; known sources: {', '.join(REGISTRY)}")
     elif REGISTRY[args.source].fetch is None:
         print(
             f"{args.source}: a file source with no live API; put its files in "
@@ -162,6 +163,8 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     from .paths import reports_dir
 
     _check_economy(args.country)
+    if args.start > args.end:
+        raise UsageError(f"--start {args.start} is after --end {args.end}")
     fig = draw(args.country, args.dimension, args.dataset, (args.start, args.end), args.top)
     out = Path(args.out) if args.out else reports_dir() / "charts"
     out.mkdir(parents=True, exist_ok=True)
@@ -407,7 +410,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "fetch" and not args.all and not args.source:
         parser.error("fetch needs a SOURCE or --all")
     try:
-        return int(args.func(args) or 0)
+        try:
+            return int(args.func(args) or 0)
+        except OSError as exc:  # a folder that is a file, read-only, without permission, ...
+            if args.debug:
+                raise
+            raise file_system_error(exc) from exc
     except (SourceError, ValidationError, UsageError) as exc:
         if args.debug:
             raise

@@ -1,7 +1,8 @@
 """The one HTTP client every live source uses: timeouts, polite retries, bounded answers, clear errors.
 
 Retries on connection faults, timeouts, 429 and 5xx with exponential backoff, honouring a
-``Retry-After`` header (seconds or an HTTP date; garbage falls back to the backoff) up to a cap. A
+``Retry-After`` header (seconds or an HTTP date; garbage falls back to the backoff); a server
+asking for a wait longer than ``max_wait`` ends the request at once, saying how long it asked. A
 body that is HTML where data was asked for (the error pages some APIs serve with status 200) is
 refused, as is an empty body where data was expected. Every failure becomes a :class:`SourceError`
 naming the source and the URL.
@@ -36,7 +37,6 @@ import email.utils
 import http.client
 import logging
 import math
-import os
 import re
 import socket
 import threading
@@ -50,7 +50,8 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from . import __version__
-from .errors import NetworkError, SettingsError, SourceError
+from .errors import NetworkError, SourceError
+from .settings import WEEK, number_setting
 
 log = logging.getLogger("analysis.http")
 
@@ -82,43 +83,29 @@ class Settings:
     max_pages: int = 50  # most pages a paged source may announce
 
 
-# env var -> (field, what a valid value is, whether it must be whole, whether 0 is allowed)
+# env var -> (field, what a valid value is, whether it must be whole, whether 0 is allowed, most):
+# the upper bounds keep every value within what sockets, timers and loops accept (a deadline of
+# 1e12 s overflows the platform's timer; 1e300 retries never end)
 _SETTINGS = {
-    ENV_TIMEOUT: ("timeout", "a positive number of seconds", False, False),
-    ENV_RETRIES: ("retries", "a whole number, 0 or more", True, True),
-    ENV_BACKOFF: ("backoff", "a number of seconds, 0 or more", False, True),
-    ENV_MAX_BYTES: ("max_bytes", "a positive whole number of bytes", True, False),
-    ENV_DEADLINE: ("deadline", "a positive number of seconds", False, False),
-    ENV_MAX_PAGES: ("max_pages", "a positive whole number of pages", True, False),
+    ENV_TIMEOUT: ("timeout", "a positive number of seconds, at most a week", False, False, WEEK),
+    ENV_RETRIES: ("retries", "a whole number from 0 to 100", True, True, 100),
+    ENV_BACKOFF: ("backoff", "a number of seconds from 0 to 3600", False, True, 3600.0),
+    ENV_MAX_BYTES: ("max_bytes", "a positive whole number of bytes", True, False, 2.0**53),
+    ENV_DEADLINE: ("deadline", "a positive number of seconds, at most a week", False, False, WEEK),
+    ENV_MAX_PAGES: ("max_pages", "a whole number of pages from 1 to 100000", True, False, 1e5),
 }
 
 
 def settings() -> Settings:
     """Every HTTP setting from the environment; an unset or empty variable keeps its default.
 
-    A bad value (not a number, negative, infinite, a fraction where a count is expected) raises
-    SourceError("http settings", "<VAR>=<value>", ...) naming the variable and what it takes."""
+    A bad value raises SourceError("http settings", "<VAR>=<value>", ...) naming the variable
+    and what it takes (see :func:`number_setting`)."""
     defaults = Settings()
-    values: dict[str, float | int] = {}
-    for env, (name, valid, whole, zero_ok) in _SETTINGS.items():
-        raw = os.environ.get(env)
-        if raw is None or raw.strip() == "":
-            continue
-        try:
-            number = float(raw)
-        except ValueError:
-            number = math.nan
-        ok = math.isfinite(number) and (number > 0 or (zero_ok and number == 0))
-        if ok and whole:
-            ok = number.is_integer()
-        if not ok:
-            raise SettingsError(
-                "http settings",
-                f"{env}={raw}",
-                f"expected {valid}",
-                f"Unset it to use the default ({getattr(defaults, name)}) or set it to {valid}.",
-            )
-        values[name] = int(number) if whole else number
+    values = {
+        name: number_setting(env, getattr(defaults, name), valid, whole, zero_ok, most)
+        for env, (name, valid, whole, zero_ok, most) in _SETTINGS.items()
+    }
     return replace(defaults, **values)
 
 
@@ -200,7 +187,7 @@ class HttpClient:
                 return default
         if not math.isfinite(wait):
             return default
-        return max(0.0, min(wait, self.max_wait))
+        return max(0.0, wait)  # the caller gives up rather than wait past max_wait
 
     def get(
         self,
@@ -232,6 +219,12 @@ class HttpClient:
                     break
                 if attempt < self.retries:
                     wait = self._wait_for(failed.headers, attempt)
+                    if wait > self.max_wait:  # asked to come back much later: say so, now
+                        last += (
+                            f"; the server asks to wait {_short(round(wait))} s before asking "
+                            f"again, more than the {self.max_wait:g} s this client waits"
+                        )
+                        break
                     asked = (failed.headers or {}).get("Retry-After")
                     log.warning(
                         "%s: attempt %d of %d failed: %s; retrying in %.1f s%s",

@@ -198,6 +198,10 @@ def write_claims(file: str | Path | None = None):
     from .rawstore import atomic_write
     from .snapshot import read_manifest
 
+    if file is not None and not str(file).strip():
+        raise claims.ValidationError(
+            "claim file '': an empty path; name a TOML file or omit --file"
+        )
     path = Path(file) if file else claims.DEFAULT_FILE
     verdicts, evidence = claims.check_all(
         path, rankings(), claims.dataset_vintages(read_manifest()), material_gaps()

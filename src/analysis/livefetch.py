@@ -108,7 +108,7 @@ def fetch(
             elapsed,
         )
         downloaded += 1
-        parsed = validate(resp.content, resp.url)  # raises SourceError: nothing is written
+        parsed = parse_response(source, validate, resp.content, resp.url, req.expect)
         check_values(source, req.file, resp.url, parsed)
         digest = sha256_bytes(resp.content)
         kept = store.find(digest, req.file)
@@ -165,13 +165,35 @@ def _step(source: str, n: int, total: int, file: str) -> str:
     return f"{source}: request {n} of {total} ({file})"
 
 
+def parse_response(
+    source: str, validate: Callable[[bytes, str], object], data: bytes, url: str, expect: str
+) -> object:
+    """A response through the source's parser; whatever the parser did not foresee becomes a
+    SourceError naming the source and the request (nothing is written)."""
+    from .errors import PARSE_ERRORS, ValidationError, unreadable
+
+    try:
+        return validate(data, url)
+    except (SourceError, ValidationError):
+        raise
+    except PARSE_ERRORS as exc:
+        raise unreadable(
+            source,
+            url,
+            exc,
+            f"{expect} in the layout this source's parser reads",
+            "Nothing was saved; existing raw and processed files are unchanged. The source may "
+            "have changed its format: check the response before fetching again.",
+        ) from exc
+
+
 def check_values(source: str, file: str, url: str, parsed: object) -> None:
     """A parsed response goes through the source's own ``to_observations`` and so through the
     one schema (finite values, plausible sizes and years, known codes) before it is stored:
     a response that would break every later build is refused now, and nothing is written."""
     import pandas as pd
 
-    from .errors import ValidationError
+    from .errors import PARSE_ERRORS, ValidationError
     from .sources import REGISTRY
     from .sources.spec import RawFiles
 
@@ -186,11 +208,13 @@ def check_values(source: str, file: str, url: str, parsed: object) -> None:
     raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
     try:
         src.to_observations(frames[0].assign(file=file), raw, None)
-    except ValidationError as exc:
+    except (ValidationError, *PARSE_ERRORS) as exc:
+        refused = isinstance(exc, ValidationError)
+        what = "holds values the schema refuses" if refused else "cannot become observations"
         raise SourceError(
             source,
             url,
-            f"the response holds values the schema refuses ({exc})",
+            f"the response {what} ({'' if refused else type(exc).__name__ + ': '}{exc})",
             "Nothing was saved; existing raw and processed files are unchanged. The source may "
             "have changed its units or codes: check the response before fetching again.",
         ) from exc

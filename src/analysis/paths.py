@@ -40,3 +40,12 @@ def shared_data_dir() -> Path:
 
 def reports_dir() -> Path:
     return _env_path("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports")
+
+
+def PATH_SETTINGS() -> dict[str, Path]:  # noqa: N802 (reads like the constant it stands for)
+    """Each folder setting and the folder it means now (for error messages)."""
+    return {
+        "ASEAN_JAPAN_DATA": data_dir(),
+        "ASEAN_JAPAN_REPORTS": reports_dir(),
+        "ASEAN_JAPAN_SHARED": shared_data_dir(),
+    }

@@ -220,11 +220,28 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
 
 def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
     """One source's raw files -> observations; a fetched vintage that fails names itself and
-    how to fall back to the previous one (raw files are write-once: the user must choose)."""
-    from .errors import ValidationError
+    how to fall back to the previous one (raw files are write-once: the user must choose).
+
+    A file the parser did not foresee (empty, truncated, another encoding, a changed layout)
+    ends in a SourceError naming the source and the file being read when it failed."""
+    from .errors import PARSE_ERRORS, ValidationError, unreadable
 
     try:
-        return src.to_observations(src.parse(raw), raw, countries)
+        try:
+            return src.to_observations(src.parse(raw), raw, countries)
+        except (SourceError, ValidationError):
+            raise
+        except PARSE_ERRORS as exc:
+            where = _failing_file(exc, raw)
+            raise unreadable(
+                src.name,
+                str(where),
+                exc,
+                f"one of the files {src.name} publishes, in the layout its parser reads",
+                "Nothing was written. Replace the file with an intact copy from the source "
+                "(its size or checksum against the provenance notes tells a damaged copy), or "
+                "update the parser if the source changed its layout.",
+            ) from exc
     except (SourceError, ValidationError) as exc:
         if raw.origin != "fetched":
             raise
@@ -235,6 +252,20 @@ def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd
             f"Move that vintage folder away (e.g. `mv {raw.folder} /tmp/`) to build from the "
             "previous vintage, then fetch again; raw files are never changed by the build.",
         ) from exc
+
+
+def _failing_file(exc: BaseException, raw: RawFiles) -> Path:
+    """The raw file being read when ``exc`` was raised: the innermost frame of its traceback
+    that holds one of the source's files in a local variable (parsers loop over their files),
+    else the source's folder."""
+    files = {str(p): p for p in raw.files}
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            if isinstance(value, str | Path) and str(value) in files:
+                found = files[str(value)]
+        tb = tb.tb_next
+    return found or raw.folder
 
 
 def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:

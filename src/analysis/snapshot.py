@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import SettingsError, SourceError
+from .errors import SourceError
 from .paths import processed_dir
 from .rawstore import atomic_write
 from .schema import OBSERVATIONS, RANKINGS, dtypes
@@ -57,22 +57,13 @@ def export_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def lock_timeout() -> float:
-    """Seconds a build waits for another build's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600)."""
-    import os
+    """Seconds a build waits for another build's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600);
+    checked like every numeric setting (a number of seconds, 0 to a week)."""
+    from .settings import WEEK, number_setting
 
-    text = os.environ.get("ASEAN_JAPAN_LOCK_TIMEOUT", "")
-    try:
-        value = float(text) if text else 600.0
-    except ValueError:
-        value = -1.0
-    if not value >= 0:
-        raise SettingsError(
-            "settings",
-            f"ASEAN_JAPAN_LOCK_TIMEOUT={text}",
-            "expected a number of seconds >= 0",
-            "Unset it or give a number.",
-        )
-    return value
+    return number_setting(
+        "ASEAN_JAPAN_LOCK_TIMEOUT", 600.0, "a number of seconds from 0 to a week", False, True, WEEK
+    )
 
 
 @contextlib.contextmanager

@@ -9,7 +9,6 @@ carry SCALE="6", so values are divided by 1e6 here and nowhere else.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -36,7 +35,10 @@ CITATION = (
 
 
 def base_url() -> str:
-    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
+    from ..settings import base_url as checked
+
+    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, tuple[str, dict]]:

@@ -9,8 +9,6 @@ Key order (from the recorded structure message): DONOR.RECIPIENT.MEASURE.UNIT_ME
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
 from .. import livefetch
@@ -34,7 +32,10 @@ CITATION = (
 
 
 def base_url() -> str:
-    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
+    from ..settings import base_url as checked
+
+    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 def requests_for(start: int = 1960) -> list[Request]:

@@ -13,8 +13,6 @@ Hong Kong and Taiwan do not report to the OECD).
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 
 from .. import livefetch
@@ -39,7 +37,10 @@ CITATION = "OECD, FDI statistics by counterpart area and by industry (BMD4), OEC
 
 
 def base_url() -> str:
-    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
+    from ..settings import base_url as checked
+
+    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 MIRROR_FILES = {"flows.csv": "flows_into_asean.csv", "positions.csv": "positions_in_asean.csv"}

@@ -7,6 +7,7 @@ attributes such as ``UNIT_MULT`` (a power of ten). Values are returned in US$ mi
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -47,7 +48,7 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise SourceError(source, where, f"unreadable CSV ({exc})") from exc
-    required = ["TIME_PERIOD", "OBS_VALUE", *dimensions]
+    required = ["TIME_PERIOD", "OBS_VALUE", "UNIT_MULT", *dimensions]
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise SourceError(
@@ -58,6 +59,29 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
             "was saved; check the dataflow's structure and update the parser before fetching again.",
         )
     cols = list(df.columns)
+    labels = {
+        dim: cols[cols.index(dim) + 1] if cols.index(dim) + 1 < len(cols) else ""
+        for dim in dimensions
+    }
+    unlabelled = [d for d, label in labels.items() if not label or label == label.upper()]
+    if unlabelled:
+        raise SourceError(
+            source,
+            where,
+            f"the code column(s) {unlabelled} are not followed by their label column",
+            "Expected format=csvfilewithlabels (each code column followed by its label); nothing "
+            "was saved.",
+        )
+    widths = [len(r) for r in csv.reader(io.StringIO(data.decode("utf-8-sig"))) if r]
+    short = [i for i, width in enumerate(widths) if width != len(cols)]
+    if short:
+        raise SourceError(
+            source,
+            where,
+            f"line {short[0] + 1} has {widths[short[0]]} fields, the header {len(cols)} (a "
+            "truncated or damaged file)",
+            "Nothing was saved; fetch again.",
+        )
     df = df[df["OBS_VALUE"].str.strip() != ""]
     if df.empty:
         raise SourceError(
@@ -66,15 +90,32 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
             "the response holds no observations (empty dataset)",
             "Check the codes in the query; nothing was saved.",
         )
-    try:
-        value = df["OBS_VALUE"].astype(float).to_numpy()
-        year = df["TIME_PERIOD"].str[:4].astype(int).to_numpy()
-    except ValueError as exc:
-        raise SourceError(source, where, f"unreadable OBS_VALUE or TIME_PERIOD ({exc})") from exc
-    mult = df["UNIT_MULT"].replace("", "0").astype(int).to_numpy() if "UNIT_MULT" in df else 0
-    out = {"year": year, "value_usd_m": value * np.power(10.0, np.asarray(mult) - 6)}
+    _check_codes(df, source, where)
+    value = df["OBS_VALUE"].astype(float).to_numpy()
+    year = df["TIME_PERIOD"].astype(int).to_numpy()
+    mult = df["UNIT_MULT"].replace("", "0").astype(int).to_numpy()
+    out = {"year": year, "value_usd_m": value * np.power(10.0, mult - 6)}
     for dim in dimensions:
         out[dim] = df[dim].to_numpy()
-        label_col = cols[cols.index(dim) + 1]  # the label column follows its code
-        out[f"{dim}_label"] = df[label_col].to_numpy()
+        out[f"{dim}_label"] = df[labels[dim]].to_numpy()
     return pd.DataFrame(out)
+
+
+def _check_codes(df: pd.DataFrame, source: str, where: str) -> None:
+    """Annual periods (a four-digit year), numbers as values, and a power of ten from 0 to 12 as
+    UNIT_MULT (units by rule: anything else would scale values silently)."""
+    checks = (
+        ("TIME_PERIOD", r"\d{4}", "an annual period (a four-digit year)"),
+        ("OBS_VALUE", r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|NaN|nan|inf|-inf", "a number"),
+        ("UNIT_MULT", r"|\d|1[0-2]", "a power of ten from 0 to 12 (or empty)"),
+    )
+    for col, pattern, what in checks:
+        bad = df[~df[col].str.strip().str.fullmatch(pattern)]
+        if len(bad):
+            raise SourceError(
+                source,
+                where,
+                f"{col} {bad[col].iloc[0]!r} (row {bad.index[0] + 2}) is not {what}",
+                "Nothing was saved; the dataflow's layout may have changed: check the response "
+                "before fetching again.",
+            )

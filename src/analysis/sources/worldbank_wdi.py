@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +64,10 @@ PER_PAGE = 20000
 
 
 def base_url() -> str:
-    return os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
+    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
+    from ..settings import base_url as checked
+
+    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 def indicators() -> list[str]:
@@ -85,11 +87,14 @@ def _request(page: int) -> Request:
 
 
 def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
-    """-> (paging header, rows: country iso3, indicator, year, value_usd_m)."""
+    """-> (paging header, rows: country iso3, indicator, year, value_usd_m).
+
+    The API's layout is checked, not assumed: a list of the paging header and a list of row
+    objects, each with text codes, a four-digit year and a number (or null) as value."""
     try:
         body = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SourceError(NAME, where, f"not JSON ({exc})") from exc
+    except (ValueError, RecursionError) as exc:  # bad JSON, encoding, nesting or huge numbers
+        raise SourceError(NAME, where, f"not JSON ({type(exc).__name__}: {exc})") from exc
     if isinstance(body, list) and body and isinstance(body[0], dict) and "message" in body[0]:
         raise SourceError(NAME, where, f"the API answered with an error: {body[0]['message']}")
     if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
@@ -99,20 +104,38 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
         raise SourceError(
             NAME, where, "no rows (empty dataset)", "Check the codes; nothing was saved."
         )
+    if not isinstance(rows, list):
+        raise SourceError(NAME, where, f"expected a list of rows, got {type(rows).__name__}")
     out = []
-    for r in rows:
-        try:
-            iso3 = r.get("countryiso3code") or r["country"]["id"]
-            indicator = r["indicator"]["id"]
-            year = int(r["date"][:4])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SourceError(
-                NAME, where, f"a row lacks countryiso3code/indicator/date ({exc})"
-            ) from exc
-        if r.get("value") is None:
-            continue
-        out.append((iso3, indicator, year, float(r["value"]) / 1e6))
+    for i, r in enumerate(rows):
+        row = _row(r, i, where)
+        if row is not None:
+            out.append(row)
     return header, pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+
+
+def _row(r: object, i: int, where: str) -> tuple[str, str, int, float] | None:
+    """One row, checked: None for a row without a value (the API's "no data")."""
+    try:
+        iso3 = r.get("countryiso3code") or r["country"]["id"]
+        indicator = r["indicator"]["id"]
+        date = r["date"]
+        value = r.get("value")
+        if not (isinstance(iso3, str) and isinstance(indicator, str) and isinstance(date, str)):
+            raise TypeError("codes and date must be text")
+        year = int(date[:4])
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise SourceError(
+            NAME,
+            where,
+            f"row {i} is not an object with text countryiso3code/indicator.id/date "
+            f"({type(exc).__name__}: {exc}; got {str(r)[:80]!r})",
+        ) from exc
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SourceError(NAME, where, f"row {i}: value {str(value)[:40]!r} is not a number")
+    return iso3, indicator, year, float(value) / 1e6
 
 
 def fetch(
@@ -122,7 +145,7 @@ def fetch(
     client = client or HttpClient(NAME)
     store = store or RawStore(NAME)
     first = client.get(_request(1).url, params=_request(1).params, expect="JSON")
-    header, _ = parse(first.content, first.url)
+    header, _ = livefetch.parse_response(NAME, parse, first.content, first.url, "JSON")
     # an absurd or non-integer count is refused before any further request
     pages = client.page_count(header.get("pages"), first.url)
     reqs = [_request(p) for p in range(1, pages + 1)]

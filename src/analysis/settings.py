@@ -1,0 +1,67 @@
+"""Settings from the environment, checked once and refused in one clear paragraph.
+
+Every numeric setting (HTTP limits, the lock wait) and every base URL goes through here, so a
+value such as ``abc``, ``-1``, ``nan``, ``inf`` or ``1e300`` ends in a SettingsError (exit 2)
+naming the variable and what it takes, never in a traceback deep in a socket or a timer.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from urllib.parse import urlsplit
+
+from .errors import SettingsError
+
+WEEK = 7 * 24 * 3600.0
+
+
+def number_setting(
+    env: str, default: float, valid: str, whole: bool, zero_ok: bool, most: float
+) -> float:
+    """A number from the environment ($env; unset or empty: ``default``), or SettingsError
+    naming the variable and what it takes: not a number, negative, not finite, a fraction where
+    a count is expected, or above ``most``."""
+    raw = os.environ.get(env)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        number = math.nan
+    ok = math.isfinite(number) and (number > 0 or (zero_ok and number == 0)) and number <= most
+    if ok and whole:
+        ok = number.is_integer()
+    if not ok:
+        raise SettingsError(
+            "http settings" if env.startswith("ASEAN_JAPAN_HTTP_") else "settings",
+            f"{env}={raw}",
+            f"expected {valid}",
+            f"Unset it to use the default ({default:g}) or set it to {valid}.",
+        )
+    return int(number) if whole else number
+
+
+def base_url(env: str, default: str) -> str:
+    """A source's base URL ($env, else ``default``), without a trailing slash; anything that is
+    not an http(s) URL with a host (and a valid port) is a SettingsError naming the variable."""
+    value = os.environ.get(env, "").strip() or default
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+        if parts.scheme.lower() not in ("http", "https"):
+            problem = f"the scheme is {parts.scheme or 'missing'!r}, not http or https"
+        elif not parts.hostname or any(c.isspace() for c in value):
+            problem = "no valid host name"
+        else:
+            problem = ""
+    except ValueError as exc:  # an unclosed [IPv6 bracket, a port out of range
+        problem = str(exc)
+    if problem:
+        raise SettingsError(
+            "settings",
+            f"{env}={value}",
+            f"expected an http(s) URL such as {default} ({problem})",
+            f"Unset {env} to use {default}, or set it to the address of a mirror.",
+        )
+    return value.rstrip("/")
