@@ -207,8 +207,13 @@ def _run(argv: list[str], capsys) -> tuple[int, str]:
 
 
 def _one_paragraph(err: str) -> None:
-    assert err and "Traceback" not in err and "\n\n" not in err, err
-    assert err.startswith("asean-japan ") and " failed: " in err, err
+    """stderr ends in one paragraph; before it only `fetch`'s progress log lines (HH:MM:SS)."""
+    import re
+
+    assert err and "Traceback" not in err, err
+    text = "\n".join(x for x in err.splitlines() if not re.match(r"\d\d:\d\d:\d\d ", x))
+    assert text and "\n\n" not in text, err
+    assert text.startswith("asean-japan ") and " failed: " in text, err
 
 
 def _record(label: str, fault: str, before: dict, root: Path) -> bool:

@@ -20,6 +20,7 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A data folder holding a copy of the committed snapshot, with its own empty cache."""
     shutil.copytree(COMMITTED, tmp_path / "processed")
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(tmp_path))
+    monkeypatch.setenv("ASEAN_JAPAN_CACHE", str(tmp_path / "cache"))
     return tmp_path
 
 

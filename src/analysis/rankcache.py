@@ -1,4 +1,8 @@
-"""A disk cache of the rankings derived from a snapshot's observations (``data/cache/``).
+"""A disk cache of the rankings derived from a snapshot's observations.
+
+Where: ``$ASEAN_JAPAN_CACHE``, else ``$XDG_CACHE_HOME/asean-japan``, else
+``~/.cache/asean-japan``. Files are content-addressed, so one cache serves every checkout and
+data folder (a copy of the snapshot reuses it), and the four most recently written are kept.
 
 Ranking the committed observations takes about a second; every notebook kernel, CLI call and
 test would pay it again. The cache file is named by what the rankings are a function of: the
@@ -21,13 +25,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .paths import data_dir
-
 PREFIX = "rankings-"
+KEEP = 4  # cache files kept (each ~20 MB): the snapshot, a rebuild, a test's variant or two
 
 
 def cache_dir() -> Path:
-    return data_dir() / "cache"
+    value = os.environ.get("ASEAN_JAPAN_CACHE", "").strip()
+    if value:
+        return Path(value)
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "asean-japan"
 
 
 def key(manifest: dict) -> str | None:
@@ -108,9 +115,9 @@ def write(key: str, rankings: pd.DataFrame) -> None:
             np.savez(fh, **arrays)
         os.replace(tmp, _path(key))
         tmp = None
-        for old in folder.glob(f"{PREFIX}*.npz"):  # one snapshot's rankings at a time
-            if old != _path(key):
-                old.unlink(missing_ok=True)
+        files = sorted(folder.glob(f"{PREFIX}*.npz"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-KEEP]:
+            old.unlink(missing_ok=True)
     except OSError:
         return
     finally:

@@ -7,7 +7,7 @@ so readers never see a half-written snapshot.
 
 The committed (focus) snapshot holds no rankings file: rankings are a pure function of the
 observations as stored (``as_stored``), ranked on load in about a second and cached outside the
-snapshot (``data/cache/``, keyed by the observations' checksum and the build code). That keeps a
+snapshot (``rankcache.cache_dir()``, keyed by the observations' checksum and the build code). That keeps a
 rebuild's growth of the git history to the observations file (2.7 MB instead of 27 MB), while
 the rankings stay exactly reproducible; ``asean-japan export`` writes them as CSV for readers
 without the package. The world scope (not committed) writes its rankings file.
