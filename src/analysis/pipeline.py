@@ -191,11 +191,7 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     extras["gaps.csv"] = donor_gaps(obs, countries)  # donors missing from a source (gaps.py)
     del frames
     t1 = time.perf_counter()
-    declared = [d for src in REGISTRY.values() for d in src.datasets]
-    restricted = {d.name: d.variant for d in declared if d.variant}
-    # ASEAN as an economy is the sum of its members: never from a dataset of one reporter
-    single = frozenset(d.name for d in declared if d.reporters != "all")
-    rankings = rank_observations(obs, countries, restricted, single)
+    rankings = rank_observations(obs, countries, **rank_settings())
     seconds["rank"] = time.perf_counter() - t1
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
@@ -216,6 +212,17 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         "rows": {"observations": len(obs), "rankings": len(rankings)},
     }
     return BuildResult(obs, rankings, manifest, seconds, extras=extras)
+
+
+def rank_settings() -> dict:
+    """What the registry says about ranking (``rank_observations`` and ``rank_economy``
+    keywords): datasets of restricted partners ranked in their own variant, and datasets of
+    one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
+    declared = [d for src in REGISTRY.values() for d in src.datasets]
+    return {
+        "restricted": {d.name: d.variant for d in declared if d.variant},
+        "single_reporter": frozenset(d.name for d in declared if d.reporters != "all"),
+    }
 
 
 def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
