@@ -121,3 +121,17 @@ def test_world_batches_are_the_world_ranking_of_each_economy(world_observations)
                 checked += 1
     assert checked == 4
     assert len(_one_batch_each_in_order(parts)) > 150
+
+
+def test_world_scope_ranks_the_focus_economies_as_the_focus_build(
+    world_observations, focus_build
+) -> None:
+    """The 235 workbooks' observations of every reporter (world scope) rank each focus
+    economy exactly as the focus build does (the observations a scope keeps do not change an
+    economy's ranking)."""
+    focus = focus_build.rankings
+    focus = focus[(focus["dataset"] == "imf_dots_xlsx").to_numpy()]
+    for economy in (*FOCUS, ASEAN):
+        mine = rank_economy(world_observations, economy)
+        assert len(mine) > 10_000
+        assert _same_bytes(mine, _rows_of(focus, economy)), economy

@@ -24,6 +24,7 @@ import hashlib
 import platform
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -37,9 +38,9 @@ from .gaps import donor_gaps
 from .observations import concat
 from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
-from .rank import rank_observations
+from .rank import rank_in_batches, rank_observations
 from .rawstore import RawStore, sha256_file
-from .snapshot import read_manifest, write
+from .snapshot import RANKINGS_FILE, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
 
 SNAPSHOT_SCHEMA = 2
@@ -142,7 +143,7 @@ def input_records(inputs: list[RawFiles]) -> list[dict]:
 @dataclass
 class BuildResult:
     observations: pd.DataFrame
-    rankings: pd.DataFrame
+    rankings: pd.DataFrame | Iterator[pd.DataFrame] | None  # see build_tables
     manifest: dict
     seconds: dict[str, float]
     skipped: bool = False
@@ -160,8 +161,18 @@ def no_inputs_error() -> SourceError:
     )
 
 
-def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
-    """Parse, clean, mirror and rank. Pure: writes nothing."""
+def build_tables(
+    inputs: list[RawFiles], scope: str = "focus", rankings: str = "frame"
+) -> BuildResult:
+    """Parse, clean, mirror and rank. Pure: writes nothing.
+
+    ``rankings``: ``frame`` ranks every economy of the scope into one frame; ``batches`` gives
+    an iterator that ranks them economy batch by economy batch as it is read (the world
+    scope's 16 million rows never held at once); ``none`` ranks nothing (any economy's
+    ranking is derived from the observations on demand, ``rank.rank_economy``).
+    """
+    if rankings not in ("frame", "batches", "none"):
+        raise ValueError(f"rankings={rankings!r}: expected frame, batches or none")
     if not any(REGISTRY[r.source].role == "observations" for r in inputs):
         raise no_inputs_error()
     seconds: dict[str, float] = {}
@@ -191,8 +202,12 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
     extras["gaps.csv"] = donor_gaps(obs, countries)  # donors missing from a source (gaps.py)
     del frames
     t1 = time.perf_counter()
-    rankings = rank_observations(obs, countries, **rank_settings())
-    seconds["rank"] = time.perf_counter() - t1
+    ranked: pd.DataFrame | Iterator[pd.DataFrame] | None = None
+    if rankings == "frame":
+        ranked = rank_observations(obs, countries, **rank_settings())
+        seconds["rank"] = time.perf_counter() - t1
+    elif rankings == "batches":  # ranked from the observations as built (their row order)
+        ranked = rank_in_batches(obs, countries, **rank_settings())
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
@@ -209,9 +224,13 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         "scope": scope,
         "datasets": datasets,
         "inputs": input_records(inputs),
-        "rows": {"observations": len(obs), "rankings": len(rankings)},
+        "rows": {"observations": len(obs)},
     }
-    return BuildResult(obs, rankings, manifest, seconds, extras=extras)
+    if isinstance(ranked, pd.DataFrame):
+        manifest["rows"]["rankings"] = len(ranked)  # batches: counted as they are written
+    elif ranked is None:
+        manifest["rankings"] = "on demand: rank.rank_economy(observations, economy)"
+    return BuildResult(obs, ranked, manifest, seconds, extras=extras)
 
 
 def rank_settings() -> dict:
@@ -337,13 +356,29 @@ def world_dir() -> Path:
 
 
 def build(
-    scope: str = "focus", force: bool = False, folder: Path | None = None
+    scope: str = "focus",
+    force: bool = False,
+    folder: Path | None = None,
+    rankings: str | None = None,
 ) -> BuildResult | None:
-    """Build and write the snapshot; returns None when it was already up to date."""
+    """Build and write the snapshot; returns None when it was already up to date.
+
+    ``rankings`` (see ``build_tables``): by default the focus scope writes its rankings and the
+    world scope writes its observations alone, every economy's ranking being a fraction of a
+    second away (``rank.rank_economy``); ``batches`` writes the world's rankings too, batch by
+    batch (minutes of CSV, in bounded memory).
+    """
     folder = folder or (processed_dir() if scope == "focus" else world_dir())
+    rankings = rankings or ("frame" if scope == "focus" else "none")
     inputs = find_inputs()
-    if not force and not stale_reasons(inputs, folder, scope):
+    reasons = [] if force else stale_reasons(inputs, folder, scope)
+    if rankings != "none" and RANKINGS_FILE not in read_manifest(folder).get("files", {}):
+        reasons.append("no rankings file")
+    if not force and not reasons:
         return None
-    result = build_tables(inputs, scope=scope)
+    result = build_tables(inputs, scope=scope, rankings=rankings)
+    t = time.perf_counter()
     write(folder, result.observations, result.rankings, result.manifest, result.extras)
+    result.seconds["write"] = time.perf_counter() - t
+    result.manifest = read_manifest(folder)  # with the files and the rows streamed
     return result

@@ -124,8 +124,15 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     text of millions of rows is never built."""
     columns = {}
     for col in COLUMNS:
+        if col == "rank":  # nullable: values and mask joined apart
+            ranks = [p[col] for p in parts]
+            columns[col] = pd.arrays.IntegerArray(
+                np.concatenate([r.to_numpy(dtype="int32", na_value=0) for r in ranks]),
+                np.concatenate([r.isna().to_numpy() for r in ranks]),
+            )
+            continue
         if col not in TEXT:
-            columns[col] = pd.concat([p[col] for p in parts], ignore_index=True)
+            columns[col] = np.concatenate([p[col].to_numpy() for p in parts])
             continue
         cats = [p[col].astype("category").cat for p in parts]
         every = sorted(set().union(*(c.categories.astype(str) for c in cats)))
@@ -292,11 +299,14 @@ def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.Dat
         dataset=obs["dataset"].astype(str),
     )
     keys = ["dataset", "measure", "country", "year"]
-    totals = obs[obs["partner"] == WORLD][keys + ["value_usd_m"]].rename(
-        columns={"value_usd_m": "total_usd_m"}
-    )
-    totals = totals.groupby(keys, as_index=False)["total_usd_m"].sum()
-    rows = obs[obs["partner"] != WORLD].merge(totals, on=keys, how="left")
+    gid = obs.groupby(keys, sort=False).ngroup().to_numpy()
+    world = (obs["partner"] == WORLD).to_numpy()
+    # the WLD rows summed per group (pandas' sum, as before), spread to the group's rows
+    totals = obs.loc[world, "value_usd_m"].groupby(gid[world]).sum()
+    total = np.full(int(gid.max()) + 1 if len(gid) else 0, np.nan)
+    total[totals.index.to_numpy()] = totals.to_numpy()
+    rows = obs[~world].reset_index(drop=True)
+    rows["total_usd_m"] = total[gid[~world]]
     rows["value_basis"] = np.where(rows["basis"].astype(str) == "mirror", "mirror", "reported")
     rows["estimated_share"] = 0.0
     return rows
@@ -450,6 +460,17 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
             "estimated_share": rows["estimated_share"].to_numpy(dtype=float),
         }
     )
-    out["_r"] = np.where(ranks == 0, np.iinfo("int32").max, ranks)
-    out = out.sort_values(keys + ["_r", "partner"], kind="mergesort").drop(columns="_r")
-    return out.reset_index(drop=True)
+    # ordered by group, then rank (unranked last), then partner: one lexsort on codes
+    unranked_last = np.where(ranks == 0, np.iinfo("int32").max, ranks)
+    codes = [pd.factorize(out[k].to_numpy(), sort=True)[0] for k in ("partner", "country")]
+    order = np.lexsort(
+        (
+            codes[0],
+            unranked_last,
+            out["year"].to_numpy(),
+            codes[1],
+            pd.factorize(out["measure"].to_numpy(), sort=True)[0],
+            pd.factorize(out["dataset"].to_numpy(), sort=True)[0],
+        )
+    )
+    return out.take(order).reset_index(drop=True)
