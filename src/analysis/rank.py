@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
@@ -36,6 +37,7 @@ from .schema import RANKING_KEY, RANKINGS, dimension_of
 from .validate import check
 
 COLUMNS = list(RANKINGS)
+CACHED_ECONOMIES = 16  # rankings kept per table of observations (rank_economy)
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
 
 __all__ = [
@@ -174,7 +176,9 @@ class EconomyIndex:
             for i, c in enumerate(country.cat.categories)
             if bounds[i + 1] > bounds[i]
         }
-        self.rankings: dict[tuple, pd.DataFrame] = {}
+        # the latest economies' rankings, least recently used first (bounded: a world table
+        # holds 250 economies of ~150,000 rows each)
+        self.rankings: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 
     @property
     def economies(self) -> list[str]:
@@ -221,8 +225,12 @@ def rank_economy(
     """
     index = economy_index(obs)
     key = (economy, tuple(sorted((restricted or {}).items())), single_reporter)
-    if key not in index.rankings:
+    if key in index.rankings:
+        index.rankings.move_to_end(key)
+    else:
         index.rankings[key] = _rank_subset(obs, index, [economy], restricted, single_reporter)
+        while len(index.rankings) > CACHED_ECONOMIES:
+            index.rankings.popitem(last=False)
     return index.rankings[key].copy()
 
 

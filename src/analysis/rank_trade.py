@@ -352,7 +352,10 @@ def rank_dataset(
                 keep_country[space.index[c]] = True
 
     variants = {
-        "countries": rows,
+        # an economy not ranked needs no countries rows (its rows serve ASEAN in the blocs)
+        "countries": rows
+        if countries is None
+        else rows.take(np.flatnonzero(keep_country[rows.country])),
         "blocs": _blocs(rows, space, dated=True),
         "blocs_fixed": _blocs(rows, space, dated=False),
     }
