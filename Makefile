@@ -6,6 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
+# DuckDB, for `make bench` alone: its own lock so that `make run`, `make test` and CI never
+# install a database the package does not use (pins of the main lock, plus the bench extra)
+BENCH_LOCK := requirements-bench.lock
 
 # Tools that work on the lock file, not on the project: their own venv, installed on demand.
 TOOLS          := .venv-tools
@@ -16,7 +19,7 @@ AUDIT_VERSION  := 2.10.1
 # changed; `make lock LOCK_FLAGS='--upgrade-package pandas'` upgrades one package.
 LOCK_FLAGS ?= --upgrade
 
-.PHONY: run test build world bench lint notebooks lab lock audit clean
+.PHONY: run test build world bench lint notebooks lab lock lock-bench audit clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +41,8 @@ build: $(STAMP)
 world: $(STAMP)  ## rank every reporter in the data (data/build/world/, not committed)
 	$(VENV)/bin/asean-japan build --scope world
 
-bench: $(STAMP)
+bench: $(STAMP)  ## build times and memory against their targets, DuckDB beside (bench extra)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(BENCH_LOCK)
 	$(PY) benchmarks/bench_build.py
 
 lint: $(STAMP)
@@ -64,6 +68,11 @@ lock: $(TOOLS)/.uv  ## the way to upgrade: re-resolve pyproject.toml (+ dev extr
 	$(TOOLS)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) \
 	    --python-version 3.11.7 --python-platform x86_64-unknown-linux-gnu \
 	    --generate-hashes --custom-compile-command 'make lock' --quiet -o $(LOCK)
+
+lock-bench: $(TOOLS)/.uv  ## pin the bench extra (DuckDB) into requirements-bench.lock, main pins kept
+	$(TOOLS)/bin/uv pip compile pyproject.toml --extra bench --constraint $(LOCK) \
+	    --python-version 3.11.7 --python-platform x86_64-unknown-linux-gnu \
+	    --generate-hashes --custom-compile-command 'make lock-bench' --quiet -o $(BENCH_LOCK)
 
 audit: $(TOOLS)/.pip-audit  ## check every pin in requirements.lock against known vulnerabilities
 	@$(TOOLS)/bin/pip-audit -r $(LOCK) --require-hashes --disable-pip --strict \

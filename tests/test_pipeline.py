@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -256,3 +257,48 @@ def test_two_builds_at_once_leave_a_valid_snapshot(tmp_path: Path, dots_dir: Pat
     }
     assert after == again
     assert len(snapshot.load_rankings(processed)) > 0
+
+
+def test_world_build_writes_observations_and_streams_rankings_on_request(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The world scope writes every reporter's observations and, on request, its rankings
+    batch by batch (a stand-in ranking of three economies keeps this quick); the manifest
+    lists what was written and counts the streamed rows; a write without rankings removes a
+    rankings file an earlier build left; a build asked for rankings is stale without them."""
+    import analysis.pipeline as pipeline
+    from analysis.rank import rank_in_batches
+
+    def three(obs, countries, **kw):
+        assert countries is None  # the world: every economy
+        return rank_in_batches(obs, frozenset({"BRN", "LAO", "FJI"}), batch_rows=5_000, **kw)
+
+    monkeypatch.setattr(pipeline, "rank_in_batches", three)
+    result = pipeline.build(scope="world", force=True, folder=tmp_path, rankings="batches")
+    manifest = snapshot.read_manifest(tmp_path)
+    assert manifest["scope"] == "world" and snapshot.verify(tmp_path) == []
+    ranked = snapshot.load_rankings(tmp_path)
+    assert set(ranked["country"]) == {"BRN", "LAO", "FJI"}
+    assert manifest["rows"]["rankings"] == len(ranked) == result.manifest["rows"]["rankings"]
+    obs = snapshot.load_observations(tmp_path)
+    assert obs["country"].nunique() > 150 and len(obs) == manifest["rows"]["observations"]
+    assert pipeline.build(scope="world", folder=tmp_path, rankings="batches") is None
+
+    # the same snapshot without its rankings file: up to date unless rankings are asked for
+    (tmp_path / snapshot.RANKINGS_FILE).unlink()
+    del manifest["files"][snapshot.RANKINGS_FILE]
+    (tmp_path / snapshot.MANIFEST_FILE).write_text(json.dumps(manifest))
+
+    def rebuilt(*args, **kwargs):
+        raise RuntimeError("rebuilt")
+
+    monkeypatch.setattr(pipeline, "build_tables", rebuilt)
+    assert pipeline.build(scope="world", folder=tmp_path) is None
+    with pytest.raises(RuntimeError, match="rebuilt"):
+        pipeline.build(scope="world", folder=tmp_path, rankings="batches")
+
+    (tmp_path / snapshot.RANKINGS_FILE).write_bytes(b"left by an earlier build")
+    snapshot.write(tmp_path, obs.head(10), None, {"rows": {"observations": 10}})
+    assert not (tmp_path / snapshot.RANKINGS_FILE).exists()
+    assert snapshot.RANKINGS_FILE not in snapshot.read_manifest(tmp_path)["files"]
+    assert snapshot.verify(tmp_path) == []

@@ -87,16 +87,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .paths import processed_dir
     from .pipeline import build, world_dir
 
-    result = build(scope=args.scope, force=args.force)
+    rankings = "batches" if args.rankings and args.scope == "world" else None
+    result = build(scope=args.scope, force=args.force, rankings=rankings)
     where = processed_dir() if args.scope == "focus" else world_dir()
     if result is None:
         print(f"{where}: up to date (inputs and code unchanged); --force rebuilds.")
         return 0
     rows = result.manifest["rows"]
     secs = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
-    print(
-        f"{where}: {rows['observations']:,} observations, {rows['rankings']:,} ranking rows ({secs})."
+    ranked = (
+        f"{rows['rankings']:,} ranking rows"
+        if "rankings" in rows
+        else "rankings on demand (rank.rank_economy; --rankings writes them all)"
     )
+    print(f"{where}: {rows['observations']:,} observations, {ranked} ({secs}).")
     return 0
 
 
@@ -284,8 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--scope",
         choices=["focus", "world"],
         default="focus",
-        help="focus: Japan + ASEAN (the committed snapshot); world: every reporter, "
-        "written to data/build/world/",
+        help="focus: Japan + ASEAN (the committed snapshot); world: every reporter's "
+        "observations, written to data/build/world/ (rankings derived on demand)",
+    )
+    s.add_argument(
+        "--rankings",
+        action="store_true",
+        help="world scope: also write every reporter's rankings (16 million rows, minutes)",
     )
     s.add_argument("--force", action="store_true", help="rebuild even if up to date")
     s.add_argument("--quiet", action="store_true", help="no progress bar")

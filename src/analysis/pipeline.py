@@ -24,6 +24,7 @@ import hashlib
 import platform
 import time
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -37,9 +38,9 @@ from .gaps import donor_gaps
 from .observations import concat
 from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
-from .rank import rank_snapshot
+from .rank import rank_in_batches, rank_snapshot
 from .rawstore import RawStore, sha256_file
-from .snapshot import as_stored, read_manifest, write
+from .snapshot import RANKINGS_FILE, as_stored, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
 
 SNAPSHOT_SCHEMA = 3
@@ -146,7 +147,7 @@ def input_records(inputs: list[RawFiles]) -> list[dict]:
 @dataclass
 class BuildResult:
     observations: pd.DataFrame
-    rankings: pd.DataFrame
+    rankings: pd.DataFrame | Iterator[pd.DataFrame] | None  # see build_tables
     manifest: dict
     seconds: dict[str, float]
     skipped: bool = False
@@ -164,8 +165,18 @@ def no_inputs_error() -> SourceError:
     )
 
 
-def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
-    """Parse, clean, mirror and rank. Pure: writes nothing."""
+def build_tables(
+    inputs: list[RawFiles], scope: str = "focus", rankings: str = "frame"
+) -> BuildResult:
+    """Parse, clean, mirror and rank. Pure: writes nothing.
+
+    ``rankings``: ``frame`` ranks every economy of the scope into one frame; ``batches`` gives
+    an iterator that ranks them economy batch by economy batch as it is read (the world
+    scope's 16 million rows never held at once); ``none`` ranks nothing (any economy's
+    ranking is derived from the observations on demand, ``rank.rank_economy``).
+    """
+    if rankings not in ("frame", "batches", "none"):
+        raise ValueError(f"rankings={rankings!r}: expected frame, batches or none")
     if not any(REGISTRY[r.source].role == "observations" for r in inputs):
         raise no_inputs_error()
     seconds: dict[str, float] = {}
@@ -211,11 +222,30 @@ def build_tables(inputs: list[RawFiles], scope: str = "focus") -> BuildResult:
         "inputs": input_records(inputs),
     }
     t1 = time.perf_counter()
-    rankings = rank_snapshot(obs, manifest)
-    seconds["rank"] = time.perf_counter() - t1
-    manifest["rows"] = {"observations": len(obs), "rankings": len(rankings)}
+    ranked: pd.DataFrame | Iterator[pd.DataFrame] | None = None
+    if rankings == "frame":  # from the observations as stored: what a reader ranks on load
+        ranked = rank_snapshot(obs, manifest)
+        seconds["rank"] = time.perf_counter() - t1
+    elif rankings == "batches":
+        ranked = rank_in_batches(obs, countries, **rank_settings())
+    manifest["rows"] = {"observations": len(obs)}
+    if isinstance(ranked, pd.DataFrame):
+        manifest["rows"]["rankings"] = len(ranked)  # batches: counted as they are written
+    elif ranked is None:
+        manifest["rankings"] = "on demand: rank.rank_economy(observations, economy)"
     seconds["total"] = time.perf_counter() - t0
-    return BuildResult(obs, rankings, manifest, seconds, extras=extras)
+    return BuildResult(obs, ranked, manifest, seconds, extras=extras)
+
+
+def rank_settings() -> dict:
+    """What the registry says about ranking (``rank_observations`` and ``rank_economy``
+    keywords): datasets of restricted partners ranked in their own variant, and datasets of
+    one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
+    declared = [d for src in REGISTRY.values() for d in src.datasets]
+    return {
+        "restricted": {d.name: d.variant for d in declared if d.variant},
+        "single_reporter": frozenset(d.name for d in declared if d.reporters != "all"),
+    }
 
 
 def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
@@ -361,15 +391,32 @@ def world_dir() -> Path:
 
 
 def build(
-    scope: str = "focus", force: bool = False, folder: Path | None = None
+    scope: str = "focus",
+    force: bool = False,
+    folder: Path | None = None,
+    rankings: str | None = None,
 ) -> BuildResult | None:
-    """Build and write the snapshot; returns None when it was already up to date."""
+    """Build and write the snapshot; returns None when it was already up to date.
+
+    ``rankings`` (see ``build_tables``): both scopes write their observations alone; the
+    focus scope ranks in memory (the manifest's row count, the caller's frame) and readers
+    derive its rankings on load (``snapshot.load_rankings``); in the world scope every
+    economy's ranking is a fraction of a second away (``rank.rank_economy``), and ``batches``
+    writes the world's rankings too, batch by batch (minutes of CSV, in bounded memory).
+    """
     folder = folder or (processed_dir() if scope == "focus" else world_dir())
+    rankings = rankings or ("frame" if scope == "focus" else "none")
     inputs = find_inputs()
-    if not force and not stale_reasons(inputs, folder, scope):
+    reasons = [] if force else stale_reasons(inputs, folder, scope)
+    if rankings == "batches" and RANKINGS_FILE not in read_manifest(folder).get("files", {}):
+        reasons.append("no rankings file")
+    if not force and not reasons:
         return None
-    result = build_tables(inputs, scope=scope)
+    result = build_tables(inputs, scope=scope, rankings=rankings)
+    t = time.perf_counter()
     # the committed snapshot derives its rankings on load (snapshot.py says why)
-    rankings = result.rankings if scope != "focus" else None
-    write(folder, result.observations, rankings, result.manifest, result.extras)
+    written = None if scope == "focus" else result.rankings
+    write(folder, result.observations, written, result.manifest, result.extras)
+    result.seconds["write"] = time.perf_counter() - t
+    result.manifest = read_manifest(folder)  # with the files and the rows streamed
     return result

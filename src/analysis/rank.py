@@ -23,18 +23,33 @@ equal values share the smaller rank (1, 2, 2, 4), listed by partner code.
 
 from __future__ import annotations
 
+import re
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
-from .countries import ASEAN, EU, FOCUS, WORLD, published_members
+from .countries import ASEAN, EU, FOCUS, WORLD, ever_members, published_members
 from .rank_trade import competition_rank, rank_dataset, share
 from .schema import RANKING_KEY, RANKINGS, dimension_of
 from .validate import check
 
 COLUMNS = list(RANKINGS)
+CACHED_ECONOMIES = 16  # rankings kept per table of observations (rank_economy)
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
 
-__all__ = ["COLUMNS", "competition_rank", "rank_observations", "rank_simple", "rank_snapshot"]
+__all__ = [
+    "COLUMNS",
+    "EconomyIndex",
+    "competition_rank",
+    "rank_economy",
+    "rank_in_batches",
+    "rank_observations",
+    "rank_simple",
+    "rank_snapshot",
+]
 
 
 def rank_snapshot(obs: pd.DataFrame, manifest: dict) -> pd.DataFrame:
@@ -68,39 +83,229 @@ def rank_observations(
     Row order: dataset, then as each policy orders its rows.
     """
     restricted = restricted or {}
-    parts = []
+    ranked: dict[str, pd.DataFrame] = {}
+    pooled: dict[str, list[str]] = {}
     for name, d in obs.groupby("dataset", observed=True, sort=True):
         policies = {dimension_of(str(m)) for m in d["measure"].unique()}
         if len(policies) != 1:
             raise ValueError(f"dataset {name!r} mixes dimensions {sorted(policies)}")
-        policy = POLICIES[policies.pop()]
-        ranked = policy(d, str(name), countries)
+        dimension = policies.pop()
+        if dimension == "trade":  # each dataset its own code space (rank_trade)
+            ranked[str(name)] = _trade(d, str(name), countries)
+        else:
+            pooled.setdefault(dimension, []).append(str(name))
+    # ODA and FDI rank within (dataset, measure, country, year) groups and sort by dataset
+    # first, so their datasets are ranked in one call per policy (one call's fixed cost, not
+    # one per dataset) and split apart again
+    for dimension, names in pooled.items():
+        d = obs[obs["dataset"].isin(names).to_numpy()]
+        ranked.update(_by_dataset(POLICIES[dimension](d, "", countries)))
+    parts = []
+    for name in sorted(ranked):
+        r = ranked[name]
         if (
-            str(name) in single_reporter
-            and len(ranked)
-            and dimension_of(str(d["measure"].iloc[0])) == "trade"
+            name in single_reporter
+            and len(r)
+            and dimension_of(str(r["measure"].iloc[0])) == "trade"
         ):
-            ranked = ranked[ranked["country"] != ASEAN]
-        if str(name) in restricted and len(ranked):
-            ranked = ranked[ranked["variant"] == "countries"].copy()
-            ranked["variant"] = pd.Categorical(
-                np.full(len(ranked), restricted[str(name)], dtype=object)
-            )
-        parts.append(ranked)
+            r = r[r["country"] != ASEAN]
+        if name in restricted and len(r):
+            r = r[r["variant"] == "countries"].copy()
+            r["variant"] = pd.Categorical(np.full(len(r), restricted[name], dtype=object))
+        parts.append(r)
     parts = [p for p in parts if len(p)]
     if not parts:
         return _empty()
-    if len(parts) == 1:
-        out = parts[0]
-    else:
-        out = pd.concat(parts, ignore_index=True)
-        for col in TEXT:
-            out[col] = out[col].astype(str).astype("category")
+    out = parts[0] if len(parts) == 1 else _concat(parts)
     return check(out, RANKINGS, RANKING_KEY, "rankings")
 
 
+def _by_dataset(ranked: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """One policy's rankings of several datasets, split by dataset (each keeping its order),
+    each as that dataset ranked alone would be (text categories: the values present)."""
+    if not len(ranked):
+        return {}
+    codes = ranked["dataset"].cat.codes.to_numpy()
+    out = {}
+    for i, name in enumerate(ranked["dataset"].cat.categories):
+        piece = ranked.take(np.flatnonzero(codes == i)).reset_index(drop=True)
+        if len(piece):
+            for col in TEXT:
+                piece[col] = piece[col].cat.remove_unused_categories()
+            out[str(name)] = piece
+    return out
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts one below the other, each text column a category of the values present,
+    sorted (as ``astype(str).astype("category")`` makes it), recoded on integer codes: the
+    text of millions of rows is never built."""
+    columns = {}
+    for col in COLUMNS:
+        if col == "rank":  # nullable: values and mask joined apart
+            ranks = [p[col] for p in parts]
+            columns[col] = pd.arrays.IntegerArray(
+                np.concatenate([r.to_numpy(dtype="int32", na_value=0) for r in ranks]),
+                np.concatenate([r.isna().to_numpy() for r in ranks]),
+            )
+            continue
+        if col not in TEXT:
+            columns[col] = np.concatenate([p[col].to_numpy() for p in parts])
+            continue
+        cats = [p[col].astype("category").cat for p in parts]
+        every = sorted(set().union(*(c.categories.astype(str) for c in cats)))
+        where = pd.Index(every)
+        codes = np.concatenate(
+            [
+                np.append(where.get_indexer(c.categories.astype(str)), -1)[c.codes.to_numpy()]
+                for c in cats
+            ]
+        )
+        used = np.bincount(codes[codes >= 0], minlength=len(every)) > 0
+        recode = np.full(len(every) + 1, -1, dtype=np.int64)
+        recode[np.flatnonzero(used)] = np.arange(int(used.sum()))
+        columns[col] = pd.Categorical.from_codes(
+            recode[codes], categories=[c for c, u in zip(every, used, strict=True) if u]
+        )
+    return pd.DataFrame(columns)
+
+
+class EconomyIndex:
+    """The observations' row positions grouped by economy (``country``), built once per frame.
+
+    Why: an economy's ranking needs only the rows of that economy (its own reports and the
+    mirror rows, which carry it as ``country``), and for ASEAN its members' rows too (ASEAN as
+    an economy is the sum of its members in trade's bloc variants). A stable sort by economy
+    keeps each economy's rows in their original order, so sums over them add in the same
+    order as in the full ranking and give the same floats.
+    """
+
+    def __init__(self, obs: pd.DataFrame) -> None:
+        country = obs["country"]
+        if not isinstance(country.dtype, pd.CategoricalDtype):
+            country = country.astype(str).astype("category")
+        codes = country.cat.codes.to_numpy()
+        self.order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[self.order], np.arange(len(country.cat.categories) + 1))
+        self.slices = {
+            str(c): (int(bounds[i]), int(bounds[i + 1]))
+            for i, c in enumerate(country.cat.categories)
+            if bounds[i + 1] > bounds[i]
+        }
+        # the latest economies' rankings, least recently used first (bounded: a world table
+        # holds 250 economies of ~150,000 rows each)
+        self.rankings: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+
+    @property
+    def economies(self) -> list[str]:
+        """Every economy with rows, in code order."""
+        return sorted(self.slices)
+
+    def positions(self, economies: list[str] | frozenset[str]) -> np.ndarray:
+        """Row positions (ascending: the original order) of what ``economies``' rankings need."""
+        needed = set(economies)
+        if ASEAN in needed:
+            needed |= ever_members(ASEAN)
+        parts = [self.order[slice(*self.slices[c])] for c in sorted(needed) if c in self.slices]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(np.concatenate(parts))
+
+
+_INDEXES: list[tuple[weakref.ref, EconomyIndex]] = []
+
+
+def economy_index(obs: pd.DataFrame) -> EconomyIndex:
+    """The index of ``obs``, built on first use and kept while the frame lives (one at a
+    time: a notebook asks about one table of observations). Do not modify ``obs`` after."""
+    for ref, index in _INDEXES:
+        if ref() is obs:
+            return index
+    index = EconomyIndex(obs)
+    _INDEXES[:] = [(weakref.ref(obs), index)]
+    return index
+
+
+def rank_economy(
+    obs: pd.DataFrame,
+    economy: str,
+    restricted: dict[str, str] | None = None,
+    single_reporter: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """One economy's complete ranking (every dataset, measure, variant, basis, year, partner):
+    the rows of ``rank_observations(obs, countries, ...)`` whose ``country`` is ``economy``, in
+    the same order, for any ``countries`` that holds it. Cached per frame and economy.
+
+    Why: notebooks, widgets and ``rank`` ask about one economy at a time; ranking only the rows
+    that economy's ranking reads takes a fraction of a second even at world scope.
+    """
+    index = economy_index(obs)
+    key = (economy, tuple(sorted((restricted or {}).items())), single_reporter)
+    if key in index.rankings:
+        index.rankings.move_to_end(key)
+    else:
+        index.rankings[key] = _rank_subset(obs, index, [economy], restricted, single_reporter)
+        while len(index.rankings) > CACHED_ECONOMIES:
+            index.rankings.popitem(last=False)
+    return index.rankings[key].copy()
+
+
+def rank_in_batches(
+    obs: pd.DataFrame,
+    countries: frozenset[str] | None = None,
+    restricted: dict[str, str] | None = None,
+    single_reporter: frozenset[str] = frozenset(),
+    batch_rows: int = 400_000,
+) -> Iterator[pd.DataFrame]:
+    """The rankings of ``rank_observations`` economy batch by economy batch, in economy
+    order (each batch ordered as ``rank_observations`` orders its rows).
+
+    Why: the world scope's 16 million ranking rows need several GB at once; a batch of
+    economies whose rankings read about ``batch_rows`` observations needs a fraction of that,
+    and its rows can be written out before the next batch is ranked.
+    """
+    index = economy_index(obs)
+    # ASEAN is an economy of trade's bloc variants even where no observation names it
+    every = sorted(set(index.economies) | {ASEAN})
+    wanted = [c for c in every if countries is None or c in countries]
+    batch: list[str] = []
+    size = 0
+    for c in wanted:
+        start, end = index.slices.get(c, (0, 0))
+        batch.append(c)
+        size += end - start
+        if size >= batch_rows:
+            yield _rank_subset(obs, index, batch, restricted, single_reporter)
+            batch, size = [], 0
+    if batch:
+        yield _rank_subset(obs, index, batch, restricted, single_reporter)
+
+
+def _rank_subset(
+    obs: pd.DataFrame,
+    index: EconomyIndex,
+    economies: list[str],
+    restricted: dict[str, str] | None,
+    single_reporter: frozenset[str],
+) -> pd.DataFrame:
+    """``rank_observations`` on the rows ``economies`` need, keeping their rows alone (a
+    member's rows alone would form a one-member ASEAN, which is not ASEAN's ranking)."""
+    wanted = frozenset(economies)
+    sub = obs.take(index.positions(wanted))
+    ranked = rank_observations(sub, wanted, restricted, single_reporter)
+    if ASEAN not in wanted and len(ranked):
+        ranked = ranked[(ranked["country"] != ASEAN).to_numpy()].reset_index(drop=True)
+    return ranked
+
+
+_EMPTY: list[pd.DataFrame] = []
+
+
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=RANKINGS[c].pandas_dtype) for c in COLUMNS})
+    """An empty rankings table (built once: building a typed frame is not free)."""
+    if not _EMPTY:
+        _EMPTY.append(pd.DataFrame({c: pd.Series(dtype=RANKINGS[c].pandas_dtype) for c in COLUMNS}))
+    return _EMPTY[0].copy()
 
 
 def _trade(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
@@ -118,11 +323,14 @@ def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.Dat
         dataset=obs["dataset"].astype(str),
     )
     keys = ["dataset", "measure", "country", "year"]
-    totals = obs[obs["partner"] == WORLD][keys + ["value_usd_m"]].rename(
-        columns={"value_usd_m": "total_usd_m"}
-    )
-    totals = totals.groupby(keys, as_index=False)["total_usd_m"].sum()
-    rows = obs[obs["partner"] != WORLD].merge(totals, on=keys, how="left")
+    gid = obs.groupby(keys, sort=False).ngroup().to_numpy()
+    world = (obs["partner"] == WORLD).to_numpy()
+    # the WLD rows summed per group (pandas' sum, as before), spread to the group's rows
+    totals = obs.loc[world, "value_usd_m"].groupby(gid[world]).sum()
+    total = np.full(int(gid.max()) + 1 if len(gid) else 0, np.nan)
+    total[totals.index.to_numpy()] = totals.to_numpy()
+    rows = obs[~world].reset_index(drop=True)
+    rows["total_usd_m"] = total[gid[~world]]
     rows["value_basis"] = np.where(rows["basis"].astype(str) == "mirror", "mirror", "reported")
     rows["estimated_share"] = 0.0
     return rows
@@ -154,28 +362,35 @@ def _one_price_per_year(rows: pd.DataFrame) -> pd.DataFrame:
     prices cover only some partners, the constant prices are ranked (and the incomplete
     current-price rows are not): a ranking never mixes price bases or drops a partner.
     """
-    measure = rows["measure"]
-    const = measure.str.endswith("_const2022").to_numpy()
-    current = measure.str.endswith("_current").to_numpy()
+    codes, names = pd.factorize(rows["measure"].to_numpy())
+    names = [str(n) for n in names]
+    const = np.array([n.endswith("_const2022") for n in names], dtype=bool)[codes]
+    current = np.array([n.endswith("_current") for n in names], dtype=bool)[codes]
     if not (const.any() and current.any()):
         return rows
-    base = measure.str.replace(r"_(const2022|current)$", "", regex=True)
-    keys = ["dataset", "_base", "country", "year"]
-    r = rows.assign(_base=base.to_numpy())
-    c = r[const][keys + ["partner"]]
-    k = r[current][keys + ["partner"]]
-    n_const = c.groupby(keys, sort=False).size().rename("n_const")
-    n_cur = k.groupby(keys, sort=False).size().rename("n_cur")
-    both = c.merge(k, on=keys + ["partner"], how="inner").groupby(keys, sort=False).size()
-    cover = pd.concat([n_const, n_cur, both.rename("n_both")], axis=1).fillna(0)
-    complete = (cover["n_both"] == cover["n_const"]) & (cover["n_cur"] == cover["n_const"])
-    has_const = cover["n_const"] > 0
-    cover = cover.assign(
-        keep_current=~has_const | complete, keep_const=has_const & ~complete
-    ).reset_index()
-    r = r.merge(cover[keys + ["keep_current", "keep_const"]], on=keys, how="left", sort=False)
-    keep = ~(const | current) | (current & r["keep_current"].to_numpy(dtype=bool))
-    keep |= const & r["keep_const"].to_numpy(dtype=bool)
+    bases = [re.sub(r"_(const2022|current)$", "", n) for n in names]
+    base = pd.factorize(np.array(bases, dtype=object))[0][codes]
+    # the group (dataset, side and flow, economy, year) and the partner of each row, as codes
+    group = np.zeros(len(rows), dtype=np.int64)
+    for key in (rows["dataset"].to_numpy(), base, rows["country"].to_numpy(), rows["year"]):
+        k, u = pd.factorize(np.asarray(key))
+        group = group * (len(u) + 1) + k
+    group = pd.factorize(group)[0]
+    partner = pd.factorize(rows["partner"].to_numpy())[0]
+    n = int(group.max()) + 1
+    n_const = np.bincount(group[const], minlength=n)
+    n_cur = np.bincount(group[current], minlength=n)
+    priced = const | current
+    pair, pairs = pd.factorize(group[priced] * (int(partner.max()) + 1) + partner[priced])
+    in_const = np.bincount(pair[const[priced]], minlength=len(pairs))
+    in_cur = np.bincount(pair[current[priced]], minlength=len(pairs))
+    n_both = np.bincount(
+        pairs // (int(partner.max()) + 1), weights=in_const * in_cur, minlength=n
+    )  # partners priced both ways (as an inner join of the two would count them)
+    complete = (n_both == n_const) & (n_cur == n_const)
+    has_const = n_const > 0
+    keep_current, keep_const = ~has_const | complete, has_const & ~complete
+    keep = ~priced | (current & keep_current[group]) | (const & keep_const[group])
     return rows[keep]
 
 
@@ -186,8 +401,11 @@ def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> p
     for basis, d in rows.groupby(rows["basis"].astype(str), sort=True):
         bloc = is_bloc.loc[d.index]
         parts.append(rank_simple(d[~bloc], "countries", str(basis)))
-        if bloc.any():
-            parts.append(rank_simple(d[~_inside_bloc_rows(d, bloc)], "blocs", str(basis)))
+        # the blocs variant of each dataset that publishes bloc rows on this basis
+        with_blocs = d.loc[bloc, "dataset"].unique()
+        if len(with_blocs):
+            d = d[d["dataset"].isin(with_blocs)]
+            parts.append(rank_simple(d[~_inside_bloc_rows(d, bloc.loc[d.index])], "blocs", basis))
     return _frame(parts)
 
 
@@ -266,6 +484,17 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
             "estimated_share": rows["estimated_share"].to_numpy(dtype=float),
         }
     )
-    out["_r"] = np.where(ranks == 0, np.iinfo("int32").max, ranks)
-    out = out.sort_values(keys + ["_r", "partner"], kind="mergesort").drop(columns="_r")
-    return out.reset_index(drop=True)
+    # ordered by group, then rank (unranked last), then partner: one lexsort on codes
+    unranked_last = np.where(ranks == 0, np.iinfo("int32").max, ranks)
+    codes = [pd.factorize(out[k].to_numpy(), sort=True)[0] for k in ("partner", "country")]
+    order = np.lexsort(
+        (
+            codes[0],
+            unranked_last,
+            out["year"].to_numpy(),
+            codes[1],
+            pd.factorize(out["measure"].to_numpy(), sort=True)[0],
+            pd.factorize(out["dataset"].to_numpy(), sort=True)[0],
+        )
+    )
+    return out.take(order).reset_index(drop=True)

@@ -352,7 +352,10 @@ def rank_dataset(
                 keep_country[space.index[c]] = True
 
     variants = {
-        "countries": rows,
+        # an economy not ranked needs no countries rows (its rows serve ASEAN in the blocs)
+        "countries": rows
+        if countries is None
+        else rows.take(np.flatnonzero(keep_country[rows.country])),
         "blocs": _blocs(rows, space, dated=True),
         "blocs_fixed": _blocs(rows, space, dated=False),
     }
@@ -411,13 +414,23 @@ class OwnChecks:
 
 
 def _own_checks(rows: Rows, space: Space) -> OwnChecks:
-    """The rules ``nearly_empty`` and ``partial_year`` (module docstring) on coded rows."""
+    """The rules ``nearly_empty`` and ``partial_year`` (module docstring) on coded rows.
+
+    Only economies with an own report can be judged (no own flow: nothing held, never
+    distrusted), so the arrays are worked on those economies alone and spread back to the
+    whole vocabulary: one economy's ranking does not pay for the other 250.
+    """
     nc, ny = space.nc, space.ny
     flow = np.flatnonzero(rows.measure < 2)  # exports, imports (trade is their sum)
-    cell = ((rows.side[flow] * 2 + rows.measure[flow]) * nc + rows.country[flow]) * ny
+    judged_c = np.unique(rows.country[flow][rows.side[flow] == 0])
+    k = len(judged_c)
+    dense = np.full(nc, -1, dtype=np.int64)
+    dense[judged_c] = np.arange(k)
+    flow = flow[dense[rows.country[flow]] >= 0]
+    cell = ((rows.side[flow] * 2 + rows.measure[flow]) * k + dense[rows.country[flow]]) * ny
     cell += rows.year[flow]
-    sums = np.bincount(cell, weights=rows.value[flow], minlength=4 * nc * ny)
-    own, mirror = sums.reshape(2, 2, nc, ny)  # each (flow, country, year)
+    sums = np.bincount(cell, weights=rows.value[flow], minlength=4 * k * ny)
+    own, mirror = sums.reshape(2, 2, k, ny)  # each (flow, country, year)
     held = own > 0
     own_sum = own.sum(axis=0)
     mirror_sum = np.where(held, mirror, 0.0).sum(axis=0)
@@ -425,17 +438,15 @@ def _own_checks(rows: Rows, space: Space) -> OwnChecks:
     nearly_empty = coverage < COVERAGE_LIMIT  # NaN (no mirror data) compares False
     flow_cov = np.where(held, share(own, mirror), np.nan)
     usable = np.where(nearly_empty[None], np.nan, flow_cov)
-    offsets = [k for k in range(-NEIGHBOUR_YEARS, NEIGHBOUR_YEARS + 1) if k]
+    offsets = [i for i in range(-NEIGHBOUR_YEARS, NEIGHBOUR_YEARS + 1) if i]
     window = np.full((len(offsets), *flow_cov.shape), np.nan)
-    for i, k in enumerate(offsets):  # window[i][..., y] = usable[..., y + k]
-        if k > 0:
-            window[i][..., : max(ny - k, 0)] = usable[..., k:]
+    for i, off in enumerate(offsets):  # window[i][..., y] = usable[..., y + off]
+        if off > 0:
+            window[i][..., : max(ny - off, 0)] = usable[..., off:]
         else:
-            window[i][..., -k:] = usable[..., : max(ny + k, 0)]
+            window[i][..., -off:] = usable[..., : max(ny + off, 0)]
     n_neighbours = np.isfinite(window).sum(axis=0)
-    with warnings.catch_warnings():  # all-NaN windows give NaN, as wanted
-        warnings.simplefilter("ignore", RuntimeWarning)
-        median = np.nanmedian(window, axis=0)
+    median = _nan_median0(window, n_neighbours)
     median = np.where(n_neighbours >= MIN_NEIGHBOURS, median, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = flow_cov / median
@@ -446,7 +457,31 @@ def _own_checks(rows: Rows, space: Space) -> OwnChecks:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         drop = np.where(all_held_judged, np.nanmax(np.where(held, ratio, np.nan), axis=0), np.nan)
-    return OwnChecks(own_sum, mirror_sum, coverage, drop, nearly_empty, partial)
+
+    def spread(a: np.ndarray, fill) -> np.ndarray:
+        out = np.full((nc, ny), fill, dtype=a.dtype)
+        out[judged_c] = a
+        return out
+
+    return OwnChecks(
+        spread(own_sum, 0.0),
+        spread(mirror_sum, 0.0),
+        spread(coverage, np.nan),
+        spread(drop, np.nan),
+        spread(nearly_empty, False),
+        spread(partial, False),
+    )
+
+
+def _nan_median0(a: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The median over axis 0 of the finite values (``n`` of them; NaN where none), as
+    ``np.nanmedian`` gives it (the mean of the two middle values for an even count) without
+    its per-slice warnings, which cost more than the median on a small window."""
+    s = np.sort(a, axis=0)  # NaN sort last
+    lo = np.take_along_axis(s, np.maximum(n - 1, 0)[None] // 2, axis=0)[0]
+    hi = np.take_along_axis(s, (n // 2)[None], axis=0)[0]
+    hi = np.where(n % 2 == 1, lo, hi)
+    return np.where(n > 0, (lo + hi) / 2, np.nan)
 
 
 def distrusted_own_reports(obs: pd.DataFrame) -> pd.DataFrame:

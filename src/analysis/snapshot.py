@@ -18,9 +18,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gzip
+import hashlib
 import io
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -113,15 +116,20 @@ def as_stored(observations: pd.DataFrame) -> pd.DataFrame:
 def write(
     folder: Path,
     observations: pd.DataFrame,
-    rankings: pd.DataFrame | None,
+    rankings: pd.DataFrame | Iterable[pd.DataFrame] | None,
     manifest: dict,
     extras: dict[str, pd.DataFrame] | None = None,
 ) -> None:
-    """Write the files atomically (each renamed into place), the manifest last. ``rankings``:
-    written only where given (world scope); the focus snapshot derives them on load. ``extras``:
-    small context tables written as plain CSV (e.g. China's development finance)."""
+    """Write the files atomically (each renamed into place), the manifest last. ``extras``:
+    small context tables written as plain CSV (e.g. China's development finance).
+
+    ``rankings``: a frame; or batches of rows (the world scope), streamed through gzip into
+    the file one batch at a time, the same bytes as the batches' concatenation written at
+    once, without holding it; or None: no rankings file (any economy's ranking is derived from
+    the observations on demand, ``rank.rank_economy``).
+    """
     payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations)}
-    if rankings is not None:
+    if isinstance(rankings, pd.DataFrame):
         payloads[RANKINGS_FILE] = csv_gz_bytes(rankings)
     for name, frame in (extras or {}).items():
         payloads[name] = frame.to_csv(
@@ -132,15 +140,71 @@ def write(
 
     for name, data in payloads.items():
         manifest["files"][name] = {"sha256": sha256_bytes(data), "bytes": len(data)}
-    body = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
     with locked(folder):
         for stale in folder.glob(".*.part"):  # left by a build killed mid-write
             stale.unlink(missing_ok=True)
-        for name, data in payloads.items():
-            atomic_write(folder / name, data)
+        streamed = None
+        if rankings is not None and not isinstance(rankings, pd.DataFrame):
+            streamed = _stream_part(folder, RANKINGS_FILE, rankings)
+            part, n_rows, entry = streamed
+            manifest["files"][RANKINGS_FILE] = entry
+            manifest["rows"] = {**manifest.get("rows", {}), "rankings": n_rows}
+        try:
+            for name, data in payloads.items():
+                atomic_write(folder / name, data)
+            if streamed:
+                os.replace(streamed[0], folder / RANKINGS_FILE)
+            elif rankings is None:
+                (folder / RANKINGS_FILE).unlink(missing_ok=True)
+        finally:
+            if streamed:
+                streamed[0].unlink(missing_ok=True)
+        body = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
         atomic_write(folder / MANIFEST_FILE, body)
-        if RANKINGS_FILE not in payloads:  # an earlier layout's file, now derived on load
-            (folder / RANKINGS_FILE).unlink(missing_ok=True)
+
+
+class _Hashing(io.RawIOBase):
+    """A file wrapper that counts and hashes what passes through it."""
+
+    def __init__(self, fh) -> None:
+        self.fh, self.size, self.sha = fh, 0, hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        return self.fh.write(data)
+
+
+def _stream_part(folder: Path, name: str, batches: Iterable[pd.DataFrame]):
+    """Write batches as one gzip CSV to a temporary file in ``folder`` (header once, the
+    gzip settings of ``csv_gz_bytes``); returns its path, the row count and its manifest entry.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    path = Path(tmp)
+    n_rows = 0
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            out = _Hashing(fh)
+            with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=6) as gz:
+                header = True
+                for batch in batches:
+                    text = batch.to_csv(
+                        index=False, header=header, float_format=FLOAT_FORMAT, lineterminator="\n"
+                    )
+                    gz.write(text.encode("utf-8"))
+                    header, n_rows = False, n_rows + len(batch)
+                if header:  # no batch at all: the header alone
+                    gz.write((",".join(RANKINGS) + "\n").encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(path, 0o644)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, n_rows, {"sha256": out.sha.hexdigest(), "bytes": out.size}
 
 
 def read_manifest(folder: Path | None = None) -> dict:
