@@ -40,7 +40,7 @@ from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_in_batches, rank_snapshot
 from .rawstore import RawStore, sha256_file
-from .snapshot import RANKINGS_FILE, as_stored, read_manifest, write
+from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
 
 SNAPSHOT_SCHEMA = 3
@@ -412,6 +412,9 @@ def build(
         reasons.append("no rankings file")
     if not force and not reasons:
         return None
+    # what would stop the write is found before the build's work, not after it
+    lock_timeout()
+    check_writable(folder)
     result = build_tables(inputs, scope=scope, rankings=rankings)
     t = time.perf_counter()
     # the committed snapshot derives its rankings on load (snapshot.py says why)

@@ -59,6 +59,15 @@ def export_csv(df: pd.DataFrame, path: Path) -> None:
     atomic_write(path, data)
 
 
+def check_writable(folder: Path) -> None:
+    """Create ``folder`` if needed and write (then remove) a file in it: a folder that is a
+    file, read-only or out of reach fails here, with its path, before a build's work."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".write-check-", suffix=".part", dir=folder)
+    os.close(fd)
+    os.unlink(tmp)
+
+
 def lock_timeout() -> float:
     """Seconds a build waits for another build's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600);
     checked like every numeric setting (a number of seconds, 0 to a week)."""
