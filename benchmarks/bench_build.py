@@ -103,7 +103,7 @@ def _write_focus() -> None:
 
     r = build_tables(find_inputs(), scope="focus")
     with tempfile.TemporaryDirectory() as d:
-        write(Path(d), r.observations, r.rankings, r.manifest)
+        write(Path(d), r.observations, None, r.manifest, r.extras)  # as `build` writes it
 
 
 def _build_world() -> None:
