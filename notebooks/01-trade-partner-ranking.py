@@ -117,4 +117,4 @@ query.rank_table('IDN', dataset='bps_indonesia_trade', year=2022, top=5)
 from analysis import explore
 
 plots.bump_chart(MEMBER, n=5, start=START)
-explore.explorer()
+explore.explorer(MEMBER, "trade")

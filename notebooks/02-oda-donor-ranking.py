@@ -75,10 +75,10 @@ query.rank_table('JPN', measure='oda_given_net_current', variant='countries',
 # %% [markdown]
 # ## Explore: any recipient and ODA dataset
 #
-# The explorer starts on trade; choose `oda` as the dimension.
+# The explorer opens on the recipient above and on ODA; any economy, dimension and dataset can be chosen.
 
 # %%
 from analysis import explore
 
 explore.draw(MEMBER, "oda", years=(2002, 2022))
-explore.explorer()
+explore.explorer(MEMBER, "oda")

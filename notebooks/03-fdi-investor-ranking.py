@@ -99,10 +99,10 @@ query.rank_table('JPN', measure='fdi_outward_stock', variant='blocs', basis='rep
 # %% [markdown]
 # ## Explore: any host and FDI dataset
 #
-# The explorer starts on trade; choose `fdi` as the dimension.
+# The explorer opens on the host above and on FDI; any economy, dimension and dataset can be chosen.
 
 # %%
 from analysis import explore
 
 explore.draw(HOST, "fdi", years=(2001, 2024))
-explore.explorer()
+explore.explorer(HOST, "fdi")

@@ -150,7 +150,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             f"selection; years with data: {table.attrs.get('years', '?')}"
         )
     print(table.attrs.get("title", ""))
-    print(table.to_string(index=False, na_rep="-"))
+    print(table.reset_index().to_string(index=False, na_rep="-"))
     for note in table.attrs.get("notes", []):
         print(textwrap.fill(note, 100, initial_indent="Note: ", subsequent_indent="      "))
     return 0

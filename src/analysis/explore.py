@@ -74,16 +74,18 @@ def draw(
     return fig
 
 
-def explorer():
+def explorer(country: str = "VNM", dimension: str = "trade"):
     """Dropdowns for the economy, dimension and dataset, a year range and the number of
-    partners; the chart redraws on every change (Jupyter, with ipywidgets)."""
+    partners; the chart redraws on every change (Jupyter, with ipywidgets). It opens on
+    ``country`` and ``dimension`` (each notebook passes its own parameters)."""
     import ipywidgets as w
     import matplotlib.pyplot as plt
     from IPython.display import display
 
     economies = [(f"{short_name(c)} ({c})", c) for c in (*FOCUS, ASEAN)]
-    country = w.Dropdown(options=economies, value="VNM", description="economy")
-    dimension = w.Dropdown(options=list(MEASURES), value="trade", description="dimension")
+    start_country, start_dimension = country, dimension
+    country = w.Dropdown(options=economies, value=start_country, description="economy")
+    dimension = w.Dropdown(options=list(MEASURES), value=start_dimension, description="dimension")
     dataset = w.Dropdown(options=[("newest", None)], value=None, description="dataset")
     years = w.IntRangeSlider(value=(1990, 2025), min=1960, max=2025, description="years")
     top = w.IntSlider(value=5, min=3, max=10, description="top")

@@ -118,7 +118,7 @@ def rank_table(
             "value_basis": d["value_basis"].astype(str),
             "dataset": d["dataset"].astype(str),
         }
-    )
+    ).set_index("rank")  # a reader sees the rank where a notebook would show a row number
     out.attrs["year"] = year
     out.attrs["years"] = _spans(years)
     out.attrs["title"] = (
