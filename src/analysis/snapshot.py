@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import csvtext
 from .errors import SourceError
 from .paths import processed_dir
 from .rawstore import atomic_write
@@ -43,20 +44,18 @@ RANK_DTYPES = dtypes(RANKINGS)
 
 
 def csv_gz_bytes(df: pd.DataFrame, level: int = 6) -> bytes:
-    text = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    """The table as gzip CSV (pandas' text, written faster and in chunks by ``csvtext``)."""
     buf = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=level) as gz:
-        gz.write(text.encode("utf-8"))
+        for chunk in csvtext.chunks(df):
+            gz.write(chunk.encode("utf-8"))
     return buf.getvalue()
 
 
 def export_csv(df: pd.DataFrame, path: Path) -> None:
     """A table in the snapshot's own CSV format (gzip when the name ends .gz), written whole."""
-    if path.name.endswith(".gz"):
-        data = csv_gz_bytes(df)
-    else:
-        data = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode()
-    atomic_write(path, data)
+    gz = path.name.endswith(".gz")
+    atomic_write(path, csv_gz_bytes(df) if gz else csvtext.text(df).encode("utf-8"))
 
 
 def check_writable(folder: Path) -> None:
@@ -224,10 +223,8 @@ def _stream_part(folder: Path, name: str, batches: Iterable[pd.DataFrame], level
             ) as gz:
                 header = True
                 for batch in batches:
-                    text = batch.to_csv(
-                        index=False, header=header, float_format=FLOAT_FORMAT, lineterminator="\n"
-                    )
-                    gz.write(text.encode("utf-8"))
+                    for chunk in csvtext.chunks(batch, header=header):
+                        gz.write(chunk.encode("utf-8"))
                     header, n_rows = False, n_rows + len(batch)
                 if header:  # no batch at all: the header alone
                     gz.write((",".join(RANKINGS) + "\n").encode("utf-8"))
