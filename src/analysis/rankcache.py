@@ -34,7 +34,12 @@ def cache_dir() -> Path:
     if value:
         return Path(value)
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "asean-japan"
+    if xdg:
+        return Path(xdg) / "asean-japan"
+    try:
+        return Path.home() / ".cache" / "asean-japan"
+    except (RuntimeError, KeyError):  # no home (a bare container): a private temporary folder
+        return Path(tempfile.gettempdir()) / f"asean-japan-cache-{os.getuid()}"
 
 
 def key(manifest: dict) -> str | None:
