@@ -287,13 +287,10 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     return h.hexdigest()
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
     """True when ``out`` holds outputs made from ``fingerprint``, each file unchanged."""
     from .paths import processed_dir
+    from .rawstore import sha256_file
 
     try:
         stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
@@ -305,7 +302,7 @@ def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
                 if rel.startswith("processed:")
                 else out / rel
             )
-            if not path.is_file() or _sha(path) != sha:
+            if not path.is_file() or sha256_file(path) != sha:
                 return False
         return True
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
@@ -314,7 +311,7 @@ def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
 
 def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
     from .paths import processed_dir
-    from .rawstore import atomic_write
+    from .rawstore import atomic_write, sha256_file
 
     outputs = {}
     for p in files:
@@ -323,7 +320,7 @@ def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
             rel = p.relative_to(out).as_posix()
         else:
             rel = "processed:" + p.relative_to(processed_dir()).as_posix()
-        outputs[rel] = _sha(p)
+        outputs[rel] = sha256_file(p)
     body = json.dumps({"fingerprint": fingerprint, "outputs": outputs}, indent=1, sort_keys=True)
     atomic_write(out / STAMP, body.encode())
 

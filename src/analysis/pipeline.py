@@ -38,7 +38,7 @@ from .gaps import donor_gaps
 from .observations import concat
 from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
-from .rank import rank_in_batches, rank_snapshot
+from .rank import rank_in_batches, rank_snapshot, ranking_settings, snapshot_settings
 from .rawstore import RawStore, sha256_file
 from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
@@ -229,7 +229,7 @@ def build_tables(
         ranked = rank_snapshot(obs, manifest)
         seconds["rank"] = time.perf_counter() - t1
     elif rankings == "batches":
-        ranked = rank_in_batches(obs, countries, **rank_settings())
+        ranked = rank_in_batches(obs, countries, **snapshot_settings(manifest))
     manifest["rows"] = {"observations": len(obs)}
     if isinstance(ranked, pd.DataFrame):
         manifest["rows"]["rankings"] = len(ranked)  # batches: counted as they are written
@@ -243,11 +243,8 @@ def rank_settings() -> dict:
     """What the registry says about ranking (``rank_observations`` and ``rank_economy``
     keywords): datasets of restricted partners ranked in their own variant, and datasets of
     one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
-    declared = [d for src in REGISTRY.values() for d in src.datasets]
-    return {
-        "restricted": {d.name: d.variant for d in declared if d.variant},
-        "single_reporter": frozenset(d.name for d in declared if d.reporters != "all"),
-    }
+    declared = (d for src in REGISTRY.values() for d in src.datasets)
+    return ranking_settings((d.name, d.variant, d.reporters) for d in declared)
 
 
 def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:

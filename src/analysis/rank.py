@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -49,22 +49,37 @@ __all__ = [
     "rank_observations",
     "rank_simple",
     "rank_snapshot",
+    "ranking_settings",
+    "snapshot_settings",
 ]
+
+
+def ranking_settings(datasets: Iterable[tuple[str, str, str]]) -> dict:
+    """``rank_observations`` keywords from each dataset's (name, variant, reporters), the one
+    rule for the registry's declarations and a manifest's entries alike: datasets of restricted
+    partners are ranked in their own variant; datasets of one reporter never form ASEAN as an
+    economy (the sum of its members)."""
+    rows = list(datasets)
+    return {
+        "restricted": {name: variant for name, variant, _ in rows if variant},
+        "single_reporter": frozenset(name for name, _, reporters in rows if reporters != "all"),
+    }
+
+
+def snapshot_settings(manifest: dict) -> dict:
+    """``ranking_settings`` of the datasets a snapshot's manifest lists."""
+    entries = manifest.get("datasets", {})
+    return ranking_settings(
+        (name, e.get("variant", ""), e.get("reporters", "all")) for name, e in entries.items()
+    )
 
 
 def rank_snapshot(obs: pd.DataFrame, manifest: dict) -> pd.DataFrame:
     """A snapshot's rankings from its observations and manifest alone: the build and every
-    reader of the committed snapshot rank through here, so both give the same rows.
-
-    The manifest's dataset entries say which datasets rank a restricted partner set (their
-    ``variant``) and which have a single reporter; its ``scope`` which economies are ranked.
-    """
-    datasets = manifest.get("datasets", {})
-    restricted = {n: e["variant"] for n, e in datasets.items() if e.get("variant")}
-    # ASEAN as an economy is the sum of its members: never from a dataset of one reporter
-    single = frozenset(n for n, e in datasets.items() if e.get("reporters", "all") != "all")
+    reader of the committed snapshot rank through here, so both give the same rows. The
+    manifest's ``scope`` says which economies are ranked (``snapshot_settings`` the rest)."""
     countries = frozenset((*FOCUS, ASEAN)) if manifest.get("scope") == "focus" else None
-    return rank_observations(obs, countries, restricted, single)
+    return rank_observations(obs, countries, **snapshot_settings(manifest))
 
 
 def rank_observations(

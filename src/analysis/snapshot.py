@@ -321,12 +321,12 @@ def load_rankings(folder: Path | None = None) -> pd.DataFrame:
     from . import rankcache
     from .rank import rank_snapshot
 
-    _checked(folder, OBSERVATIONS_FILE)  # a cached ranking is served only for intact files
+    path = _checked(folder, OBSERVATIONS_FILE)  # a cached ranking is served for intact files only
     key = rankcache.key(manifest)
     cached = rankcache.read(key) if key else None
     if cached is not None:
         return cached
-    rankings = rank_snapshot(load_observations(folder), manifest)
+    rankings = rank_snapshot(_parse(path, OBS_DTYPES), manifest)  # checked above: read once
     if key:
         rankcache.write(key, rankings)
     return rankings
