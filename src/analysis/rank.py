@@ -207,6 +207,17 @@ class EconomyIndex:
             for i, c in enumerate(country.cat.categories)
             if bounds[i + 1] > bounds[i]
         }
+        dataset = obs["dataset"]
+        if not isinstance(dataset.dtype, pd.CategoricalDtype):
+            dataset = dataset.astype(str).astype("category")
+        self.dataset = dataset.cat.codes.to_numpy()
+        self.datasets = np.asarray(dataset.cat.categories.astype(str), dtype=object)
+        # the trade datasets: the only ones ASEAN as an economy is formed from (its members
+        # summed), where they have several reporters and all partners (``bloc_datasets``)
+        measures = obs.drop_duplicates("dataset")[["dataset", "measure"]]
+        self.trade = frozenset(
+            str(d) for d, m in measures.itertuples(index=False) if dimension_of(str(m)) == "trade"
+        )
         # the latest economies' rankings, least recently used first (bounded: a world table
         # holds 250 economies of ~150,000 rows each)
         self.rankings: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
@@ -216,15 +227,33 @@ class EconomyIndex:
         """Every economy with rows, in code order."""
         return sorted(self.slices)
 
-    def positions(self, economies: list[str] | frozenset[str]) -> np.ndarray:
-        """Row positions (ascending: the original order) of what ``economies``' rankings need."""
-        needed = set(economies)
-        if ASEAN in needed:
-            needed |= ever_members(ASEAN)
-        parts = [self.order[slice(*self.slices[c])] for c in sorted(needed) if c in self.slices]
+    def positions(
+        self, economies: list[str] | frozenset[str], bloc_datasets: frozenset[str] | None = None
+    ) -> np.ndarray:
+        """Row positions (ascending: the original order) of what ``economies``' rankings need.
+
+        ASEAN's ranking also reads its members' rows, but only in the datasets it is formed
+        from (``bloc_datasets``; None: all): elsewhere ASEAN ranks its own rows alone."""
+        wanted = set(economies)
+        members = ever_members(ASEAN) - wanted if ASEAN in wanted else set()
+        parts = [self.order[slice(*self.slices[c])] for c in sorted(wanted) if c in self.slices]
+        for c in sorted(members):
+            if c not in self.slices:
+                continue
+            rows = self.order[slice(*self.slices[c])]
+            if bloc_datasets is not None:
+                rows = rows[np.isin(self.dataset[rows], self.dataset_codes(bloc_datasets))]
+            parts.append(rows)
         if not parts:
             return np.zeros(0, dtype=np.int64)
-        return np.sort(np.concatenate(parts))
+        keep = np.zeros(len(self.order), dtype=bool)  # a mask, not a sort, restores the order
+        for part in parts:
+            keep[part] = True
+        return np.flatnonzero(keep)
+
+    def dataset_codes(self, names: frozenset[str]) -> np.ndarray:
+        """The codes of the named datasets in ``self.dataset``."""
+        return np.flatnonzero(np.isin(self.datasets, list(names)))
 
 
 _INDEXES: list[tuple[weakref.ref, EconomyIndex]] = []
@@ -306,7 +335,8 @@ def _rank_subset(
     """``rank_observations`` on the rows ``economies`` need, keeping their rows alone (a
     member's rows alone would form a one-member ASEAN, which is not ASEAN's ranking)."""
     wanted = frozenset(economies)
-    sub = obs.take(index.positions(wanted))
+    forming = index.trade - single_reporter - frozenset(restricted or {})
+    sub = obs.take(index.positions(wanted, forming))
     ranked = rank_observations(sub, wanted, restricted, single_reporter)
     if ASEAN not in wanted and len(ranked):
         ranked = ranked[(ranked["country"] != ASEAN).to_numpy()].reset_index(drop=True)
@@ -327,18 +357,61 @@ def _trade(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) ->
     return rank_dataset(obs, dataset, countries)
 
 
+def _cat(col: pd.Series) -> pd.Series:
+    """The column as a categorical (the observations' text columns already are)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col
+    return col.astype(str).astype("category")
+
+
+def _lex(col: pd.Series) -> np.ndarray:
+    """Integer codes of a text column that sort as its text sorts (categories ranked by text)."""
+    c = _cat(col)
+    cats = np.asarray(c.cat.categories.astype(str), dtype=object)
+    rank_of = np.empty(len(cats), dtype=np.int64)
+    rank_of[np.argsort(cats, kind="stable")] = np.arange(len(cats))
+    return rank_of[c.cat.codes.to_numpy()]
+
+
+def _group_ids(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Dense ids of the rows' key combinations, in order of first appearance (as pandas'
+    ``groupby(keys, sort=False).ngroup()``), from integer codes: no text is hashed."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for k in keys:
+        col = frame[k]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes, size = col.cat.codes.to_numpy().astype(np.int64), len(col.cat.categories)
+        else:
+            codes, uniques = pd.factorize(col.to_numpy())
+            size = len(uniques)
+        combined = combined * (size + 1) + codes + 1
+    return pd.factorize(combined)[0]
+
+
+def _sorted_present(col: pd.Series) -> pd.Categorical:
+    """A text column as a categorical of the values present, sorted (what
+    ``astype(str).astype("category")`` makes), recoded without building the rows' text."""
+    c = _cat(col)
+    cats = np.asarray(c.cat.categories.astype(str), dtype=object)
+    codes = c.cat.codes.to_numpy()
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(cats)))
+    used = used[np.argsort(cats[used], kind="stable")]
+    recode = np.full(len(cats) + 1, -1, dtype=np.int64)  # code -1 (missing) stays -1
+    recode[used] = np.arange(len(used))
+    return pd.Categorical.from_codes(recode[codes], categories=list(cats[used]))
+
+
+def _constant(value: str, n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value])
+
+
 def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.DataFrame:
-    """Partner rows with the economy's total (its WLD row, summed), as text columns."""
+    """Partner rows with the economy's total (its WLD row, summed). Text columns stay
+    categorical: the ranking works on their codes."""
     if countries is not None:
-        obs = obs[obs["country"].astype(str).isin(countries)]
-    obs = obs.assign(
-        country=obs["country"].astype(str),
-        partner=obs["partner"].astype(str),
-        measure=obs["measure"].astype(str),
-        dataset=obs["dataset"].astype(str),
-    )
-    keys = ["dataset", "measure", "country", "year"]
-    gid = obs.groupby(keys, sort=False).ngroup().to_numpy()
+        obs = obs[obs["country"].isin(countries).to_numpy()]
+    obs = obs.assign(**{c: _cat(obs[c]) for c in ("dataset", "measure", "country", "partner")})
+    gid = _group_ids(obs, ["dataset", "measure", "country", "year"])
     world = (obs["partner"] == WORLD).to_numpy()
     # the WLD rows summed per group (pandas' sum, as before), spread to the group's rows
     totals = obs.loc[world, "value_usd_m"].groupby(gid[world]).sum()
@@ -346,7 +419,8 @@ def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.Dat
     total[totals.index.to_numpy()] = totals.to_numpy()
     rows = obs[~world].reset_index(drop=True)
     rows["total_usd_m"] = total[gid[~world]]
-    rows["value_basis"] = np.where(rows["basis"].astype(str) == "mirror", "mirror", "reported")
+    mirror = (rows["basis"] == "mirror").to_numpy()
+    rows["value_basis"] = pd.Categorical.from_codes(mirror.astype(np.int8), ["reported", "mirror"])
     rows["estimated_share"] = 0.0
     return rows
 
@@ -377,8 +451,9 @@ def _one_price_per_year(rows: pd.DataFrame) -> pd.DataFrame:
     prices cover only some partners, the constant prices are ranked (and the incomplete
     current-price rows are not): a ranking never mixes price bases or drops a partner.
     """
-    codes, names = pd.factorize(rows["measure"].to_numpy())
-    names = [str(n) for n in names]
+    measure = _cat(rows["measure"])
+    codes = measure.cat.codes.to_numpy()
+    names = [str(n) for n in measure.cat.categories]
     const = np.array([n.endswith("_const2022") for n in names], dtype=bool)[codes]
     current = np.array([n.endswith("_current") for n in names], dtype=bool)[codes]
     if not (const.any() and current.any()):
@@ -386,12 +461,8 @@ def _one_price_per_year(rows: pd.DataFrame) -> pd.DataFrame:
     bases = [re.sub(r"_(const2022|current)$", "", n) for n in names]
     base = pd.factorize(np.array(bases, dtype=object))[0][codes]
     # the group (dataset, side and flow, economy, year) and the partner of each row, as codes
-    group = np.zeros(len(rows), dtype=np.int64)
-    for key in (rows["dataset"].to_numpy(), base, rows["country"].to_numpy(), rows["year"]):
-        k, u = pd.factorize(np.asarray(key))
-        group = group * (len(u) + 1) + k
-    group = pd.factorize(group)[0]
-    partner = pd.factorize(rows["partner"].to_numpy())[0]
+    group = _group_ids(rows.assign(base=base), ["dataset", "base", "country", "year"])
+    partner = _cat(rows["partner"]).cat.codes.to_numpy().astype(np.int64)
     n = int(group.max()) + 1
     n_const = np.bincount(group[const], minlength=n)
     n_cur = np.bincount(group[current], minlength=n)
@@ -413,9 +484,11 @@ def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> p
     rows = _partner_rows(obs, countries)
     is_bloc = rows["partner"].isin((ASEAN, EU))
     parts = []
-    for basis, d in rows.groupby(rows["basis"].astype(str), sort=True):
+    basis_text = _cat(rows["basis"])
+    for basis in sorted(str(b) for b in basis_text.unique()):
+        d = rows[(basis_text == basis).to_numpy()]
         bloc = is_bloc.loc[d.index]
-        parts.append(rank_simple(d[~bloc], "countries", str(basis)))
+        parts.append(rank_simple(d[~bloc], "countries", basis))
         # the blocs variant of each dataset that publishes bloc rows on this basis
         with_blocs = d.loc[bloc, "dataset"].unique()
         if len(with_blocs):
@@ -449,10 +522,12 @@ def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return _empty()
-    out = pd.concat(parts, ignore_index=True)
-    for col in TEXT:
-        out[col] = out[col].astype("category")
-    return out
+    if len(parts) == 1:
+        out = parts[0].copy()
+        for col in TEXT:
+            out[col] = _sorted_present(out[col])
+        return out
+    return _concat(parts)
 
 
 POLICIES = {"trade": _trade, "oda": _oda, "fdi": _fdi}
@@ -465,51 +540,51 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
     over partners), value_basis, estimated_share. Values above zero are ranked; negative values
     (net repayments, disinvestment) are kept with no rank; zeros are dropped.
     """
-    rows = rows[rows["value_usd_m"] != 0].copy()
+    rows = rows[(rows["value_usd_m"] != 0).to_numpy()]
     if rows.empty:
         return _empty()
-    keys = ["dataset", "measure", "country", "year"]
-    gid = rows.groupby(keys, observed=True, sort=False).ngroup().to_numpy()
+    n = len(rows)
+    gid = _group_ids(rows, ["dataset", "measure", "country", "year"])
     value = rows["value_usd_m"].to_numpy(dtype=float)
     rankable = value > 0
-    partner_codes = rows["partner"].astype("category").cat.codes.to_numpy()
-    ranks = np.zeros(len(rows), dtype="int32")
+    partner = _lex(rows["partner"])
+    ranks = np.zeros(n, dtype="int32")
     idx = np.flatnonzero(rankable)
-    ranks[idx] = competition_rank(gid[idx], np.round(value[idx], 6), partner_codes[idx])
+    ranks[idx] = competition_rank(gid[idx], np.round(value[idx], 6), partner[idx])
     n_groups = int(gid.max()) + 1
     n_partners = np.bincount(gid[idx], minlength=n_groups)[gid]
     psum = np.bincount(gid, weights=value, minlength=n_groups)[gid]
     total = rows["total_usd_m"].to_numpy(dtype=float)
     total = np.where(np.isnan(total), psum, total)
+    year = rows["year"].to_numpy().astype("int16")
     out = pd.DataFrame(
         {
-            "dataset": rows["dataset"].astype(str).to_numpy(),
-            "measure": rows["measure"].astype(str).to_numpy(),
-            "variant": variant,
-            "basis": basis,
-            "country": rows["country"].astype(str).to_numpy(),
-            "year": rows["year"].astype("int16").to_numpy(),
-            "partner": rows["partner"].astype(str).to_numpy(),
+            "dataset": _cat(rows["dataset"]).array,
+            "measure": _cat(rows["measure"]).array,
+            "variant": _constant(variant, n),
+            "basis": _constant(basis, n),
+            "country": _cat(rows["country"]).array,
+            "year": year,
+            "partner": _cat(rows["partner"]).array,
             "value_usd_m": value,
             "total_usd_m": total,
             "share": share(value, total),
             "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
             "n_partners": n_partners.astype("int32"),
-            "value_basis": rows["value_basis"].astype(str).to_numpy(),
+            "value_basis": _cat(rows["value_basis"]).array,
             "estimated_share": rows["estimated_share"].to_numpy(dtype=float),
         }
     )
     # ordered by group, then rank (unranked last), then partner: one lexsort on codes
     unranked_last = np.where(ranks == 0, np.iinfo("int32").max, ranks)
-    codes = [pd.factorize(out[k].to_numpy(), sort=True)[0] for k in ("partner", "country")]
     order = np.lexsort(
         (
-            codes[0],
+            partner,
             unranked_last,
-            out["year"].to_numpy(),
-            codes[1],
-            pd.factorize(out["measure"].to_numpy(), sort=True)[0],
-            pd.factorize(out["dataset"].to_numpy(), sort=True)[0],
+            year,
+            _lex(rows["country"]),
+            _lex(rows["measure"]),
+            _lex(rows["dataset"]),
         )
     )
     return out.take(order).reset_index(drop=True)

@@ -164,11 +164,49 @@ class Space:
         return len(MEASURES) * self.nc * self.ny
 
 
-def _sum_by(key: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Unique keys (first-seen order) and the per-key sums of each value array."""
-    codes, uniques = pd.factorize(key)
+DENSE_BINS_PER_ROW = 8  # _sum_by counts in a dense array up to 8 bins per row (else hashes)
+
+
+def _sum_by(
+    high: np.ndarray, low: np.ndarray, n_low: int, *values: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """The unique keys ``high * n_low + low`` in ascending order and each value array summed
+    per key (in row order within a key, so a subset of rows in the same order sums alike).
+
+    Why not ``pd.factorize``: hashing is the costliest step of ranking one economy. The
+    ``high`` codes in use are renumbered densely (one pass over a small array), and where
+    that leaves a key space of a few bins per row, keys are counted with ``np.bincount``;
+    otherwise (a whole world table at once) they are hashed, then put in key order.
+    """
+    if not len(high):
+        return (np.zeros(0, dtype=np.int64), *(np.zeros(0) for _ in values))
+    used = np.zeros(int(high.max()) + 1, dtype=bool)
+    used[high] = True
+    highs = np.flatnonzero(used)
+    n_bins = len(highs) * n_low
+    if n_bins <= max(DENSE_BINS_PER_ROW * len(high), 1 << 16):
+        dense = np.cumsum(used) - 1
+        key = dense[high] * n_low + low
+        present = np.flatnonzero(np.bincount(key, minlength=n_bins))
+        sums = tuple(np.bincount(key, weights=v, minlength=n_bins)[present] for v in values)
+        return (highs[present // n_low] * n_low + present % n_low, *sums)
+    codes, uniques = pd.factorize(high.astype(np.int64) * n_low + low, sort=True)
     sums = tuple(np.bincount(codes, weights=v, minlength=len(uniques)) for v in values)
     return (np.asarray(uniques), *sums)
+
+
+def _present_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """The distinct codes in [0, n), ascending (``np.unique`` without its sort)."""
+    return np.flatnonzero(np.bincount(codes, minlength=n))
+
+
+def _present(col: pd.Series) -> list[str]:
+    """The distinct values of a column, as text (of a categorical: its categories in use,
+    without building the text of every row)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        used = np.bincount(col.cat.codes.to_numpy() + 1, minlength=len(col.cat.categories) + 1)
+        return [str(c) for c in col.cat.categories[used[1:] > 0]]
+    return [str(c) for c in col.unique()]
 
 
 def _codes(col: pd.Series, space: Space) -> np.ndarray:
@@ -181,7 +219,7 @@ def _codes(col: pd.Series, space: Space) -> np.ndarray:
 
 def _prepare(obs: pd.DataFrame, space: Space) -> Rows:
     """Observations -> integer rows with exports, imports and trade."""
-    measure = np.where(obs["measure"].astype(str).to_numpy() == "imports", 1, 0).astype(np.int64)
+    measure = (obs["measure"] == "imports").to_numpy(bool).astype(np.int64)
     value = obs["value_usd_m"].to_numpy(dtype=float)
     base = Rows(
         side=(obs["basis"] == "mirror").to_numpy(bool).astype(np.int64),
@@ -199,8 +237,9 @@ def _prepare(obs: pd.DataFrame, space: Space) -> Rows:
     n_cy = 2 * space.nc * space.ny
     has = [np.bincount(cy[base.measure == m], minlength=n_cy) > 0 for m in (0, 1)]
     both = (has[0] & has[1])[cy]
-    pair = cy[both] * space.nc + base.partner[both]
-    key, value_sum, est_sum = _sum_by(pair, base.value[both], base.est[both])
+    key, value_sum, est_sum = _sum_by(
+        cy[both], base.partner[both], space.nc, base.value[both], base.est[both]
+    )
     partner = key % space.nc
     cy_u = key // space.nc
     trade = Rows(
@@ -233,8 +272,7 @@ def _blocs(rows: Rows, space: Space, dated: bool) -> Rows:
     bloc_of = _bloc_of(space, dated)
     partner = bloc_of[rows.year, rows.partner]
     g = space.group(rows.measure, rows.country, rows.year)
-    key = (g * 2 + rows.side) * space.nc + partner
-    key_u, value, est = _sum_by(key, rows.value, rows.est)
+    key_u, value, est = _sum_by(g * 2 + rows.side, partner, space.nc, rows.value, rows.est)
     side = (key_u // space.nc) % 2
     g_u = key_u // (2 * space.nc)
     return Rows(
@@ -262,9 +300,14 @@ def _asean_economy(
                 members[y, space.index[m]] = True
     sel = members[rows.year, rows.country]
     r = rows.take(np.flatnonzero(sel))
-    key = ((r.measure * space.ny + r.year) * space.nc) + r.partner
     key_u, value, est, mirror, n = _sum_by(
-        key, r.value, r.est, r.side.astype(float), np.ones(len(r.value))
+        r.measure * space.ny + r.year,
+        r.partner,
+        space.nc,
+        r.value,
+        r.est,
+        r.side.astype(float),
+        np.ones(len(r.value)),
     )
     vb = np.where(mirror == 0, 0, np.where(mirror == n, 1, 2))
     my = key_u // space.nc
@@ -279,7 +322,7 @@ def _asean_economy(
         vbasis=vb,
     )
     # ASEAN's total: the sum of its members' totals (each as used in that member's own ranking)
-    g_members = np.unique(space.group(r.measure, r.country, r.year))
+    g_members = _present_codes(space.group(r.measure, r.country, r.year), space.n_groups)
     m_of = g_members // (space.nc * space.ny)
     y_of = g_members % space.ny
     asean_g = space.group(m_of, np.full(len(g_members), asean), y_of)
@@ -328,9 +371,11 @@ def _ranked_block(rows: Rows, totals: np.ndarray, space: Space) -> dict[str, np.
 def rank_dataset(
     obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    """All rankings of one dataset; ``countries`` limits which economies get ranked."""
-    if countries is not None:  # ASEAN members are always needed: ASEAN is an economy in 'blocs'
-        obs = obs[obs["country"].isin(countries | ever_members(ASEAN))]
+    """All rankings of one dataset; ``countries`` limits which economies get ranked (ASEAN as
+    an economy, the sum of its members, is formed only where it is one of them, or for all)."""
+    form_asean = countries is None or ASEAN in countries
+    if countries is not None:  # ASEAN's members are needed where ASEAN is formed
+        obs = obs[obs["country"].isin(countries | ever_members(ASEAN) if form_asean else countries)]
     if obs.empty:
         return pd.DataFrame(columns=COLUMNS)
     space, rows, own_total = _coded(obs)
@@ -370,16 +415,14 @@ def rank_dataset(
                 sel = np.where(vrows.side == 0, own_ok[g], ~own_ok[g])
             chosen = vrows.take(np.flatnonzero(sel))
             totals = _group_totals(chosen, own_total, space)
-            if variant != "countries":
+            ranked = chosen.take(np.flatnonzero(keep_country[chosen.country]))
+            if variant != "countries" and form_asean:
                 dated = variant == "blocs"
                 asean_rows, asean_totals = _asean_economy(chosen, totals, space, dated)
                 totals = totals + asean_totals
-                chosen = Rows.concat([chosen, asean_rows])
-            ranked_country = keep_country.copy()
-            if variant != "countries":
-                ranked_country[space.index[ASEAN]] = True
-            chosen = chosen.take(np.flatnonzero(ranked_country[chosen.country]))
-            block = _ranked_block(chosen, totals, space)
+                # the order of rows does not matter: _ranked_block orders them all
+                ranked = Rows.concat([ranked, asean_rows])
+            block = _ranked_block(ranked, totals, space)
             block["variant"], block["basis"] = variant, basis
             blocks.append(block)
     return _to_frame(blocks, dataset, space)
@@ -388,7 +431,7 @@ def rank_dataset(
 def _coded(obs: pd.DataFrame) -> tuple[Space, Rows, np.ndarray]:
     """The dataset's code spaces, its partner rows (World rows and values <= 0 left out) and
     the own World rows' totals per group."""
-    codes = set(obs["country"].astype(str).unique()) | set(obs["partner"].astype(str).unique())
+    codes = set(_present(obs["country"])) | set(_present(obs["partner"]))
     vocab = sorted(codes | {ASEAN, EU, WORLD})
     years = obs["year"].to_numpy()
     space = Space(vocab, int(years.min()), int(years.max()) - int(years.min()) + 1)
@@ -422,7 +465,7 @@ def _own_checks(rows: Rows, space: Space) -> OwnChecks:
     """
     nc, ny = space.nc, space.ny
     flow = np.flatnonzero(rows.measure < 2)  # exports, imports (trade is their sum)
-    judged_c = np.unique(rows.country[flow][rows.side[flow] == 0])
+    judged_c = _present_codes(rows.country[flow][rows.side[flow] == 0], nc)
     k = len(judged_c)
     dense = np.full(nc, -1, dtype=np.int64)
     dense[judged_c] = np.arange(k)

@@ -35,7 +35,7 @@ def _read(source: str, vintage: str, root: Path | None) -> tuple[pd.DataFrame, p
     src = REGISTRY[source]
     raw = locate(src, vintage, root)
     obs = src.to_observations(src.parse(raw), raw, None)  # every value, revised or not
-    return obs, rank_observations(obs, frozenset(FOCUS))
+    return obs, rank_observations(obs, frozenset((*FOCUS, ASEAN)))
 
 
 def list_vintages(root: Path | None = None) -> pd.DataFrame:
