@@ -203,8 +203,10 @@ def write_claims(file: str | Path | None = None):
             "claim file '': an empty path; name a TOML file or omit --file"
         )
     path = Path(file) if file else claims.DEFAULT_FILE
-    verdicts, evidence = claims.check_all(
-        path, rankings(), claims.dataset_vintages(read_manifest()), material_gaps()
+    table = rankings()
+    checked = claims.load(path, table)  # a wrong claim file fails here, before the gaps' work
+    verdicts, evidence = claims.check(
+        checked, table, claims.dataset_vintages(read_manifest()), material_gaps(table)
     )
     out = processed_dir()
     for name, frame in (("claims.csv", verdicts), ("claims_evidence.csv", evidence)):

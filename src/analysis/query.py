@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import catalog
@@ -242,20 +243,54 @@ def material_gaps(df: pd.DataFrame | None = None, top: int = MATERIAL_RANK) -> p
     if gaps is None or gaps.empty:
         return pd.DataFrame(columns=cols)
     r = rankings() if df is None else df
-    r = r[r["rank"].notna()]
-    rows = []
-    for g in gaps.itertuples(index=False):
-        after = r[
-            (r["dataset"] == g.dataset)
-            & (r["country"] == g.country)
-            & (r["partner"] == g.partner)
-            & (r["year"] == g.last_year + 1)
-        ]
-        if after.empty or int(after["rank"].min()) > top:
-            continue
-        for y in range(int(g.first_year), int(g.last_year) + 1):
-            rows.append((g.dataset, g.country, y, g.partner, int(after["rank"].min())))
-    return pd.DataFrame(rows, columns=cols).drop_duplicates()
+    keys = ["dataset", "country", "partner"]
+    # one pass over the rankings instead of a filter per gap (a claim check, the ODA grid and
+    # a notebook each ask): the best rank of every gap's donor in any year, then one merge on
+    # the year after each gap; only rows of the gaps' datasets and donors are looked at
+    near = r[
+        r["rank"].notna().to_numpy()
+        & r["dataset"].isin(gaps["dataset"].unique()).to_numpy()
+        & r["partner"].isin(gaps["partner"].unique()).to_numpy()
+    ]
+    best = (
+        pd.DataFrame(
+            {
+                **{k: near[k].astype(str).to_numpy() for k in keys},
+                "after": near["year"].to_numpy(dtype="int64"),
+                "rank_after": near["rank"].to_numpy(dtype="int64"),
+            }
+        )
+        .groupby([*keys, "after"], sort=False)["rank_after"]
+        .min()
+        .reset_index()
+    )
+    found = gaps[keys].assign(
+        first=gaps["first_year"].astype("int64"), after=gaps["last_year"].astype("int64") + 1
+    )
+    found = found.merge(best, on=[*keys, "after"], how="left")  # left: the gaps' order kept
+    found = found[found["rank_after"].notna() & (found["rank_after"] <= top)]
+    if found.empty:
+        return pd.DataFrame(columns=cols)
+    spans = (found["after"] - found["first"]).to_numpy()  # each gap's years, first to last
+    rows = found.loc[found.index.repeat(spans)]
+    out = pd.DataFrame(
+        {
+            "dataset": rows["dataset"].to_numpy(dtype=object),
+            "country": rows["country"].to_numpy(dtype=object),
+            "year": rows["first"].to_numpy() + _steps(spans),
+            "partner": rows["partner"].to_numpy(dtype=object),
+            "rank_after": rows["rank_after"].to_numpy(dtype="int64"),
+        },
+        columns=cols,
+    )
+    return out.drop_duplicates()
+
+
+def _steps(spans: np.ndarray) -> np.ndarray:
+    """0, 1, ..., n-1 for each n in ``spans``, concatenated (the years within each gap)."""
+    spans = np.asarray(spans, dtype="int64")
+    starts = np.repeat(np.cumsum(spans) - spans, spans)
+    return np.arange(int(spans.sum()), dtype="int64") - starts
 
 
 def _gaps_file() -> pd.DataFrame | None:
