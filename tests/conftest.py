@@ -125,14 +125,26 @@ def _fault_results() -> list:
     return list(getattr(mod, "RESULTS", None) or []) if mod else []
 
 
+# fixture -> the worker group of every test using it (directly or through another fixture):
+# each is made once per worker that asks for it, so all its tests go to one worker
+GROUPS = {
+    "job": "job",  # the main job: 20 figures and five notebooks (~45 s CPU)
+    "focus_build": "build",  # the in-memory build from ../shared/data (~15 s)
+    "dots_parsed": "build",  # the 235 DOTS workbooks parsed (~6 s; world_observations too)
+    "oda_obs": "build",  # test_oda_prices: every recipient of the two DAC2a extracts (~3 s)
+}
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject.toml): tests sharing an expensive
-    session fixture run on one worker, so it is made once: the main job (five notebooks) and
-    the in-memory build. The rule follows each test's fixtures, not a list of files."""
+    fixture run on one worker, so it is made once (GROUPS): the main job (five notebooks) on
+    one; the in-memory build, the parsed DOTS workbooks and the DAC2a observations on another
+    (xdist hands out the largest groups first, one to each worker). The rule follows each
+    test's fixtures, not a list of files."""
     for item in items:
         names = getattr(item, "fixturenames", ())
-        group = "job" if "job" in names else "build" if "focus_build" in names else None
+        group = next((GROUPS[n] for n in GROUPS if n in names), None)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
 
