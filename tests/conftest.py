@@ -132,6 +132,8 @@ GROUPS = {
     "focus_build": "build",  # the in-memory build from ../shared/data (~15 s)
     "dots_parsed": "build",  # the 235 DOTS workbooks parsed (~6 s; world_observations too)
     "oda_obs": "build",  # test_oda_prices: every recipient of the two DAC2a extracts (~3 s)
+    "committed": "rank_economy",  # test_rank_economy: the committed observations ranked (~1.5 s)
+    "ranked": "rankcache",  # test_rankcache: the committed observations ranked into a cache
 }
 
 
