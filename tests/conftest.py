@@ -143,28 +143,46 @@ def _fault_results() -> list:
     return list(getattr(mod, "RESULTS", None) or []) if mod else []
 
 
-# fixture -> the worker group of every test using it (directly or through another fixture):
-# each is made once per worker that asks for it, so all its tests go to one worker
+# session fixture -> the worker group of every test using it (directly or through another
+# fixture): each is made once per worker that asks for it, so all its tests go to one worker
 GROUPS = {
-    "job": "job",  # the main job: 20 figures and five notebooks (~45 s CPU)
-    "focus_build": "build",  # the in-memory build from ../shared/data (~15 s)
+    "job": "job",  # the main job: 20 figures and five notebooks (~35 s CPU)
+    "focus_build": "build",  # the in-memory build from ../shared/data (~10 s)
     "dots_parsed": "build",  # the 235 DOTS workbooks parsed (~6 s; world_observations too)
-    "oda_obs": "build",  # test_oda_prices: every recipient of the two DAC2a extracts (~3 s)
-    "committed": "rank_economy",  # test_rank_economy: the committed observations ranked (~1.5 s)
-    "ranked": "rankcache",  # test_rankcache: the committed observations ranked into a cache
 }
+
+
+def _uses_module_fixture(item) -> bool:
+    """Whether the test uses a module-scoped fixture (a parsed source, a ranking), which is
+    made again on every worker that runs one of the module's tests."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs if info is not None else {}
+    return any(d and d[-1].scope == "module" for d in defs.values())
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject.toml): tests sharing an expensive
-    fixture run on one worker, so it is made once (GROUPS): the main job (five notebooks) on
-    one; the in-memory build, the parsed DOTS workbooks and the DAC2a observations on another
-    (xdist hands out the largest groups first, one to each worker). The rule follows each
-    test's fixtures, not a list of files."""
+    fixture run on one worker, so it is made once. A session fixture of GROUPS puts its tests
+    in that group (the main job's on one worker, the build's and the parsed workbooks' on
+    another: xdist hands out the largest groups first, one to each worker); the tests of a
+    module that use one of its module-scoped fixtures form a group of their own, or join the
+    session group some of them are in (test_oda_prices' DAC2a observations go with the build).
+    The rule follows each test's fixtures, not a list of files."""
+    session_group: dict[object, str] = {}
+    module_group: dict[str, str] = {}
     for item in items:
         names = getattr(item, "fixturenames", ())
         group = next((GROUPS[n] for n in GROUPS if n in names), None)
+        if group:
+            session_group[item] = group
+            if _uses_module_fixture(item):
+                module_group.setdefault(item.module.__name__, group)
+    for item in items:
+        group = session_group.get(item)
+        if group is None and _uses_module_fixture(item):
+            module = item.module.__name__
+            group = module_group.get(module, module.rsplit(".", 1)[-1])
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
 
