@@ -206,7 +206,8 @@ def render_html(
     return index
 
 
-if __name__ == "__main__":  # one notebook in its own process: python -m analysis.report SRC DST
+if __name__ == "__main__":  # one notebook: python -m analysis.report SRC DST (the main job
+    # drives its notebooks' kernels from its own process: jobs.execute_all)
     import sys
 
     execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]))
