@@ -61,9 +61,9 @@ class Claim:
 
 
 def _texts(col: pd.Series) -> set[str]:
-    """The distinct values of a column as text; the distinct values first (a categorical's
-    codes), then each as text, instead of 1.3 million cells turned into text."""
-    return {str(v) for v in col.unique()}
+    """The distinct values of a column as text: the distinct rows first (a categorical's
+    codes), then those turned into text, instead of 1.3 million cells (same set)."""
+    return set(col.drop_duplicates().astype(str))
 
 
 def _fail(claim_id: str, field: str, msg: str) -> ValidationError:

@@ -221,7 +221,8 @@ def default_measure(country: str, dataset: str | None) -> str:
     if dataset is None:
         return "trade"
     r = rankings()
-    have = set(r.loc[(r["dataset"] == dataset) & (r["country"] == country), "measure"].astype(str))
+    rows = r.loc[(r["dataset"] == dataset) & (r["country"] == country), "measure"]
+    have = set(rows.drop_duplicates().astype(str))  # distinct values first, then as text
     return next((m for m in HEADLINE_MEASURES if m in have), min(have, default="trade"))
 
 
@@ -234,10 +235,10 @@ def dataset_defaults(
     if dataset is not None:
         d = d[d["dataset"] == dataset]
     preferred_variants = ("countries", "all", "major_partners", "oecd_reporters", "blocs")
-    have_v = set(d["variant"].astype(str))
+    have_v = set(d["variant"].drop_duplicates().astype(str))  # distinct first, then text
     if variant is None:
         variant = next((v for v in preferred_variants if v in have_v), "countries")
-    have_b = set(d.loc[d["variant"] == variant, "basis"].astype(str))
+    have_b = set(d.loc[d["variant"] == variant, "basis"].drop_duplicates().astype(str))
     if basis is None:
         basis = next((b for b in ("best", "reported", "mirror") if b in have_b), "best")
     return variant, basis
