@@ -64,14 +64,32 @@ def world_observations(dots_parsed):
 
 
 @pytest.fixture(scope="session")
-def focus_build(dots_dir: Path):
-    """The snapshot build from ../shared/data, in memory (nothing written)."""
+def focus_build(dots_dir: Path, dots_parsed):
+    """The snapshot build from ../shared/data, in memory (nothing written). The 235 DOTS
+    workbooks are parsed once per session: the build's own call to read them
+    (``imf_dots_xlsx.parse`` -> ``read_folder`` of that folder) is handed a copy of
+    ``dots_parsed``, which that same function made from the same folder (~6 s of CPU spent
+    once); every other step of the build runs as it is."""
     from analysis.pipeline import build_tables, find_inputs
+    from analysis.sources import imf_dots_xlsx
 
     inputs = find_inputs()
     dots = next(r for r in inputs if r.source == "imf_dots_xlsx")
     assert dots.folder == dots_dir, "build must read ../shared/data when data/raw is empty"
-    return build_tables(inputs, scope="focus")
+    read_folder = imf_dots_xlsx.read_folder
+    served = []
+
+    def parsed_once(folder, *args, **kwargs):
+        if Path(folder) != dots_dir:
+            return read_folder(folder, *args, **kwargs)
+        served.append(folder)
+        return dots_parsed.copy()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(imf_dots_xlsx, "read_folder", parsed_once)
+        result = build_tables(inputs, scope="focus")
+    assert served == [dots_dir], "the build read the DOTS workbooks through read_folder once"
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -125,14 +143,46 @@ def _fault_results() -> list:
     return list(getattr(mod, "RESULTS", None) or []) if mod else []
 
 
+# session fixture -> the worker group of every test using it (directly or through another
+# fixture): each is made once per worker that asks for it, so all its tests go to one worker
+GROUPS = {
+    "job": "job",  # the main job: 20 figures and five notebooks (~35 s CPU)
+    "focus_build": "build",  # the in-memory build from ../shared/data (~10 s)
+    "dots_parsed": "build",  # the 235 DOTS workbooks parsed (~6 s; world_observations too)
+}
+
+
+def _uses_module_fixture(item) -> bool:
+    """Whether the test uses a module-scoped fixture (a parsed source, a ranking), which is
+    made again on every worker that runs one of the module's tests."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs if info is not None else {}
+    return any(d and d[-1].scope == "module" for d in defs.values())
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the marks
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (`-n 2 --dist loadgroup`, pyproject.toml): tests sharing an expensive
-    session fixture run on one worker, so it is made once: the main job (five notebooks) and
-    the in-memory build. The rule follows each test's fixtures, not a list of files."""
+    fixture run on one worker, so it is made once. A session fixture of GROUPS puts its tests
+    in that group (the main job's on one worker, the build's and the parsed workbooks' on
+    another: xdist hands out the largest groups first, one to each worker); the tests of a
+    module that use one of its module-scoped fixtures form a group of their own, or join the
+    session group some of them are in (test_oda_prices' DAC2a observations go with the build).
+    The rule follows each test's fixtures, not a list of files."""
+    session_group: dict[object, str] = {}
+    module_group: dict[str, str] = {}
     for item in items:
         names = getattr(item, "fixturenames", ())
-        group = "job" if "job" in names else "build" if "focus_build" in names else None
+        group = next((GROUPS[n] for n in GROUPS if n in names), None)
+        if group:
+            session_group[item] = group
+            if _uses_module_fixture(item):
+                module_group.setdefault(item.module.__name__, group)
+    for item in items:
+        group = session_group.get(item)
+        if group is None and _uses_module_fixture(item):
+            module = item.module.__name__
+            group = module_group.get(module, module.rsplit(".", 1)[-1])
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
 

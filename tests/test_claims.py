@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +11,8 @@ from analysis import claims
 from analysis.errors import ValidationError
 from analysis.paths import PROJECT_ROOT
 from analysis.snapshot import load_rankings
+
+from .clirun import run_cli
 
 
 def handmade_rankings() -> pd.DataFrame:
@@ -133,18 +133,11 @@ def test_shipped_claims_follow_from_the_data(verdicts) -> None:
 
 
 def test_cli_writes_claims_csv(tmp_path: Path) -> None:
-    import os
     import shutil
 
     data = tmp_path / "data"
     shutil.copytree(PROJECT_ROOT / "data" / "processed", data / "processed")
-    p = subprocess.run(
-        [sys.executable, "-m", "analysis", "claims"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ASEAN_JAPAN_DATA": str(data)},
-        timeout=300,
-    )
+    p = run_cli("claims", env={"ASEAN_JAPAN_DATA": str(data)})  # a forked child (clirun.py)
     assert p.returncode == 0, p.stderr
     out = pd.read_csv(data / "processed" / "claims.csv")
     assert {"claim_id", "verdict", "n_cases", "n_supported", "years", "basis"} <= set(out.columns)

@@ -1,4 +1,4 @@
-"""The command line: real subprocesses, real exit codes, one-paragraph errors."""
+"""The command line: real processes, real exit codes, one-paragraph errors."""
 
 from __future__ import annotations
 
@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from .clirun import run_cli
 from .replay import ReplayServer, Reply
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command in a forked child of this (warm) process: its own exit code, stdout and
+    stderr, without a fresh interpreter's imports (tests/clirun.py)."""
+    return run_cli(*args, env=env)
+
+
+def run_real(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command as a user starts it, `python -m analysis` in a fresh interpreter: the entry
+    point itself, for the tests that say so."""
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
         capture_output=True,
@@ -43,7 +52,8 @@ def test_sources_lists_licence_and_citation() -> None:
 
 
 def test_rank_reads_the_snapshot() -> None:
-    p = run("rank", "VNM", "--year", "2019", "--top", "4")
+    """Through the real entry point (a fresh interpreter reading the snapshot from disk)."""
+    p = run_real("rank", "VNM", "--year", "2019", "--top", "4")
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert lines[0].startswith("Viet Nam's top trade partners (exports + imports), 2019")
@@ -52,7 +62,7 @@ def test_rank_reads_the_snapshot() -> None:
 
 def test_build_without_inputs_fails_in_one_paragraph(tmp_path: Path) -> None:
     env = {"ASEAN_JAPAN_SHARED": str(tmp_path / "nothing"), "ASEAN_JAPAN_DATA": str(tmp_path / "d")}
-    p = run("build", env=env)
+    p = run_real("build", env=env)  # the real entry point's error path and exit code
     assert p.returncode == 1  # a data problem, not a usage or network one
     assert "no raw inputs found" in p.stderr and "Traceback" not in p.stderr
     assert "\n\n" not in p.stderr.strip()

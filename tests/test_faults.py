@@ -175,6 +175,8 @@ def test_fault_leaves_data_intact(
             monkeypatch.setenv(BASE_ENV[source], url + "/api")
         else:
             server.default = replies
+        if fault == "timeout":  # the answer comes 1.5 s late: a 0.2 s read timeout gives up
+            monkeypatch.setenv("ASEAN_JAPAN_HTTP_TIMEOUT", "0.2")  # sooner, on the same path
         if source == "worldbank_wdi" and fault == "429 Retry-After":
             pass  # the same: the first page request meets the 429s
         rc = cli.main(["fetch", source])

@@ -5,12 +5,14 @@ serves every test here: the notebooks are executed once per test session."""
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 from analysis.jobs import NOTEBOOKS
 from analysis.paths import PROJECT_ROOT
 
+# nbformat takes 1.3 s to import (jsonschema builds its IRI grammars): imported by the tests
+# that read notebooks, all of them on the main job's worker, which loads it for the report
+pytestmark = pytest.mark.xdist_group("job")
 NB_DIR = PROJECT_ROOT / "notebooks"
 FIGURES = {  # figures each notebook draws
     "00-overview.ipynb": 1,  # heatmaps
@@ -23,6 +25,8 @@ FIGURES = {  # figures each notebook draws
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_is_stored_without_outputs(name: str) -> None:
+    import nbformat
+
     nb = nbformat.read(NB_DIR / name, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and all(not c.outputs and c.execution_count is None for c in code)
@@ -41,6 +45,8 @@ def test_main_job_prints_japans_ranks(job) -> None:
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_top_to_bottom(job, name: str) -> None:
+    import nbformat
+
     _, _, root = job
     nb = nbformat.read(root / "reports" / "notebooks" / name, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
@@ -66,6 +72,7 @@ def test_py_source_and_ipynb_are_paired(name: str) -> None:
     """The jupytext percent script is the source; its .ipynb twin holds the same cells
     (`make notebooks` syncs them; an edit made in Jupyter updates both)."""
     import jupytext
+    import nbformat
 
     ipynb = nbformat.read(NB_DIR / name, as_version=4)
     script = jupytext.read(NB_DIR / name.replace(".ipynb", ".py"))

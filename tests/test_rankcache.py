@@ -15,26 +15,43 @@ from analysis.paths import PROJECT_ROOT
 COMMITTED = PROJECT_ROOT / "data" / "processed"
 
 
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, list[Path]]:
+    """The first load of a copy of the committed snapshot with an empty cache: the rankings it
+    derived from the observations and the cache files it wrote. Made once per module (ranking
+    takes ~1.5 s); the tests below start from a copy of its cache."""
+    root = tmp_path_factory.mktemp("ranked")
+    shutil.copytree(COMMITTED, root / "processed")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ASEAN_JAPAN_DATA", str(root))
+        mp.setenv("ASEAN_JAPAN_CACHE", str(root / "cache"))
+        first = snapshot.load_rankings()  # ranked from the observations, then cached
+    return first, sorted((root / "cache").glob("rankings-*.npz"))
+
+
 @pytest.fixture()
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data folder holding a copy of the committed snapshot, with its own empty cache."""
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ranked) -> Path:
+    """A data folder holding a copy of the committed snapshot, with a cache of its own holding
+    a copy of what the first load wrote (``ranked``)."""
     shutil.copytree(COMMITTED, tmp_path / "processed")
+    (tmp_path / "cache").mkdir()
+    for f in ranked[1]:
+        shutil.copy(f, tmp_path / "cache" / f.name)
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(tmp_path))
     monkeypatch.setenv("ASEAN_JAPAN_CACHE", str(tmp_path / "cache"))
     return tmp_path
 
 
-def test_cached_rankings_are_the_derived_ones(data: Path) -> None:
-    first = snapshot.load_rankings()  # ranked from the observations, then cached
-    files = list((data / "cache").glob("rankings-*.npz"))
+def test_cached_rankings_are_the_derived_ones(data: Path, ranked) -> None:
+    first, files = ranked  # the first load: ranked from the observations, then cached
     assert len(files) == 1
     again = snapshot.load_rankings()  # from the cache
     pd.testing.assert_frame_equal(again, first, check_exact=True)
     assert len(first) == snapshot.read_manifest()["rows"]["rankings"]
 
 
-def test_a_damaged_cache_is_ranked_again(data: Path) -> None:
-    first = snapshot.load_rankings()
+def test_a_damaged_cache_is_ranked_again(data: Path, ranked) -> None:
+    first, _ = ranked
     (cached,) = (data / "cache").glob("rankings-*.npz")
     cached.write_bytes(b"PK\x03\x04 not a whole zip")
     pd.testing.assert_frame_equal(snapshot.load_rankings(), first, check_exact=True)

@@ -3,15 +3,14 @@ its links lead somewhere, and the data dictionary lives in data/processed/README
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from analysis.paths import PROJECT_ROOT
+
+from .clirun import run_cli
 
 README = PROJECT_ROOT / "README.md"
 
@@ -45,14 +44,9 @@ def test_readme_example_prints_what_the_readme_shows(
 ) -> None:
     """Run as the README writes it (charts go to a temporary reports folder); every line the
     README shows must be in the output (a path line may differ before ``reports/``)."""
-    env = {**os.environ, "ASEAN_JAPAN_REPORTS": str(tmp_path / "reports")}
-    p = subprocess.run(
-        [sys.executable, "-m", "analysis", *command.split()[1:]],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    # a forked child of this process: a real process with its own output, without a fresh
+    # interpreter's imports (tests/clirun.py; tests/test_cli.py runs `python -m analysis`)
+    p = run_cli(*command.split()[1:], env={"ASEAN_JAPAN_REPORTS": str(tmp_path / "reports")})
     assert p.returncode == 0, p.stderr
     actual = [line.rstrip() for line in p.stdout.splitlines()]
     missing = [line for line in expected if not any(line.strip() in a for a in actual)]

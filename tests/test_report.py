@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -22,6 +21,8 @@ from analysis.report import notebook_title
 from .browser import INSTALL_HINT, Browser, broken_links, find_chromium, remote_requests
 
 PAGES = ("index.html", *(n.replace(".ipynb", ".html") for n in NOTEBOOKS))
+# every test here on the main job's worker (most read its report): one Chromium for the module
+pytestmark = pytest.mark.xdist_group("job")
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,8 @@ def html_dir(job) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded(browser: Browser, html_dir: Path) -> dict:
-    """Every page of the report loaded once: page name -> what Chromium saw."""
-    return {name: browser.load((html_dir / name).as_uri()) for name in PAGES}
+    """Every page of the report loaded once (all at once): page name -> what Chromium saw."""
+    return dict(zip(PAGES, browser.load_all([(html_dir / n).as_uri() for n in PAGES]), strict=True))
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,8 @@ def test_notebook_page_is_titled_and_linked_both_ways(
 ) -> None:
     """Titled with the notebook's own first heading (not "Notebook"), a link back to the
     index, and the index links the page under that title."""
+    import nbformat  # here, not at the top: 1.3 s of imports for a worker that needs none
+
     from analysis.paths import PROJECT_ROOT
 
     title = notebook_title(nbformat.read(PROJECT_ROOT / "notebooks" / name, as_version=4))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from analysis.rawstore import RawRecord, RawStore, sha256_bytes
 from analysis.vintages import diff, list_vintages
+
+from .clirun import run_cli
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?><message:StructureSpecificData '
@@ -95,16 +95,10 @@ def test_cli_vintages_and_diff(tmp_path: Path) -> None:
     raw = tmp_path / "data" / "raw"
     _save(raw, "2026-01-01", handmade_imts(OLD))
     _save(raw, "2026-02-01", handmade_imts(NEW))
-    env = {**os.environ, "ASEAN_JAPAN_DATA": str(tmp_path / "data")}
+    env = {"ASEAN_JAPAN_DATA": str(tmp_path / "data")}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "analysis", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-        )
+        return run_cli(*args, env=env)  # a forked child of this process (clirun.py)
 
     p = run("vintages")
     assert p.returncode == 0 and "2026-02-01" in p.stdout

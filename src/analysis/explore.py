@@ -26,7 +26,8 @@ def datasets_for(country: str, dimension: str) -> list[str]:
     newest first."""
     r = query.rankings()
     measure = MEASURES[dimension]
-    have = set(r.loc[(r["country"] == country) & (r["measure"] == measure), "dataset"].astype(str))
+    rows = r.loc[(r["country"] == country) & (r["measure"] == measure), "dataset"]
+    have = set(rows.drop_duplicates().astype(str))  # distinct values first, then as text
     return [n for n in catalog.datasets(dimension) if n in have]
 
 

@@ -25,17 +25,30 @@ WIDGET_NOTE = (
 
 def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
     """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs."""
+    import asyncio
+
+    return asyncio.run(execute_notebook_async(src, dst, timeout))
+
+
+async def execute_notebook_async(
+    src: Path, dst: Path, timeout: int = 600, env: dict[str, str] | None = None
+) -> Path:
+    """``execute_notebook`` as a coroutine, so one process can drive several kernels at once
+    (``jobs.execute_all``): each kernel is a process of its own, driven through nbclient's
+    asyncio client. ``env``: the kernel's environment (default: this process's)."""
     import tempfile
 
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(src, as_version=4)
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
     # no "running over TCP without encryption" warning to print
     with tempfile.TemporaryDirectory(prefix="asean-japan-kernel-") as sockets:
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
+        km = AsyncKernelManager(
+            kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k")
+        )
         client = NotebookClient(
             nb,
             km=km,
@@ -44,10 +57,12 @@ def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
             resources={"metadata": {"path": str(src.parent)}},
         )
         try:
-            client.execute()
-        finally:
+            await client.async_execute(**({"env": env} if env is not None else {}))
+        finally:  # the kernel, and its channels (a thread and sockets in this process)
+            if client.kc is not None:
+                client.kc.stop_channels()
             if km.has_kernel:
-                km.shutdown_kernel(now=True)
+                await km.shutdown_kernel(now=True)
     dst.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dst)
     return dst
@@ -191,7 +206,8 @@ def render_html(
     return index
 
 
-if __name__ == "__main__":  # one notebook in its own process: python -m analysis.report SRC DST
+if __name__ == "__main__":  # one notebook: python -m analysis.report SRC DST (the main job
+    # drives its notebooks' kernels from its own process: jobs.execute_all)
     import sys
 
     execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]))
