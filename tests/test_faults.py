@@ -194,6 +194,8 @@ def test_fault_leaves_data_intact(
     assert "\n\n" not in err and "Traceback" not in err
     assert f"[{source}]" in err and "/api" in err  # names the source and the request
     assert any(h in err for h in ("again", "Check", "saved", "wait", "Expected", "mirror")), err
+    if fault == "timeout":  # the setting as given, not rounded to "0 s"
+        assert "no answer within 0.2 s" in err, err
 
 
 # --- hostile inputs: malformed bodies, settings, files, claims, folders, arguments -------------

@@ -335,7 +335,7 @@ class HttpClient:
             and exc.args
             and isinstance(exc.args[0], urllib3.exceptions.ReadTimeoutError)
         ):
-            return _Failed(f"no answer within {self.timeout[1]:.0f} s (timeout)")
+            return _Failed(f"no answer within {self.timeout[1]:g} s (timeout)")
         if isinstance(exc, ValueError) or (
             isinstance(exc, requests.RequestException)
             and not isinstance(

@@ -102,7 +102,7 @@ def locked(folder: Path, timeout: float | None = None) -> Iterator[None]:
                     raise SourceError(
                         "snapshot",
                         str(folder / ".lock"),
-                        f"another build has held the lock for over {timeout:.0f} s",
+                        f"another build has held the lock for over {timeout:g} s",
                         "Wait for it, or stop it (a stopped build's lock is released when its "
                         "process ends); $ASEAN_JAPAN_LOCK_TIMEOUT sets the wait.",
                     ) from None
