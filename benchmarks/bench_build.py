@@ -155,16 +155,18 @@ def _duckdb_world(check: bool = False) -> tuple[float, float] | None:
 
 def _rank_economy() -> tuple[float, float]:
     """The slowest economy, each ranked with an empty cache (the index of the observations,
-    built once per table, is built beforehand: a reader builds it once)."""
+    built once per table, is built beforehand: a reader builds it once). Also prints the three
+    slowest economies (a note below the table)."""
     from analysis import rank, snapshot
     from analysis.countries import ASEAN, FOCUS
     from analysis.pipeline import rank_settings
 
     settings = rank_settings()
     worst = (0.0, 0.0)
-    for obs, economies in (
-        (snapshot.load_observations(), (*FOCUS, ASEAN)),
-        (_dots(None), WORLD_ECONOMIES),
+    times: dict[str, float] = {}
+    for label, obs, economies in (
+        ("focus", snapshot.load_observations(), (*FOCUS, ASEAN)),
+        ("world", _dots(None), WORLD_ECONOMIES),
     ):
         index = rank.economy_index(obs)
         rank.rank_economy(obs, economies[0], **settings)  # imports and first-call set-up
@@ -172,7 +174,12 @@ def _rank_economy() -> tuple[float, float]:
             index.rankings.clear()
             t, cpu = time.perf_counter(), time.process_time()
             rank.rank_economy(obs, economy, **settings)
-            worst = max(worst, (time.perf_counter() - t, time.process_time() - cpu))
+            step = (time.perf_counter() - t, time.process_time() - cpu)
+            times[f"{economy} ({label})"] = step[0]
+            worst = max(worst, step)
+    slow = sorted(times.items(), key=lambda kv: -kv[1])[:3]
+    note = "rank_economy, slowest: " + ", ".join(f"{e} {s:.3f} s" for e, s in slow)
+    print(json.dumps({"note": note}))
     return worst
 
 
@@ -232,6 +239,7 @@ def main() -> None:
     names = ["floor", *asked]
     env = {**os.environ, **ONE_THREAD}
     results: dict[str, list[dict]] = {}
+    notes: dict[str, str] = {}
     runs = [name for _ in range(args.repeat) for name in names]
     for name in runs + (["duckdb_check"] if args.check else []):
         cmd = [sys.executable, __file__, "--one", name]
@@ -240,6 +248,8 @@ def main() -> None:
             row = json.loads(line)
             if "check" in row:
                 print(f"duckdb_world --check: {row['check']}")
+            elif "note" in row:
+                notes[name] = row["note"]  # the last run's
             elif "missing" in row:
                 print(f"{name}: duckdb is not installed ({row['missing']})")
             elif name != "duckdb_check":
@@ -257,6 +267,8 @@ def main() -> None:
             f"{name:<13} {r['seconds']:7.2f} {r['process']:9.2f} {r['process'] / floor:8.2f} "
             f"{r['peak_mb']:8.0f} {r['cpu']:7.2f}  {what} {verdict}".rstrip()
         )
+    for note in notes.values():
+        print(note)
 
 
 if __name__ == "__main__":
