@@ -40,6 +40,8 @@ def _inside(fig) -> list[str]:
         if bottom <= top:
             continue  # not a rank axis
         for line in ax.get_lines():
+            if line.get_transform() != ax.transData:
+                continue  # drawn in axes coordinates (a dataset-switch line spans the panel)
             y = np.asarray(line.get_ydata(), dtype=float)
             y = y[np.isfinite(y)]
             if len(y) and (y.max() > bottom or y.min() < top):

@@ -257,3 +257,28 @@ def short_name(code: str) -> str:
     if hit is None:
         return code
     return getattr(hit, "common_name", None) or hit.name
+
+
+def economy_code(text: str) -> str | None:
+    """The code an analyst means by ``text``: an ISO3 code in any case (``vnm``), ``ASEAN``,
+    or a name as readers see it (``data/names.csv``: "Viet Nam", "Laos"), as a source spells it
+    (``data/imf_names.csv``: "Vietnam", "Lao P.D.R.") or as ISO 3166 has it (pycountry's
+    exact, case-blind lookup; no fuzzy matching). None if nothing matches."""
+    t = " ".join(text.split())
+    if not t:
+        return None
+    if t.upper() in (ASEAN, EU):
+        return t.upper()
+    if len(t) == 3 and t.isalpha() and has_name(t.upper()):
+        return t.upper()
+    folded = t.casefold()
+    for code, name in display_names().items():
+        if name.casefold() == folded:
+            return code
+    for label, entity in label_table("imf_names.csv", key="imf_name").items():
+        if label.casefold() == folded and entity.rankable and entity.code:
+            return entity.code
+    try:
+        return pycountry.countries.lookup(t).alpha_3
+    except LookupError:
+        return None

@@ -88,7 +88,9 @@ def latest_table() -> str:
     from .schema import dimension_of
     from .snapshot import load_rankings, read_manifest
 
-    restricted = {n for n, e in read_manifest().get("datasets", {}).items() if e.get("variant")}
+    restricted = {
+        n for n, e in read_manifest().get("datasets", {}).items() if e.get("partners") != "all"
+    }
     r = load_rankings()
     r = r[(r["partner"] == JAPAN) & r["rank"].notna()]
     r = r.assign(dimension=r["measure"].astype(str).map(dimension_of))

@@ -2,8 +2,8 @@
 dimension, dataset and span, and a widget panel (ipywidgets) that calls it.
 
 ``draw`` is what the widgets, the notebooks' parameter cells and the tests call, so the same
-chart comes out headless and in Jupyter. Choices default to what the snapshot holds: the
-newest dataset of the dimension that ranks that economy, and the dataset's own variant and basis.
+chart comes out headless and in Jupyter. Choices default to the headline series (each year
+from the dataset the headline rule picks); a chosen dataset is read in its own variant and basis.
 """
 
 from __future__ import annotations
@@ -39,25 +39,25 @@ def draw(
     n: int = 5,
 ) -> Figure:
     """``country``'s top ``n`` partners over ``years`` on the dimension's headline measure
-    (Japan in red). ``dataset`` None: trade datasets spliced newest first; for ODA and FDI the
-    newest dataset that ranks the economy."""
+    (Japan in red). ``dataset`` None: the headline series (``headline.py``: each year from
+    the dataset the headline rule picks, ranks among a restricted partner set shaded)."""
     from . import plots
 
     if dimension not in MEASURES:
         raise ValidationError(f"unknown dimension {dimension!r}; choose from {sorted(MEASURES)}")
     measure = MEASURES[dimension]
-    if dataset is None and dimension != "trade":
-        names = datasets_for(country, dimension)
-        if not names:
+    if dataset is None:  # the headline series: each year from the dataset the rule picks
+        if not datasets_for(country, dimension):
             raise ValidationError(
                 f"the snapshot ranks no {dimension} partner of {short_name(country)}"
             )
-        dataset = names[0]
-    variant, basis = query.dataset_defaults(country, measure, dataset, None, None)
-    if country == ASEAN and variant == "countries":
-        variant = "blocs"
+        variant, basis = ("blocs" if country == ASEAN else None), None
+    else:
+        variant, basis = query.dataset_defaults(country, measure, dataset, None, None)
+        if country == ASEAN and variant == "countries":
+            variant = "blocs"
     title = f"{short_name(country)}'s top {n} {catalog.top_words(measure)}" + (
-        f", {dataset}" if dataset else ""
+        f", {dataset}" if dataset else " (headline series)"
     )
     fig = plots.bump_chart(
         country,
@@ -87,14 +87,14 @@ def explorer(country: str = "VNM", dimension: str = "trade"):
     start_country, start_dimension = country, dimension
     country = w.Dropdown(options=economies, value=start_country, description="economy")
     dimension = w.Dropdown(options=list(MEASURES), value=start_dimension, description="dimension")
-    dataset = w.Dropdown(options=[("newest", None)], value=None, description="dataset")
+    dataset = w.Dropdown(options=[("headline", None)], value=None, description="dataset")
     years = w.IntRangeSlider(value=(1990, 2025), min=1960, max=2025, description="years")
     top = w.IntSlider(value=5, min=3, max=10, description="top")
     out = w.Output()
 
     def refresh_datasets(*_):
         names = datasets_for(country.value, dimension.value)
-        dataset.options = [("newest", None)] + [(n, n) for n in names]
+        dataset.options = [("headline", None)] + [(n, n) for n in names]
         dataset.value = None
 
     def redraw(*_):

@@ -12,18 +12,19 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import catalog, query
-from .countries import asean_members, short_name
+from .countries import JAPAN, asean_members, short_name
 
-# One column group per ranking: (dimension, what is ranked, dataset or None for the trade
-# datasets spliced, measure, variant, basis, years, mark mirror/estimate cells). A group whose
-# dataset is not in the snapshot is left out. ODA is always reported by donors and FDI as
-# the source says, so only trade cells carry the m/e marks.
+# One column group per question: (dimension, what is ranked, measure, variant (None: the
+# measure's default), years, mark mirror/estimate cells). Each is the headline series of its
+# measure (``headline.py``), so the datasets that answer follow the snapshot; a group no
+# dataset answers is left out. ODA is always reported by donors and FDI as the source says,
+# so only trade cells carry the m/e marks ('*', a restricted partner set, on every kind).
 RANK_COLUMNS: tuple[tuple, ...] = (
-    ("trade", "exports + imports", None, "trade", "countries", "best", (1990, 2000, 2010, "latest"), True),
-    ("ODA", "received, net, all donors", "oecd_dac2a_qwids", "oda_received_net_current", "all", "mirror", (2005, "latest"), False),
-    ("ODA", "received, gross, bilateral donors (2022 US$)", "oecd_dac2a_bilateral", "oda_received_gross_const2022", "bilateral", "mirror", ("latest",), False),
-    ("FDI", "inflows, host-reported", "unctad_bilateral_fdi", "fdi_inflow", "countries", "reported", (2005, "latest"), False),
-    ("FDI", "inward stock, host-reported", "aseanstats_fdi", "fdi_inward_stock", "countries", "reported", (2014, "latest"), False),
+    ("trade", "exports + imports", "trade", "countries", (1990, 2000, 2010, 2020, "latest"), True),
+    ("ODA", "received, net, all donors", "oda_received_net_current", None, (2005, "latest"), False),
+    ("ODA", "received, gross", "oda_received_gross_current", None, ("latest",), False),
+    ("FDI", "inflows", "fdi_inflow", None, (2005, "latest"), False),
+    ("FDI", "inward position", "fdi_inward_stock", None, (2014, "latest"), False),
 )  # fmt: skip
 
 
@@ -40,26 +41,15 @@ class RankGroup:
 
 def japan_rank_groups() -> list[RankGroup]:
     """Japan's rank per member for each ranking of RANK_COLUMNS that the snapshot holds."""
-    have = set(catalog.datasets())
     groups = []
-    for dim, what, dataset, measure, variant, basis, years, marks in RANK_COLUMNS:
-        if dataset is None:
-            names = catalog.trade_datasets()
-            if not names:
-                continue
-            source = "; ".join(catalog.describe(n) for n in names)
-        elif dataset in have:
-            source = catalog.describe(dataset)
-        else:
+    rankings = query.rankings()
+    for dim, what, measure, variant, years, marks in RANK_COLUMNS:
+        drawn = query.select(rankings, measure=measure, variant=variant, basis=None)
+        if drawn.empty:
             continue
-        t = query.japan_rank_table(
-            years,
-            measure=measure,
-            basis=basis,
-            dataset=dataset,
-            variant=variant,
-            marks=marks,
-        )
+        names = sorted(str(n) for n in drawn["dataset"].unique())
+        source = "; ".join(catalog.describe(n) for n in names)
+        t = query.standing(JAPAN, years, measure=measure, basis=None, variant=variant, marks=marks)
         if len(t.columns) <= 1:  # no row of this ranking names Japan
             continue
         cols = [c for c in t.columns if c != "member"]

@@ -147,7 +147,7 @@ def figures() -> dict[str, Callable[[], object]]:
         out["japan-rank-grid-trade.png"] = lambda: plots.japan_rank_grid()
         out["asean-among-japan-partners.png"] = lambda: plots.asean_among_japan()
         out["asean-top-partners.png"] = lambda: plots.asean_partners()
-        if "baci_major_partners" in datasets():
+        if plots.major_partners_dataset() is not None:
             out["trade-japan-china-us-korea.png"] = lambda: plots.major_partners_grid()
         for c in asean_members():
             out[f"bump-{c}-trade.png"] = lambda c=c: plots.bump_chart(c)
@@ -237,17 +237,18 @@ def datasets_text() -> str:
 def rank_table_text(table: pd.DataFrame) -> str:
     """Japan's rank table with a title naming the datasets it rests on (from the manifest)."""
     from . import catalog
+    from .query import rankings, select
 
-    names = catalog.trade_datasets()
     if len(table.columns) <= 1:
         return "Japan's rank among each ASEAN member's trade partners: no trade dataset in the snapshot."
+    names = sorted(str(n) for n in select(rankings())["dataset"].unique())
     sources = "; ".join(catalog.describe(n) for n in names)
     return (
-        "Japan's rank among each ASEAN member's trade partners (exports + imports; "
-        + sources
-        + ";\n"
-        "m = from partners' reports (mirror), e = mostly IMF estimates, - = no data):\n"
-        + table.to_string(index=False)
+        "Japan's rank among each ASEAN member's trade partners (exports + imports; the headline "
+        "series, each year from the dataset the headline rule picks: " + sources + ";\n"
+        "m = from partners' reports (mirror), e = mostly IMF estimates, * = among a restricted "
+        "partner set, - = no data; `asean-japan rank ISO3 --year Y` says which dataset "
+        "answers):\n" + table.to_string(index=False)
     )
 
 
@@ -403,8 +404,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
         raise SourceError(
             "notebooks",
             f"notebooks/{error.name}",
-            "the notebook stopped with an error:\n"
-            + "\n".join(text.strip().splitlines()[-12:]),
+            "the notebook stopped with an error:\n" + "\n".join(text.strip().splitlines()[-12:]),
             "Open it with `make lab`, run it top to bottom and fix the failing cell.",
         ) from exc
     if error is not None:

@@ -64,6 +64,8 @@ NOT_BUILD_CODE = frozenset(
         "fetchrun.py",
         "data/names.csv",  # display names: tables and charts, never the snapshot
         "findings.py",
+        "headline.py",  # which dataset answers: read from the rankings, never built into them
+        "caveats.py",
     }
 )
 NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})
@@ -244,7 +246,7 @@ def rank_settings() -> dict:
     keywords): datasets of restricted partners ranked in their own variant, and datasets of
     one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
     declared = (d for src in REGISTRY.values() for d in src.datasets)
-    return ranking_settings((d.name, d.variant, d.reporters) for d in declared)
+    return ranking_settings((d.name, d.variant, d.reporters, d.partners) for d in declared)
 
 
 def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
@@ -309,6 +311,7 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "partners": ds.partners,
         "variant": ds.variant or "",
         "reporters": ds.reporters,
+        "authority": ds.authority,
         "origin": raw.origin,
         "vintage": raw.vintage,
         "first_year": int(years["min"]),

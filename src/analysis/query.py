@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import catalog
+from . import catalog, caveats, headline
 from .countries import ASEAN, JAPAN, asean_members, short_name
 from .snapshot import load_rankings
 
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
+_spans = headline.spans  # 1990-1995, 1998 style text for a set of years
 
 
 def observations() -> pd.DataFrame:
@@ -45,17 +46,27 @@ def select(
     *,
     dataset: str | None = None,
     measure: str = "trade",
-    variant: str = "countries",
-    basis: str = "best",
+    variant: str | None = "countries",
+    basis: str | None = "best",
 ) -> pd.DataFrame:
-    """One ranking (dataset, measure, variant, basis). ``dataset=None``: the trade datasets of
-    the snapshot spliced, newest first: each economy-year from the newest dataset that has it
-    (the ``dataset`` column says which), so charts run to the last year any source holds."""
+    """One ranking (dataset, measure, variant, basis). ``dataset=None``: the headline series
+    (``headline.py``): each economy-year from the dataset the headline rule picks, each
+    dataset read in its own reading (a restricted partner set in its own variant), so charts
+    run to the last year any source holds; the ``dataset`` and ``variant`` columns say which."""
     df = rankings() if df is None else df
-    m = (df["measure"] == measure) & (df["variant"] == variant) & (df["basis"] == basis)
-    if dataset is not None:
-        return df[m & (df["dataset"] == dataset)]
-    return splice(df[m], catalog.trade_datasets())
+    if dataset is None:
+        return headline.headline(df, measure=measure, variant=variant, basis=basis)
+    if variant is None or basis is None:
+        for ds, _, v, b in headline.readings(df, measure, variant, basis):
+            if ds == dataset:
+                variant, basis = v, b
+                break
+    m = (df["measure"] == measure) & (df["dataset"] == dataset)
+    if variant is not None:
+        m &= df["variant"] == variant
+    if basis is not None:
+        m &= df["basis"] == basis
+    return df[m]
 
 
 def splice(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
@@ -91,7 +102,7 @@ def _codes(col: pd.Series) -> np.ndarray:
 def rank_table(
     country: str,
     *,
-    measure: str = "trade",
+    measure: str | None = None,
     variant: str | None = None,
     basis: str | None = None,
     year: int | None = None,
@@ -100,27 +111,47 @@ def rank_table(
 ) -> pd.DataFrame:
     """An economy's top partners in one year (latest by default), with share and basis.
 
-    ``variant`` and ``basis`` left out: the dataset's own (trade: countries, best; ODA
-    received: all donors, mirror; a restricted dataset: its variant; FDI: as reported)."""
-    if variant is None or basis is None:
-        variant, basis = dataset_defaults(country, measure, dataset, variant, basis)
-    if country == ASEAN and variant == "countries":
-        variant = "blocs"
-    d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
+    ``dataset`` left out: the headline series (``headline.py``), each year from the dataset
+    the headline rule picks. ``measure`` left out: trade, or the dataset's headline measure. ``variant`` and ``basis`` left out: the dataset's own (trade:
+    countries, best; ODA received: all donors, mirror; a restricted dataset: its variant; FDI:
+    as reported). ``attrs``: ``title``, ``notes`` (which dataset answered and why, what other
+    datasets say, the caveats that apply), ``year``, ``years``, ``dataset``."""
+    from .errors import ValidationError
+
+    r = rankings()
+    measure = measure or default_measure(country, dataset)
+    if dataset is None:
+        if country == ASEAN and variant in (None, "countries"):
+            variant = "blocs"
+        d = select(r, measure=measure, variant=variant, basis=basis)
+    else:
+        if variant is None or basis is None:
+            variant, basis = dataset_defaults(country, measure, dataset, variant, basis)
+        if country == ASEAN and variant == "countries":
+            variant = "blocs"
+        d = select(r, dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[d["country"] == country]
     if d.empty:
-        from .errors import ValidationError
-
+        where = f"dataset {dataset}" if dataset else "any dataset of the snapshot"
         raise ValidationError(
-            f"no {measure} ranking for {country!r} (variant {variant}, basis {basis}) in "
-            f"{'dataset ' + dataset if dataset else 'the trade datasets of the snapshot'}; see "
-            "data/processed/README.md for what each dataset holds"
+            f"no {catalog.top_words(measure)} ranking of {short_name(country)} ({country}) in "
+            f"{where}{_reading(variant, basis)}; " + caveats.elsewhere(r, country, None, measure)
         )
     years = sorted(int(y) for y in d["year"].unique())
     year = years[-1] if year is None else year
     that_year = d[d["year"] == year]
-    d = that_year[that_year["rank"].notna()].nsmallest(top, "rank")
-    names = sorted(str(x) for x in d["dataset"].unique()) or [dataset or "trade datasets"]
+    ranked = that_year[that_year["rank"].notna()]
+    if ranked.empty:
+        where = f"dataset {dataset}" if dataset else "the headline series"
+        raise ValidationError(
+            f"no ranked {catalog.top_words(measure)} of {short_name(country)} ({country}) in "
+            f"{year} in {where}{_reading(variant, basis)}; years with data there: "
+            f"{_spans(years)}. " + _sentence(caveats.elsewhere(r, country, year, measure))
+        )
+    d = ranked.nsmallest(top, "rank")
+    first = d.iloc[0]
+    name = str(first["dataset"])
+    used = (name, str(first["measure"]), str(first["variant"]), str(first["basis"]))
     out = pd.DataFrame(
         {
             "rank": d["rank"].astype(int),
@@ -135,12 +166,30 @@ def rank_table(
     ).set_index("rank")  # a reader sees the rank where a notebook would show a row number
     out.attrs["year"] = year
     out.attrs["years"] = _spans(years)
+    out.attrs["dataset"] = name
+    among = headline.among(name) or "all partners"
     out.attrs["title"] = (
-        f"{short_name(country)}'s top {catalog.top_words(measure)}, {year} ({', '.join(names)}; "
-        f"variant {variant}, basis {basis}):"
+        f"{short_name(country)}'s top {catalog.top_words(used[1])}, {year}, {among} "
+        f"({name}; variant {used[2]}, basis {used[3]}):"
     )
-    out.attrs["notes"] = rank_notes(country, measure, year, that_year)
+    notes = [caveats.answered(r, used, country, year, measure, chosen=dataset is not None)]
+    notes += caveats.caveats(
+        r, used, country, year, measure, d, gaps=material_gaps(r), observations=observations
+    )
+    notes += rank_notes(country, used[1], year, that_year)
+    notes += caveats.also(r, used, country, year, d)
+    out.attrs["notes"] = notes
     return out
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _reading(variant: str | None, basis: str | None) -> str:
+    parts = [f"variant {variant}" if variant else "", f"basis {basis}" if basis else ""]
+    text = ", ".join(p for p in parts if p)
+    return f" ({text})" if text else ""
 
 
 def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> list[str]:
@@ -151,7 +200,11 @@ def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> lis
     notes: list[str] = []
     name = short_name(country)
     ranked = rows[rows["rank"].notna()]
-    if len(ranked) and ranked["share"].isna().all():
+    if (
+        len(ranked)
+        and ranked["share"].isna().all()
+        and not headline.restricted(str(ranked["dataset"].iloc[0]))
+    ):
         totals = rows["total_usd_m"].dropna()
         if totals.empty:
             notes.append(
@@ -202,16 +255,7 @@ def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> lis
     return notes
 
 
-HEADLINE_MEASURES = (  # the measure a dataset is read in when the user names none, in order
-    "trade",
-    "oda_received_net_current",
-    "oda_received_gross_current",
-    "fdi_inward_stock",
-    "fdi_inflow",
-    "fdi_registered",
-    "fdi_outward_stock",
-    "fdi_outflow",
-)
+HEADLINE_MEASURES = headline.HEADLINE_MEASURES
 
 
 def default_measure(country: str, dataset: str | None) -> str:
@@ -319,11 +363,13 @@ def partner_rank(
     countries: tuple[str, ...],
     *,
     measure: str = "trade",
-    variant: str = "countries",
-    basis: str = "best",
+    variant: str | None = "countries",
+    basis: str | None = "best",
     dataset: str | None = None,
 ) -> pd.DataFrame:
-    """Rank, share and basis of one partner for each country and year (NaN rank: no trade)."""
+    """Rank, share and basis of one partner for each country and year (NaN rank: no trade);
+    ``dataset=None``: the headline series. ``restricted``: ranked among a restricted partner
+    set (the dataset's declaration says which)."""
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[d["country"].isin(countries) & (d["partner"] == partner)]
     cols = [
@@ -341,44 +387,106 @@ def partner_rank(
     out["country"] = out["country"].astype(str)
     out["dataset"] = out["dataset"].astype(str)
     out["value_basis"] = out["value_basis"].astype(str)
+    out["restricted"] = out["dataset"].map(headline.restricted).astype(bool)
     return out.sort_values(["country", "year"]).reset_index(drop=True)
 
 
-def japan_rank_table(
-    years: tuple[int | str, ...] = (1990, 2000, 2010, "latest"),
+def partner_series(
+    country: str,
+    partner: str,
     *,
     measure: str = "trade",
-    basis: str = "best",
     dataset: str | None = None,
-    variant: str = "countries",
+    years: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """One partner's rank and share in ``country``'s ranking, year by year (the headline
+    series unless ``dataset``): ``rank ... --partner P --years 2014-2022``."""
+    variant, basis = (None, None)
+    if dataset is not None:
+        variant, basis = dataset_defaults(country, measure, dataset, None, None)
+    elif country == ASEAN:
+        variant = "blocs"
+    d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
+    d = d[(d["country"] == country).to_numpy()]
+    if years is not None:
+        d = d[(d["year"] >= years[0]).to_numpy() & (d["year"] <= years[1]).to_numpy()]
+    hit = d[(d["partner"] == partner).to_numpy()]
+    out = pd.DataFrame(
+        {
+            "year": hit["year"].astype(int).to_numpy(),
+            "rank": hit["rank"].astype("Int64").to_numpy(),
+            "among": [
+                headline.among(str(ds)) or f"all {n}"
+                for ds, n in zip(hit["dataset"], hit["n_partners"], strict=True)
+            ],
+            "value_usd_m": hit["value_usd_m"].round(1).to_numpy(),
+            "share_pct": (100 * hit["share"]).round(1).to_numpy(),
+            "value_basis": hit["value_basis"].astype(str).to_numpy(),
+            "dataset": hit["dataset"].astype(str).to_numpy(),
+        }
+    )
+    ranked_years = sorted(int(y) for y in d["year"].unique())
+    missing = sorted(set(ranked_years) - set(out["year"]))
+    out = out.sort_values("year").reset_index(drop=True)
+    out.attrs["missing"] = missing  # years the economy is ranked but the partner is not in it
+    out.attrs["title"] = (
+        f"{short_name(partner)} in {short_name(country)}'s {catalog.top_words(measure)}, "
+        f"{_spans(ranked_years) if ranked_years else 'no years'}"
+        f" ({dataset or 'headline series'}):"
+    )
+    return out
+
+
+def standing(
+    partner: str = JAPAN,
+    years: tuple[int | str, ...] = (1990, 2000, 2010, 2020, "latest"),
+    *,
+    measure: str = "trade",
+    basis: str | None = "best",
+    dataset: str | None = None,
+    variant: str | None = "countries",
     marks: bool = True,
 ) -> pd.DataFrame:
-    """Japan's rank among each ASEAN member's partners in the given years ("latest": the
-    last year any member has; ``dataset=None``: the trade datasets spliced).
+    """``partner``'s rank among each ASEAN member's partners in the given years ("latest": the
+    last year any member has; ``dataset=None``: the headline series).
 
     A rank resting on partners' reports (mirror data) is marked with 'm', on mostly IMF
-    estimates with 'e'; '-' means no data that year, 'n.r.' not ranked (Japan's value zero or
-    negative: net repayments, disinvestment). ``marks=False`` for datasets where one
-    side always reports (ODA: the donors), so an 'm' on every cell would say nothing.
+    estimates with 'e', among a restricted partner set (13 major partners ...) with '*';
+    '-' means no data that year, 'n.r.' not ranked (the value zero or negative: net
+    repayments, disinvestment; or the partner outside a restricted set). In the "latest"
+    column a member whose data stop earlier shows its own last year: "1 (2022)". ``marks=False`` for
+    datasets where one side always reports (ODA: the donors), so an 'm' on every cell would
+    say nothing ('*' is kept).
     """
     pr = partner_rank(
-        JAPAN, asean_members(), measure=measure, variant=variant, basis=basis, dataset=dataset
+        partner, asean_members(), measure=measure, variant=variant, basis=basis, dataset=dataset
     )
     if pr.empty:
         return pd.DataFrame({"member": [short_name(c) for c in asean_members()]})
+    ranked = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
+    ranked = ranked[ranked["country"].isin(asean_members()).to_numpy()]
+    have = {
+        (str(c), int(y))
+        for c, y in ranked[["country", "year"]].drop_duplicates().itertuples(index=False)
+    }
     latest = int(pr["year"].max())
     wanted = [latest if y == "latest" else int(y) for y in years]
     rows = []
     for c in asean_members():
         row: dict[str, object] = {"member": short_name(c)}
+        own_years = [yy for cc, yy in have if cc == c]
         for label, y in zip(years, wanted, strict=True):
-            hit = pr[(pr["country"] == c) & (pr["year"] == y)]
             key = f"{y} (latest)" if label == "latest" else str(y)
+            when = ""
+            if label == "latest" and own_years and max(own_years) != y:
+                y = max(own_years)  # this member's own latest year, said in the cell
+                when = f" ({y})"
+            hit = pr[(pr["country"] == c) & (pr["year"] == y)]
             if hit.empty:
-                row[key] = "-"
+                row[key] = ("n.r." if (c, y) in have else "-") + when
                 continue
             if pd.isna(hit["rank"].iat[0]):  # present, but zero or negative (net repayments)
-                row[key] = "n.r."
+                row[key] = "n.r." + when
                 continue
             mark = (
                 ""
@@ -387,9 +495,18 @@ def japan_rank_table(
                 if hit["value_basis"].iat[0] != "reported"
                 else ("e" if hit["estimated_share"].iat[0] >= 0.5 else "")
             )
-            row[key] = f"{int(hit['rank'].iat[0])}{mark}"
+            if hit["restricted"].iat[0]:
+                mark += "*"
+            row[key] = f"{int(hit['rank'].iat[0])}{mark}{when}"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def japan_rank_table(
+    years: tuple[int | str, ...] = (1990, 2000, 2010, 2020, "latest"), **kwargs
+) -> pd.DataFrame:
+    """Japan's standing in each member's ranking (``standing`` of Japan)."""
+    return standing(JAPAN, years, **kwargs)
 
 
 def top_partners(
@@ -407,40 +524,75 @@ def top_partners(
     return sorted(d["partner"].astype(str).unique())
 
 
-def china_overtakes_japan(*, measure: str = "trade", basis: str = "best") -> pd.DataFrame:
-    """For each member, the first year from which China stays ahead of Japan to the end."""
-    d = select(measure=measure, basis=basis)
+def overtake(
+    a: str,
+    b: str,
+    *,
+    measure: str = "trade",
+    variant: str | None = "countries",
+    basis: str | None = None,
+    countries: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """Per member, when partner ``a`` passed partner ``b`` on the headline series.
+
+    A year counts where both can be compared: in a dataset of all partners a partner with no
+    row has no trade (zero); in a restricted set a partner outside the set cannot be compared,
+    and the year is skipped. Columns: ``first_ahead`` (the first year ``a`` was ahead),
+    ``ahead_since`` (the first year of the run in which ``a`` is ahead up to the last year
+    compared; empty if ``b`` is ahead then), ``dataset`` (of the ``ahead_since`` year, else of
+    ``first_ahead``), ``stayed_ahead`` (``a`` ahead in every year compared since
+    ``first_ahead``), ``years_compared``, ``last_year``.
+    """
+    countries = countries or asean_members()
+    d = select(measure=measure, variant=variant, basis=basis)
+    d = d[d["country"].isin(countries).to_numpy()]
+    members = {  # the partners each (dataset, country) has at all: a restricted set's members
+        key: set(g.astype(str))
+        for key, g in d.groupby(["dataset", "country"], observed=True)["partner"]
+    }
+    pairs = d[d["partner"].isin([a, b]).to_numpy()]
     rows = []
-    for c in asean_members():
-        sub = d[(d["country"] == c) & d["partner"].isin(["CHN", JAPAN])]
-        wide = sub.pivot_table(index="year", columns="partner", values="value_usd_m", observed=True)
-        if wide.empty or not {"CHN", JAPAN} <= set(wide.columns):
-            rows.append({"member": short_name(c), "year": None})
-            continue
-        ahead = wide["CHN"].fillna(0) > wide[JAPAN].fillna(0)
-        year = None
-        for y in sorted(ahead.index, reverse=True):
-            if not ahead[y]:
-                break
-            year = int(y)
-        rows.append({"member": short_name(c), "year": year})
-    return pd.DataFrame(rows).astype({"year": "Int64"})  # whole years, <NA> where never
+    for c in countries:
+        years = d.loc[(d["country"] == c).to_numpy(), ["year", "dataset"]].drop_duplicates()
+        sub = pairs[(pairs["country"] == c).to_numpy()]
+        value = {
+            (str(p), int(y)): float(v)
+            for p, y, v in zip(sub["partner"], sub["year"], sub["value_usd_m"], strict=True)
+        }
+        compared = []
+        for y, ds in sorted((int(y), str(ds)) for y, ds in years.itertuples(index=False)):
+            have = members.get((ds, c), set())
+            if headline.restricted(ds) and not {a, b} <= have:
+                continue
+            compared.append((y, ds, value.get((a, y), 0.0) > value.get((b, y), 0.0)))
+        first = next((i for i, (_, _, ahead) in enumerate(compared) if ahead), None)
+        since = None
+        if compared and compared[-1][2]:
+            since = len(compared) - 1
+            while since > 0 and compared[since - 1][2]:
+                since -= 1
+        pick = since if since is not None else first
+        rows.append(
+            {
+                "member": short_name(c),
+                "first_ahead": compared[first][0] if first is not None else None,
+                "ahead_since": compared[since][0] if since is not None else None,
+                "dataset": compared[pick][1] if pick is not None else "",
+                "stayed_ahead": bool(first is not None and all(x[2] for x in compared[first:])),
+                "years_compared": _spans([y for y, _, _ in compared]),
+                "last_year": compared[-1][0] if compared else None,
+            }
+        )
+    return pd.DataFrame(rows).astype(
+        {"first_ahead": "Int64", "ahead_since": "Int64", "last_year": "Int64"}
+    )
 
 
-def _spans(years: list[int]) -> str:
-    """1990-1995, 1998 style text for a set of years."""
-    if not years:
-        return "-"
-    years = sorted(set(years))
-    out, start, prev = [], years[0], years[0]
-    for y in years[1:] + [None]:
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        if y is not None:
-            start = prev = y
-    return ", ".join(out)
+def china_overtakes_japan(*, measure: str = "trade", basis: str | None = None) -> pd.DataFrame:
+    """For each member, the first year from which China stays ahead of Japan to the last year
+    compared (``overtake``), with the dataset of that year."""
+    t = overtake("CHN", JAPAN, measure=measure, basis=basis)
+    return pd.DataFrame({"member": t["member"], "year": t["ahead_since"], "dataset": t["dataset"]})
 
 
 def coverage(dataset: str | None = None, measure: str = "trade") -> pd.DataFrame:

@@ -54,15 +54,17 @@ __all__ = [
 ]
 
 
-def ranking_settings(datasets: Iterable[tuple[str, str, str]]) -> dict:
-    """``rank_observations`` keywords from each dataset's (name, variant, reporters), the one
-    rule for the registry's declarations and a manifest's entries alike: datasets of restricted
-    partners are ranked in their own variant; datasets of one reporter never form ASEAN as an
-    economy (the sum of its members)."""
+def ranking_settings(datasets: Iterable[tuple[str, str, str, str]]) -> dict:
+    """``rank_observations`` keywords from each dataset's (name, variant, reporters, partners),
+    the one rule for the registry's declarations and a manifest's entries alike: datasets of
+    restricted partners are ranked in their own variant; datasets of one reporter never form
+    ASEAN as an economy (the sum of its members); datasets whose partners are a restricted set
+    (``partners`` other than "all") give shares only of a published world total."""
     rows = list(datasets)
     return {
-        "restricted": {name: variant for name, variant, _ in rows if variant},
-        "single_reporter": frozenset(name for name, _, reporters in rows if reporters != "all"),
+        "restricted": {name: variant for name, variant, _, _ in rows if variant},
+        "single_reporter": frozenset(name for name, _, reporters, _ in rows if reporters != "all"),
+        "partial": frozenset(name for name, _, _, partners in rows if partners != "all"),
     }
 
 
@@ -70,7 +72,8 @@ def snapshot_settings(manifest: dict) -> dict:
     """``ranking_settings`` of the datasets a snapshot's manifest lists."""
     entries = manifest.get("datasets", {})
     return ranking_settings(
-        (name, e.get("variant", ""), e.get("reporters", "all")) for name, e in entries.items()
+        (name, e.get("variant", ""), e.get("reporters", "all"), e.get("partners", "all"))
+        for name, e in entries.items()
     )
 
 
@@ -87,6 +90,7 @@ def rank_observations(
     countries: frozenset[str] | None = None,
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
+    partial: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
@@ -95,6 +99,10 @@ def rank_observations(
     (no bloc sums), so their ranks never pass for all-partner ranks.
     ``single_reporter``: datasets in which one economy reports (national statistics): ASEAN is
     never formed as an economy from them (it would be that one member under ASEAN's name).
+    ``partial``: datasets whose partners are a restricted set. A share is a partner's part of
+    the reporter's trade (aid, investment) with the whole world, so where such a dataset has
+    no published world total (no ``WLD`` row for that economy, measure and year) its rows get
+    no total and no share: the sum of 13 partners is not the economy's total.
     Row order: dataset, then as each policy orders its rows.
     """
     restricted = restricted or {}
@@ -127,12 +135,47 @@ def rank_observations(
         if name in restricted and len(r):
             r = r[r["variant"] == "countries"].copy()
             r["variant"] = pd.Categorical(np.full(len(r), restricted[name], dtype=object))
+        if name in partial and len(r):
+            r = _without_world_total(r, obs[(obs["dataset"] == name).to_numpy()])
         parts.append(r)
     parts = [p for p in parts if len(p)]
     if not parts:
         return _empty()
     out = parts[0] if len(parts) == 1 else _concat(parts)
     return check(out, RANKINGS, RANKING_KEY, "rankings")
+
+
+def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """``ranked`` (one dataset's rankings) with total and share emptied in every economy,
+    measure and year that has no published world total (``WLD`` row) in ``obs``. A ``trade``
+    group counts as published where either flow's world row is (as the trade policy sums)."""
+    world = obs[(obs["partner"] == WORLD).to_numpy()]
+    keys = ["measure", "country", "year"]
+    published = set()
+    for measure, country, year in world[keys].drop_duplicates().itertuples(index=False):
+        published.add((str(measure), str(country), int(year)))
+        if str(measure) in ("exports", "imports"):
+            published.add(("trade", str(country), int(year)))
+    has = (
+        np.fromiter(
+            (
+                (str(m), str(c), int(y)) in published
+                for m, c, y in zip(
+                    ranked["measure"], ranked["country"], ranked["year"], strict=True
+                )
+            ),
+            dtype=bool,
+            count=len(ranked),
+        )
+        if published
+        else np.zeros(len(ranked), dtype=bool)
+    )
+    if has.all():
+        return ranked
+    out = ranked.copy()
+    out["total_usd_m"] = np.where(has, out["total_usd_m"].to_numpy(), np.nan)
+    out["share"] = np.where(has, out["share"].to_numpy(), np.nan)
+    return out
 
 
 def _by_dataset(ranked: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -275,6 +318,7 @@ def rank_economy(
     economy: str,
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
+    partial: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """One economy's complete ranking (every dataset, measure, variant, basis, year, partner):
     the rows of ``rank_observations(obs, countries, ...)`` whose ``country`` is ``economy``, in
@@ -284,11 +328,13 @@ def rank_economy(
     that economy's ranking reads takes a fraction of a second even at world scope.
     """
     index = economy_index(obs)
-    key = (economy, tuple(sorted((restricted or {}).items())), single_reporter)
+    key = (economy, tuple(sorted((restricted or {}).items())), single_reporter, partial)
     if key in index.rankings:
         index.rankings.move_to_end(key)
     else:
-        index.rankings[key] = _rank_subset(obs, index, [economy], restricted, single_reporter)
+        index.rankings[key] = _rank_subset(
+            obs, index, [economy], restricted, single_reporter, partial
+        )
         while len(index.rankings) > CACHED_ECONOMIES:
             index.rankings.popitem(last=False)
     return index.rankings[key].copy()
@@ -299,6 +345,7 @@ def rank_in_batches(
     countries: frozenset[str] | None = None,
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
+    partial: frozenset[str] = frozenset(),
     batch_rows: int = 400_000,
 ) -> Iterator[pd.DataFrame]:
     """The rankings of ``rank_observations`` economy batch by economy batch, in economy
@@ -319,10 +366,10 @@ def rank_in_batches(
         batch.append(c)
         size += end - start
         if size >= batch_rows:
-            yield _rank_subset(obs, index, batch, restricted, single_reporter)
+            yield _rank_subset(obs, index, batch, restricted, single_reporter, partial)
             batch, size = [], 0
     if batch:
-        yield _rank_subset(obs, index, batch, restricted, single_reporter)
+        yield _rank_subset(obs, index, batch, restricted, single_reporter, partial)
 
 
 def _rank_subset(
@@ -331,13 +378,14 @@ def _rank_subset(
     economies: list[str],
     restricted: dict[str, str] | None,
     single_reporter: frozenset[str],
+    partial: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """``rank_observations`` on the rows ``economies`` need, keeping their rows alone (a
     member's rows alone would form a one-member ASEAN, which is not ASEAN's ranking)."""
     wanted = frozenset(economies)
     forming = index.trade - single_reporter - frozenset(restricted or {})
     sub = obs.take(index.positions(wanted, forming))
-    ranked = rank_observations(sub, wanted, restricted, single_reporter)
+    ranked = rank_observations(sub, wanted, restricted, single_reporter, partial)
     if ASEAN not in wanted and len(ranked):
         ranked = ranked[(ranked["country"] != ASEAN).to_numpy()].reset_index(drop=True)
     return ranked

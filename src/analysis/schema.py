@@ -125,6 +125,15 @@ OBSERVATIONS: dict[str, Column] = {
         "`imf_dots_2022/DOTS_213.xlsx#Exports, FOB`; the manifest gives its sha256 and vintage",
     ),
 }
+# the flags a reader of a ranking is told about (``caveats.flag_lines``), in words
+FLAG_WORDS = {
+    "e": "an IMF estimate, not the reporter's figure",
+    "r": "revised or preliminary figures",
+    "approval": "approvals, not realised flows",
+    "derived_current": "current prices derived from constant prices with the donor's deflator",
+    "pre1996": "an earlier series, before 1996",
+    "BPM5": "the older BPM5 basis",
+}
 OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]
 
 RANKINGS: dict[str, Column] = {
@@ -165,13 +174,16 @@ RANKINGS: dict[str, Column] = {
     "total_usd_m": Column(
         "float",
         "the economy's total with all partners: its World row (own reports) or the sum over "
-        "partners (mirror data; ASEAN: the sum of its members' totals)",
+        "partners (mirror data; ASEAN: the sum of its members' totals); empty for a dataset "
+        "of a restricted partner set (13 major partners, bilateral donors ...) that publishes "
+        "no World row: the sum of a subset is not the economy's total",
         unit="US$ million",
         nullable=True,
     ),
     "share": Column(
         "float",
-        "value_usd_m / total_usd_m; empty where the total is zero or negative (enforced). For "
+        "value_usd_m / total_usd_m; empty where the total is zero, negative or empty (a "
+        "restricted partner set without a published world total: never a share of a subset). For "
         "net flows (net ODA, FDI flows) the total nets repayments and disinvestment against new "
         "money, so a partner's share can exceed 1 (its flow is larger than the net total)",
         unit="fraction (0-1)",

@@ -16,6 +16,7 @@ from .trade import (
     asean_partners,
     bump_chart,
     japan_rank_grid,
+    major_partners_dataset,
     major_partners_grid,
 )
 
@@ -30,6 +31,7 @@ __all__ = [
     "japan_outward_position",
     "japan_rank_grid",
     "japan_rank_lines_grid",
+    "major_partners_dataset",
     "major_partners_grid",
     "oda_japan_rank_grid",
     "oda_japan_recipients",

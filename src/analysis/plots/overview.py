@@ -8,41 +8,18 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .. import catalog, query
+from .. import catalog, headline, query
 from ..countries import JAPAN, asean_members, short_name
 from .style import attach, footer
 
 OVERVIEW = (
-    # title, dataset (None: the trade datasets spliced, newest first), measure, variant, basis
-    ("Trade (IMF, exports + imports)", None, "trade", "countries", "best"),
-    (
-        "ODA (OECD DAC2a, net, all donors)",
-        "oecd_dac2a_qwids",
-        "oda_received_net_current",
-        "all",
-        "mirror",
-    ),
-    (
-        "ODA (OECD DAC2a, gross, bilateral donors, current US$ derived, 2009-2019)",
-        "oecd_dac2a_bilateral",
-        "oda_received_gross_current",
-        "bilateral",
-        "mirror",
-    ),
-    (
-        "FDI inward stock (ASEANstats, host-reported)",
-        "aseanstats_fdi",
-        "fdi_inward_stock",
-        "countries",
-        "reported",
-    ),
-    (
-        "FDI inflows (UNCTAD, host-reported)",
-        "unctad_bilateral_fdi",
-        "fdi_inflow",
-        "countries",
-        "reported",
-    ),
+    # title, measure, variant (None: the measure's default): each row is the headline series
+    # of its measure (``headline.py``), whichever datasets the snapshot holds
+    ("Trade (exports + imports)", "trade", "countries"),
+    ("ODA received, net, all donors", "oda_received_net_current", None),
+    ("ODA received, gross", "oda_received_gross_current", None),
+    ("FDI inward position", "fdi_inward_stock", None),
+    ("FDI inflows", "fdi_inflow", None),
 )
 
 
@@ -67,20 +44,25 @@ def overview_heatmaps(
     cmap = ListedColormap(plt.get_cmap("Reds_r")(np.linspace(0.05, 0.85, max_rank))).with_extremes(
         bad="white"
     )
-    for ax, (title, dataset, measure, variant, basis) in zip(axes, OVERVIEW, strict=True):
-        d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
-        d = d[d["partner"] == JAPAN]
-        drawn += sorted(str(x) for x in d["dataset"].unique())
-        rows.append(d[d["country"].isin(members)])
+    any_restricted = False
+    for ax, (title, measure, variant) in zip(axes, OVERVIEW, strict=True):
+        d = query.select(df, measure=measure, variant=variant, basis=None)
+        d = d[(d["partner"] == JAPAN).to_numpy() & d["country"].isin(members).to_numpy()]
+        names = sorted(str(x) for x in d["dataset"].unique())
+        drawn += names
+        rows.append(d)
         grid = np.full((len(members), len(years)), np.nan)
         for i, c in enumerate(members):
             s = d[d["country"] == c]
-            for y, r in zip(s["year"].astype(int), s["rank"], strict=True):
+            for y, r, ds in zip(s["year"].astype(int), s["rank"], s["dataset"], strict=True):
                 if span[0] <= y <= span[1]:
                     if pd.isna(r):
                         ax.plot(y - span[0], i, ".", color="0.3", ms=3)
                     else:
                         grid[i, y - span[0]] = min(int(r), max_rank)
+                    if headline.restricted(str(ds)):  # a rank among a restricted set
+                        any_restricted = True
+                        ax.plot(y - span[0], i, "s", mfc="none", mec="0.15", ms=5, mew=0.8)
         im = ax.imshow(
             np.ma.masked_invalid(grid),
             aspect="auto",
@@ -90,16 +72,27 @@ def overview_heatmaps(
             interpolation="nearest",
         )
         ax.set_yticks(range(len(members)), [short_name(c) for c in members], fontsize=8)
-        ax.set_title(title, fontsize=10, loc="left")
-    axes[-1].set_xticks(range(0, len(years), 5), [str(y) for y in years[::5]])
-    cbar = fig.colorbar(im, ax=axes, shrink=0.6, ticks=[1, 2, 3, 5, max_rank])
-    cbar.set_label(f"Japan's rank ({max_rank} = {max_rank} or lower)")
+        shown = ", ".join(names) if names else "no dataset in the snapshot"
+        ax.set_title(f"{title} ({shown})", fontsize=10, loc="left")
+    ticks = sorted({*range(0, len(years), 5), len(years) - 1})  # the last year always has one
+    axes[-1].set_xticks(ticks, [str(years[t]) for t in ticks])
     fig.suptitle("Japan's rank among each ASEAN member's partners: trade, ODA and FDI")
-    footer(
+    bottom = footer(
         fig,
         "White: no recorded data. Dot: Japan present without a rank (net repayments or "
-        "disinvestment). " + catalog.note(*drawn),
+        "disinvestment)."
+        + (
+            " Square: ranked among a restricted partner set (13 major partners, bilateral "
+            "donors ...), not all partners."
+            if any_restricted
+            else ""
+        )
+        + " Each row: the headline series (asean-japan rank ISO3 says which dataset answers). "
+        + catalog.note(*dict.fromkeys(drawn)),
     )
+    fig.subplots_adjust(bottom=bottom + 0.04, top=0.93)  # the year ticks above the footer
+    cbar = fig.colorbar(im, ax=axes, shrink=0.6, ticks=[1, 2, 3, 5, max_rank])
+    cbar.set_label(f"Japan's rank ({max_rank} = {max_rank} or lower)")
     return attach(fig, pd.concat(rows))
 
 

@@ -223,7 +223,12 @@ def _full_years(s: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     return s.drop_duplicates("year").set_index("year").reindex(span)
 
 
-def _marker_style(value_basis: str, estimated_share: float) -> dict:
+RESTRICTED_SHADE = "#fbf3d5"  # years ranked among a restricted partner set (13 major partners)
+
+
+def _marker_style(value_basis: str, estimated_share: float, restricted: bool = False) -> dict:
+    if restricted:  # hollow square: a rank among a restricted partner set, not all partners
+        return {"marker": "s", "mfc": "white"}
     if value_basis != "reported":
         return {"marker": "o", "mfc": "white"}  # open: partners' (mirror) reports
     if estimated_share >= 0.5:

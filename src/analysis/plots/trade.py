@@ -8,11 +8,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import query
+from .. import headline, query
 from ..countries import ASEAN, JAPAN, asean_members, short_name
 from .style import (
     BAND_COLOR,
     JAPAN_COLOR,
+    RESTRICTED_SHADE,
     _full_years,
     _marker_style,
     _shade_gaps,
@@ -30,12 +31,26 @@ MIRROR_SHADE = "#dde7f5"
 
 
 def _dataset_switches(ax, d: pd.DataFrame) -> None:
-    """A dotted line where the drawn data pass from one dataset to the next (spliced series)."""
+    """A dotted line where the drawn data pass from one dataset to another (headline series:
+    each year from the dataset the headline rule picks)."""
     if "dataset" not in d or d["dataset"].nunique() < 2:
         return
-    first = d.groupby(d["dataset"].astype(str), observed=True)["year"].min().sort_values()
-    for year in first.iloc[1:]:
+    by_year = d.groupby("year", observed=True)["dataset"].first().astype(str).sort_index()
+    changes = by_year.index[1:][by_year.to_numpy()[1:] != by_year.to_numpy()[:-1]]
+    for year in changes:
         ax.axvline(int(year) - 0.5, color="0.45", ls=":", lw=1, zorder=1)
+
+
+def restricted_years(d: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """The years ``d`` ranks among a restricted partner set, and those sets in short words."""
+    names = sorted(str(n) for n in d["dataset"].unique() if headline.restricted(str(n)))
+    years = sorted(int(y) for y in d.loc[d["dataset"].isin(names), "year"].unique())
+    return years, [headline.among(n) for n in names]
+
+
+def _shade_restricted(ax, years: list[int]) -> None:
+    for y in years:
+        ax.axvspan(y - 0.5, y + 0.5, color=RESTRICTED_SHADE, zorder=0, lw=0)
 
 
 def bump_chart(
@@ -69,6 +84,7 @@ def bump_chart(
         ax.set_title(f"{short_name(country)}: no data")
         return attach(fig, d)
     max_rank = max(10, n)
+    among_years, sets = restricted_years(d)
     labels = []
     for i, p in enumerate(partners):
         s = d[d["partner"] == p].sort_values("year")
@@ -84,6 +100,16 @@ def bump_chart(
             alpha=1 if is_japan else 0.85,
             zorder=3 if is_japan else 2,
         )
+        among = s[s["year"].isin(among_years)]
+        ax.plot(
+            among["year"],
+            rank_y(among["rank"], max_rank),
+            ls="",
+            color=color,
+            ms=4.5 if is_japan else 3.5,
+            zorder=4 if is_japan else 3,
+            **_marker_style("reported", 0.0, restricted=True),
+        )
         if not s.empty:
             last = s.iloc[-1]
             y = float(rank_y([float(last["rank"])], max_rank)[0])
@@ -93,6 +119,7 @@ def bump_chart(
     mirror_years = sorted(int(y) for y, b in by_year.items() if b == {"mirror"})
     for y in mirror_years:
         ax.axvspan(y - 0.5, y + 0.5, color=MIRROR_SHADE, zorder=0, lw=0)
+    _shade_restricted(ax, among_years)
     _shade_gaps(ax, set(years), (min(years), max(years)))
     _dataset_switches(ax, d)
     rank_axis(ax, max_rank, list(range(1, max_rank + 1)) if max_rank <= 10 else None)
@@ -104,6 +131,8 @@ def bump_chart(
     handles = [Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan")]
     if mirror_years:
         handles.append(Patch(color=MIRROR_SHADE, label="ranked from partners' reports (mirror)"))
+    if among_years:
+        handles.append(Patch(color=RESTRICTED_SHADE, label="ranked " + "; ".join(sets)))
     handles.append(Patch(color=BAND_COLOR, label=f"ranked below {max_rank}"))
     ax.legend(
         handles=handles,
@@ -150,6 +179,11 @@ def japan_rank_grid(
     d = query.select(df, measure=measure, basis=basis)
     all_years = sorted(int(y) for y in d["year"].unique())
     national = _national(df, measure)
+    # a member's own statistics beside the headline, in the years another dataset answers
+    answered = pd.MultiIndex.from_frame(d[["country", "year", "dataset"]].astype(str))
+    own = pd.MultiIndex.from_frame(national[["country", "year", "dataset"]].astype(str))
+    national = national[~own.isin(answered)]
+    among_years, sets = restricted_years(d)
     for ax, c in zip(axes.flat, members, strict=True):
         s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
         n_s = national[(national["country"] == c) & (national["partner"] == JAPAN)]
@@ -159,7 +193,11 @@ def japan_rank_grid(
         line = _full_years(s, all_years)
         ax.plot(line.index, rank_y(line["rank"], max_rank), color=JAPAN_COLOR, lw=1.5, zorder=2)
         for _, r in s.iterrows():
-            st = _marker_style(str(r["value_basis"]), float(r["estimated_share"]))
+            st = _marker_style(
+                str(r["value_basis"]),
+                float(r["estimated_share"]),
+                headline.restricted(str(r["dataset"])),
+            )
             y = rank_y([float(r["rank"])], max_rank)[0]
             ax.plot(r["year"], y, color=JAPAN_COLOR, ms=4, zorder=3, ls="", **st)
         _shade_gaps(ax, {int(y) for y in s["year"]}, (all_years[0], all_years[-1]), label=False)
@@ -181,11 +219,26 @@ def japan_rank_grid(
             label="partners' reports (mirror)",
         ),
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label="mostly IMF estimates"),
+        *(
+            [
+                Line2D(
+                    [],
+                    [],
+                    color=JAPAN_COLOR,
+                    marker="s",
+                    mfc="white",
+                    ls="",
+                    label="ranked " + "; ".join(sets),
+                )
+            ]
+            if among_years
+            else []
+        ),
         Patch(color="0.9", label="no data"),
         Patch(color=BAND_COLOR, label=f"ranked below {max_rank}"),
     ]
     if d["dataset"].nunique() > 1:
-        legend.append(Line2D([], [], color="0.45", ls=":", label="next dataset from here"))
+        legend.append(Line2D([], [], color="0.45", ls=":", label="another dataset from here"))
     if len(national):
         names = ", ".join(sorted(national["dataset"].astype(str).unique()))
         legend.append(
@@ -279,17 +332,31 @@ def asean_partners(
     )
 
 
+def major_partners_dataset() -> str | None:
+    """The trade dataset of a restricted partner set with several reporters (a table of the
+    members' trade with major partners), first in the headline order; None if none."""
+    from .. import catalog
+
+    for name in headline.order("trade"):
+        e = catalog.datasets()[name]
+        if headline.restricted(name) and not str(e.get("reporters", "all")).endswith("only"):
+            return name
+    return None
+
+
 def major_partners_grid(
     *,
     partners: tuple[str, ...] = (JAPAN, "CHN", "USA", "KOR"),
     measure: str = "trade",
-    dataset: str = "baci_major_partners",
+    dataset: str | None = None,
     df: pd.DataFrame | None = None,
 ) -> Figure:
     """Japan against China, the US and Korea in each member's trade, from a dataset that covers
-    only a set of major partners (CEPII BACI): values, not ranks among all partners."""
+    only a set of major partners (``major_partners_dataset``): values, not ranks among all
+    partners."""
     from .. import catalog
 
+    dataset = dataset or major_partners_dataset()
     r = query.rankings() if df is None else df
     d = r[(r["dataset"] == dataset) & (r["measure"] == measure) & r["partner"].isin(partners)]
     d = d[d["basis"] == "reported"]
@@ -321,10 +388,12 @@ def major_partners_grid(
         ncol=len(partners),
         frameon=False,
     )
-    partners_text = catalog.datasets().get(dataset, {}).get("partners", "a set of partners")
+    entry = catalog.datasets().get(str(dataset), {})
+    partners_text = entry.get("partners", "a set of partners")
     fig.suptitle(
         f"Japan, China, the US and Korea in each ASEAN member's {measure} "
-        f"(CEPII BACI; the dataset covers only {partners_text.split(' (')[0]})"
+        f"({entry.get('title', dataset)}; the dataset covers only "
+        f"{partners_text.split(' (')[0]})"
     )
     footer(fig, note_for(d))
     fig.tight_layout(rect=(0, 0.09, 1, 0.95))

@@ -203,6 +203,7 @@ SOURCE = Source(
             "BPS, Indonesia's trade with 37 listed partners (no Taiwan)",
             partners=PARTNERS,
             reporters="Indonesia only",
+            authority="national",
             variant="major_partners",
         ),
     ),

@@ -164,6 +164,7 @@ SOURCE = Source(
             "OECD FDI by counterpart, OECD investors' reports of their FDI in each host",
             partners="OECD reporters only",
             variant="oecd_reporters",
+            authority="compiled",
         ),
     ),
     parse=each_file(parse),

@@ -29,11 +29,19 @@ class Dataset:
     dimension: str  # trade | oda | fdi
     measures: tuple[str, ...]
     title: str  # short words for chart notes, e.g. "IMF Direction of Trade Statistics"
-    partners: str = "all"
+    partners: str = "all"  # "all", or the restricted set in words ("13 major partners (...)")
     reporters: str = "all"
     variant: str = (
         ""  # for a restricted partner set: its ranking variant (schema.RESTRICTED_VARIANTS)
     )
+    authority: str = "international"  # whose statistics: see AUTHORITIES (the headline rule)
+
+
+# Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):
+# the reporter's own statistics office or central bank, then an international body's table of
+# the reporters' own reports (the IMF, UNCTAD, the OECD DAC, the ASEAN Secretariat), then a
+# table compiled from the partners' side (investors' reports, reconciled pairs).
+AUTHORITIES = ("national", "international", "compiled")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,253 @@
+"""What an answer must say beside its rows: which dataset answered and why, what the other
+datasets of the snapshot say, and every caveat that applies to the rows shown.
+
+A ranking alone reads as a fact about all of an economy's partners. It may not be: the
+dataset may hold a restricted set of partners (no share of the total, some large partners
+absent), a donor may be missing from the source in that year (gaps.csv), the values may rest
+on partners' reports or IMF estimates, carry a source's flag (preliminary, revised, approval
+basis), or be in constant prices. ``rank``, the explorer and the report print these lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from . import catalog, headline
+from .countries import short_name
+from .schema import FLAG_WORDS, dimension_of
+
+TOP_OTHER = 10  # a partner absent from a dataset matters where another dataset ranks it this high
+
+
+def answered(
+    r: pd.DataFrame,
+    used: tuple[str, str, str, str],
+    country: str,
+    year: int,
+    measure: str,
+    *,
+    chosen: bool,
+) -> str:
+    """One line: which dataset answered and why; with ``--dataset``, which one the headline
+    rule would have picked."""
+    name = used[0]
+    if not chosen:
+        return headline.why(r, name, country, year, used[1])
+    pick = headline.answering(r, country, year, measure)
+    if pick is None or pick[0] == name:
+        return f"Dataset {name}, as chosen (it is also the headline answer for {year})."
+    return (
+        f"Dataset {name}, as chosen; the headline answer for {short_name(country)} in {year} "
+        f"is {pick[0]} (`asean-japan rank {country} --year {year}`)."
+    )
+
+
+def caveats(
+    r: pd.DataFrame,
+    used: tuple[str, str, str, str],
+    country: str,
+    year: int,
+    measure: str,
+    shown: pd.DataFrame,
+    *,
+    gaps: pd.DataFrame | None = None,
+    observations: Callable[[], pd.DataFrame] | None = None,
+) -> list[str]:
+    """Every caveat that applies to ``shown`` (ranking rows of one dataset-year): a restricted
+    partner set and the large partners it lacks, missing donors, mirror values and estimates,
+    the source's flags, the price base."""
+    name, m = used[0], used[1]
+    out: list[str] = []
+    if headline.restricted(name):
+        out.append(
+            f"Ranks among {headline.partner_set(name)} only: a partner outside that set is "
+            f"not ranked"
+            + (
+                f", and there is no share of {short_name(country)}'s total (the dataset "
+                "publishes none)."
+                if shown["share"].isna().all()
+                else "."
+            )
+        )
+    absent = absent_partners(r, name, country, year)
+    if absent:
+        out.append(f"Not in {name} at all for {short_name(country)}: " + "; ".join(absent) + ".")
+    if gaps is not None and len(gaps):
+        g = gaps[(gaps["dataset"] == name) & (gaps["country"] == country) & (gaps["year"] == year)]
+        if len(g):
+            listed = ", ".join(
+                f"{short_name(str(p))} (rank {int(k)} when it is back)"
+                for p, k in zip(g["partner"], g["rank_after"], strict=True)
+            )
+            out.append(
+                f"Missing from {name} in {year}: {listed} (data/processed/gaps.csv); the "
+                "total is understated and the other partners' shares and ranks may be too high."
+            )
+    basis = set(shown["value_basis"].astype(str))
+    if "mirror" in basis and dimension_of(m) == "trade":
+        out.append(
+            f"Values from partners' reports (mirror data): {short_name(country)}'s own report "
+            f"for {year} is missing or distrusted (a partial year, nearly empty, or mostly IMF "
+            "estimates: data/processed/README.md)."
+        )
+    if "mixed" in basis:
+        out.append("Some values sum members on different bases (own and partners' reports).")
+    if (shown["estimated_share"] >= 0.5).any():
+        out.append("Half or more of some values rest on cells the IMF flags as estimates.")
+    if observations is not None:
+        out += flag_lines(observations(), name, m, country, year, shown["partner"])
+    if m.endswith("_const2022"):
+        text = "Constant 2022 US$ (the donors' own deflators); in 2022 these equal current US$."
+        if m != measure:
+            text = (
+                f"No dataset has {measure} for {short_name(country)} in {year}: ranked on "
+                f"{m} instead. " + text
+            )
+        out.append(text)
+    return out
+
+
+def flag_lines(
+    obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int, partners: pd.Series
+) -> list[str]:
+    """The source's flags on the observations behind the rows shown, in words."""
+    flows = ("exports", "imports") if measure == "trade" else (measure,)
+    rows = obs[
+        (obs["dataset"] == dataset).to_numpy()
+        & (obs["country"] == country).to_numpy()
+        & (obs["year"] == year).to_numpy()
+        & obs["measure"].isin(flows).to_numpy()
+        & obs["partner"].isin(list(partners.astype(str))).to_numpy()
+    ]
+    flags = sorted(set(rows["flag"].astype(str)) - {"", "nan"})
+    out = []
+    for flag in flags:
+        words = FLAG_WORDS.get(flag)
+        if words:
+            who = sorted(
+                short_name(str(p)) for p in rows.loc[rows["flag"] == flag, "partner"].unique()
+            )
+            out.append(f"Flagged `{flag}` by the source ({words}): {', '.join(who)}.")
+    return out
+
+
+def absent_partners(r: pd.DataFrame, dataset: str, country: str, year: int) -> list[str]:
+    """Partners that another dataset of the same dimension ranks in its top ``TOP_OTHER`` for
+    ``country`` in ``year`` but that ``dataset`` never has for ``country`` (in any year): the
+    partners a restricted set leaves out, found in the data, not listed by hand."""
+    entry = catalog.datasets().get(dataset)
+    if entry is None or entry.get("partners", "all") == "all":
+        return []
+    mine = r[(r["dataset"] == dataset).to_numpy() & (r["country"] == country).to_numpy()]
+    have = set(mine["partner"].drop_duplicates().astype(str))
+    others = r[
+        (r["country"] == country).to_numpy()
+        & (r["year"] == year).to_numpy()
+        & r["dataset"]
+        .isin([n for n in headline.order(entry["dimension"]) if n != dataset])
+        .to_numpy()
+        & (r["rank"] <= TOP_OTHER).fillna(False).to_numpy()
+    ]
+    best: dict[str, tuple[int, str]] = {}
+    for p, k, ds in zip(others["partner"], others["rank"], others["dataset"], strict=True):
+        p = str(p)
+        if p in have or p in ("ASEAN", "EU"):
+            continue
+        if p not in best or int(k) < best[p][0]:
+            best[p] = (int(k), str(ds))
+    ordered = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))
+    return [f"{short_name(p)} (rank {k} in {ds})" for p, (k, ds) in ordered]
+
+
+def also(
+    r: pd.DataFrame, used: tuple[str, str, str, str], country: str, year: int, shown: pd.DataFrame
+) -> list[str]:
+    """ "Also:" lines: each other dataset of the snapshot that ranks the shown partners of this
+    economy-year differently (each in its own reading of the same measure, else its own
+    headline measure), with the partner set it ranks among."""
+    name, measure = used[0], used[1]
+    out = []
+    partners = [str(p) for p in shown["partner"]]
+    mine = {str(p): int(k) for p, k in zip(shown["partner"], shown["rank"], strict=True)}
+    for other in headline.datasets_with(r, country, year, measure):
+        if other == name:
+            continue
+        reading = _reading_of(r, other, country, year, measure)
+        if reading is None:
+            continue
+        ds, m, v, b = reading
+        d = r[
+            (r["dataset"] == ds).to_numpy()
+            & (r["measure"] == m).to_numpy()
+            & (r["variant"] == v).to_numpy()
+            & (r["basis"] == b).to_numpy()
+            & (r["country"] == country).to_numpy()
+            & (r["year"] == year).to_numpy()
+        ]
+        ranks = {
+            str(p): int(k) for p, k in zip(d["partner"], d["rank"], strict=True) if pd.notna(k)
+        }
+        common = [p for p in partners if p in ranks]
+        if not common:
+            continue
+        # a restricted set ranks its own members: it differs where their order differs
+        order_differs = sorted(common, key=lambda p: ranks[p]) != sorted(common, key=mine.get)
+        both_all = not headline.restricted(ds) and not headline.restricted(name)
+        if not order_differs and not (both_all and any(ranks[p] != mine[p] for p in common)):
+            continue
+        cells = [f"{short_name(p)} {ranks[p]}" for p in common[:6]]
+        outside = [short_name(p) for p in partners if p not in ranks]
+        among = headline.among(ds) or "among all partners"
+        what = "" if m == measure else f" ({catalog.top_words(m)})"
+        line = f"Also: {ds}{what} ranks {among}: " + ", ".join(cells)
+        if outside and headline.restricted(ds):
+            line += (
+                f" ({', '.join(outside[:4])}{' ...' if len(outside) > 4 else ''} not in its set)"
+            )
+        elif outside:
+            line += f"; not ranked there: {', '.join(outside[:4])}"
+        out.append(line + ".")
+    return out
+
+
+def _reading_of(
+    r: pd.DataFrame, dataset: str, country: str, year: int, measure: str
+) -> tuple[str, str, str, str] | None:
+    """How ``dataset`` is read for ``country`` and ``year``: at ``measure`` where it has it
+    (its own variant and basis, as the headline reads it), else at its first measure of the
+    headline order that it has."""
+    d = r[
+        (r["dataset"] == dataset).to_numpy()
+        & (r["country"] == country).to_numpy()
+        & (r["year"] == year).to_numpy()
+    ]
+    have = set(d["measure"].drop_duplicates().astype(str))
+    for m in (measure, *headline.HEADLINE_MEASURES):
+        if m not in have:
+            continue
+        for reading in headline.readings(d, m):
+            if reading[0] == dataset:
+                return reading
+    return None
+
+
+def elsewhere(r: pd.DataFrame, country: str, year: int | None, measure: str) -> str:
+    """Where to look when the answer asked for is not there: the datasets of the same
+    dimension that rank ``country`` (in ``year``, if given), with their years."""
+    years = headline.years_of(r, country, measure)
+    if year is not None:
+        years = {ds: ys for ds, ys in years.items() if year in ys}
+    if not years:
+        what = f"in {year}" if year is not None else "in any year"
+        return f"no dataset of the snapshot ranks {short_name(country)}'s partners {what}."
+    listed = "; ".join(
+        f"{ds} ({headline.spans(ys)}{', ' + headline.among(ds) if headline.among(ds) else ''})"
+        for ds, ys in years.items()
+    )
+    head = f"datasets that rank {short_name(country)}" + (f" in {year}" if year else "")
+    example = next(iter(years))
+    return f"{head}: {listed}. E.g. `asean-japan rank {country} --dataset {example}" + (
+        f" --year {year}`." if year else "`."
+    )
