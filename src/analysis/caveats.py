@@ -60,9 +60,9 @@ def caveats(
     the source's flags, the price base."""
     name, m = used[0], used[1]
     out: list[str] = []
-    if headline.restricted(name):
+    if headline.restricted(name, m):
         out.append(
-            f"Ranks among {headline.partner_set(name)} only: a partner outside that set is "
+            f"Ranks among {headline.partner_set(name, m)} only: a partner outside that set is "
             f"not ranked"
             + (
                 f", and there is no share of {short_name(country)}'s total (the dataset "
@@ -194,15 +194,15 @@ def also(
             continue
         # a restricted set ranks its own members: it differs where their order differs
         order_differs = sorted(common, key=lambda p: ranks[p]) != sorted(common, key=mine.get)
-        both_all = not headline.restricted(ds) and not headline.restricted(name)
+        both_all = not headline.restricted(ds, m) and not headline.restricted(name, measure)
         if not order_differs and not (both_all and any(ranks[p] != mine[p] for p in common)):
             continue
         cells = [f"{short_name(p)} {ranks[p]}" for p in common[:6]]
         outside = [short_name(p) for p in partners if p not in ranks]
-        among = headline.among(ds) or "among all partners"
+        among = headline.among(ds, m) or "among all partners"
         what = "" if m == measure else f" ({catalog.top_words(m)})"
         line = f"Also: {ds}{what} ranks {among}: " + ", ".join(cells)
-        if outside and headline.restricted(ds):
+        if outside and headline.restricted(ds, m):
             line += (
                 f" ({', '.join(outside[:4])}{' ...' if len(outside) > 4 else ''} not in its set)"
             )
@@ -243,7 +243,8 @@ def elsewhere(r: pd.DataFrame, country: str, year: int | None, measure: str) -> 
         what = f"in {year}" if year is not None else "in any year"
         return f"no dataset of the snapshot ranks {short_name(country)}'s partners {what}."
     listed = "; ".join(
-        f"{ds} ({headline.spans(ys)}{', ' + headline.among(ds) if headline.among(ds) else ''})"
+        f"{ds} ({headline.spans(ys)}"
+        f"{', ' + headline.among(ds, measure) if headline.among(ds, measure) else ''})"
         for ds, ys in years.items()
     )
     head = f"datasets that rank {short_name(country)}" + (f" in {year}" if year else "")

@@ -37,6 +37,7 @@ class RankGroup:
     source: str
     years: list[str]
     cells: dict[str, list[str]] = field(default_factory=dict)  # member -> one cell per year
+    answered: str = ""  # which dataset answers which years (the headline rule's picks)
 
 
 def japan_rank_groups() -> list[RankGroup]:
@@ -60,9 +61,26 @@ def japan_rank_groups() -> list[RankGroup]:
                 source,
                 cols,
                 {row["member"]: [str(row[c]) for c in cols] for _, row in t.iterrows()},
+                answered_by(drawn[drawn["country"].isin(asean_members()).to_numpy()]),
             )
         )
     return groups
+
+
+def answered_by(rows: pd.DataFrame) -> str:
+    """Which dataset answers which members and years in a headline series, in words: each
+    dataset with its years, the members it answers for where not all, and its partner set
+    where restricted ("<dataset> 2021-2024, among 13 major partners")."""
+    from .headline import among, spans
+
+    parts = []
+    for name, d in rows.groupby(rows["dataset"].astype(str), sort=False):
+        years = spans([int(y) for y in d["year"].unique()])
+        where = sorted(short_name(str(c)) for c in d["country"].unique())
+        who = f" ({', '.join(where)})" if len(where) < len(asean_members()) else ""
+        restricted = among(name, str(d["measure"].iloc[0]))
+        parts.append(f"{name} {years}{who}" + (f", {restricted}" if restricted else ""))
+    return "; ".join(parts)
 
 
 def members() -> list[str]:
@@ -71,11 +89,14 @@ def members() -> list[str]:
 
 
 def rank_class(cell: str) -> str:
-    """A CSS class for a rank cell: 1st, 2nd-3rd, 4th-10th, lower, or no data."""
-    digits = "".join(ch for ch in cell if ch.isdigit())
+    """A CSS class for a rank cell ("3", "2m", "4*", "1 (2022)"): 1st, 2nd-3rd, 4th-10th,
+    lower, or no data."""
+    import re
+
+    digits = re.match(r"\d+", cell)
     if not digits:
         return "nodata"
-    rank = int(digits)
+    rank = int(digits.group())
     return "r1" if rank == 1 else "r3" if rank <= 3 else "r10" if rank <= 10 else "rlow"
 
 

@@ -40,7 +40,7 @@ RULE = (
 )
 RULE_SHORT = "all partners first; own statistics, then international tables, then compiled; newest"
 BASES = ("best", "reported", "mirror")  # the basis a dataset is read on, in this order
-_CACHE: dict[tuple, pd.DataFrame] = {}
+_CACHE: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
 HEADLINE_MEASURES = (  # the measure a dataset is read in when the user names none, in order
     "trade",
     "oda_received_net_current",
@@ -53,8 +53,14 @@ HEADLINE_MEASURES = (  # the measure a dataset is read in when the user names no
 )
 
 
-def restricted(name: str) -> bool:
-    """True if the dataset ranks a restricted set of partners (its declaration says which)."""
+def restricted(name: str, measure: str = "") -> bool:
+    """True if the dataset ranks a restricted set of partners (its declaration says which).
+
+    A dataset's ``partners`` are the partners of the economies it reports on as recipients,
+    hosts or reporters; where ODA donors rank their recipients (``oda_given_*``), the donor
+    set is not the partner set, and every recipient the dataset has is ranked."""
+    if measure.startswith("oda_given"):
+        return False
     return catalog.datasets().get(name, {}).get("partners", "all") != "all"
 
 
@@ -129,9 +135,9 @@ def headline(
     """The headline series of ``measure``: for every economy and year, the ranking rows of the
     one dataset the rule picks (the ``dataset``, ``measure``, ``variant`` and ``basis``
     columns say which). Rows keep the rankings' columns and order within each dataset."""
-    key = (id(df), len(df), measure, variant, basis)
-    if key in _CACHE:
-        return _CACHE[key]
+    key = (id(df), measure, variant, basis)
+    if key in _CACHE and _CACHE[key][0] is df:  # the frame is held: its id is not reused
+        return _CACHE[key][1]
     parts = []
     taken = np.zeros(0, dtype=np.int64)
     # each (country, year) as one integer from the columns' codes: no text per row
@@ -154,7 +160,7 @@ def headline(
     out = df.iloc[np.concatenate(parts)] if parts else df.iloc[0:0]
     if len(_CACHE) > 32:
         _CACHE.clear()
-    _CACHE[key] = out
+    _CACHE[key] = (df, out)
     return out
 
 
@@ -191,8 +197,8 @@ def why(df: pd.DataFrame, dataset: str, country: str, year: int, measure: str) -
         "international": "an international table of the reporters' own reports",
         "compiled": "a table compiled from the partners' side",
     }.get(authority, authority)
-    text = f"Answered by {dataset}: {whose}, {among(dataset) or 'all partners'}"
-    if restricted(dataset):
+    text = f"Answered by {dataset}: {whose}, {among(dataset, measure) or 'all partners'}"
+    if restricted(dataset, measure):
         text += f"; no dataset of all partners covers {short_name(country)} in {year}"
     others = [d for d in datasets_with(df, country, year, measure) if d != dataset]
     if others:
@@ -200,15 +206,16 @@ def why(df: pd.DataFrame, dataset: str, country: str, year: int, measure: str) -
     return text + f" (headline rule: {RULE_SHORT})."
 
 
-def partner_set(dataset: str) -> str:
+def partner_set(dataset: str, measure: str = "") -> str:
     """The dataset's partner set in words: "all partners" or its declared restricted set."""
-    partners = catalog.datasets().get(dataset, {}).get("partners", "all")
-    return "all partners" if partners == "all" else partners
+    if not restricted(dataset, measure):
+        return "all partners"
+    return catalog.datasets()[dataset]["partners"]
 
 
-def among(dataset: str) -> str:
+def among(dataset: str, measure: str = "") -> str:
     """Short words for a rank of a restricted set, e.g. "among 13 major partners"."""
-    words = partner_set(dataset)
+    words = partner_set(dataset, measure)
     return "" if words == "all partners" else "among " + words.split(" (")[0]
 
 

@@ -7,7 +7,7 @@ gave at the time, so donors are ranked within a year on current prices (``rank.p
 constant prices are kept for trends over time.
 
 The rule (``deflators``): where a dataset recorded only at constant 2022 prices
-(``CONSTANT_PRICES``) overlaps a dataset of the same DAC table at current prices, the deflator of
+(its declaration's ``prices_from`` names the other) overlaps a dataset of the same DAC table at current prices, the deflator of
 a donor and year is the ratio of sums over that donor's recipients that year with a net value
 above zero in both::
 
@@ -35,9 +35,6 @@ import pandas as pd
 from .countries import WORLD
 from .observations import COLUMNS, TEXT_COLUMNS, concat, validate
 
-# dataset recorded only at constant 2022 prices -> the dataset of the same DAC table (Table 2a)
-# at current prices whose overlap gives each donor's deflator
-CONSTANT_PRICES = {"oecd_dac2a_bilateral": "oecd_dac2a_qwids"}
 FLAG = "derived_current"
 CONST, CURRENT = "_const2022", "_current"
 
@@ -71,11 +68,13 @@ def deflators(obs: pd.DataFrame, dataset: str, current_dataset: str) -> pd.DataF
     return out[["donor", "year", "deflator", "n", "current_usd_m"]]
 
 
-def derive_current(obs: pd.DataFrame) -> pd.DataFrame:
-    """Extra observations: current-price twins of constant-price ODA (see the module's rule)."""
+def derive_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFrame:
+    """Extra observations: current-price twins of constant-price ODA (see the module's rule).
+    ``prices_from``: dataset recorded only at constant 2022 prices -> the dataset of the same
+    DAC table at current prices whose overlap gives each donor's deflator."""
     parts = []
     datasets = set(obs["dataset"].astype(str).unique())
-    for dataset, current_dataset in sorted(CONSTANT_PRICES.items()):
+    for dataset, current_dataset in sorted(prices_from.items()):
         if dataset not in datasets or current_dataset not in datasets:
             continue
         d = deflators(obs, dataset, current_dataset)
@@ -136,6 +135,6 @@ def derive_current(obs: pd.DataFrame) -> pd.DataFrame:
     return validate(out)
 
 
-def with_current(obs: pd.DataFrame) -> pd.DataFrame:
+def with_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFrame:
     """``obs`` and its derived current-price observations (the pipeline's derived step)."""
-    return concat([obs, derive_current(obs)])
+    return concat([obs, derive_current(obs, prices_from)])

@@ -204,7 +204,9 @@ def build_tables(
         for name in sorted(made):
             datasets[name] = (src, declared[name], raw)
         frames.append(out)
-    obs = with_current(concat(frames))  # derived step: current-price ODA (oda_prices.py)
+    # derived step: current-price ODA (oda_prices.py), for datasets that declare prices_from
+    prices_from = {d.name: d.prices_from for spec in REGISTRY.values() for d in spec.datasets}
+    obs = with_current(concat(frames), {k: v for k, v in prices_from.items() if v})
     extras["gaps.csv"] = donor_gaps(obs, countries)  # donors missing from a source (gaps.py)
     del frames
     if countries is not None:
@@ -312,6 +314,8 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "variant": ds.variant or "",
         "reporters": ds.reporters,
         "authority": ds.authority,
+        "label": ds.label or ds.name,
+        "prices_from": ds.prices_from,
         "origin": raw.origin,
         "vintage": raw.vintage,
         "first_year": int(years["min"]),

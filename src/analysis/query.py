@@ -167,7 +167,7 @@ def rank_table(
     out.attrs["year"] = year
     out.attrs["years"] = _spans(years)
     out.attrs["dataset"] = name
-    among = headline.among(name) or "all partners"
+    among = headline.among(name, used[1]) or "all partners"
     out.attrs["title"] = (
         f"{short_name(country)}'s top {catalog.top_words(used[1])}, {year}, {among} "
         f"({name}; variant {used[2]}, basis {used[3]}):"
@@ -203,7 +203,7 @@ def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> lis
     if (
         len(ranked)
         and ranked["share"].isna().all()
-        and not headline.restricted(str(ranked["dataset"].iloc[0]))
+        and not headline.restricted(str(ranked["dataset"].iloc[0]), measure)
     ):
         totals = rows["total_usd_m"].dropna()
         if totals.empty:
@@ -387,7 +387,7 @@ def partner_rank(
     out["country"] = out["country"].astype(str)
     out["dataset"] = out["dataset"].astype(str)
     out["value_basis"] = out["value_basis"].astype(str)
-    out["restricted"] = out["dataset"].map(headline.restricted).astype(bool)
+    out["restricted"] = out["dataset"].map(lambda n: headline.restricted(n, measure)).astype(bool)
     return out.sort_values(["country", "year"]).reset_index(drop=True)
 
 
@@ -416,7 +416,7 @@ def partner_series(
             "year": hit["year"].astype(int).to_numpy(),
             "rank": hit["rank"].astype("Int64").to_numpy(),
             "among": [
-                headline.among(str(ds)) or f"all {n}"
+                headline.among(str(ds), measure) or f"all {n}"
                 for ds, n in zip(hit["dataset"], hit["n_partners"], strict=True)
             ],
             "value_usd_m": hit["value_usd_m"].round(1).to_numpy(),
@@ -562,7 +562,7 @@ def overtake(
         compared = []
         for y, ds in sorted((int(y), str(ds)) for y, ds in years.itertuples(index=False)):
             have = members.get((ds, c), set())
-            if headline.restricted(ds) and not {a, b} <= have:
+            if headline.restricted(ds, measure) and not {a, b} <= have:
                 continue
             compared.append((y, ds, value.get((a, y), 0.0) > value.get((b, y), 0.0)))
         first = next((i for i, (_, _, ahead) in enumerate(compared) if ahead), None)

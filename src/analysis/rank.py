@@ -147,10 +147,14 @@ def rank_observations(
 
 def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     """``ranked`` (one dataset's rankings) with total and share emptied in every economy,
-    measure and year that has no published world total (``WLD`` row) in ``obs``. A ``trade``
+    measure and year that has no published world total (``WLD`` row) in ``obs``, except a
+    donor's ranking of its recipients (the set is restricted on the donors' side). A ``trade``
     group counts as published where either flow's world row is (as the trade policy sums)."""
     world = obs[(obs["partner"] == WORLD).to_numpy()]
     keys = ["measure", "country", "year"]
+    # a donor ranking its recipients (``oda_given``) ranks every recipient the dataset has:
+    # the restricted set is the donors (``headline.restricted`` says the same)
+    given = ranked["measure"].astype(str).str.startswith("oda_given").to_numpy()
     published = set()
     for measure, country, year in world[keys].drop_duplicates().itertuples(index=False):
         published.add((str(measure), str(country), int(year)))
@@ -170,6 +174,7 @@ def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFram
         if published
         else np.zeros(len(ranked), dtype=bool)
     )
+    has |= given
     if has.all():
         return ranked
     out = ranked.copy()

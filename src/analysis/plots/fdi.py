@@ -6,96 +6,30 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import catalog, query
+from .. import catalog, headline, query
 from ..countries import ASEAN, JAPAN, asean_members, short_name
-from .style import _full_years, attach, color_of, footer, japan_rank_lines_grid, note_for, year_axis
+from .style import (
+    _full_years,
+    attach,
+    catalog_series,
+    color_of,
+    footer,
+    japan_rank_lines_grid,
+    note_for,
+    year_axis,
+)
 
 FDI_CAVEAT = "Definitions differ between lines: never compare levels across them."
-FDI_SERIES = (
-    # dataset, measure, variant, basis, label, style; drawn where the dataset is in the snapshot
-    (
-        "aseanstats_fdi",
-        "fdi_inward_stock",
-        "countries",
-        "reported",
-        "inward stock, host-reported (ASEANstats)",
-        "-",
-    ),
-    (
-        "oecd_fdi_mirror",
-        "fdi_inward_stock",
-        "oecd_reporters",
-        "mirror",
-        "inward position, OECD investors' reports (among OECD reporters)",
-        (0, (6, 2)),
-    ),
-    (
-        "imf_dip",
-        "fdi_inward_stock",
-        "countries",
-        "reported",
-        "inward position, host-reported (IMF DIP)",
-        (0, (3, 1)),
-    ),
-    (
-        "imf_dip",
-        "fdi_inward_stock",
-        "countries",
-        "mirror",
-        "inward position, investors' reports (IMF DIP)",
-        (0, (1, 1)),
-    ),
-    (
-        "unctad_bilateral_fdi",
-        "fdi_inflow",
-        "countries",
-        "reported",
-        "inflows, host-reported (UNCTAD)",
-        "-",
-    ),
-    (
-        "unctad_bilateral_fdi",
-        "fdi_inward_stock",
-        "countries",
-        "reported",
-        "inward stock, host-reported (UNCTAD)",
-        "--",
-    ),
-    (
-        "unctad_bilateral_fdi",
-        "fdi_inward_stock",
-        "countries",
-        "mirror",
-        "inward stock, investors' reports (UNCTAD)",
-        "-.",
-    ),
-    (
-        "abn2018_fdi",
-        "fdi_inflow",
-        "countries",
-        "mirror",
-        "inflows among 39 source countries (ABN 2018)",
-        ":",
-    ),
-    (
-        "imf_dip_vnm",
-        "fdi_inward_stock",
-        "countries",
-        "mirror",
-        "inward position, investors' reports (IMF DIP)",
-        (0, (5, 1, 1, 1)),
-    ),
-)
+FDI_FAMILIES = ("fdi_inward_stock", "fdi_inflow")  # one line per dataset, family and basis
 
 
 def fdi_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
     """Japan's rank among each ASEAN member's direct investors, by source and definition."""
+    series = catalog_series("fdi", FDI_FAMILIES, df)
     return japan_rank_lines_grid(
-        FDI_SERIES,
+        series,
         title="Japan's rank among each ASEAN member's sources of FDI",
-        note=catalog.note(*(s[0] for s in FDI_SERIES if s[0] in catalog.datasets()))
-        + " "
-        + FDI_CAVEAT,
+        note=catalog.note(*dict.fromkeys(s[0] for s in series)) + " " + FDI_CAVEAT,
         empty_text="no recorded data",
         no_rank_text="zero or net disinvestment: no rank",
         df=df,
@@ -114,7 +48,10 @@ def japan_outward_position(*, df: pd.DataFrame | None = None) -> Figure:
     if not order:
         ax.set_title("Japan's outward FDI position: no dataset in the snapshot")
         return fig
-    dataset = "jetro_outward_fdi" if "jetro_outward_fdi" in have else order[0]
+    # the first dataset (headline order) with its own ASEAN and EU rows, else the first
+    with_blocs = set(japan.loc[japan["partner"].isin([ASEAN, "EU"]), "dataset"].astype(str))
+    order = [n for n in headline.order("fdi") if n in have]
+    dataset = next((n for n in order if n in with_blocs), order[0])
     d = japan[japan["dataset"] == dataset]
     blocs = d[(d["variant"] == "blocs") & d["partner"].isin([ASEAN, "EU"])]
     if len(blocs):
@@ -137,16 +74,20 @@ def japan_outward_position(*, df: pd.DataFrame | None = None) -> Figure:
             lw=2.4 if p == ASEAN else 1.4,
             label=short_name(p),
         )
-    if dataset == "jetro_outward_fdi":
-        ax.axvline(2013.5, color="0.5", ls=":", lw=1)
-        ax.text(2013.6, ax.get_ylim()[1] * 0.95, "BPM5 | BPM6", fontsize=8, color="0.4", va="top")
+    switch = _manual_switch(dataset)
+    if switch is not None:  # the source's own flags say where the manual changes
+        ax.axvline(switch - 0.5, color="0.5", ls=":", lw=1)
+        ax.text(
+            switch - 0.4, ax.get_ylim()[1] * 0.95, "BPM5 | BPM6", fontsize=8, color="0.4", va="top"
+        )
     ax.set_ylabel("US\\$ billion, year-end position")
     year_axis(ax)
     ax.set_title(title)
     ax.legend(fontsize=9)
+    label = catalog.datasets().get(dataset, {}).get("label", dataset)
     extra = (
-        "JETRO's own ASEAN and EU rows (membership as JETRO defines it each year)."
-        if dataset == "jetro_outward_fdi"
+        f"{label}'s own ASEAN and EU rows (membership as {label} defines it each year)."
+        if len(blocs)
         else ""
     )
     footer(fig, note_for(d, extra))
@@ -154,55 +95,70 @@ def japan_outward_position(*, df: pd.DataFrame | None = None) -> Figure:
     return attach(fig, d[d["partner"].isin(partners)])
 
 
+def _manual_switch(dataset: str) -> int | None:
+    """The first year a dataset's outward positions are flagged BPM6 after years flagged BPM5
+    (the balance-of-payments manual changed), from the observations' flags; None if none."""
+    obs = query.observations()
+    d = obs[
+        (obs["dataset"] == dataset).to_numpy()
+        & (obs["measure"] == "fdi_outward_stock").to_numpy()
+        & obs["flag"].isin(["BPM5", "BPM6"]).to_numpy()
+    ]
+    if d.empty or set(d["flag"].astype(str)) != {"BPM5", "BPM6"}:
+        return None
+    return int(d.loc[d["flag"] == "BPM6", "year"].min())
+
+
 def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None = None) -> Figure:
-    """Each member's largest direct investors over time, from the FDI dataset with the latest
-    inward positions for that member (a bump chart per member; Japan in red)."""
+    """Each member's largest direct investors over time (inward position), on the headline
+    series: each year from the dataset the headline rule picks (a bump chart per member;
+    Japan in red; years among a restricted set of investors shaded)."""
     from .trade import bump_chart
 
     r = query.rankings() if df is None else df
-    inward = r[
-        (r["measure"] == "fdi_inward_stock") & r["variant"].isin(["countries", "oecd_reporters"])
-    ]
+    inward = query.select(r, measure="fdi_inward_stock", variant=None, basis=None)
     fig, axes = plt.subplots(2, 5, figsize=(17, 7.5))
     drawn = []
     for ax, c in zip(axes.flat, asean_members(), strict=True):
-        mine = inward[inward["country"] == c]
+        mine = inward[(inward["country"] == c).to_numpy() & (inward["year"] >= start).to_numpy()]
         if mine.empty:
             ax.set_title(f"{short_name(c)}: no inward positions recorded", fontsize=9)
             ax.set_axis_off()
             continue
-        last = mine.groupby(mine["dataset"].astype(str), observed=True)["year"].max()
-        dataset = str(last.sort_values(kind="stable").index[-1])
-        basis = str(mine.loc[mine["dataset"] == dataset, "basis"].iloc[0])
-        variant = str(mine.loc[mine["dataset"] == dataset, "variant"].iloc[0])
         bump_chart(
             c,
             n=n,
             measure="fdi_inward_stock",
-            basis=basis,
-            variant=variant,
+            basis=None,
+            variant=None,
             start=start,
             ax=ax,
             df=r,
-            dataset=dataset,
             note=" ",
         )
-        partners = catalog.datasets().get(dataset, {}).get("partners", "all")
-        among = "" if partners == "all" else f", among {partners}"
-        ax.set_title(f"{short_name(c)}: {dataset}{among}", fontsize=8.5)
+        labels = []
+        first = mine.groupby(mine["dataset"].astype(str), observed=True)["year"].min()
+        for name in first.sort_values(kind="stable").index:  # in the order they answer
+            label = catalog.datasets().get(name, {}).get("label") or name
+            labels.append(
+                label
+                + (" (restricted set)" if headline.restricted(name, "fdi_inward_stock") else "")
+            )
+        ax.set_title(f"{short_name(c)}: {'; '.join(labels)}", fontsize=8.5)
         ax.set_ylabel("")
         if ax.get_legend() is not None:
             ax.get_legend().remove()
-        sub = mine[
-            (mine["dataset"] == dataset)
-            & (mine["basis"] == basis)
-            & (mine["variant"] == variant)
-            & (mine["year"] >= start)
-        ]
-        drawn.append(sub[sub["rank"] <= n])
+        drawn.append(mine[mine["rank"] <= n])
     data = pd.concat(drawn) if drawn else pd.DataFrame(columns=["dataset"])
-    fig.suptitle("Each ASEAN member's largest direct investors (inward position), newest dataset")
+    fig.suptitle("Each ASEAN member's largest direct investors (inward position), headline series")
     fig.texts.clear()
-    footer(fig, note_for(data, "Each panel names its dataset; partner sets differ by dataset."))
+    footer(
+        fig,
+        note_for(
+            data,
+            "Each panel names its datasets; partner sets differ by dataset (shaded: ranked "
+            "among a restricted set of investors).",
+        ),
+    )
     fig.tight_layout(rect=(0, 0.05, 1, 0.95))
     return attach(fig, data)

@@ -6,54 +6,32 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import catalog, query
+from .. import catalog, headline, query
 from ..countries import JAPAN, asean_members, short_name
-from .style import JAPAN_COLOR, color_of, footer, japan_rank_lines_grid, year_axis
+from .style import (
+    JAPAN_COLOR,
+    catalog_series,
+    color_of,
+    footer,
+    japan_rank_lines_grid,
+    year_axis,
+)
 from .trade import bump_chart
 
-ODA_SERIES = (
-    # dataset, measure, variant, label, style; drawn where the dataset is in the snapshot
-    (
-        "oecd_dac2a",
-        "oda_received_net_current",
-        "all",
-        "net, all donors (current US\\$, Data Explorer)",
-        (0, (5, 1, 1, 1)),
-    ),
-    ("oecd_dac2a_qwids", "oda_received_net_current", "all", "net, all donors (current US\\$)", "-"),
-    # bilateral donors: ranked on current prices derived from the DAC deflators (2009-2019),
-    # on constant 2022 prices where no deflator can be derived (2020-2022); one legend entry each
-    (
-        "oecd_dac2a_bilateral",
-        "oda_received_net_current",
-        "bilateral",
-        "net, bilateral donors (current US\\$ derived to 2019; 2022 US\\$ 2020-2022)",
-        "--",
-    ),
-    ("oecd_dac2a_bilateral", "oda_received_net_const2022", "bilateral", "", "--"),
-    (
-        "oecd_dac2a_bilateral",
-        "oda_received_gross_current",
-        "bilateral",
-        "gross, bilateral donors (current US\\$ derived to 2019; 2022 US\\$ 2020-2022)",
-        ":",
-    ),
-    ("oecd_dac2a_bilateral", "oda_received_gross_const2022", "bilateral", "", ":"),
-)
+ODA_FAMILIES = ("oda_received_net", "oda_received_gross")  # one line per dataset and family
 
 
 def _gap_years() -> pd.DataFrame:
     """Recipient-years in which a donor that matters is missing from a drawn ODA dataset."""
     g = query.material_gaps()
-    drawn = {s[0] for s in ODA_SERIES}
+    drawn = {s[0] for s in catalog_series("oda", ODA_FAMILIES)}
     return g[g["dataset"].isin(drawn)]
 
 
 def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
     """Japan's rank among each ASEAN member's ODA donors, net and gross side by side."""
-    series = tuple((d, m, v, "mirror", lb, st) for d, m, v, lb, st in ODA_SERIES)
     return japan_rank_lines_grid(
-        series,
+        catalog_series("oda", ODA_FAMILIES, df),
         title="Japan's rank among each ASEAN member's ODA donors",
         flagged=_gap_years(),
         flagged_text="a top-10 donor missing from the source (gaps.csv)",
@@ -66,19 +44,16 @@ def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
 def oda_japan_recipients(*, n: int = 8, df: pd.DataFrame | None = None) -> Figure:
     """Japan's largest ODA recipients per year (net, current US$): a bump chart, from the newest
     dataset that has Japan's net ODA by recipient."""
-    r = query.rankings() if df is None else df
-    given = r[(r["measure"] == "oda_given_net_current") & (r["country"] == JAPAN)]
-    order = [n for n in catalog.datasets("oda") if n in set(given["dataset"].astype(str))]
     fig = bump_chart(
         JAPAN,
         n=n,
         measure="oda_given_net_current",
-        basis="reported",
+        basis=None,
         variant="countries",
         start=2002,
         df=df,
-        dataset=order[0] if order else "oecd_dac2a_qwids",
-        title="Japan's largest ODA recipients (net disbursements, current US\\$)",
+        title="Japan's largest ODA recipients (net disbursements; current US\\$, constant 2022 "
+        "US\\$ where no current prices)",
     )
     return fig
 
@@ -94,11 +69,11 @@ def china_context(*, df: pd.DataFrame | None = None) -> Figure:
     # a trend over time: constant 2022 prices, from the observations (rankings within a year
     # use current prices where they can be derived)
     obs = query.observations()
-    japan = obs[
-        (obs["dataset"] == "oecd_dac2a_bilateral")
-        & (obs["measure"] == "oda_received_gross_const2022")
-        & (obs["partner"] == JAPAN)
-    ]
+    measure = "oda_received_gross_const2022"
+    gross = obs[(obs["measure"] == measure).to_numpy() & (obs["partner"] == JAPAN).to_numpy()]
+    have = set(gross["dataset"].astype(str))
+    source = next((n for n in headline.order("oda") if n in have), None)
+    japan = gross[(gross["dataset"] == source).to_numpy()]
     fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True)
     for ax, c in zip(axes.flat, asean_members(), strict=True):
         cn = china[(china["country"] == c) & (china["flow"] == "oda_like")]
@@ -151,7 +126,7 @@ def china_context(*, df: pd.DataFrame | None = None) -> Figure:
         fig,
         "Sources: AidData Global Chinese Development Finance 3.0 (commitments, context file "
         "context_aiddata_china.csv); "
-        + catalog.note("oecd_dac2a_bilateral").removeprefix("Source: "),
+        + catalog.note(*([source] if source else [])).removeprefix("Source: "),
     )
     fig.tight_layout(rect=(0, 0.1, 1, 0.95))
     return fig

@@ -60,7 +60,7 @@ def overview_heatmaps(
                         ax.plot(y - span[0], i, ".", color="0.3", ms=3)
                     else:
                         grid[i, y - span[0]] = min(int(r), max_rank)
-                    if headline.restricted(str(ds)):  # a rank among a restricted set
+                    if headline.restricted(str(ds), measure):  # a rank among a restricted set
                         any_restricted = True
                         ax.plot(y - span[0], i, "s", mfc="none", mec="0.15", ms=5, mew=0.8)
         im = ax.imshow(

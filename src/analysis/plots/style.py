@@ -236,6 +236,55 @@ def _marker_style(value_basis: str, estimated_share: float, restricted: bool = F
     return {"marker": "o"}
 
 
+LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (3, 1)), (0, (1, 1)), (0, (6, 2)))
+BASIS_WORDS = {"reported": "host-reported", "mirror": "investors' reports", "best": ""}
+SERIES_WORDS = {  # what a line of Japan's rank grids shows, by measure family
+    "oda_received_net": "net",
+    "oda_received_gross": "gross",
+    "fdi_inward_stock": "inward position",
+    "fdi_inflow": "inflows",
+}
+
+
+def catalog_series(
+    dimension: str, families: tuple[str, ...], df: pd.DataFrame | None = None
+) -> tuple[tuple, ...]:
+    """The lines of a Japan rank grid, from the datasets the snapshot holds (headline order):
+    for each dataset, each measure family it has for the ASEAN members (``oda_received_net``:
+    current prices, constant where no current exist; ``fdi_inward_stock`` ...), and each basis
+    it has: (dataset, measure, None, basis, label, style). Labels and styles come from the
+    datasets' declarations (``label``, partner set), so no dataset is named here."""
+    from .. import headline
+    from ..schema import dimension_of
+
+    r = query.rankings() if df is None else df
+    members = r[r["country"].isin(asean_members()).to_numpy()]
+    have = members[["dataset", "measure", "basis"]].drop_duplicates().astype(str)
+    out = []
+    for name in headline.order(dimension):
+        entry = catalog.datasets()[name]
+        mine = have[have["dataset"] == name]
+        for family in families:
+            measures = [m for m in sorted(set(mine["measure"])) if m.startswith(family)]
+            if not measures or dimension_of(measures[0]) != dimension:
+                continue
+            measure = next((m for m in measures if m.endswith("_current")), measures[0])
+            for basis in sorted(set(mine.loc[mine["measure"] == measure, "basis"])):
+                among = headline.among(name, measure)
+                words = ", ".join(
+                    w
+                    for w in (SERIES_WORDS.get(family, family), among, BASIS_WORDS.get(basis))
+                    if w
+                )
+                prices = ""
+                if measure.endswith("_current") and any(m.endswith("_const2022") for m in measures):
+                    prices = "; 2022 US\\$ where no current prices"
+                label = f"{words} ({entry.get('label') or name}{prices})"
+                style = LINE_STYLES[len(out) % len(LINE_STYLES)]
+                out.append((name, measure, None, basis, label, style))
+    return tuple(out)
+
+
 def japan_rank_lines_grid(
     series: tuple[tuple[str, str, str, str, str, str], ...],
     *,
@@ -251,7 +300,9 @@ def japan_rank_lines_grid(
 ) -> Figure:
     """Japan's rank as partner of each ASEAN member, one line per (dataset, measure) series.
 
-    ``series``: (dataset, measure, variant, basis, label, line style). Years no series covers are
+    ``series``: (dataset, measure, variant, basis, label, line style); each dataset is read as
+    the headline reads it (its own variant where ``variant`` is None; a current-price ODA
+    measure filled with constant prices in years with none). Years no series covers are
     shaded; a year where Japan's value was zero or negative (net repayments, disinvestment) has
     no rank and is marked with a cross at the bottom.
     """
@@ -259,10 +310,12 @@ def japan_rank_lines_grid(
     series = tuple(s for s in series if s[0] in present)  # follow the data in the snapshot
     fig, axes = plt.subplots(2, 5, figsize=(15, 6.2), sharex=True, sharey=True)
     drawn = []
+    r = query.rankings() if df is None else df
+    by_dataset = {name: r[(r["dataset"] == name).to_numpy()] for name in {s[0] for s in series}}
     for ax, c in zip(axes.flat, asean_members(), strict=True):
         covered: set[int] = set()
         for dataset, measure, variant, basis, label, style in series:
-            d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
+            d = query.select(by_dataset[dataset], measure=measure, variant=variant, basis=basis)
             s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
             drawn.append(s)
             years = sorted(int(y) for y in d.loc[d["country"] == c, "year"].unique())

@@ -43,7 +43,8 @@ def _dataset_switches(ax, d: pd.DataFrame) -> None:
 
 def restricted_years(d: pd.DataFrame) -> tuple[list[int], list[str]]:
     """The years ``d`` ranks among a restricted partner set, and those sets in short words."""
-    names = sorted(str(n) for n in d["dataset"].unique() if headline.restricted(str(n)))
+    pairs = d[["dataset", "measure"]].drop_duplicates().astype(str).itertuples(index=False)
+    names = sorted({n for n, m in pairs if headline.restricted(n, m)})
     years = sorted(int(y) for y in d.loc[d["dataset"].isin(names), "year"].unique())
     return years, [headline.among(n) for n in names]
 
@@ -196,7 +197,7 @@ def japan_rank_grid(
             st = _marker_style(
                 str(r["value_basis"]),
                 float(r["estimated_share"]),
-                headline.restricted(str(r["dataset"])),
+                headline.restricted(str(r["dataset"]), str(r["measure"])),
             )
             y = rank_y([float(r["rank"])], max_rank)[0]
             ax.plot(r["year"], y, color=JAPAN_COLOR, ms=4, zorder=3, ls="", **st)

@@ -80,6 +80,7 @@ SOURCE = Source(
             ("fdi_inflow",),
             "Aisbett, Busse & Nunnenkamp (2018), 39 source countries",
             partners="39 source countries",
+            label="ABN 2018",
             authority="compiled",
         ),
     ),

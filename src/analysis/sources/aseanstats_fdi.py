@@ -275,6 +275,7 @@ SOURCE = Source(
             ("fdi_inward_stock", "fdi_inflow"),
             "ASEANstats, FDI inward stocks by source (hosts) and inflows into ASEAN by source",
             reporters="8 members (stocks; the Philippines with totals only), ASEAN (inflows)",
+            label="ASEANstats",
         ),
     ),
     parse=parse,

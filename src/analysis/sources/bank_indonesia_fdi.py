@@ -159,6 +159,7 @@ SOURCE = Source(
             ("fdi_inflow",),
             "Bank Indonesia SEKI V.33, FDI inflows by origin",
             reporters="Indonesia only",
+            label="Bank Indonesia",
             authority="national",
         ),
     ),

@@ -443,6 +443,7 @@ SOURCE = Source(
             "Bank of Japan, Japan's direct investment by country (yen, converted to US$ at ECB "
             "rates)",
             reporters="Japan only",
+            label="Bank of Japan",
             authority="national",
         ),
     ),

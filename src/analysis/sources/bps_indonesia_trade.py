@@ -205,6 +205,7 @@ SOURCE = Source(
             reporters="Indonesia only",
             authority="national",
             variant="major_partners",
+            label="BPS",
         ),
     ),
     parse=parse,

@@ -120,6 +120,7 @@ SOURCE = Source(
             "fdi",
             ("fdi_inward_stock", "fdi_outward_stock"),
             "IMF Direct Investment Positions (DIP)",
+            label="IMF DIP",
         ),
     ),
     parse=each_file(parse),

@@ -271,7 +271,11 @@ SOURCE = Source(
     "Japan and ASEAN-10 complete 1990-2020",
     datasets=(
         Dataset(
-            NAME, "trade", ("exports", "imports", "trade"), "IMF Direction of Trade Statistics"
+            NAME,
+            "trade",
+            ("exports", "imports", "trade"),
+            "IMF Direction of Trade Statistics",
+            label="IMF DOTS",
         ),
     ),
     parse=parse,

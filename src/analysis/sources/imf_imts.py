@@ -147,6 +147,7 @@ SOURCE = Source(
             "trade",
             ("exports", "imports", "trade"),
             "IMF International Merchandise Trade Statistics",
+            label="IMF IMTS",
         ),
     ),
     parse=parse,

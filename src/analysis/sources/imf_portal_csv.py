@@ -441,6 +441,7 @@ SOURCE = Source(
             "trade",
             ("exports", "imports", "trade"),
             "IMF International Merchandise Trade Statistics (portal CSV download)",
+            label="IMF IMTS (portal)",
         ),
     ),
     parse=parse,

@@ -141,6 +141,7 @@ SOURCE = Source(
             ("fdi_outward_stock", "fdi_outflow"),
             "JETRO, Japan's outward FDI by country/region",
             reporters="Japan only",
+            label="JETRO",
             authority="national",
         ),
     ),

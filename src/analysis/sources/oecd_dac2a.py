@@ -106,6 +106,7 @@ SOURCE = Source(
                 "oda_given_gross_current",
             ),
             "OECD DAC Table 2a (Data Explorer), current US$",
+            label="OECD DAC (Data Explorer)",
         ),
     ),
     parse=each_file(parse),

@@ -102,6 +102,8 @@ SOURCE = Source(
             "OECD DAC Table 2a (OECD.Stat extract), bilateral donors, constant 2022 US$ "
             "(current US$ derived where the QWIDS export gives the donor's deflator)",
             partners="bilateral donor countries",
+            label="OECD DAC (OECD.Stat)",
+            prices_from="oecd_dac2a_qwids",
         ),
     ),
     parse=parse,

@@ -169,6 +169,7 @@ SOURCE = Source(
             "oda",
             ("oda_received_net_current", "oda_given_net_current"),
             "OECD DAC Table 2a (QWIDS export), net ODA, current US$",
+            label="OECD DAC (QWIDS)",
         ),
     ),
     parse=parse,

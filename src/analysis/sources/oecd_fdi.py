@@ -155,6 +155,7 @@ SOURCE = Source(
             "fdi",
             ("fdi_outflow", "fdi_outward_stock"),
             "OECD FDI by counterpart area (BMD4)",
+            label="OECD FDI",
             reporters="Japan",
         ),
         Dataset(
@@ -162,6 +163,7 @@ SOURCE = Source(
             "fdi",
             ("fdi_inflow", "fdi_inward_stock"),
             "OECD FDI by counterpart, OECD investors' reports of their FDI in each host",
+            label="OECD FDI (investors)",
             partners="OECD reporters only",
             variant="oecd_reporters",
             authority="compiled",

@@ -279,6 +279,7 @@ SOURCE = Source(
             ("exports", "imports", "trade"),
             "SingStat merchandise trade by market, S$ converted at ECB annual mean rates",
             reporters="Singapore only",
+            label="SingStat",
             authority="national",
         ),
     ),

@@ -35,6 +35,9 @@ class Dataset:
         ""  # for a restricted partner set: its ranking variant (schema.RESTRICTED_VARIANTS)
     )
     authority: str = "international"  # whose statistics: see AUTHORITIES (the headline rule)
+    label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
+    prices_from: str = ""  # constant prices only: the dataset whose current prices give the
+    # donors' deflators (``oda_prices``)
 
 
 # Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):

@@ -215,6 +215,7 @@ SOURCE = Source(
             "fdi",
             ("fdi_inflow", "fdi_inward_stock", "fdi_outflow", "fdi_outward_stock"),
             "UNCTAD Bilateral FDI Statistics 2014",
+            label="UNCTAD",
         ),
     ),
     parse=parse,

@@ -209,6 +209,7 @@ SOURCE = Source(
             ("oda_received_net_current",),
             "World Bank WDI (DAC donors' net aid), current US$",
             partners="DAC member donors",
+            label="World Bank WDI",
         ),
     ),
     parse=each_file(lambda d, w: parse(d, w)[1]),
