@@ -119,7 +119,8 @@ def test_rank_uses_the_datasets_own_variant_and_basis() -> None:
     assert p.returncode == 0, p.stderr
     assert "basis reported" in p.stdout.splitlines()[0] and "JPN" in p.stdout.splitlines()[2]
     p = run("rank", "VNM", "--dataset", "baci_major_partners", "--year", "2024", "--top", "5")
-    assert p.returncode == 0 and "variant major_partners" in p.stdout
+    assert p.returncode == 0 and "partner set major_13" in p.stdout.splitlines()[0]
+    assert "among 13 major partners" in p.stdout.splitlines()[0]
 
 
 def test_chart_writes_png_svg_and_the_rows_drawn(tmp_path: Path) -> None:
@@ -211,3 +212,17 @@ def test_chart_titles_say_the_measure_in_words() -> None:
     title = fig.axes[0].get_title()
     assert title.startswith("Thailand's top 5 donors by net ODA received (current US$)")
     assert "oda_received" not in title
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """`asean-japan rank SGP | head -1`: the reader is gone before the answer is written (its
+    end of the pipe closed at once, while the command still imports); the command ends with
+    the shell's code for a closed pipe (141) and no error paragraph."""
+    p = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "rank", "SGP"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 141 and err == "", err

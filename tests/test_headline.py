@@ -233,3 +233,22 @@ def test_presentation_code_names_no_dataset() -> None:
         (f.name, n) for f in files for n in sorted(names) if n in f.read_text(encoding="utf-8")
     ]
     assert not found
+
+
+def test_variant_is_split_into_aggregation_and_partner_set() -> None:
+    """The rankings' two columns follow from variant and the declarations: blocs stay blocs,
+    a restricted dataset's rows carry its declared set id (but a donor's ranking of its
+    recipients, and ODA's donor-countries variant, say so), every other row is 'all'."""
+    r = query.rankings()
+    combos = r[["dataset", "measure", "variant", "aggregation", "partner_set"]].drop_duplicates()
+    declared = {n: e.get("partner_set", "all") for n, e in catalog.datasets().items()}
+    assert len(combos)
+    for ds, m, v, agg, ps in combos.astype(str).itertuples(index=False):
+        assert agg == (v if v in ("blocs", "blocs_fixed", "grouped") else "countries")
+        if v == "bilateral":
+            assert ps == "bilateral"
+        elif m.startswith("oda_given"):
+            assert ps == "all"
+        else:
+            assert ps == declared[ds], (ds, m, v, ps)
+    assert (r["partner_set"] != "all").sum() and (r["aggregation"] == "blocs").sum()

@@ -82,7 +82,12 @@ def test_the_cache_keeps_the_latest_economies_only(committed, monkeypatch) -> No
 
 def _key_tail() -> tuple:
     s = rank_settings()
-    return tuple(sorted(s["restricted"].items())), s["single_reporter"], s["partial"]
+    return (
+        tuple(sorted(s["restricted"].items())),
+        s["single_reporter"],
+        s["partial"],
+        s["partner_sets"],
+    )
 
 
 def test_an_economy_without_observations_has_an_empty_ranking(committed) -> None:

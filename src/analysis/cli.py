@@ -551,6 +551,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             return int(args.func(args) or 0)
+        except BrokenPipeError:
+            raise
         except OSError as exc:  # a folder that is a file, read-only, without permission, ...
             if args.debug:
                 raise
@@ -572,6 +574,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; raw and processed files were left as they were.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped (`asean-japan rank VNM | head -1`): not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
+        return 141  # 128 + SIGPIPE, as a shell reports a pipe its reader closed
 
 
 if __name__ == "__main__":

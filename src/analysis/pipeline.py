@@ -43,7 +43,7 @@ from .rawstore import RawStore, sha256_file
 from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
 
-SNAPSHOT_SCHEMA = 3
+SNAPSHOT_SCHEMA = 4  # 4: rankings split variant into aggregation and partner_set
 # Modules that only fetch or present (charts, tables, the CLI, claims, the report): a change to
 # them cannot change the snapshot's bytes, so it does not make the snapshot stale.
 NOT_BUILD_CODE = frozenset(
@@ -248,7 +248,9 @@ def rank_settings() -> dict:
     keywords): datasets of restricted partners ranked in their own variant, and datasets of
     one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
     declared = (d for src in REGISTRY.values() for d in src.datasets)
-    return ranking_settings((d.name, d.variant, d.reporters, d.partners) for d in declared)
+    return ranking_settings(
+        (d.name, d.variant, d.reporters, d.partners, d.partner_set) for d in declared
+    )
 
 
 def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
@@ -314,6 +316,7 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "variant": ds.variant or "",
         "reporters": ds.reporters,
         "authority": ds.authority,
+        "partner_set": ds.partner_set,
         "label": ds.label or ds.name,
         "prices_from": ds.prices_from,
         "origin": raw.origin,

@@ -152,6 +152,7 @@ def rank_table(
     first = d.iloc[0]
     name = str(first["dataset"])
     used = (name, str(first["measure"]), str(first["variant"]), str(first["basis"]))
+    split = f"aggregation {first['aggregation']}, partner set {first['partner_set']}"
     out = pd.DataFrame(
         {
             "rank": d["rank"].astype(int),
@@ -170,7 +171,7 @@ def rank_table(
     among = headline.among(name, used[1]) or "all partners"
     out.attrs["title"] = (
         f"{short_name(country)}'s top {catalog.top_words(used[1])}, {year}, {among} "
-        f"({name}; variant {used[2]}, basis {used[3]}):"
+        f"({name}; {split}, basis {used[3]}):"
     )
     notes = [caveats.answered(r, used, country, year, measure, chosen=dataset is not None)]
     notes += caveats.caveats(

@@ -38,6 +38,8 @@ from .validate import check
 
 COLUMNS = list(RANKINGS)
 CACHED_ECONOMIES = 16  # rankings kept per table of observations (rank_economy)
+SPLIT = ("aggregation", "partner_set")  # filled last, from variant (``split_variant``)
+BASE = [c for c in COLUMNS if c not in SPLIT]  # what each policy ranks
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
 
 __all__ = [
@@ -54,17 +56,21 @@ __all__ = [
 ]
 
 
-def ranking_settings(datasets: Iterable[tuple[str, str, str, str]]) -> dict:
-    """``rank_observations`` keywords from each dataset's (name, variant, reporters, partners),
-    the one rule for the registry's declarations and a manifest's entries alike: datasets of
-    restricted partners are ranked in their own variant; datasets of one reporter never form
-    ASEAN as an economy (the sum of its members); datasets whose partners are a restricted set
-    (``partners`` other than "all") give shares only of a published world total."""
+def ranking_settings(datasets: Iterable[tuple[str, str, str, str, str]]) -> dict:
+    """``rank_observations`` keywords from each dataset's (name, variant, reporters, partners,
+    partner_set), the one rule for the registry's declarations and a manifest's entries
+    alike: datasets of restricted partners are ranked in their own variant; datasets of one
+    reporter never form ASEAN as an economy (the sum of its members); datasets whose partners
+    are a restricted set (``partners`` other than "all") give shares only of a published
+    world total; ``partner_set`` names each dataset's set in the rankings' column."""
     rows = list(datasets)
     return {
-        "restricted": {name: variant for name, variant, _, _ in rows if variant},
-        "single_reporter": frozenset(name for name, _, reporters, _ in rows if reporters != "all"),
-        "partial": frozenset(name for name, _, _, partners in rows if partners != "all"),
+        "restricted": {name: variant for name, variant, _, _, _ in rows if variant},
+        "single_reporter": frozenset(
+            name for name, _, reporters, _, _ in rows if reporters != "all"
+        ),
+        "partial": frozenset(name for name, _, _, partners, _ in rows if partners != "all"),
+        "partner_sets": tuple(sorted((name, ps) for name, _, _, _, ps in rows if ps != "all")),
     }
 
 
@@ -72,7 +78,13 @@ def snapshot_settings(manifest: dict) -> dict:
     """``ranking_settings`` of the datasets a snapshot's manifest lists."""
     entries = manifest.get("datasets", {})
     return ranking_settings(
-        (name, e.get("variant", ""), e.get("reporters", "all"), e.get("partners", "all"))
+        (
+            name,
+            e.get("variant", ""),
+            e.get("reporters", "all"),
+            e.get("partners", "all"),
+            e.get("partner_set", "all"),
+        )
         for name, e in entries.items()
     )
 
@@ -91,6 +103,7 @@ def rank_observations(
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
+    partner_sets: tuple[tuple[str, str], ...] = (),
 ) -> pd.DataFrame:
     """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
@@ -103,6 +116,9 @@ def rank_observations(
     the reporter's trade (aid, investment) with the whole world, so where such a dataset has
     no published world total (no ``WLD`` row for that economy, measure and year) its rows get
     no total and no share: the sum of 13 partners is not the economy's total.
+    ``partner_sets``: (dataset, set id) of the datasets whose partners are a restricted set;
+    the rankings' ``aggregation`` and ``partner_set`` columns split ``variant`` in two
+    (``split_variant``).
     Row order: dataset, then as each policy orders its rows.
     """
     restricted = restricted or {}
@@ -142,7 +158,39 @@ def rank_observations(
     if not parts:
         return _empty()
     out = parts[0] if len(parts) == 1 else _concat(parts)
+    out = split_variant(out, dict(partner_sets))
     return check(out, RANKINGS, RANKING_KEY, "rankings")
+
+
+AGGREGATIONS = ("countries", "blocs", "blocs_fixed", "grouped")
+
+
+def split_variant(ranked: pd.DataFrame, partner_sets: dict[str, str]) -> pd.DataFrame:
+    """``ranked`` with ``aggregation`` and ``partner_set`` filled from ``variant`` (the one
+    rule): ``aggregation`` is ``blocs``, ``blocs_fixed`` or ``grouped`` where the variant is,
+    else ``countries``; ``partner_set`` is ``bilateral`` for ODA's donor-countries variant,
+    ``all`` where a donor ranks its recipients (``oda_given``), else the dataset's declared
+    set (``partner_sets``; ``all`` if it declares none). Computed per distinct (dataset,
+    measure, variant) and spread by codes: no text per row."""
+    combos = ranked[["dataset", "measure", "variant"]].astype(str)
+    key, uniques = pd.factorize(
+        pd.MultiIndex.from_frame(combos) if len(combos) else pd.MultiIndex.from_tuples([])
+    )
+    agg_of, set_of = [], []
+    for dataset, measure, variant in uniques:
+        agg_of.append(variant if variant in AGGREGATIONS else "countries")
+        if variant == "bilateral":
+            set_of.append("bilateral")
+        elif measure.startswith("oda_given"):
+            set_of.append("all")
+        else:
+            set_of.append(partner_sets.get(dataset, "all"))
+    out = ranked.copy()
+    for col, values in (("aggregation", agg_of), ("partner_set", set_of)):
+        cats = sorted(set(values))
+        codes = np.array([cats.index(v) for v in values], dtype=np.int64)
+        out[col] = pd.Categorical.from_codes(codes[key] if len(key) else key, categories=cats)
+    return out[COLUMNS]
 
 
 def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +252,7 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
     sorted (as ``astype(str).astype("category")`` makes it), recoded on integer codes: the
     text of millions of rows is never built."""
     columns = {}
-    for col in COLUMNS:
+    for col in BASE:
         if col == "rank":  # nullable: values and mask joined apart
             ranks = [p[col] for p in parts]
             columns[col] = pd.arrays.IntegerArray(
@@ -324,6 +372,7 @@ def rank_economy(
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
+    partner_sets: tuple[tuple[str, str], ...] = (),
 ) -> pd.DataFrame:
     """One economy's complete ranking (every dataset, measure, variant, basis, year, partner):
     the rows of ``rank_observations(obs, countries, ...)`` whose ``country`` is ``economy``, in
@@ -333,12 +382,18 @@ def rank_economy(
     that economy's ranking reads takes a fraction of a second even at world scope.
     """
     index = economy_index(obs)
-    key = (economy, tuple(sorted((restricted or {}).items())), single_reporter, partial)
+    key = (
+        economy,
+        tuple(sorted((restricted or {}).items())),
+        single_reporter,
+        partial,
+        partner_sets,
+    )
     if key in index.rankings:
         index.rankings.move_to_end(key)
     else:
         index.rankings[key] = _rank_subset(
-            obs, index, [economy], restricted, single_reporter, partial
+            obs, index, [economy], restricted, single_reporter, partial, partner_sets
         )
         while len(index.rankings) > CACHED_ECONOMIES:
             index.rankings.popitem(last=False)
@@ -351,6 +406,7 @@ def rank_in_batches(
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
+    partner_sets: tuple[tuple[str, str], ...] = (),
     batch_rows: int = 400_000,
 ) -> Iterator[pd.DataFrame]:
     """The rankings of ``rank_observations`` economy batch by economy batch, in economy
@@ -371,10 +427,12 @@ def rank_in_batches(
         batch.append(c)
         size += end - start
         if size >= batch_rows:
-            yield _rank_subset(obs, index, batch, restricted, single_reporter, partial)
+            yield _rank_subset(
+                obs, index, batch, restricted, single_reporter, partial, partner_sets
+            )
             batch, size = [], 0
     if batch:
-        yield _rank_subset(obs, index, batch, restricted, single_reporter, partial)
+        yield _rank_subset(obs, index, batch, restricted, single_reporter, partial, partner_sets)
 
 
 def _rank_subset(
@@ -384,13 +442,14 @@ def _rank_subset(
     restricted: dict[str, str] | None,
     single_reporter: frozenset[str],
     partial: frozenset[str] = frozenset(),
+    partner_sets: tuple[tuple[str, str], ...] = (),
 ) -> pd.DataFrame:
     """``rank_observations`` on the rows ``economies`` need, keeping their rows alone (a
     member's rows alone would form a one-member ASEAN, which is not ASEAN's ranking)."""
     wanted = frozenset(economies)
     forming = index.trade - single_reporter - frozenset(restricted or {})
     sub = obs.take(index.positions(wanted, forming))
-    ranked = rank_observations(sub, wanted, restricted, single_reporter, partial)
+    ranked = rank_observations(sub, wanted, restricted, single_reporter, partial, partner_sets)
     if ASEAN not in wanted and len(ranked):
         ranked = ranked[(ranked["country"] != ASEAN).to_numpy()].reset_index(drop=True)
     return ranked

@@ -155,6 +155,22 @@ RANKINGS: dict[str, Column] = {
         "dataset whose partners are a restricted set, ranked among those partners only",
         allowed=frozenset(VARIANTS),
     ),
+    "aggregation": Column(
+        "str",
+        "how partners are counted (from `variant`): `countries` (each economy on its own), "
+        "`blocs` and `blocs_fixed` (ASEAN and EU members summed, see `variant`), `grouped` "
+        "(ODA: multilateral families as one donor)",
+        allowed=frozenset({"countries", "blocs", "blocs_fixed", "grouped"}),
+    ),
+    "partner_set": Column(
+        "str",
+        "which partners are ranked (from `variant` and the dataset's declaration): `all` "
+        "(every partner the dataset has for that economy), `bilateral` (ODA: donor countries "
+        "only), or the id of the dataset's restricted set (`major_13`: CEPII BACI's 13 major "
+        "partners; `bps_listed_37`; `dac_bilateral_donors`; `dac_members`; `dip_reporters`: "
+        "investors that report to the IMF; `abn_sources_39`; `oecd_reporters`), whose words "
+        "are the dataset's `partners` in manifest.json. A rank is a rank among that set",
+    ),
     "basis": Column(
         "str",
         "trade: `reported` (own report, IMF estimates included) or `best` (own report where it "

@@ -80,6 +80,7 @@ SOURCE = Source(
             ("fdi_inflow",),
             "Aisbett, Busse & Nunnenkamp (2018), 39 source countries",
             partners="39 source countries",
+            partner_set="abn_sources_39",
             label="ABN 2018",
             authority="compiled",
         ),

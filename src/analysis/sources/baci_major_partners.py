@@ -244,6 +244,7 @@ SOURCE = Source(
             partners=PARTNERS,
             reporters="ASEAN-10",
             variant="major_partners",
+            partner_set="major_13",
             label="CEPII BACI",
             authority="compiled",
         ),

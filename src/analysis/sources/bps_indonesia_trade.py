@@ -205,6 +205,7 @@ SOURCE = Source(
             reporters="Indonesia only",
             authority="national",
             variant="major_partners",
+            partner_set="bps_listed_37",
             label="BPS",
         ),
     ),

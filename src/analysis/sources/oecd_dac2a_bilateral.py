@@ -102,6 +102,7 @@ SOURCE = Source(
             "OECD DAC Table 2a (OECD.Stat extract), bilateral donors, constant 2022 US$ "
             "(current US$ derived where the QWIDS export gives the donor's deflator)",
             partners="bilateral donor countries",
+            partner_set="dac_bilateral_donors",
             label="OECD DAC (OECD.Stat)",
             prices_from="oecd_dac2a_qwids",
         ),

@@ -166,6 +166,7 @@ SOURCE = Source(
             label="OECD FDI (investors)",
             partners="OECD reporters only",
             variant="oecd_reporters",
+            partner_set="oecd_reporters",
             authority="compiled",
         ),
     ),

@@ -35,6 +35,8 @@ class Dataset:
         ""  # for a restricted partner set: its ranking variant (schema.RESTRICTED_VARIANTS)
     )
     authority: str = "international"  # whose statistics: see AUTHORITIES (the headline rule)
+    partner_set: str = "all"  # the rankings' ``partner_set``: "all", or an id of the restricted
+    # set ``partners`` describes (e.g. "major_13"), the same in every aggregation
     label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
     prices_from: str = ""  # constant prices only: the dataset whose current prices give the
     # donors' deflators (``oda_prices``)

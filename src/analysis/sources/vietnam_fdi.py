@@ -132,6 +132,7 @@ SOURCE = Source(
             "IMF DIP, investors' reports of positions in Viet Nam",
             label="IMF DIP",
             partners="investors that report positions to the IMF (DIP)",
+            partner_set="dip_reporters",
             reporters="Viet Nam only",
             authority="compiled",
         ),

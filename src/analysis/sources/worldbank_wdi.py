@@ -209,6 +209,7 @@ SOURCE = Source(
             ("oda_received_net_current",),
             "World Bank WDI (DAC donors' net aid), current US$",
             partners="DAC member donors",
+            partner_set="dac_members",
             label="World Bank WDI",
         ),
     ),
