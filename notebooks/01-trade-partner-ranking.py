@@ -16,7 +16,7 @@
 # %% [markdown]
 # # Who trades with ASEAN and Japan? Partner rankings from IMF trade data
 #
-# Source: IMF Direction of Trade Statistics (DOTS, vintage 2022-02, years to 2020; IMTS years after it once `fetch imf_imts` has run: the charts draw the newest), read by `analysis.sources.imf_dots_xlsx`, ranked by `analysis.rank`. Trade = exports + imports of goods, US$ million, current prices.
+# Sources: every trade dataset of the snapshot, spliced year by year into one **headline series** per member by the headline rule (`analysis.headline`): all partners before a restricted partner set; the member's own statistics (SingStat, BPS), then the IMF's Direction of Trade Statistics (vintage 2022-02, to 2020; IMTS once `fetch imf_imts` has run), then CEPII BACI's 13 major partners (2021-2024, ranks among the 13, marked). Ranked by `analysis.rank`. Trade = exports + imports of goods, US$ million, current prices.
 #
 # **Basis `best`**: a member's own report where it reports; its partners' reports (mirror data) where it does not, or where IMF estimates make up half or more of its own figures (Laos in most years). Charts mark those years. Grey: no data.
 
@@ -35,7 +35,9 @@ m = read_manifest()
 print(f"snapshot: {m['rows']['rankings']:,} ranking rows from {len(m['inputs'])} raw files")
 
 # %% [markdown]
-# ## Japan's rank among each member's trade partners, 1990-2020
+# ## Japan's rank among each member's trade partners, 1990 to the latest year
+#
+# `*`: ranked among a restricted set of partners; `m`: from partners' reports. Hollow squares on the chart: ranks among 13 major partners; dotted lines: another dataset answers from there.
 
 # %%
 query.japan_rank_table()
@@ -80,7 +82,7 @@ query.rank_table('ASEAN', variant='blocs', top=6)
 # %% [markdown]
 # ## When did China overtake Japan?
 #
-# The first year from which China stays ahead of Japan in the member's trade to the end of the data.
+# On the headline series: the first year from which China stays ahead of Japan in the member's trade to the last year compared, and that year's dataset.
 
 # %%
 query.china_overtakes_japan()

@@ -55,9 +55,9 @@ plots.bump_chart('ASEAN', n=6, measure='fdi_inflow', basis='reported',
                  title='Largest sources of FDI flows into ASEAN (ASEANstats)');
 
 # %% [markdown]
-# ## Each member's largest investors, newest dataset
+# ## Each member's largest investors, headline series
 #
-# For each member, the FDI dataset with the latest inward positions (ASEANstats to 2022; OECD investors' reports to 2024 once `fetch oecd_fdi` has run).
+# For each member and year, the dataset the headline rule picks for inward positions (host-reported ASEANstats and UNCTAD first; investors' reports to the IMF, a restricted set, where nothing else covers a year, shaded). Each panel names its datasets.
 
 # %%
 plots.top_investors_grid();

@@ -46,6 +46,7 @@ def japan_rank_groups() -> list[RankGroup]:
     rankings = query.rankings()
     for dim, what, measure, variant, years, marks in RANK_COLUMNS:
         drawn = query.select(rankings, measure=measure, variant=variant, basis=None)
+        drawn = drawn[drawn["country"].isin(asean_members()).to_numpy()]
         if drawn.empty:
             continue
         names = sorted(str(n) for n in drawn["dataset"].unique())
@@ -61,7 +62,7 @@ def japan_rank_groups() -> list[RankGroup]:
                 source,
                 cols,
                 {row["member"]: [str(row[c]) for c in cols] for _, row in t.iterrows()},
-                answered_by(drawn[drawn["country"].isin(asean_members()).to_numpy()]),
+                answered_by(drawn),
             )
         )
     return groups

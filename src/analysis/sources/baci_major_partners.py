@@ -240,7 +240,7 @@ SOURCE = Source(
             NAME,
             "trade",
             ("exports", "imports", "trade"),
-            "CEPII BACI pair sums, ASEAN members with 13 major partners (shares of the 13)",
+            "CEPII BACI pair sums, ASEAN members with 13 major partners (ranks among the 13)",
             partners=PARTNERS,
             reporters="ASEAN-10",
             variant="major_partners",
