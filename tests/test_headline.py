@@ -195,7 +195,10 @@ def test_names_and_lower_case_codes_resolve() -> None:
 def test_cli_routes_for_the_new_questions() -> None:
     p = run_cli("standing", "japan")
     assert p.returncode == 0, p.stderr
-    assert "(latest)" in p.stdout and "*: ranked among a restricted partner set" in p.stdout
+    assert "(latest)" in p.stdout
+    assert "*: ranked among 13 major partners or among 37 partners (a restricted set)" in p.stdout
+    p = run_cli("standing", "JPN", "--dimension", "oda")
+    assert "*: ranked among bilateral donor countries (a restricted set)" in p.stdout
     p = run_cli("overtake", "chn", "JPN")
     assert p.returncode == 0 and "Brunei" in p.stdout and "baci_major_partners" in p.stdout
     p = run_cli("rank", "thailand", "--partner", "JPN", "--years", "2014-2022")
@@ -215,7 +218,7 @@ def test_a_missing_year_names_the_datasets_that_have_it() -> None:
     assert np.all([2023 in ys for ds, ys in text.items() if ds == "baci_major_partners"])
     p = run_cli("rank", "IDN", "--dataset", "bps_indonesia_trade", "--year", "2023")
     message = " ".join(p.stderr.split())
-    assert p.returncode == 1 and "Datasets that rank Indonesia in 2023" in message
+    assert p.returncode == 1 and "Trade datasets that rank Indonesia in 2023" in message
     assert "baci_major_partners" in message
 
 
@@ -252,3 +255,41 @@ def test_variant_is_split_into_aggregation_and_partner_set() -> None:
         else:
             assert ps == declared[ds], (ds, m, v, ps)
     assert (r["partner_set"] != "all").sum() and (r["aggregation"] == "blocs").sum()
+
+
+def test_within_a_dataset_own_figures_then_partners_reports() -> None:
+    """Viet Nam's FDI positions in 2012: UNCTAD (all partners) has only the investors' reports
+    for Viet Nam; they answer before the IMF's restricted set of reporting investors, and the
+    answer says they are partners' reports."""
+    t = query.rank_table("VNM", measure="fdi_inward_stock", year=2012)
+    assert t.attrs["dataset"] == "unctad_bilateral_fdi" and "all partners" in t.attrs["title"]
+    assert "(here its partners' reports)" in t.attrs["notes"][0]
+    assert (t["value_basis"] == "mirror").all()
+
+
+def test_a_historical_entity_is_said() -> None:
+    """The IMF's Viet Nam before 1976 is the Republic of Viet Nam (data/entity_notes.csv):
+    `rank VNM --year 1970` and `overtake` say so."""
+    t = query.rank_table("VNM", year=1970)
+    assert any("Republic of Viet Nam" in n for n in t.attrs["notes"])
+    later = query.rank_table("VNM", year=1990)
+    assert not any("Republic of Viet Nam" in n for n in later.attrs["notes"])
+    o = query.overtake("USA", JAPAN)
+    assert any(n.startswith("Viet Nam:") for n in o.attrs["notes"])
+
+
+def test_wrong_questions_get_a_clear_answer() -> None:
+    p = run_cli("overtake", "JPN", "japan")
+    assert p.returncode == 2 and "two different partners" in p.stderr
+    p = run_cli("overtake", "CHN", "JPN", "--dimension", "oda")
+    assert p.returncode == 1 and "China is a partner in no" in " ".join(p.stderr.split())
+    p = run_cli("rank", "Thialand")
+    assert p.returncode == 2 and "Did you mean Thailand (THA)?" in " ".join(p.stderr.split())
+    p = run_cli("rank", "THA", "--partner", "JPN", "--years", "2030-2040")
+    assert p.returncode == 1 and "years with data: 1960-2024" in " ".join(p.stderr.split())
+    p = run_cli("standing", "JPN", "--years", "2030")
+    assert p.returncode == 2 and "--years 2030" in p.stderr
+    p = run_cli("rank", "LAO", "--dataset", "aseanstats_fdi")
+    message = " ".join(p.stderr.split())
+    assert p.returncode == 1 and "it does not cover that economy" in message
+    assert "FDI datasets that rank Laos: unctad_bilateral_fdi" in message

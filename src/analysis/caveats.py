@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import catalog, headline
-from .countries import short_name
+from .countries import entity_notes, short_name
 from .schema import FLAG_WORDS, dimension_of
 
 TOP_OTHER = 10  # a partner absent from a dataset matters where another dataset ranks it this high
@@ -34,13 +34,15 @@ def answered(
     rule would have picked."""
     name = used[0]
     if not chosen:
-        return headline.why(r, name, country, year, used[1])
+        return headline.why(r, name, country, year, used[1], used[3])
     pick = headline.answering(r, country, year, measure)
+    what = catalog.top_words(measure)
     if pick is None or pick[0] == name:
-        return f"Dataset {name}, as chosen (it is also the headline answer for {year})."
+        return f"Dataset {name}, as chosen (also the headline answer for {what}, {year})."
+    flag = "" if measure == "trade" else f" --measure {measure}"
     return (
-        f"Dataset {name}, as chosen; the headline answer for {short_name(country)} in {year} "
-        f"is {pick[0]} (`asean-japan rank {country} --year {year}`)."
+        f"Dataset {name}, as chosen; the headline answer for {short_name(country)}'s {what} "
+        f"in {year} is {pick[0]} (`asean-japan rank {country}{flag} --year {year}`)."
     )
 
 
@@ -59,7 +61,9 @@ def caveats(
     partner set and the large partners it lacks, missing donors, mirror values and estimates,
     the source's flags, the price base."""
     name, m = used[0], used[1]
-    out: list[str] = []
+    out: list[str] = [
+        f"{short_name(country)} in {year}: {n}." for n in entity_notes(country, year, year)
+    ]
     if headline.restricted(name, m):
         out.append(
             f"Ranks among {headline.partner_set(name, m)} only: a partner outside that set is "
@@ -150,15 +154,20 @@ def absent_partners(r: pd.DataFrame, dataset: str, country: str, year: int) -> l
         .to_numpy()
         & (r["rank"] <= TOP_OTHER).fillna(False).to_numpy()
     ]
-    best: dict[str, tuple[int, str]] = {}
-    for p, k, ds in zip(others["partner"], others["rank"], others["dataset"], strict=True):
+    best: dict[str, tuple[int, str, str]] = {}
+    for p, k, ds, m in zip(
+        others["partner"], others["rank"], others["dataset"], others["measure"], strict=True
+    ):
         p = str(p)
         if p in have or p in ("ASEAN", "EU"):
             continue
         if p not in best or int(k) < best[p][0]:
-            best[p] = (int(k), str(ds))
+            best[p] = (int(k), str(ds), str(m))
     ordered = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))
-    return [f"{short_name(p)} (rank {k} in {ds})" for p, (k, ds) in ordered]
+    return [
+        f"{short_name(p)} (rank {k} in {ds}, {catalog.top_words(m).split(' by ')[-1]})"
+        for p, (k, ds, m) in ordered
+    ]
 
 
 def also(
@@ -239,15 +248,16 @@ def elsewhere(r: pd.DataFrame, country: str, year: int | None, measure: str) -> 
     years = headline.years_of(r, country, measure)
     if year is not None:
         years = {ds: ys for ds, ys in years.items() if year in ys}
+    dim = {"trade": "trade", "oda": "ODA", "fdi": "FDI"}[dimension_of(measure)]
     if not years:
         what = f"in {year}" if year is not None else "in any year"
-        return f"no dataset of the snapshot ranks {short_name(country)}'s partners {what}."
+        return f"no {dim} dataset of the snapshot ranks {short_name(country)}'s partners {what}."
     listed = "; ".join(
         f"{ds} ({headline.spans(ys)}"
         f"{', ' + headline.among(ds, measure) if headline.among(ds, measure) else ''})"
         for ds, ys in years.items()
     )
-    head = f"datasets that rank {short_name(country)}" + (f" in {year}" if year else "")
+    head = f"{dim} datasets that rank {short_name(country)}" + (f" in {year}" if year else "")
     example = next(iter(years))
     return f"{head}: {listed}. E.g. `asean-japan rank {country} --dataset {example}" + (
         f" --year {year}`." if year else "`."

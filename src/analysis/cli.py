@@ -33,6 +33,7 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     for spec in REGISTRY.values():
         print(f"{spec.name}  ({spec.kind})  {spec.title}")
         for label, value in (
+            ("datasets", ", ".join(d.name for d in spec.datasets) or "- (context only)"),
             ("producer", spec.producer),
             ("url", spec.url),
             ("coverage", spec.coverage),
@@ -124,16 +125,29 @@ def _economy(text: str, what: str = "economy") -> str:
     from .countries import ASEAN, FOCUS, economy_code, short_name
     from .query import rankings
 
-    code = economy_code(text)
     # the distinct codes first, then as text: 0.007 s instead of 0.2 s for 1.3 million rows
     column = "country" if what == "economy" else "partner"
     have = set(rankings()[column].drop_duplicates().astype(str))
+    code = economy_code(text)
+    if code is None and text.strip().upper() in have:  # a donor or agency code (UN, IDA ...)
+        code = text.strip().upper()
     if code is None or code not in have:
-        known = ", ".join(f"{c} ({short_name(c)})" for c in (*FOCUS, ASEAN) if c in have)
+        import difflib
+
+        names = {short_name(c): c for c in have}
+        close = difflib.get_close_matches(text.strip().title(), list(names), n=3, cutoff=0.75)
+        hint = f" Did you mean {' or '.join(f'{n} ({names[n]})' for n in close)}?" if close else ""
+        if what == "economy":
+            known = ", ".join(f"{c} ({short_name(c)})" for c in (*FOCUS, ASEAN) if c in have)
+            listed = f"the snapshot ranks {known}"
+        else:
+            listed = (
+                f"the snapshot's rankings have {len(have)} partners, e.g. JPN, CHN, USA, KOR, "
+                "EU, ASEAN, IDA"
+            )
         raise UsageError(
-            f"unknown {what} {text!r}: the snapshot ranks {known}"
-            + (" and their partners" if what != "economy" else "")
-            + ". Use the ISO3 code (any case) or a country's name."
+            f"unknown {what} {text!r}: {listed}.{hint} Use the ISO3 code (any case) or a "
+            "country's name."
         )
     return code
 
@@ -181,9 +195,20 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             args.country, partner, measure=measure, dataset=args.dataset, years=args.years
         )
         if table.empty:
+            from .query import _spans
+
+            span = table.attrs.get("ranked_years") or []
+            if args.years and span and not any(args.years[0] <= y <= args.years[1] for y in span):
+                raise ValidationError(
+                    f"no data for {args.country} in {args.years[0]}-{args.years[1]} in "
+                    f"{args.dataset or 'the headline series'}; years with data: "
+                    f"{_spans(span)}"
+                )
             raise ValidationError(
                 f"{partner} is not ranked among {args.country}'s partners in "
-                f"{args.dataset or 'the headline series'} for these years"
+                f"{args.dataset or 'the headline series'} in these years (not in the "
+                "dataset's partner set, or no value); `asean-japan rank "
+                f"{args.country} --year Y` lists who is"
             )
         print(table.attrs["title"])
         print(table.to_string(index=False, na_rep="-"))
@@ -214,46 +239,79 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
 def _cmd_standing(args: argparse.Namespace) -> int:
     from .countries import short_name
-    from .query import standing
+    from .headline import among, headline, spans
+    from .query import rankings, standing
 
     partner = _economy(args.partner, "partner")
     measure = args.measure or DIMENSION_MEASURES[args.dimension]
+    series = headline(rankings(), measure=measure)
+    span = sorted(int(y) for y in series["year"].unique())
+    if args.years is None:  # the default years that the dimension's data reach
+        args.years = [y for y in (1990, 2000, 2010, 2020) if span and span[0] <= y <= span[-1]]
+    outside = [y for y in args.years if not span or not span[0] <= y <= span[-1]]
+    if outside:
+        raise UsageError(
+            f"--years {' '.join(map(str, outside))}: no dataset ranks any economy's {measure} "
+            f"then; years with data: {spans(span)}"
+        )
     years = tuple(args.years) + ("latest",)
-    table = standing(partner, years, measure=measure, basis=None, variant=None)
+    from .schema import dimension_of
+
+    trade = dimension_of(measure) == "trade"  # ODA is always donor-reported: no m on every cell
+    table = standing(partner, years, measure=measure, basis=None, variant=None, marks=trade)
+    sets = sorted({among(str(ds), measure) for ds in series["dataset"].unique()} - {""})
     print(
         f"{short_name(partner)}'s rank among each ASEAN member's partners, {measure} "
         "(headline series):"
     )
     print(table.to_string(index=False))
-    print(STANDING_KEY)
+    print(
+        (
+            "m: ranked from partners' reports (mirror data); e: mostly IMF estimates; "
+            if trade
+            else ""
+        )
+        + "*: ranked "
+        + (f"{' or '.join(sets)} (a restricted set)" if sets else "among a restricted set")
+        + ", not among all partners; -: no data; n.r.: not ranked (value zero or negative, "
+        "or outside the set); (2022): that member's own latest year. `asean-japan rank ISO3 "
+        "--year Y` says which dataset answers."
+    )
     return 0
-
-
-STANDING_KEY = (
-    "m: ranked from partners' reports (mirror data); e: mostly IMF estimates; *: ranked among "
-    "a restricted partner set (e.g. 13 major partners), not all partners; -: no data; n.r.: "
-    "not ranked (value zero or negative, or outside the set). `asean-japan rank ISO3 --year Y` "
-    "says which dataset answers."
-)
 
 
 def _cmd_overtake(args: argparse.Namespace) -> int:
     from .countries import short_name
-    from .query import overtake
+    from .headline import headline
+    from .query import overtake, rankings
 
     a, b = _economy(args.a, "partner"), _economy(args.b, "partner")
+    if a == b:
+        raise UsageError(f"overtake needs two different partners, got {a} twice")
     measure = args.measure or DIMENSION_MEASURES[args.dimension]
+    series = headline(rankings(), measure=measure)
+    absent = [p for p in (a, b) if not (series["partner"] == p).any()]
+    if absent:
+        raise ValidationError(
+            f"{', '.join(short_name(p) for p in absent)} is a partner in no {measure} ranking "
+            f"of the snapshot (e.g. China reports to no ODA dataset: AidData's commitments are "
+            "context, never ranked), so there is nothing to compare"
+        )
     table = overtake(a, b, measure=measure)
     print(
         f"When {short_name(a)} passed {short_name(b)} among each ASEAN member's partners, "
         f"{measure} (headline series):"
     )
-    print(table.to_string(index=False, na_rep="-"))
+    print(table.astype(object).where(table.notna(), "-").to_string(index=False))
     print(
-        "first_ahead: the first year compared with A ahead; ahead_since: A ahead every year "
-        "compared from then to last_year (- if B is ahead in last_year); dataset: of that "
-        "year. Years in a restricted partner set that lacks A or B are not compared."
+        f"first_ahead: the first year compared in which {short_name(a)} was ahead; "
+        f"ahead_since: {short_name(a)} ahead in every year compared from then to last_year "
+        f"(- if {short_name(b)} is ahead in last_year); dataset: of that year; stayed_ahead: "
+        "never behind again after first_ahead. Years of a restricted partner set that lacks "
+        "either partner are not compared."
     )
+    for note in table.attrs.get("notes", []):
+        print(textwrap.fill(note, 100, initial_indent="Note: ", subsequent_indent="      "))
     return 0
 
 
@@ -446,8 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--years",
         type=int,
         nargs="+",
-        default=[1990, 2000, 2010, 2020],
-        help="years shown before the latest (default 1990 2000 2010 2020)",
+        default=None,
+        help="years shown before the latest (default: those of 1990 2000 2010 2020 that the "
+        "dimension's data reach)",
     )
     s.set_defaults(func=_cmd_standing)
 

@@ -282,3 +282,18 @@ def economy_code(text: str) -> str | None:
         return pycountry.countries.lookup(t).alpha_3
     except LookupError:
         return None
+
+
+@cache
+def _entity_notes() -> tuple[tuple[str, int, int, str], ...]:
+    with open(PACKAGE_DATA / "entity_notes.csv", newline="", encoding="utf-8") as fh:
+        return tuple(
+            (r["code"], int(r["first_year"]), int(r["last_year"]), r["note"])
+            for r in csv.DictReader(fh)
+        )
+
+
+def entity_notes(code: str, first: int, last: int) -> list[str]:
+    """What a reader must know about an economy in some years (``data/entity_notes.csv``: a
+    historical entity published under today's code), for the years ``first``-``last``."""
+    return [note for c, a, b, note in _entity_notes() if c == code and a <= last and first <= b]

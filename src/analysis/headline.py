@@ -15,7 +15,9 @@ year by year from the dataset this rule picks:
    (``spec.AUTHORITIES``, each dataset declares its own).
 3. Then the dataset whose data run latest (the newest vintage), then the name.
 
-The IMF's table is read on its ``best`` basis, where an own report that cannot be trusted
+Within a dataset, an economy-year is read on the first basis of ``BASES`` the dataset has for
+it: trade's ``best``, else the reporter's own figures, else the partners' reports. The IMF's
+table is read on its ``best`` basis, where an own report that cannot be trusted
 (a partial year, nearly empty, mostly IMF estimates: ``rank_trade.distrusted_own_reports``)
 is already replaced by the partners' reports; a complete national series of the same reporter
 ranks ahead of both (rule 2), so a distrusted own report gives way to it first.
@@ -97,8 +99,10 @@ def readings(
 ) -> list[tuple[str, str, str, str]]:
     """(dataset, measure, variant, basis) of every ranking the headline of ``measure`` may
     splice, in the rule's order: each dataset in its own reading (a restricted dataset in its
-    own variant where partners as economies are asked for; the first basis of ``BASES`` it
-    has), at ``measure`` first, then at the fallback measures."""
+    own variant where partners as economies are asked for), each of its bases in ``BASES``
+    order (so within a dataset an economy-year is read from the reporter's own figures where
+    the dataset has them, from the partners' reports otherwise: UNCTAD's FDI in Viet Nam),
+    at ``measure`` first, then at the fallback measures."""
     wanted = variant or default_variant(measure)
     declared = catalog.datasets()
     present = (
@@ -120,8 +124,7 @@ def readings(
                 variants = [own]
             for v in variants:
                 bases = [b for b in BASES if (v, b) in pairs] if basis is None else [basis]
-                if bases and (v, bases[0]) in pairs:
-                    out.append((name, m, v, bases[0]))
+                out += [(name, m, v, b) for b in bases if (v, b) in pairs]
     return out
 
 
@@ -186,7 +189,9 @@ def answering(
     )
 
 
-def why(df: pd.DataFrame, dataset: str, country: str, year: int, measure: str) -> str:
+def why(
+    df: pd.DataFrame, dataset: str, country: str, year: int, measure: str, basis: str = ""
+) -> str:
     """One line: which dataset answered and why (the rule applied to what the snapshot has)."""
     from .countries import short_name
 
@@ -195,9 +200,11 @@ def why(df: pd.DataFrame, dataset: str, country: str, year: int, measure: str) -
     whose = {
         "national": f"{short_name(country)}'s own statistics",
         "international": "an international table of the reporters' own reports",
-        "compiled": "a table compiled from the partners' side",
+        "compiled": "a compiled table (reconciled pairs or the partners' reports)",
     }.get(authority, authority)
     text = f"Answered by {dataset}: {whose}, {among(dataset, measure) or 'all partners'}"
+    if basis == "mirror" and authority != "compiled" and dimension_of(measure) != "oda":
+        text += " (here its partners' reports)"
     if restricted(dataset, measure):
         text += f"; no dataset of all partners covers {short_name(country)} in {year}"
     others = [d for d in datasets_with(df, country, year, measure) if d != dataset]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalog, caveats, headline
-from .countries import ASEAN, JAPAN, asean_members, short_name
+from .countries import ASEAN, JAPAN, asean_members, entity_notes, short_name
 from .snapshot import load_rankings
 
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
@@ -132,10 +132,14 @@ def rank_table(
         d = select(r, dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[d["country"] == country]
     if d.empty:
+        covers = dataset is None or bool(
+            ((r["dataset"] == dataset) & (r["country"] == country)).any()
+        )
         where = f"dataset {dataset}" if dataset else "any dataset of the snapshot"
+        reading = _reading(variant, basis) if covers else " (it does not cover that economy)"
         raise ValidationError(
             f"no {catalog.top_words(measure)} ranking of {short_name(country)} ({country}) in "
-            f"{where}{_reading(variant, basis)}; " + caveats.elsewhere(r, country, None, measure)
+            f"{where}{reading}; " + caveats.elsewhere(r, country, None, measure)
         )
     years = sorted(int(y) for y in d["year"].unique())
     year = years[-1] if year is None else year
@@ -225,9 +229,15 @@ def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> lis
             for p, v in zip(negative["partner"], negative["value_usd_m"], strict=True)
         )
         more = int((rows["rank"].isna() & (rows["value_usd_m"] < 0)).sum()) - len(negative)
+        why = (
+            "negative position (the investor's claims on the host below its liabilities to it)"
+            if measure.endswith("_stock")
+            else "net flow below zero (repayments or disinvestment above new money)"
+        )
         notes.append(
-            "Not ranked, net flow below zero (repayments or disinvestment above new money; "
-            f"US$ million): {listed}" + (f" and {more} more" if more > 0 else "") + "."
+            f"Not ranked, {why}; US$ million: {listed}"
+            + (f" and {more} more" if more > 0 else "")
+            + "."
         )
     if "_net_" not in measure or rows.empty:
         return notes
@@ -268,6 +278,8 @@ def default_measure(country: str, dataset: str | None) -> str:
     r = rankings()
     rows = r.loc[(r["dataset"] == dataset) & (r["country"] == country), "measure"]
     have = set(rows.drop_duplicates().astype(str))  # distinct values first, then as text
+    if not have:  # the dataset does not cover the economy: its measures elsewhere
+        have = set(r.loc[r["dataset"] == dataset, "measure"].drop_duplicates().astype(str))
     return next((m for m in HEADLINE_MEASURES if m in have), min(have, default="trade"))
 
 
@@ -409,13 +421,16 @@ def partner_series(
         variant = "blocs"
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[(d["country"] == country).to_numpy()]
+    every_year = sorted(int(y) for y in d["year"].unique())
     if years is not None:
         d = d[(d["year"] >= years[0]).to_numpy() & (d["year"] <= years[1]).to_numpy()]
     hit = d[(d["partner"] == partner).to_numpy()]
     out = pd.DataFrame(
         {
             "year": hit["year"].astype(int).to_numpy(),
-            "rank": hit["rank"].astype("Int64").to_numpy(),
+            "rank": [  # n.r.: present with a value at or below zero (net repayments ...)
+                str(int(k)) if pd.notna(k) else "n.r." for k in hit["rank"]
+            ],
             "among": [
                 headline.among(str(ds), measure) or f"all {n}"
                 for ds, n in zip(hit["dataset"], hit["n_partners"], strict=True)
@@ -428,6 +443,7 @@ def partner_series(
     )
     ranked_years = sorted(int(y) for y in d["year"].unique())
     missing = sorted(set(ranked_years) - set(out["year"]))
+    out.attrs["ranked_years"] = every_year  # every year the economy is ranked, any range
     out = out.sort_values("year").reset_index(drop=True)
     out.attrs["missing"] = missing  # years the economy is ranked but the partner is not in it
     out.attrs["title"] = (
@@ -542,7 +558,9 @@ def overtake(
     ``ahead_since`` (the first year of the run in which ``a`` is ahead up to the last year
     compared; empty if ``b`` is ahead then), ``dataset`` (of the ``ahead_since`` year, else of
     ``first_ahead``), ``stayed_ahead`` (``a`` ahead in every year compared since
-    ``first_ahead``), ``years_compared``, ``last_year``.
+    ``first_ahead``, i.e. ``ahead_since == first_ahead``), ``years_compared``, ``last_year``.
+    ``attrs["notes"]``: what a reader must know about the years compared (a historical entity
+    under today's code, ``countries.entity_notes``).
     """
     countries = countries or asean_members()
     d = select(measure=measure, variant=variant, basis=basis)
@@ -579,14 +597,20 @@ def overtake(
                 "first_ahead": compared[first][0] if first is not None else None,
                 "ahead_since": compared[since][0] if since is not None else None,
                 "dataset": compared[pick][1] if pick is not None else "",
-                "stayed_ahead": bool(first is not None and all(x[2] for x in compared[first:])),
+                "stayed_ahead": bool(first is not None and since == first),
                 "years_compared": _spans([y for y, _, _ in compared]),
                 "last_year": compared[-1][0] if compared else None,
             }
         )
-    return pd.DataFrame(rows).astype(
+    out = pd.DataFrame(rows).astype(
         {"first_ahead": "Int64", "ahead_since": "Int64", "last_year": "Int64"}
     )
+    notes = []
+    for c, row in zip(countries, rows, strict=True):
+        if row["first_ahead"] is not None:
+            notes += [f"{short_name(c)}: {n}." for n in entity_notes(c, row["first_ahead"], 2100)]
+    out.attrs["notes"] = notes
+    return out
 
 
 def china_overtakes_japan(*, measure: str = "trade", basis: str | None = None) -> pd.DataFrame:
