@@ -77,7 +77,7 @@ def caveats(
         )
     absent = absent_partners(r, name, country, year)
     if absent:
-        out.append(f"Not in {name} at all for {short_name(country)}: " + "; ".join(absent) + ".")
+        out.append(_end(f"Not in {name} at all for {short_name(country)}: " + "; ".join(absent)))
     if gaps is not None and len(gaps):
         g = gaps[(gaps["dataset"] == name) & (gaps["country"] == country) & (gaps["year"] == year)]
         if len(g):
@@ -133,7 +133,7 @@ def flag_lines(
             who = sorted(
                 short_name(str(p)) for p in rows.loc[rows["flag"] == flag, "partner"].unique()
             )
-            out.append(f"Flagged `{flag}` by the source ({words}): {', '.join(who)}.")
+            out.append(_end(f"Flagged `{flag}` by the source ({words}): {', '.join(who)}"))
     return out
 
 
@@ -153,6 +153,10 @@ def absent_partners(r: pd.DataFrame, dataset: str, country: str, year: int) -> l
         .isin([n for n in headline.order(entry["dimension"]) if n != dataset])
         .to_numpy()
         & (r["rank"] <= TOP_OTHER).fillna(False).to_numpy()
+        # partners as economies, every partner of the set: not a family total (grouped)
+        # beside its parts, not a bloc sum
+        & (r["aggregation"] == "countries").to_numpy()
+        & (r["partner_set"] != "bilateral").to_numpy()
     ]
     best: dict[str, tuple[int, str, str]] = {}
     for p, k, ds, m in zip(
@@ -262,3 +266,8 @@ def elsewhere(r: pd.DataFrame, country: str, year: int | None, measure: str) -> 
     return f"{head}: {listed}. E.g. `asean-japan rank {country} --dataset {example}" + (
         f" --year {year}`." if year else "`."
     )
+
+
+def _end(text: str) -> str:
+    """A sentence with one full stop (a name such as "Korea, Rep." may end it already)."""
+    return text if text.endswith(".") else text + "."

@@ -49,6 +49,16 @@ def restricted_years(d: pd.DataFrame) -> tuple[list[int], list[str]]:
     return years, [headline.among(n) for n in names]
 
 
+def _split_by_set(line: pd.DataFrame, among_years: list[int]) -> list[pd.DataFrame]:
+    """``line`` (one row per year) cut where it passes between years ranked among all
+    partners and years ranked among a restricted set: each piece is drawn on its own."""
+    if line.empty or not among_years:
+        return [line]
+    inside = line.index.isin(among_years)
+    cuts = [0, *(i for i in range(1, len(line)) if inside[i] != inside[i - 1]), len(line)]
+    return [line.iloc[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
 def _shade_restricted(ax, years: list[int]) -> None:
     for y in years:
         ax.axvspan(y - 0.5, y + 0.5, color=RESTRICTED_SHADE, zorder=0, lw=0)
@@ -92,25 +102,20 @@ def bump_chart(
         s = s[s["rank"].notna()]
         is_japan = p == JAPAN
         color = color_of(p, i)
-        line = _full_years(s, years)
-        ax.plot(
-            line.index,
-            rank_y(line["rank"], max_rank),
-            color=color,
-            lw=3.2 if is_japan else 1.4,
-            alpha=1 if is_japan else 0.85,
-            zorder=3 if is_japan else 2,
-        )
-        among = s[s["year"].isin(among_years)]
-        ax.plot(
-            among["year"],
-            rank_y(among["rank"], max_rank),
-            ls="",
-            color=color,
-            ms=4.5 if is_japan else 3.5,
-            zorder=4 if is_japan else 3,
-            **_marker_style("reported", 0.0, restricted=True),
-        )
+        # ranks among all partners and ranks among a restricted set are drawn apart, never
+        # joined: a rank among 13 is not a move up from a rank among 180
+        for part in _split_by_set(_full_years(s, years), among_years):
+            restricted = bool(part.index.isin(among_years).any())
+            ax.plot(
+                part.index,
+                rank_y(part["rank"], max_rank),
+                color=color,
+                lw=(2.4 if is_japan else 1.1) if restricted else (3.2 if is_japan else 1.4),
+                alpha=1 if is_japan else 0.85,
+                zorder=3 if is_japan else 2,
+                ms=4.5 if is_japan else 3.5,
+                **(_marker_style("reported", 0.0, restricted=True) if restricted else {}),
+            )
         if not s.empty:
             last = s.iloc[-1]
             y = float(rank_y([float(last["rank"])], max_rank)[0])
@@ -191,8 +196,8 @@ def japan_rank_grid(
         if len(n_s):  # the member's own statistics office, beside the IMF series
             n_s = n_s.sort_values("year")
             ax.plot(n_s["year"], rank_y(n_s["rank"], max_rank), color=JAPAN_COLOR, lw=1, ls="--")
-        line = _full_years(s, all_years)
-        ax.plot(line.index, rank_y(line["rank"], max_rank), color=JAPAN_COLOR, lw=1.5, zorder=2)
+        for part in _split_by_set(_full_years(s, all_years), among_years):
+            ax.plot(part.index, rank_y(part["rank"], max_rank), color=JAPAN_COLOR, lw=1.5, zorder=2)
         for _, r in s.iterrows():
             st = _marker_style(
                 str(r["value_basis"]),
