@@ -123,6 +123,8 @@ def bump_chart(
     # a year is shaded "mirror" only where every value drawn rests on partners' reports
     by_year = d.groupby("year", observed=True)["value_basis"].agg(lambda v: set(v.astype(str)))
     mirror_years = sorted(int(y) for y, b in by_year.items() if b == {"mirror"})
+    if measure.startswith("oda_"):  # donors always report ODA: a shade on every year says nothing
+        mirror_years = []
     for y in mirror_years:
         ax.axvspan(y - 0.5, y + 0.5, color=MIRROR_SHADE, zorder=0, lw=0)
     _shade_restricted(ax, among_years)
