@@ -170,14 +170,21 @@ def split_variant(ranked: pd.DataFrame, partner_sets: dict[str, str]) -> pd.Data
     rule): ``aggregation`` is ``blocs``, ``blocs_fixed`` or ``grouped`` where the variant is,
     else ``countries``; ``partner_set`` is ``bilateral`` for ODA's donor-countries variant,
     ``all`` where a donor ranks its recipients (``oda_given``), else the dataset's declared
-    set (``partner_sets``; ``all`` if it declares none). Computed per distinct (dataset,
-    measure, variant) and spread by codes: no text per row."""
-    combos = ranked[["dataset", "measure", "variant"]].astype(str)
-    key, uniques = pd.factorize(
-        pd.MultiIndex.from_frame(combos) if len(combos) else pd.MultiIndex.from_tuples([])
-    )
+    set (``partner_sets``; ``all`` if it declares none).
+
+    Why codes: the world scope ranks 16 million rows; the rule is applied once per distinct
+    (dataset, measure, variant) of the columns' categories and spread by integer codes, so
+    no text is built per row."""
+    cols = [_cat(ranked[c]) for c in ("dataset", "measure", "variant")]
+    cats = [np.asarray(c.cat.categories.astype(str), dtype=object) for c in cols]
+    codes = [c.cat.codes.to_numpy().astype(np.int64) for c in cols]
+    combined = (codes[0] * len(cats[1]) + codes[1]) * len(cats[2]) + codes[2]
+    uniques, inverse = np.unique(combined, return_inverse=True)
     agg_of, set_of = [], []
-    for dataset, measure, variant in uniques:
+    for u in uniques:
+        rest, v = divmod(int(u), len(cats[2]))
+        d, m = divmod(rest, len(cats[1]))
+        dataset, measure, variant = cats[0][d], cats[1][m], cats[2][v]
         agg_of.append(variant if variant in AGGREGATIONS else "countries")
         if variant == "bilateral":
             set_of.append("bilateral")
@@ -187,47 +194,58 @@ def split_variant(ranked: pd.DataFrame, partner_sets: dict[str, str]) -> pd.Data
             set_of.append(partner_sets.get(dataset, "all"))
     out = ranked.copy()
     for col, values in (("aggregation", agg_of), ("partner_set", set_of)):
-        cats = sorted(set(values))
-        codes = np.array([cats.index(v) for v in values], dtype=np.int64)
-        out[col] = pd.Categorical.from_codes(codes[key] if len(key) else key, categories=cats)
+        names = sorted(set(values))
+        per_combo = np.array([names.index(v) for v in values], dtype=np.int64)
+        out[col] = pd.Categorical.from_codes(
+            per_combo[inverse] if len(inverse) else np.zeros(0, dtype=np.int64),
+            categories=names,
+        )
     return out[COLUMNS]
 
 
 def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
     """``ranked`` (one dataset's rankings) with total and share emptied in every economy,
     measure and year that has no published world total (``WLD`` row) in ``obs``, except a
-    donor's ranking of its recipients (the set is restricted on the donors' side). A ``trade``
-    group counts as published where either flow's world row is (as the trade policy sums)."""
+    donor's ranking of its recipients (the set is restricted on the donors' side). A
+    ``trade`` group counts as published where either flow's world row is (as the trade
+    policy sums). Groups are matched as integer keys of (measure, country, year) text."""
     world = obs[(obs["partner"] == WORLD).to_numpy()]
-    keys = ["measure", "country", "year"]
+    measures = {str(m) for m in world["measure"].unique()}
+    if measures & {"exports", "imports"}:
+        flows = world[world["measure"].isin(["exports", "imports"]).to_numpy()]
+        world = pd.concat([world, flows.assign(measure="trade")])
+    published = pd.MultiIndex.from_arrays(
+        [
+            world["measure"].astype(str).to_numpy(),
+            world["country"].astype(str).to_numpy(),
+            world["year"].to_numpy(dtype=np.int64),
+        ]
+    ).unique()
+    groups = ranked[["measure", "country", "year"]].drop_duplicates()
+    keys = pd.MultiIndex.from_arrays(
+        [
+            groups["measure"].astype(str).to_numpy(),
+            groups["country"].astype(str).to_numpy(),
+            groups["year"].to_numpy(dtype=np.int64),
+        ]
+    )
+    given = np.char.startswith(groups["measure"].astype(str).to_numpy().astype(str), "oda_given")
     # a donor ranking its recipients (``oda_given``) ranks every recipient the dataset has:
     # the restricted set is the donors (``headline.restricted`` says the same)
-    given = ranked["measure"].astype(str).str.startswith("oda_given").to_numpy()
-    published = set()
-    for measure, country, year in world[keys].drop_duplicates().itertuples(index=False):
-        published.add((str(measure), str(country), int(year)))
-        if str(measure) in ("exports", "imports"):
-            published.add(("trade", str(country), int(year)))
-    has = (
-        np.fromiter(
-            (
-                (str(m), str(c), int(y)) in published
-                for m, c, y in zip(
-                    ranked["measure"], ranked["country"], ranked["year"], strict=True
-                )
-            ),
-            dtype=bool,
-            count=len(ranked),
-        )
-        if published
-        else np.zeros(len(ranked), dtype=bool)
-    )
-    has |= given
-    if has.all():
+    keep = keys.isin(published) | given
+    if keep.all():
         return ranked
+    blank = groups[~keep]
+    hit = (
+        ranked[["measure", "country", "year"]]
+        .reset_index(drop=True)
+        .merge(blank.assign(_blank=True), how="left", on=["measure", "country", "year"])["_blank"]
+        .fillna(False)
+        .to_numpy(dtype=bool)
+    )
     out = ranked.copy()
-    out["total_usd_m"] = np.where(has, out["total_usd_m"].to_numpy(), np.nan)
-    out["share"] = np.where(has, out["share"].to_numpy(), np.nan)
+    out["total_usd_m"] = np.where(hit, np.nan, out["total_usd_m"].to_numpy())
+    out["share"] = np.where(hit, np.nan, out["share"].to_numpy())
     return out
 
 
