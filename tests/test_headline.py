@@ -293,3 +293,13 @@ def test_wrong_questions_get_a_clear_answer() -> None:
     message = " ".join(p.stderr.split())
     assert p.returncode == 1 and "it does not cover that economy" in message
     assert "FDI datasets that rank Laos: unctad_bilateral_fdi" in message
+
+
+def test_the_explorer_says_what_rank_says() -> None:
+    """Under the chart, the explorer prints rank's notes for the last year drawn (within the
+    year range): Indonesia to 2022 is answered by BPS, with BACI's other order."""
+    from analysis.explore import notes
+
+    lines = notes("IDN", "trade", None, (1990, 2022))
+    assert lines[0].startswith("2022: Answered by bps_indonesia_trade")
+    assert any(n.startswith("Also: baci_major_partners") for n in lines)

@@ -75,6 +75,26 @@ def draw(
     return fig
 
 
+def notes(
+    country: str, dimension: str, dataset: str | None = None, years: tuple[int, int] = (1990, 2025)
+) -> list[str]:
+    """What ``rank`` says about the last year the chart draws: which dataset answered and
+    why, what the other datasets say, the caveats. The explorer prints it under the chart,
+    so the chart and the command line say the same."""
+    measure = MEASURES[dimension]
+    chart = draw(country, dimension, dataset, years)
+    import matplotlib.pyplot as plt
+
+    plt.close(chart)
+    drawn = chart.data
+    drawn = drawn[(drawn["year"] <= years[1]).to_numpy()]  # the chart's x axis ends there
+    if drawn.empty:
+        return []
+    last = int(drawn["year"].max())
+    table = query.rank_table(country, measure=measure, dataset=dataset, year=last, top=5)
+    return [f"{last}: {n}" if i == 0 else n for i, n in enumerate(table.attrs["notes"])]
+
+
 def explorer(country: str = "VNM", dimension: str = "trade"):
     """Dropdowns for the economy, dimension and dataset, a year range and the number of
     partners; the chart redraws on every change (Jupyter, with ipywidgets). It opens on
@@ -104,6 +124,8 @@ def explorer(country: str = "VNM", dimension: str = "trade"):
                 fig = draw(country.value, dimension.value, dataset.value, years.value, top.value)
                 display(fig)
                 plt.close(fig)
+                for line in notes(country.value, dimension.value, dataset.value, years.value):
+                    print(line)
             except ValidationError as exc:
                 print(exc)
 
