@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import catalog, query
+from . import catalog, headline, query
 from .countries import JAPAN, asean_members, short_name
 
 # One column group per question: (dimension, what is ranked, measure, variant (None: the
@@ -69,19 +69,9 @@ def japan_rank_groups() -> list[RankGroup]:
 
 
 def answered_by(rows: pd.DataFrame) -> str:
-    """Which dataset answers which members and years in a headline series, in words: each
-    dataset with its years, the members it answers for where not all, and its partner set
-    where restricted ("<dataset> 2021-2024, among 13 major partners")."""
-    from .headline import among, spans
-
-    parts = []
-    for name, d in rows.groupby(rows["dataset"].astype(str), sort=False):
-        years = spans([int(y) for y in d["year"].unique()])
-        where = sorted(short_name(str(c)) for c in d["country"].unique())
-        who = f" ({', '.join(where)})" if len(where) < len(asean_members()) else ""
-        restricted = among(name, str(d["measure"].iloc[0]))
-        parts.append(f"{name} {years}{who}" + (f", {restricted}" if restricted else ""))
-    return "; ".join(parts)
+    """Which dataset answers which members and years (``headline.answered_by``), naming the
+    members a dataset answers for where it is not all ten."""
+    return headline.answered_by(rows, set(asean_members()))
 
 
 def members() -> list[str]:

@@ -269,3 +269,23 @@ def spans(years: list[int]) -> str:
         if y is not None:
             start = prev = y
     return ", ".join(out)
+
+
+def answered_by(rows: pd.DataFrame, members: set[str] | None = None, labels: bool = False) -> str:
+    """Which dataset answers which years of a headline series, in words, in the order they
+    answer: "imf_dots_xlsx 1960-2020; baci_major_partners 2021-2024, among 13 major
+    partners". ``members``: the economies the series is about; a dataset that answers for
+    only some of them names those. ``labels``: the datasets' short labels ("IMF DOTS")."""
+    from .countries import short_name
+
+    parts = []
+    first = rows.groupby(rows["dataset"].astype(str), observed=True)["year"].min()
+    for name in first.sort_values(kind="stable").index:
+        d = rows[(rows["dataset"] == name).to_numpy()]
+        years = spans([int(y) for y in d["year"].unique()])
+        where = sorted(short_name(str(c)) for c in d["country"].unique())
+        who = f" ({', '.join(where)})" if members and len(where) < len(members) else ""
+        restricted = among(name, str(d["measure"].iloc[0]))
+        shown = (catalog.datasets().get(name, {}).get("label") or name) if labels else name
+        parts.append(f"{shown} {years}{who}" + (f", {restricted}" if restricted else ""))
+    return "; ".join(parts)

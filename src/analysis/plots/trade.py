@@ -49,13 +49,19 @@ def restricted_years(d: pd.DataFrame) -> tuple[list[int], list[str]]:
     return years, [headline.among(n) for n in names]
 
 
-def _split_by_set(line: pd.DataFrame, among_years: list[int]) -> list[pd.DataFrame]:
-    """``line`` (one row per year) cut where it passes between years ranked among all
-    partners and years ranked among a restricted set: each piece is drawn on its own."""
-    if line.empty or not among_years:
+def _split_by_set(line: pd.DataFrame, d: pd.DataFrame) -> list[pd.DataFrame]:
+    """``line`` (one row per year) cut wherever the partner set its ranks are among changes
+    (all partners, or a restricted dataset's own set, by the drawn rows ``d``): each piece is
+    drawn on its own, never joined, as a rank among 13 is not a move from a rank among 37."""
+    if line.empty or d.empty:
         return [line]
-    inside = line.index.isin(among_years)
-    cuts = [0, *(i for i in range(1, len(line)) if inside[i] != inside[i - 1]), len(line)]
+    pairs = d[["year", "dataset", "measure"]].drop_duplicates("year").astype(str)
+    sets = {
+        int(y): (ds if headline.restricted(ds, m) else "")
+        for y, ds, m in pairs.itertuples(index=False)
+    }
+    key = [sets.get(int(y), "") for y in line.index]
+    cuts = [0, *(i for i in range(1, len(line)) if key[i] != key[i - 1]), len(line)]
     return [line.iloc[a:b] for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
 
 
@@ -104,7 +110,7 @@ def bump_chart(
         color = color_of(p, i)
         # ranks among all partners and ranks among a restricted set are drawn apart, never
         # joined: a rank among 13 is not a move up from a rank among 180
-        for part in _split_by_set(_full_years(s, years), among_years):
+        for part in _split_by_set(_full_years(s, years), d):
             restricted = bool(part.index.isin(among_years).any())
             ax.plot(
                 part.index,
@@ -135,7 +141,12 @@ def bump_chart(
     ax.set_ylabel("rank (1 = largest partner)")
     year_axis(ax)
     end_labels(ax, labels)
-    ax.set_title(title or f"{short_name(country)}: top {measure} partners by year", pad=16)
+    ax.set_title(
+        (title or f"{short_name(country)}: top {measure} partners by year")
+        + ("\n" + headline.answered_by(d, labels=True) if d["dataset"].nunique() > 1 else ""),
+        pad=16,
+        fontsize=None if d["dataset"].nunique() < 2 else 10,
+    )
     handles = [Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan")]
     if mirror_years:
         handles.append(Patch(color=MIRROR_SHADE, label="ranked from partners' reports (mirror)"))
@@ -198,7 +209,7 @@ def japan_rank_grid(
         if len(n_s):  # the member's own statistics office, beside the IMF series
             n_s = n_s.sort_values("year")
             ax.plot(n_s["year"], rank_y(n_s["rank"], max_rank), color=JAPAN_COLOR, lw=1, ls="--")
-        for part in _split_by_set(_full_years(s, all_years), among_years):
+        for part in _split_by_set(_full_years(s, all_years), d[d["country"] == c]):
             ax.plot(part.index, rank_y(part["rank"], max_rank), color=JAPAN_COLOR, lw=1.5, zorder=2)
         for _, r in s.iterrows():
             st = _marker_style(
