@@ -303,3 +303,55 @@ def test_the_explorer_says_what_rank_says() -> None:
     lines = notes("IDN", "trade", None, (1990, 2022))
     assert lines[0].startswith("2022: Answered by bps_indonesia_trade")
     assert any(n.startswith("Also: baci_major_partners") for n in lines)
+
+
+def test_a_fetched_dataset_reaches_the_charts(
+    server, dots_dir, dots_parsed, isolated_data, tmp_path, monkeypatch
+) -> None:
+    """Add a dataset the way a user does, and the views follow with no code changed: fetch the
+    OECD's FDI by counterpart (recorded responses replayed through a real HTTP server on
+    127.0.0.1), build, and read the new snapshot. The OECD investors' positions in the ASEAN
+    members (a restricted set, to 2024) answer the headline where no all-partner dataset
+    covers a year, labelled as such, in rank, standing and the investor charts."""
+    from analysis import plots
+    from analysis.http import HttpClient
+    from analysis.pipeline import build_tables, find_inputs
+    from analysis.rawstore import RawStore
+    from analysis.snapshot import write
+    from analysis.sources import imf_dots_xlsx, oecd_fdi
+
+    from .replay import Reply
+
+    monkeypatch.setenv("ASEAN_JAPAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASEAN_JAPAN_OECD_BASE_URL", server.url + "/public/rest")
+    folder = SHARED / "api_fixtures" / "oecd_sdmx"
+    flows = need(folder / "DF_FDI_FLOW_CTRY_12reporters_to_ASEAN_2010-2024.csv").read_bytes()
+    positions = need(folder / "DF_FDI_POS_CTRY_12reporters_to_ASEAN_2010-2024.csv").read_bytes()
+    csv_type = {"Content-Type": "application/vnd.sdmx.data+csv; charset=utf-8"}
+    for req, body in zip(
+        oecd_fdi.requests_for(), (flows, positions, flows, positions), strict=True
+    ):
+        server.routes["/" + req.url.split("/", 3)[3]] = [Reply(200, body, csv_type)]
+    oecd_fdi.fetch(
+        store=RawStore("oecd_fdi"), client=HttpClient("oecd_fdi", sleep=[].append), vintage="v1"
+    )
+    # the build, with the 235 DOTS workbooks parsed once per session (as conftest's focus_build)
+    monkeypatch.setattr(imf_dots_xlsx, "read_folder", lambda *a, **k: dots_parsed.copy())
+    result = build_tables(find_inputs(), scope="focus")
+    write(isolated_data / "processed", result.observations, None, result.manifest, result.extras)
+
+    assert "oecd_fdi_mirror" in catalog.datasets("fdi")
+    # Thailand 2024: no all-partner dataset has positions; the OECD's reporters answer, and
+    # the answer names the large investors that set lacks (Japan reports no such table here)
+    t = query.rank_table("THA", measure="fdi_inward_stock", year=2024)
+    assert t.attrs["dataset"] == "oecd_fdi_mirror" and "among OECD reporters" in t.attrs["title"]
+    absent = next(n for n in t.attrs["notes"] if n.startswith("Not in oecd_fdi_mirror"))
+    assert "Japan (rank 1 in aseanstats_fdi 2022" in absent
+    top = plots.top_investors_grid()
+    assert (top.data["dataset"].astype(str) == "oecd_fdi_mirror").any()
+    assert any("OECD FDI (investors) (restricted set)" in ax.get_title() for ax in top.axes)
+    korea = query.standing("KOR", ("latest",), measure="fdi_inward_stock", basis=None, variant=None)
+    assert korea.columns[-1] == "2024 (latest)" and korea.iloc[:, -1].str.endswith("*").any()
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -75,7 +75,7 @@ def caveats(
                 else "."
             )
         )
-    absent = absent_partners(r, name, country, year)
+    absent = absent_partners(r, name, country, year, m)
     if absent:
         out.append(_end(f"Not in {name} at all for {short_name(country)}: " + "; ".join(absent)))
     if gaps is not None and len(gaps):
@@ -137,10 +137,15 @@ def flag_lines(
     return out
 
 
-def absent_partners(r: pd.DataFrame, dataset: str, country: str, year: int) -> list[str]:
+def absent_partners(
+    r: pd.DataFrame, dataset: str, country: str, year: int, measure: str = ""
+) -> list[str]:
     """Partners that another dataset of the same dimension ranks in its top ``TOP_OTHER`` for
-    ``country`` in ``year`` but that ``dataset`` never has for ``country`` (in any year): the
-    partners a restricted set leaves out, found in the data, not listed by hand."""
+    ``country`` (in ``year``, or in that dataset's latest year before it) but that ``dataset``
+    never has for ``country`` (in any year): the partners a restricted set leaves out, found
+    in the data, not listed by hand. Another dataset is read at ``measure`` where it has it
+    (trade, not its export or import rankings), else at what it has (GSO's registered
+    capital beside positions)."""
     entry = catalog.datasets().get(dataset)
     if entry is None or entry.get("partners", "all") == "all":
         return []
@@ -148,7 +153,7 @@ def absent_partners(r: pd.DataFrame, dataset: str, country: str, year: int) -> l
     have = set(mine["partner"].drop_duplicates().astype(str))
     others = r[
         (r["country"] == country).to_numpy()
-        & (r["year"] == year).to_numpy()
+        & (r["year"] <= year).to_numpy()
         & r["dataset"]
         .isin([n for n in headline.order(entry["dimension"]) if n != dataset])
         .to_numpy()
@@ -158,20 +163,39 @@ def absent_partners(r: pd.DataFrame, dataset: str, country: str, year: int) -> l
         & (r["aggregation"] == "countries").to_numpy()
         & (r["partner_set"] != "bilateral").to_numpy()
     ]
-    best: dict[str, tuple[int, str, str]] = {}
-    for p, k, ds, m in zip(
-        others["partner"], others["rank"], others["dataset"], others["measure"], strict=True
+    if others.empty:
+        return []
+    with_measure = set(others.loc[others["measure"] == measure, "dataset"].astype(str))
+    others = others[
+        (others["measure"] == measure).to_numpy() | ~others["dataset"].isin(with_measure).to_numpy()
+    ]
+    # each other dataset in its own latest year up to ``year``
+    latest = others.groupby(others["dataset"].astype(str), observed=True)["year"].transform("max")
+    others = others[(others["year"] == latest).to_numpy()]
+    best: dict[str, tuple[int, str, str, int]] = {}
+    for p, k, ds, m, y in zip(
+        others["partner"],
+        others["rank"],
+        others["dataset"],
+        others["measure"],
+        others["year"],
+        strict=True,
     ):
         p = str(p)
         if p in have or p in ("ASEAN", "EU"):
             continue
         if p not in best or int(k) < best[p][0]:
-            best[p] = (int(k), str(ds), str(m))
+            best[p] = (int(k), str(ds), str(m), int(y))
     ordered = sorted(best.items(), key=lambda kv: (kv[1][0], kv[0]))
-    return [
-        f"{short_name(p)} (rank {k} in {ds}, {catalog.top_words(m).split(' by ')[-1]})"
-        for p, (k, ds, m) in ordered
+    listed = [
+        f"{short_name(p)} (rank {k} in {ds}{'' if y == year else f' {y}'}"
+        + ("" if m == measure else f", {catalog.top_words(m).split(' by ')[-1]}")
+        + ")"
+        for p, (k, ds, m, y) in ordered
     ]
+    if len(listed) > 5:
+        listed = [*listed[:5], f"{len(listed) - 5} more"]
+    return listed
 
 
 def also(
