@@ -198,7 +198,7 @@ def test_cli_routes_for_the_new_questions() -> None:
     assert "(latest)" in p.stdout
     assert "*: ranked among 13 major partners or among 37 partners (a restricted set)" in p.stdout
     p = run_cli("standing", "JPN", "--dimension", "oda")
-    assert "*: ranked among bilateral donor countries (a restricted set)" in p.stdout
+    assert "*: ranked among DAC donors and EU institutions (a restricted set)" in p.stdout
     p = run_cli("overtake", "chn", "JPN")
     assert p.returncode == 0 and "Brunei" in p.stdout and "baci_major_partners" in p.stdout
     p = run_cli("rank", "thailand", "--partner", "JPN", "--years", "2014-2022")

@@ -15,6 +15,7 @@ from analysis.errors import SourceError
 from analysis.paths import PROJECT_ROOT
 from analysis.pipeline import build
 
+from .conftest import SHARED
 from .excel import number, read_row
 
 COMMITTED = PROJECT_ROOT / "data" / "processed"
@@ -52,22 +53,16 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
     per_source = {}
     for f in manifest["inputs"]:
         per_source[f["source"]] = per_source.get(f["source"], 0) + 1
-    assert per_source == {
-        "imf_dots_xlsx": 235,
-        "oecd_dac2a_qwids": 18,
-        "oecd_dac2a_bilateral": 1,
-        "unctad_bilateral_fdi": 23,
-        "jetro_outward_fdi": 2,
-        "vietnam_fdi": 3,
-        "abn2018_fdi": 1,
-        "bank_indonesia_fdi": 1,
-        "aiddata_china": 1,
-        "aseanstats_fdi": 2,
-        "singstat_trade": 3,
-        "baci_major_partners": 1,
-        "bps_indonesia_trade": 1,
-        "boj_japan_fdi": 22,
+    # every file each recorded source selects in its folder of ../shared/data, and no other
+    from analysis.sources import REGISTRY
+
+    expected = {
+        name: len(src.files_in(SHARED / src.recorded))
+        for name, src in REGISTRY.items()
+        if src.recorded and (SHARED / src.recorded).is_dir()
     }
+    assert per_source == {n: k for n, k in expected.items() if k}
+    assert per_source["imf_dots_xlsx"] == 235 and per_source["wdi_dac_donors"] == 31
     assert manifest["rows"] == focus_build.manifest["rows"]
 
 

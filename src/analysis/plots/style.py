@@ -271,11 +271,9 @@ def catalog_series(
             measure = next((m for m in measures if m.endswith("_current")), measures[0])
             for basis in sorted(set(mine.loc[mine["measure"] == measure, "basis"])):
                 among = headline.among(name, measure)
-                words = ", ".join(
-                    w
-                    for w in (SERIES_WORDS.get(family, family), among, BASIS_WORDS.get(basis))
-                    if w
-                )
+                # ODA is always the donors' report: a basis word would say nothing
+                said = "" if dimension == "oda" else BASIS_WORDS.get(basis)
+                words = ", ".join(w for w in (SERIES_WORDS.get(family, family), among, said) if w)
                 prices = ""
                 if measure.endswith("_current") and any(m.endswith("_const2022") for m in measures):
                     prices = "; 2022 US\\$ where no current prices"

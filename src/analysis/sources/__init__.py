@@ -26,6 +26,7 @@ from . import (
     singstat_trade,
     unctad_bilateral_fdi,
     vietnam_fdi,
+    wdi_dac_donors,
     worldbank_wdi,
 )
 from .spec import Dataset, RawFiles, Source
@@ -41,6 +42,7 @@ _MODULES = (
     oecd_dac2a_bilateral,
     oecd_dac2a,
     worldbank_wdi,
+    wdi_dac_donors,
     oecd_fdi,
     imf_dip,
     aseanstats_fdi,
