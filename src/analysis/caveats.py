@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import catalog, headline
-from .countries import entity_notes, short_name
+from .countries import ASEAN, EU, entity_notes, ever_members, short_name
 from .schema import FLAG_WORDS, dimension_of
 
 TOP_OTHER = 10  # a partner absent from a dataset matters where another dataset ranks it this high
@@ -151,6 +151,8 @@ def absent_partners(
         return []
     mine = r[(r["dataset"] == dataset).to_numpy() & (r["country"] == country).to_numpy()]
     have = set(mine["partner"].drop_duplicates().astype(str))
+    for bloc in {ASEAN, EU} & have:  # a member is inside the bloc's row, not absent
+        have |= ever_members(bloc)
     others = r[
         (r["country"] == country).to_numpy()
         & (r["year"] <= year).to_numpy()

@@ -192,7 +192,13 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             raise UsageError("--years goes with --partner P: one partner's rank year by year")
         partner = _economy(args.partner, "partner")
         table = partner_series(
-            args.country, partner, measure=measure, dataset=args.dataset, years=args.years
+            args.country,
+            partner,
+            measure=measure,
+            dataset=args.dataset,
+            years=args.years,
+            variant=args.variant,
+            basis=args.basis,
         )
         if table.empty:
             from .query import _spans
@@ -244,7 +250,10 @@ def _cmd_standing(args: argparse.Namespace) -> int:
 
     partner = _economy(args.partner, "partner")
     measure = args.measure or DIMENSION_MEASURES[args.dimension]
+    from .countries import asean_members
+
     series = headline(rankings(), measure=measure)
+    series = series[series["country"].isin(asean_members()).to_numpy()]  # the table's rows
     span = sorted(int(y) for y in series["year"].unique())
     if args.years is None:  # the default years that the dimension's data reach
         args.years = [y for y in (1990, 2000, 2010, 2020) if span and span[0] <= y <= span[-1]]

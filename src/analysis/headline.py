@@ -122,6 +122,8 @@ def readings(
             variants = [wanted]
             if own and wanted == default_variant(measure):
                 variants = [own]
+            elif own and wanted == declared[name].get("aggregation"):
+                variants = [own]  # a restricted set of blocs as its source defines them
             for v in variants:
                 bases = [b for b in BASES if (v, b) in pairs] if basis is None else [basis]
                 out += [(name, m, v, b) for b in bases if (v, b) in pairs]

@@ -249,7 +249,8 @@ def rank_settings() -> dict:
     one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
     declared = (d for src in REGISTRY.values() for d in src.datasets)
     return ranking_settings(
-        (d.name, d.variant, d.reporters, d.partners, d.partner_set) for d in declared
+        (d.name, d.variant, d.reporters, d.partners, d.partner_set, d.aggregation)
+        for d in declared
     )
 
 
@@ -317,6 +318,7 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "reporters": ds.reporters,
         "authority": ds.authority,
         "partner_set": ds.partner_set,
+        "aggregation": ds.aggregation,
         "label": ds.label or ds.name,
         "prices_from": ds.prices_from,
         "origin": raw.origin,

@@ -411,13 +411,15 @@ def partner_series(
     measure: str = "trade",
     dataset: str | None = None,
     years: tuple[int, int] | None = None,
+    variant: str | None = None,
+    basis: str | None = None,
 ) -> pd.DataFrame:
     """One partner's rank and share in ``country``'s ranking, year by year (the headline
-    series unless ``dataset``): ``rank ... --partner P --years 2014-2022``."""
-    variant, basis = (None, None)
-    if dataset is not None:
-        variant, basis = dataset_defaults(country, measure, dataset, None, None)
-    elif country == ASEAN:
+    series unless ``dataset``): ``rank ... --partner P --years 2014-2022``. A bloc partner
+    (ASEAN, the EU) is read in the ``blocs`` aggregation unless another is asked for."""
+    if dataset is not None and (variant is None or basis is None):
+        variant, basis = dataset_defaults(country, measure, dataset, variant, basis)
+    elif variant is None and (country == ASEAN or partner in (ASEAN, "EU")):
         variant = "blocs"
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
     d = d[(d["country"] == country).to_numpy()]

@@ -56,21 +56,22 @@ __all__ = [
 ]
 
 
-def ranking_settings(datasets: Iterable[tuple[str, str, str, str, str]]) -> dict:
+def ranking_settings(datasets: Iterable[tuple[str, str, str, str, str, str]]) -> dict:
     """``rank_observations`` keywords from each dataset's (name, variant, reporters, partners,
-    partner_set), the one rule for the registry's declarations and a manifest's entries
-    alike: datasets of restricted partners are ranked in their own variant; datasets of one
-    reporter never form ASEAN as an economy (the sum of its members); datasets whose partners
-    are a restricted set (``partners`` other than "all") give shares only of a published
-    world total; ``partner_set`` names each dataset's set in the rankings' column."""
+    partner_set, aggregation), the one rule for the registry's declarations and a manifest's
+    entries alike: datasets of restricted partners are ranked in their own variant; datasets
+    of one reporter never form ASEAN as an economy (the sum of its members); datasets whose
+    partners are a restricted set (``partners`` other than "all") give shares only of a
+    published world total; ``partner_set`` names each dataset's set in the rankings' column,
+    and ``aggregation`` says how a restricted set counts blocs (``split_variant``)."""
     rows = list(datasets)
     return {
-        "restricted": {name: variant for name, variant, _, _, _ in rows if variant},
-        "single_reporter": frozenset(
-            name for name, _, reporters, _, _ in rows if reporters != "all"
+        "restricted": {name: variant for name, variant, *_ in rows if variant},
+        "single_reporter": frozenset(name for name, _, reporters, *_ in rows if reporters != "all"),
+        "partial": frozenset(name for name, _, _, partners, *_ in rows if partners != "all"),
+        "partner_sets": tuple(
+            sorted((name, ps, agg) for name, _, _, _, ps, agg in rows if ps != "all" or agg)
         ),
-        "partial": frozenset(name for name, _, _, partners, _ in rows if partners != "all"),
-        "partner_sets": tuple(sorted((name, ps) for name, _, _, _, ps in rows if ps != "all")),
     }
 
 
@@ -84,6 +85,7 @@ def snapshot_settings(manifest: dict) -> dict:
             e.get("reporters", "all"),
             e.get("partners", "all"),
             e.get("partner_set", "all"),
+            e.get("aggregation", ""),
         )
         for name, e in entries.items()
     )
@@ -103,7 +105,7 @@ def rank_observations(
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
-    partner_sets: tuple[tuple[str, str], ...] = (),
+    partner_sets: tuple[tuple[str, str, str], ...] = (),
 ) -> pd.DataFrame:
     """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
@@ -158,19 +160,22 @@ def rank_observations(
     if not parts:
         return _empty()
     out = parts[0] if len(parts) == 1 else _concat(parts)
-    out = split_variant(out, dict(partner_sets))
+    out = split_variant(out, partner_sets)
     return check(out, RANKINGS, RANKING_KEY, "rankings")
 
 
 AGGREGATIONS = ("countries", "blocs", "blocs_fixed", "grouped")
 
 
-def split_variant(ranked: pd.DataFrame, partner_sets: dict[str, str]) -> pd.DataFrame:
+def split_variant(
+    ranked: pd.DataFrame, partner_sets: tuple[tuple[str, str, str], ...] = ()
+) -> pd.DataFrame:
     """``ranked`` with ``aggregation`` and ``partner_set`` filled from ``variant`` (the one
     rule): ``aggregation`` is ``blocs``, ``blocs_fixed`` or ``grouped`` where the variant is,
     else ``countries``; ``partner_set`` is ``bilateral`` for ODA's donor-countries variant,
     ``all`` where a donor ranks its recipients (``oda_given``), else the dataset's declared
-    set (``partner_sets``; ``all`` if it declares none).
+    set (``partner_sets``: (dataset, set, aggregation); ``all`` if it declares none); a
+    restricted set that lists blocs as its source defines them has aggregation ``blocs``.
 
     Why codes: the world scope ranks 16 million rows; the rule is applied once per distinct
     (dataset, measure, variant) of the columns' categories and spread by integer codes, so
@@ -180,18 +185,22 @@ def split_variant(ranked: pd.DataFrame, partner_sets: dict[str, str]) -> pd.Data
     codes = [c.cat.codes.to_numpy().astype(np.int64) for c in cols]
     combined = (codes[0] * len(cats[1]) + codes[1]) * len(cats[2]) + codes[2]
     uniques, inverse = np.unique(combined, return_inverse=True)
+    sets = {name: ps for name, ps, _ in partner_sets}
+    own_aggregation = {name: agg for name, _, agg in partner_sets if agg}
     agg_of, set_of = [], []
     for u in uniques:
         rest, v = divmod(int(u), len(cats[2]))
         d, m = divmod(rest, len(cats[1]))
         dataset, measure, variant = cats[0][d], cats[1][m], cats[2][v]
-        agg_of.append(variant if variant in AGGREGATIONS else "countries")
+        agg_of.append(
+            variant if variant in AGGREGATIONS else own_aggregation.get(dataset, "countries")
+        )
         if variant == "bilateral":
             set_of.append("bilateral")
         elif measure.startswith("oda_given"):
             set_of.append("all")
         else:
-            set_of.append(partner_sets.get(dataset, "all"))
+            set_of.append(sets.get(dataset, "all"))
     out = ranked.copy()
     for col, values in (("aggregation", agg_of), ("partner_set", set_of)):
         names = sorted(set(values))
@@ -390,7 +399,7 @@ def rank_economy(
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
-    partner_sets: tuple[tuple[str, str], ...] = (),
+    partner_sets: tuple[tuple[str, str, str], ...] = (),
 ) -> pd.DataFrame:
     """One economy's complete ranking (every dataset, measure, variant, basis, year, partner):
     the rows of ``rank_observations(obs, countries, ...)`` whose ``country`` is ``economy``, in
@@ -424,7 +433,7 @@ def rank_in_batches(
     restricted: dict[str, str] | None = None,
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
-    partner_sets: tuple[tuple[str, str], ...] = (),
+    partner_sets: tuple[tuple[str, str, str], ...] = (),
     batch_rows: int = 400_000,
 ) -> Iterator[pd.DataFrame]:
     """The rankings of ``rank_observations`` economy batch by economy batch, in economy
@@ -460,7 +469,7 @@ def _rank_subset(
     restricted: dict[str, str] | None,
     single_reporter: frozenset[str],
     partial: frozenset[str] = frozenset(),
-    partner_sets: tuple[tuple[str, str], ...] = (),
+    partner_sets: tuple[tuple[str, str, str], ...] = (),
 ) -> pd.DataFrame:
     """``rank_observations`` on the rows ``economies`` need, keeping their rows alone (a
     member's rows alone would form a one-member ASEAN, which is not ASEAN's ranking)."""

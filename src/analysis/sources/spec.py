@@ -37,6 +37,8 @@ class Dataset:
     authority: str = "international"  # whose statistics: see AUTHORITIES (the headline rule)
     partner_set: str = "all"  # the rankings' ``partner_set``: "all", or an id of the restricted
     # set ``partners`` describes (e.g. "major_13"), the same in every aggregation
+    aggregation: str = ""  # a restricted set that lists blocs as its source defines them
+    # (ASEAN, the EU beside countries): "blocs"; else its variant counts as "countries"
     label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
     prices_from: str = ""  # constant prices only: the dataset whose current prices give the
     # donors' deflators (``oda_prices``)
