@@ -57,7 +57,7 @@ for c in asean_members():
 # %% [markdown]
 # ## ASEAN among Japan's partners
 #
-# Two ways to count a bloc: `blocs_fixed` sums today's ASEAN-10 and EU-27 in every year (the chart: a comparison over time); `blocs` sums the members of each year, as the ASEAN Secretariat and Eurostat count at the time (the table: the EU without the UK from 2020, ASEAN without Viet Nam before 1996).
+# Two ways to count a bloc: `blocs` sums the members of each year, as the ASEAN Secretariat and Eurostat count at the time (the chart and the table: the EU without the UK from 2020, ASEAN without Viet Nam before 1996; from 2021 Japan's Ministry of Finance, ASEAN and the EU as it defines them, ranked among its listed partners); `blocs_fixed` sums today's ASEAN-10 and EU-27 in every year, for comparisons over time (`plots.asean_among_japan(variant='blocs_fixed')`, the IMF's table only).
 
 # %%
 plots.asean_among_japan();

@@ -46,10 +46,12 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     "asean-among-japan-partners.png": (
         "ASEAN among Japan's trade partners",
         "ASEAN taken as one partner: its rank among Japan's trade partners (left) and its share "
-        "of Japan's trade (right), beside China, the United States and the EU. Basis: today's "
-        "ASEAN-10 and EU-27 summed in every year, so the lines compare over time; Japan's own "
-        "reports, partners' where Japan's are missing. Gaps: a year without data is left "
-        "blank, not bridged.",
+        "of Japan's trade (right), beside China, the United States and the EU. Basis: the "
+        "members of each year summed (the IMF's table, to 2020; Japan's own reports, "
+        "partners' where Japan's are missing); from 2021 Japan's Ministry of Finance with "
+        "ASEAN and the EU as it defines them, ranked among its listed partners only (hollow "
+        "squares on a shaded band) with shares of Japan's trade with the world. Gaps: a year "
+        "without data is left blank, not bridged.",
     ),
     "asean-top-partners.png": (
         "ASEAN's largest outside trade partners",

@@ -289,43 +289,49 @@ def asean_among_japan(
     *,
     measure: str = "trade",
     basis: str = "best",
-    variant: str = "blocs_fixed",
+    variant: str = "blocs",
     df: pd.DataFrame | None = None,
 ) -> Figure:
-    """ASEAN's rank (and share) among Japan's partners, the EU, China and the US alongside.
-    ``blocs_fixed`` (default, for comparisons over time) or ``blocs`` (members of each year)."""
+    """ASEAN's rank (and share) among Japan's partners, the EU, China and the US alongside, on
+    the headline series: ``blocs`` (default: the members of each year, as the ASEAN Secretariat
+    and Eurostat count, and as Japan's own statistics count ASEAN and the EU after 2020, a
+    restricted set of listed partners drawn apart) or ``blocs_fixed`` (today's members in
+    every year, for comparisons over time)."""
     d = query.select(df, measure=measure, variant=variant, basis=basis)
     d = d[d["country"] == JAPAN]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 4.8))
     colors = {p: color_of(p) for p in (ASEAN, "EU", "CHN", "USA")}
     years = sorted(int(y) for y in d["year"].unique())
+    among_years, sets = restricted_years(d)
     max_rank = 10  # deeper ranks (China in the 1960s) are drawn in the band below 10
     for p, color in colors.items():
-        s = _full_years(d[d["partner"] == p].sort_values("year"), years)
-        ax1.plot(
-            s.index,
-            rank_y(s["rank"], max_rank),
-            color=color,
-            lw=2.5 if p == ASEAN else 1.3,
-            label=short_name(p),
-        )
-        ax2.plot(
-            s.index,
-            100 * s["share"],
-            color=color,
-            lw=2.5 if p == ASEAN else 1.3,
-            label=short_name(p),
-        )
+        line = _full_years(d[d["partner"] == p].sort_values("year"), years)
+        for i, part in enumerate(_split_by_set(line, d)):
+            restricted = bool(part.index.isin(among_years).any())
+            style = _marker_style("reported", 0.0, restricted=True) if restricted else {}
+            width = 2.5 if p == ASEAN else 1.3
+            label = short_name(p) if i == 0 else None
+            ax1.plot(part.index, rank_y(part["rank"], max_rank), color=color, lw=width, ms=4,
+                     label=label, **style)  # fmt: skip
+            ax2.plot(part.index, 100 * part["share"], color=color, lw=width, ms=4, **style)
     rank_axis(ax1, max_rank, list(range(1, max_rank + 1)))
     for ax in (ax1, ax2):
         year_axis(ax)
         _dataset_switches(ax, d)
+        _shade_restricted(ax, among_years)
     ax1.set_ylabel("rank among Japan's partners")
     ax2.set_ylabel(f"share of Japan's {measure} (%)")
-    ax1.legend(fontsize=8)
+    handles, _ = ax1.get_legend_handles_labels()
+    if among_years:
+        handles.append(Patch(color=RESTRICTED_SHADE, label="ranked " + "; ".join(sets)))
+    ax1.legend(handles=handles, fontsize=8)
     if years:
         _shade_gaps(ax1, set(years), (years[0], years[-1]), label=False)
-    fig.suptitle(f"ASEAN and other partners of Japan, {measure} ({BLOC_WORDS[variant]})")
+    fig.suptitle(
+        f"ASEAN and other partners of Japan, {measure} ({BLOC_WORDS[variant]})"
+        + ("\n" + headline.answered_by(d, labels=True) if d["dataset"].nunique() > 1 else ""),
+        fontsize=11,
+    )
     footer(fig, note_for(d))
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return attach(fig, d[d["partner"].isin(list(colors))])
