@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import SourceError
 from ..fx import first_full_year, usd_per_unit
 from ..paths import PACKAGE_DATA
-from .spec import Dataset, RawFiles, Source
+from .spec import Dataset, RawFiles, Source, csv_rows, mapped
 
 NAME = "japan_mof_trade"
 FILE_RE = re.compile(r"d([56])([12])ma(\d{3})?\.csv")
@@ -57,19 +57,8 @@ def read_file(path: Path) -> pd.DataFrame:
         )
     measure, title_flow = FLOW[m.group(1)]
     code = m.group(3) or ""
-    if code not in areas():
-        raise SourceError(
-            NAME,
-            str(path),
-            f"unknown MOF area code {code!r}: add it to src/analysis/data/mof_areas.csv",
-        )
-    partner, kind = areas()[code]
-    if path.stat().st_size > MAX_BYTES:
-        raise SourceError(
-            NAME, str(path), f"larger than {MAX_BYTES:,} bytes: not a MOF time series"
-        )
-    lines = path.read_bytes().decode("utf-8", errors="replace").splitlines()
-    rows = list(csv.reader(lines))
+    partner, kind = mapped(NAME, path, areas(), code, "MOF area code", "mof_areas.csv")
+    rows = csv_rows(NAME, path, MAX_BYTES, "a MOF time series")
     title = rows[1][0] if len(rows) > 1 and rows[1] else ""
     if "Monthly Data" not in title or title_flow not in title:
         raise SourceError(

@@ -145,3 +145,28 @@ def raw_files(
     return RawFiles(
         src.name, folder, label or folder.name, tuple(src.files_in(folder)), vintage, origin
     )
+
+
+def mapped(source: str, path: Path, table: dict, code: str, what: str, mapping: str):
+    """``table[code]``; an unknown code is a SourceError naming the file and the mapping file
+    (data/<mapping>) to extend, for sources whose file names carry a code."""
+    from ..errors import SourceError
+
+    if code not in table:
+        raise SourceError(
+            source, str(path), f"unknown {what} {code!r}: add it to src/analysis/data/{mapping}"
+        )
+    return table[code]
+
+
+def csv_rows(source: str, path: Path, max_bytes: int, what: str) -> list[list[str]]:
+    """A small CSV file's rows (UTF-8, undecodable bytes replaced), refused above ``max_bytes``
+    (``what`` it should be, for the message) before it is read."""
+    import csv
+
+    from ..errors import SourceError
+
+    if path.stat().st_size > max_bytes:
+        raise SourceError(source, str(path), f"larger than {max_bytes:,} bytes: not {what}")
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    return list(csv.reader(text.splitlines()))

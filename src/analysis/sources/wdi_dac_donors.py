@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import SourceError
 from ..paths import PACKAGE_DATA
-from .spec import Dataset, RawFiles, Source
+from .spec import Dataset, RawFiles, Source, csv_rows, mapped
 
 NAME = "wdi_dac_donors"
 PATTERN = "ddf--datapoints--dc_dac_*l_cd--by--geo--time.asean.csv"
@@ -47,19 +47,8 @@ def read_file(path: Path) -> pd.DataFrame:
     if m is None:
         raise SourceError(NAME, str(path), f"a file name not of the form {PATTERN}")
     code = m.group(1)
-    if code not in donor_codes():
-        raise SourceError(
-            NAME,
-            str(path),
-            f"unknown WDI donor code {code!r}: add it to src/analysis/data/wdi_dac_donors.csv",
-        )
-    donor, kind = donor_codes()[code]
-    if path.stat().st_size > MAX_BYTES:
-        raise SourceError(
-            NAME, str(path), f"larger than {MAX_BYTES:,} bytes: not a DDF datapoints file"
-        )
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    rows = list(csv.reader(text.splitlines()))
+    donor, kind = mapped(NAME, path, donor_codes(), code, "WDI donor code", "wdi_dac_donors.csv")
+    rows = csv_rows(NAME, path, MAX_BYTES, "a DDF datapoints file")
     indicator = f"dc_dac_{code}l_cd"
     if not rows or rows[0] != ["geo", "time", indicator]:
         head = rows[0] if rows else "nothing"
