@@ -25,21 +25,6 @@ def datasets(dimension: str | None = None, *, all_partners: bool = False) -> dic
     return dict(sorted(out.items(), key=lambda kv: (-kv[1]["last_year"], kv[0])))
 
 
-def trade_datasets() -> list[str]:
-    """Trade datasets with all partners and all reporters, newest first (drawn spliced)."""
-    return [
-        name
-        for name, e in datasets("trade", all_partners=True).items()
-        if e.get("reporters", "all") == "all"
-    ]
-
-
-def newest(dimension: str) -> str | None:
-    """The dataset of a dimension whose data run latest (all partners), or None."""
-    names = list(datasets(dimension, all_partners=True))
-    return names[0] if names else None
-
-
 def describe(name: str) -> str:
     """``Producer, title (vintage ...)`` for one dataset, from the manifest."""
     e = read_manifest().get("datasets", {}).get(name)

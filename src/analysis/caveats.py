@@ -184,7 +184,7 @@ def absent_partners(
         strict=True,
     ):
         p = str(p)
-        if p in have or p in ("ASEAN", "EU"):
+        if p in have or p in (ASEAN, EU):
             continue
         if p not in best or int(k) < best[p][0]:
             best[p] = (int(k), str(ds), str(m), int(y))

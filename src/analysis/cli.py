@@ -22,7 +22,7 @@ from .errors import (
     ValidationError,
     file_system_error,
 )
-from .schema import MEASURES, VARIANTS
+from .schema import DIMENSION_MEASURES, MEASURES, VARIANTS
 
 EXIT_DATA, EXIT_USAGE, EXIT_NETWORK = 1, 2, 75
 
@@ -170,20 +170,13 @@ def _years(text: str) -> tuple[int, int]:
     return first, last
 
 
-DIMENSION_MEASURES = {  # the measure a dimension is asked in when none is named
-    "trade": "trade",
-    "oda": "oda_received_net_current",
-    "fdi": "fdi_inward_stock",
-}
-
-
 def _print_notes(notes: list[str]) -> None:
     for note in notes:
         print(textwrap.fill(note, 100, initial_indent="Note: ", subsequent_indent="      "))
 
 
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from .query import default_measure, partner_series, rank_table
+    from .query import _spans, default_measure, partner_series, rank_table
 
     args.country = _economy(args.country)
     measure = args.measure or default_measure(args.country, args.dataset)
@@ -201,8 +194,6 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             basis=args.basis,
         )
         if table.empty:
-            from .query import _spans
-
             span = table.attrs.get("ranked_years") or []
             if args.years and span and not any(args.years[0] <= y <= args.years[1] for y in span):
                 raise ValidationError(
@@ -219,8 +210,6 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         print(table.attrs["title"])
         print(table.to_string(index=False, na_rep="-"))
         if table.attrs["missing"]:
-            from .query import _spans
-
             _print_notes(
                 [
                     f"Ranked without {partner} in {_spans(table.attrs['missing'])} (not in that "
@@ -244,14 +233,13 @@ def _cmd_rank(args: argparse.Namespace) -> int:
 
 
 def _cmd_standing(args: argparse.Namespace) -> int:
-    from .countries import short_name
+    from .countries import asean_members, short_name
     from .headline import among, headline, spans
     from .query import rankings, standing
+    from .schema import dimension_of
 
     partner = _economy(args.partner, "partner")
     measure = args.measure or DIMENSION_MEASURES[args.dimension]
-    from .countries import asean_members
-
     series = headline(rankings(), measure=measure)
     series = series[series["country"].isin(asean_members()).to_numpy()]  # the table's rows
     span = sorted(int(y) for y in series["year"].unique())
@@ -264,8 +252,6 @@ def _cmd_standing(args: argparse.Namespace) -> int:
             f"then; years with data: {spans(span)}"
         )
     years = tuple(args.years) + ("latest",)
-    from .schema import dimension_of
-
     trade = dimension_of(measure) == "trade"  # ODA is always donor-reported: no m on every cell
     table = standing(partner, years, measure=measure, basis=None, variant=None, marks=trade)
     sets = sorted({among(str(ds), measure) for ds in series["dataset"].unique()} - {""})

@@ -13,12 +13,9 @@ from matplotlib.figure import Figure
 from . import catalog, query
 from .countries import ASEAN, FOCUS, short_name
 from .errors import ValidationError
+from .schema import DIMENSION_MEASURES
 
-MEASURES = {  # the headline measure of each dimension (the member's point of view)
-    "trade": "trade",
-    "oda": "oda_received_net_current",
-    "fdi": "fdi_inward_stock",
-}
+MEASURES = DIMENSION_MEASURES  # each dimension's measure (the member's point of view)
 
 
 def datasets_for(country: str, dimension: str) -> list[str]:

@@ -32,14 +32,10 @@ import numpy as np
 import pandas as pd
 
 from . import catalog
-from .schema import dimension_of
+from .countries import short_name
+from .schema import dimension_of, ranks_recipients
 from .sources.spec import AUTHORITIES
 
-RULE = (
-    "all partners before a restricted partner set; within each, the reporter's own national "
-    "statistics, then an international body's table of the reporters' own reports, then a "
-    "table compiled from the partners' side; then the newest data"
-)
 RULE_SHORT = "all partners first; own statistics, then international tables, then compiled; newest"
 BASES = ("best", "reported", "mirror")  # the basis a dataset is read on, in this order
 _CACHE: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
@@ -61,7 +57,7 @@ def restricted(name: str, measure: str = "") -> bool:
     A dataset's ``partners`` are the partners of the economies it reports on as recipients,
     hosts or reporters; where ODA donors rank their recipients (``oda_given_*``), the donor
     set is not the partner set, and every recipient the dataset has is ranked."""
-    if measure.startswith("oda_given"):
+    if ranks_recipients(measure):
         return False
     return catalog.datasets().get(name, {}).get("partners", "all") != "all"
 
@@ -195,8 +191,6 @@ def why(
     df: pd.DataFrame, dataset: str, country: str, year: int, measure: str, basis: str = ""
 ) -> str:
     """One line: which dataset answered and why (the rule applied to what the snapshot has)."""
-    from .countries import short_name
-
     e = catalog.datasets().get(dataset, {})
     authority = e.get("authority", "international")
     whose = {
@@ -278,8 +272,6 @@ def answered_by(rows: pd.DataFrame, members: set[str] | None = None, labels: boo
     answer: "imf_dots_xlsx 1960-2020; baci_major_partners 2021-2024, among 13 major
     partners". ``members``: the economies the series is about; a dataset that answers for
     only some of them names those. ``labels``: the datasets' short labels ("IMF DOTS")."""
-    from .countries import short_name
-
     parts = []
     first = rows.groupby(rows["dataset"].astype(str), observed=True)["year"].min()
     for name in first.sort_values(kind="stable").index:

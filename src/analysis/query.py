@@ -69,36 +69,6 @@ def select(
     return df[m]
 
 
-def splice(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Rows of the datasets in ``order``; each (country, year) from the first dataset having it.
-
-    Rows are picked by position with each (country, year) as one integer (the columns' codes
-    combined), not as text: every chart of spliced trade data asks, 0.01 s instead of 0.1 s."""
-    years = _codes(df["year"])
-    key = _codes(df["country"]) * (int(years.max(initial=0)) + 2) + years
-    picks, seen = [], None
-    for name in order:
-        rows = np.flatnonzero((df["dataset"] == name).to_numpy())
-        if not len(rows):
-            continue
-        k = key[rows]
-        if seen is not None:
-            fresh = ~np.isin(k, seen)
-            rows, k = rows[fresh], k[fresh]
-        picks.append(rows)
-        seen = np.unique(k) if seen is None else np.union1d(seen, k)
-    if not picks:
-        return df.iloc[0:0]
-    return df.iloc[np.concatenate(picks) if len(picks) > 1 else picks[0]]
-
-
-def _codes(col: pd.Series) -> np.ndarray:
-    """A column's values as integer codes (a categorical's own; else factorized), -1 missing."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy().astype("int64")
-    return pd.factorize(col)[0].astype("int64")
-
-
 def rank_table(
     country: str,
     *,
@@ -112,9 +82,9 @@ def rank_table(
     """An economy's top partners in one year (latest by default), with share and basis.
 
     ``dataset`` left out: the headline series (``headline.py``), each year from the dataset
-    the headline rule picks. ``measure`` left out: trade, or the dataset's headline measure. ``variant`` and ``basis`` left out: the dataset's own (trade:
-    countries, best; ODA received: all donors, mirror; a restricted dataset: its variant; FDI:
-    as reported). ``attrs``: ``title``, ``notes`` (which dataset answered and why, what other
+    the headline rule picks. ``measure`` left out: trade, or the dataset's headline measure.
+    ``variant`` and ``basis`` left out: the dataset's own (trade: countries, best; ODA
+    received: all donors, mirror; a restricted dataset: its variant; FDI: as reported). ``attrs``: ``title``, ``notes`` (which dataset answered and why, what other
     datasets say, the caveats that apply), ``year``, ``years``, ``dataset``."""
     from .errors import ValidationError
 

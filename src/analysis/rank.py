@@ -33,7 +33,7 @@ import pandas as pd
 
 from .countries import ASEAN, EU, FOCUS, WORLD, ever_members, published_members
 from .rank_trade import competition_rank, rank_dataset, share
-from .schema import RANKING_KEY, RANKINGS, dimension_of
+from .schema import RANKING_KEY, RANKINGS, dimension_of, ranks_recipients
 from .validate import check
 
 COLUMNS = list(RANKINGS)
@@ -118,9 +118,9 @@ def rank_observations(
     the reporter's trade (aid, investment) with the whole world, so where such a dataset has
     no published world total (no ``WLD`` row for that economy, measure and year) its rows get
     no total and no share: the sum of 13 partners is not the economy's total.
-    ``partner_sets``: (dataset, set id) of the datasets whose partners are a restricted set;
-    the rankings' ``aggregation`` and ``partner_set`` columns split ``variant`` in two
-    (``split_variant``).
+    ``partner_sets``: (dataset, set id, aggregation) of the datasets whose partners are a
+    restricted set; the rankings' ``aggregation`` and ``partner_set`` columns split
+    ``variant`` in two (``split_variant``).
     Row order: dataset, then as each policy orders its rows.
     """
     restricted = restricted or {}
@@ -197,7 +197,7 @@ def split_variant(
         )
         if variant == "bilateral":
             set_of.append("bilateral")
-        elif measure.startswith("oda_given"):
+        elif ranks_recipients(measure):
             set_of.append("all")
         else:
             set_of.append(sets.get(dataset, "all"))
@@ -217,7 +217,7 @@ def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFram
     measure and year that has no published world total (``WLD`` row) in ``obs``, except a
     donor's ranking of its recipients (the set is restricted on the donors' side). A
     ``trade`` group counts as published where either flow's world row is (as the trade
-    policy sums). Groups are matched as integer keys of (measure, country, year) text."""
+    policy sums). Matched per distinct (measure, country, year) group, then spread to rows."""
     world = obs[(obs["partner"] == WORLD).to_numpy()]
     measures = {str(m) for m in world["measure"].unique()}
     if measures & {"exports", "imports"}:
@@ -238,7 +238,7 @@ def _without_world_total(ranked: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFram
             groups["year"].to_numpy(dtype=np.int64),
         ]
     )
-    given = np.char.startswith(groups["measure"].astype(str).to_numpy().astype(str), "oda_given")
+    given = np.array([ranks_recipients(str(m)) for m in groups["measure"]], dtype=bool)
     # a donor ranking its recipients (``oda_given``) ranks every recipient the dataset has:
     # the restricted set is the donors (``headline.restricted`` says the same)
     keep = keys.isin(published) | given

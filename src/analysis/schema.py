@@ -28,6 +28,11 @@ FDI_MEASURES = (
 )
 MEASURES = frozenset(TRADE_MEASURES + ODA_MEASURES + FDI_MEASURES)
 DIMENSIONS = ("trade", "oda", "fdi")
+DIMENSION_MEASURES = {  # the measure a dimension is asked in when none is named
+    "trade": "trade",
+    "oda": "oda_received_net_current",
+    "fdi": "fdi_inward_stock",
+}
 
 
 def dimension_of(measure: str) -> str:
@@ -39,6 +44,12 @@ def dimension_of(measure: str) -> str:
     if measure.startswith("fdi_"):
         return "fdi"
     raise ValueError(f"unknown measure {measure!r}")
+
+
+def ranks_recipients(measure: str) -> bool:
+    """True where a donor ranks its recipients (``oda_given_*``): a dataset's restricted set
+    is its donors, so every recipient it has is ranked (rank.py, headline.py)."""
+    return measure.startswith("oda_given")
 
 
 # restricted partner sets have a variant of their own (declared by their dataset)

@@ -166,25 +166,6 @@ def bump_chart(
     return attach(fig, d[d["partner"].isin(partners)])
 
 
-def _national(df: pd.DataFrame | None, measure: str) -> pd.DataFrame:
-    """Trade rankings from a member's own statistics office (a dataset of one reporter that
-    ranks all partners), best basis, countries variant."""
-    from .. import catalog
-
-    names = [
-        n
-        for n, e in catalog.datasets("trade", all_partners=True).items()
-        if e.get("reporters", "all") != "all"
-    ]
-    r = query.rankings() if df is None else df
-    return r[
-        r["dataset"].isin(names)
-        & (r["measure"] == measure)
-        & (r["variant"] == "countries")
-        & (r["basis"] == "best")
-    ]
-
-
 def japan_rank_grid(
     *,
     measure: str = "trade",
@@ -192,23 +173,15 @@ def japan_rank_grid(
     max_rank: int = 15,
     df: pd.DataFrame | None = None,
 ) -> Figure:
-    """Japan's rank among each ASEAN member's partners: small multiples for all ten."""
+    """Japan's rank among each ASEAN member's partners: small multiples for all ten, on the
+    headline series (a member's own statistics, where they exist, answer its years)."""
     members = asean_members()
     fig, axes = plt.subplots(2, 5, figsize=(15, 6), sharex=True, sharey=True)
     d = query.select(df, measure=measure, basis=basis)
     all_years = sorted(int(y) for y in d["year"].unique())
-    national = _national(df, measure)
-    # a member's own statistics beside the headline, in the years another dataset answers
-    answered = pd.MultiIndex.from_frame(d[["country", "year", "dataset"]].astype(str))
-    own = pd.MultiIndex.from_frame(national[["country", "year", "dataset"]].astype(str))
-    national = national[~own.isin(answered)]
     among_years, sets = restricted_years(d)
     for ax, c in zip(axes.flat, members, strict=True):
         s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
-        n_s = national[(national["country"] == c) & (national["partner"] == JAPAN)]
-        if len(n_s):  # the member's own statistics office, beside the IMF series
-            n_s = n_s.sort_values("year")
-            ax.plot(n_s["year"], rank_y(n_s["rank"], max_rank), color=JAPAN_COLOR, lw=1, ls="--")
         for part in _split_by_set(_full_years(s, all_years), d[d["country"] == c]):
             ax.plot(part.index, rank_y(part["rank"], max_rank), color=JAPAN_COLOR, lw=1.5, zorder=2)
         for _, r in s.iterrows():
@@ -258,12 +231,6 @@ def japan_rank_grid(
     ]
     if d["dataset"].nunique() > 1:
         legend.append(Line2D([], [], color="0.45", ls=":", label="another dataset from here"))
-    if len(national):
-        names = ", ".join(sorted(national["dataset"].astype(str).unique()))
-        legend.append(
-            Line2D([], [], color=JAPAN_COLOR, ls="--", lw=1, label=f"national statistics ({names})")
-        )
-        d = pd.concat([d, national[national["partner"] == JAPAN]])
     year_axis(axes.flat[0])
     fig.suptitle(f"Japan's rank among each ASEAN member's {measure} partners")
     bottom = footer(fig, note_for(d))
