@@ -604,7 +604,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("fetch needs a SOURCE or --all")
     try:
         try:
-            return int(args.func(args) or 0)
+            code = int(args.func(args) or 0)
+            sys.stdout.flush()  # a closed pipe shows here, not as an exit-time traceback
+            return code
         except BrokenPipeError:
             raise
         except OSError as exc:  # a folder that is a file, read-only, without permission, ...
