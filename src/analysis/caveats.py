@@ -130,10 +130,13 @@ def flag_lines(
     for flag in flags:
         words = FLAG_WORDS.get(flag)
         if words:
-            who = sorted(
-                short_name(str(p)) for p in rows.loc[rows["flag"] == flag, "partner"].unique()
+            flagged = rows.loc[rows["flag"] == flag, "partner"].unique()
+            who = (
+                "every value shown"
+                if set(map(str, flagged)) >= set(map(str, partners))
+                else ", ".join(sorted(short_name(str(p)) for p in flagged))
             )
-            out.append(_end(f"Flagged `{flag}` by the source ({words}): {', '.join(who)}"))
+            out.append(_end(f"Flagged `{flag}` by the source ({words}): {who}"))
     return out
 
 

@@ -70,7 +70,7 @@ NOT_BUILD_CODE = frozenset(
 )
 NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})
 # The libraries whose versions can change the snapshot's bytes (parsing, arithmetic, CSV, gzip).
-LIBRARIES = ("pandas", "numpy", "python-calamine", "pyreadr", "pycountry")
+LIBRARIES = ("pandas", "numpy", "python-calamine", "pyreadr", "pycountry", "pypdfium2")
 
 
 def locate(src: Source, vintage: str | None = None, root: Path | None = None) -> RawFiles | None:

@@ -144,6 +144,7 @@ FLAG_WORDS = {
     "derived_current": "current prices derived from constant prices with the donor's deflator",
     "pre1996": "an earlier series, before 1996",
     "BPM5": "the older BPM5 basis",
+    "preliminary": "preliminary figures, revised later in the official annual figures",
 }
 OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]
 
