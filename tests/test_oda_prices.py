@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import SHARED, need
 
-QWIDS, BILATERAL = "oecd_dac2a_qwids", "oecd_dac2a_bilateral"
+QWIDS, BILATERAL, WDI = "oecd_dac2a_qwids", "oecd_dac2a_bilateral", "wdi_dac_donors"
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +22,17 @@ def build(focus_build):
 
 @pytest.fixture(scope="module")
 def oda_obs():
-    """Every recipient's ODA observations from the two recorded DAC2a extracts (all countries)."""
+    """Every recipient's ODA observations from the two recorded DAC2a extracts (all countries)
+    and WDI's net current-price series (the eight ASEAN recipients)."""
     from analysis.observations import concat
     from analysis.pipeline import _observe, find_inputs
     from analysis.sources import REGISTRY
 
     need(SHARED / "oecd_dac2a_2002_2019")
     need(SHARED / "oecd_dac2a_bilateral_2009_2022" / "OECD.rda")
-    inputs = [r for r in find_inputs([QWIDS, BILATERAL])]
-    assert {r.source for r in inputs} == {QWIDS, BILATERAL}
+    need(SHARED / "worldbank_wdi_dac_donors")
+    inputs = [r for r in find_inputs([QWIDS, BILATERAL, WDI])]
+    assert {r.source for r in inputs} == {QWIDS, BILATERAL, WDI}
     return concat([_observe(REGISTRY[r.source], r, None) for r in inputs])
 
 
@@ -70,6 +72,36 @@ def test_deflator_is_one_factor_per_donor_year_across_recipients(oda_obs) -> Non
     assert jpn[("JPN", 2009)] < 0.75 and jpn[("USA", 2009)] > 1.3
 
 
+def test_a_second_current_price_source_extends_the_deflators(oda_obs) -> None:
+    """WDI's net current prices (the same DAC table) give the deflators after the QWIDS
+    export ends (2020-2022), without changing the years QWIDS gives; each is one factor per
+    donor-year across the ASEAN recipients, as for QWIDS."""
+    from analysis.oda_prices import deflators, deflators_from
+
+    both = deflators_from(oda_obs, BILATERAL, (QWIDS, WDI))
+    qwids = deflators(oda_obs, BILATERAL, QWIDS)
+    early = both[both["year"] <= 2019].drop(columns="current_dataset").reset_index(drop=True)
+    assert early.equals(qwids.reset_index(drop=True))
+    late = both[both["year"] >= 2020]
+    assert sorted(late["year"].unique()) == [2020, 2021, 2022]
+    assert set(late["current_dataset"]) == {WDI}
+    assert {"JPN", "USA", "KOR", "AUS", "FRA", "DEU"} <= set(late["donor"])
+    k = ["country", "partner", "year"]
+    cur = _sel(oda_obs, dataset=WDI, measure="oda_received_net_current")
+    con = _sel(oda_obs, dataset=BILATERAL, measure="oda_received_net_const2022")
+    pair = cur.assign(**{c: cur[c].astype(str) for c in k[:2]})[k + ["value_usd_m"]].merge(
+        con.assign(**{c: con[c].astype(str) for c in k[:2]})[k + ["value_usd_m"]],
+        on=k,
+        suffixes=("_cur", "_const"),
+    )
+    pair = pair[(pair["value_usd_m_cur"] > 20) & (pair["value_usd_m_const"] > 20)]
+    pair = pair.merge(late.rename(columns={"donor": "partner"}), on=["partner", "year"])
+    off = (pair["value_usd_m_const"] / pair["value_usd_m_cur"] / pair["deflator"] - 1).abs()
+    assert len(pair) > 100 and (off < 0.01).mean() > 0.95
+    # 2022 is the base year: the deflator is 1 (constant 2022 US$ = current US$)
+    assert late.loc[late["year"] == 2022, "deflator"].between(0.99, 1.01).mean() > 0.9
+
+
 def test_donors_are_ranked_on_current_prices_within_a_year(build) -> None:
     r, obs = build.rankings, build.observations
     kh = _sel(
@@ -91,13 +123,18 @@ def test_donors_are_ranked_on_current_prices_within_a_year(build) -> None:
         92.3, abs=0.05
     )
     assert sorted(const["year"].unique()) == list(range(2009, 2023))
-    # one price base per year: current where derivable (2009-2019), constant after, labelled
+    # one price base per ranking: current where every donor has a deflator, else constant.
+    # A donor ranks its recipients on current prices to 2022 (QWIDS, then WDI deflators); a
+    # recipient's donors 2020-2022 stay at constant prices, as a non-DAC donor (Thailand,
+    # the UAE, Türkiye...) has no deflator there
     b = _sel(r, dataset=BILATERAL)
     years = b.groupby(b["measure"].astype(str))["year"].agg(["min", "max"])
     for flow in ("net", "gross"):
-        for side in ("received", "given"):
-            assert tuple(years.loc[f"oda_{side}_{flow}_current"]) == (2009, 2019)
-            assert tuple(years.loc[f"oda_{side}_{flow}_const2022"]) == (2020, 2022)
+        assert tuple(years.loc[f"oda_received_{flow}_current"]) == (2009, 2019)
+        assert tuple(years.loc[f"oda_received_{flow}_const2022"]) == (2020, 2022)
+        assert tuple(years.loc[f"oda_given_{flow}_current"]) == (2009, 2022)
+    jp = _sel(r, dataset=BILATERAL, country="JPN", year=2021)
+    assert set(jp["measure"].astype(str)) == {"oda_given_net_current", "oda_given_gross_current"}
 
 
 def test_constant_prices_are_ranked_where_current_prices_miss_a_donor() -> None:
@@ -247,3 +284,17 @@ def test_donor_that_builds_up_its_programme_is_starting_not_missing() -> None:
         ("BBB", 2000, 2002),
         ("CCC", 2000, 2002),
     ]
+
+
+def test_a_dataset_offered_for_a_year_answers_it_and_says_why_not_current() -> None:
+    """`rank KHM --dataset oecd_dac2a_bilateral --year 2021` (the dataset the error message of
+    the headline offers for 2021) answers at constant prices, and says which donors have no
+    deflator that year."""
+    from analysis.query import rank_table
+
+    t = rank_table("KHM", dataset=BILATERAL, year=2021, top=3)
+    assert t.attrs["title"].startswith("Cambodia's top donors by net ODA received (constant 2022")
+    notes = " ".join(t.attrs["notes"])
+    assert "ranked on oda_received_net_const2022 instead" in notes
+    unpriced = next(n for n in t.attrs["notes"] if "no deflator can be derived" in n)
+    assert "Thailand" in unpriced and "Japan" not in unpriced

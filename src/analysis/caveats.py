@@ -106,11 +106,40 @@ def caveats(
         text = "Constant 2022 US$ (the donors' own deflators); in 2022 these equal current US$."
         if m != measure:
             text = (
-                f"No dataset has {measure} for {short_name(country)} in {year}: ranked on "
+                f"No {measure} for {short_name(country)} in {year} here: ranked on "
                 f"{m} instead. " + text
             )
         out.append(text)
+        if observations is not None:
+            out += unpriced_lines(observations(), name, m, country, year)
     return out
+
+
+def unpriced_lines(
+    obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int
+) -> list[str]:
+    """Why a constant-price ranking was not replaced by current prices (``rank.py`` ranks a
+    year on current prices only when every partner has one): the partners with no deflator
+    (``oda_prices``) that year, in words."""
+    current = measure.removesuffix("_const2022") + "_current"
+    rows = obs[
+        (obs["dataset"] == dataset).to_numpy()
+        & (obs["country"] == country).to_numpy()
+        & (obs["year"] == year).to_numpy()
+        & obs["measure"].isin([measure, current]).to_numpy()
+    ]
+    priced = set(rows.loc[rows["measure"] == current, "partner"].astype(str))
+    if not priced:
+        return []
+    missing = sorted(set(rows.loc[rows["measure"] == measure, "partner"].astype(str)) - priced)
+    if not missing:
+        return []
+    who = ", ".join(short_name(p) for p in missing)
+    return [
+        f"Not on current prices because no deflator can be derived for {who} in {year} (no "
+        "current-price source of this DAC table covers them); ranking the others on current "
+        "prices would drop them."
+    ]
 
 
 def flag_lines(

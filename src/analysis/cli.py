@@ -220,7 +220,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     table = rank_table(
         args.country,
         dataset=args.dataset,
-        measure=measure,
+        measure=args.measure,  # None: rank_table's default, with its price-base fallback
         variant=args.variant,
         basis=args.basis,
         year=args.year,

@@ -6,12 +6,16 @@ third from 2012). Within one year, constant prices therefore reorder donors agai
 gave at the time, so donors are ranked within a year on current prices (``rank.py``), and
 constant prices are kept for trends over time.
 
-The rule (``deflators``): where a dataset recorded only at constant 2022 prices
-(its declaration's ``prices_from`` names the other) overlaps a dataset of the same DAC table at current prices, the deflator of
-a donor and year is the ratio of sums over that donor's recipients that year with a net value
-above zero in both::
+The rule (``deflators``): where a dataset recorded only at constant 2022 prices overlaps a
+dataset of the same DAC table at current prices (its declaration's ``prices_from`` names them,
+in order of preference), the deflator of a donor and year is the ratio of sums over that
+donor's recipients that year with a net value above zero in both::
 
     deflator(donor, year) = sum(net const2022) / sum(net current)
+
+A donor-year takes its deflator from the first dataset of ``prices_from`` that gives one (the
+QWIDS export for 2009-2019, then the World Bank's WDI series of the same DAC table for
+2020-2022), so a second current-price source extends the years without changing earlier ones.
 
 (the DAC applies one deflator per donor and year to every flow and recipient, so the ratio is
 one number; ``tests/test_oda_prices.py`` checks it is the same, within rounding, across
@@ -68,16 +72,30 @@ def deflators(obs: pd.DataFrame, dataset: str, current_dataset: str) -> pd.DataF
     return out[["donor", "year", "deflator", "n", "current_usd_m"]]
 
 
-def derive_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFrame:
+def deflators_from(obs: pd.DataFrame, dataset: str, current: tuple[str, ...]) -> pd.DataFrame:
+    """``deflators`` of ``dataset`` against each dataset of ``current`` in turn, a donor-year
+    taking the first that gives it; a ``current_dataset`` column says which."""
+    present = set(obs["dataset"].astype(str).unique())
+    parts = [deflators(obs, dataset, c).assign(current_dataset=c) for c in current if c in present]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(
+            columns=["donor", "year", "deflator", "n", "current_usd_m", "current_dataset"]
+        )
+    d = pd.concat(parts, ignore_index=True).drop_duplicates(["donor", "year"], keep="first")
+    return d.sort_values(["donor", "year"], kind="mergesort").reset_index(drop=True)
+
+
+def derive_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """Extra observations: current-price twins of constant-price ODA (see the module's rule).
-    ``prices_from``: dataset recorded only at constant 2022 prices -> the dataset of the same
-    DAC table at current prices whose overlap gives each donor's deflator."""
+    ``prices_from``: dataset recorded only at constant 2022 prices -> the datasets of the same
+    DAC table at current prices whose overlap gives each donor's deflator, in order."""
     parts = []
     datasets = set(obs["dataset"].astype(str).unique())
-    for dataset, current_dataset in sorted(prices_from.items()):
-        if dataset not in datasets or current_dataset not in datasets:
+    for dataset, current in sorted(prices_from.items()):
+        if dataset not in datasets:
             continue
-        d = deflators(obs, dataset, current_dataset)
+        d = deflators_from(obs, dataset, current)
         if d.empty:
             continue
         src = obs[
@@ -93,21 +111,23 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFra
         src = src[~(received & (src["partner"] == WORLD))]
         # the current-price file each deflator comes from, for the row's source_ref
         cur = obs[
-            (obs["dataset"].astype(str) == current_dataset)
+            obs["dataset"].astype(str).isin(list(current))
             & (obs["measure"].astype(str) == "oda_received_net" + CURRENT)
         ]
         refs = (
             _text(cur)
             .assign(source_ref=cur["source_ref"].astype(str))
-            .sort_values(["partner", "year", "source_ref"], kind="mergesort")
-            .groupby(["partner", "year"], sort=True)["source_ref"]
+            .sort_values(["dataset", "partner", "year", "source_ref"], kind="mergesort")
+            .groupby(["dataset", "partner", "year"], sort=True)["source_ref"]
             .first()
             .rename("cur_ref")
             .reset_index()
-            .rename(columns={"partner": "donor"})
+            .rename(columns={"partner": "donor", "dataset": "current_dataset"})
         )
-        m = src.merge(d[["donor", "year", "deflator"]], on=["donor", "year"], how="inner")
-        m = m.merge(refs, on=["donor", "year"], how="left")
+        m = src.merge(
+            d[["donor", "year", "deflator", "current_dataset"]], on=["donor", "year"], how="inner"
+        )
+        m = m.merge(refs, on=["current_dataset", "donor", "year"], how="left")
         if m.empty:
             continue
         out = pd.DataFrame(
@@ -122,7 +142,7 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFra
                 "flag": FLAG,
                 "source_ref": m["source_ref"].astype(str)
                 + "; deflator from "
-                + m["cur_ref"].fillna(current_dataset),
+                + m["cur_ref"].fillna(m["current_dataset"]),
             }
         )
         out = out.sort_values(["measure", "country", "partner", "year"], kind="mergesort")
@@ -135,6 +155,6 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFra
     return validate(out)
 
 
-def with_current(obs: pd.DataFrame, prices_from: dict[str, str]) -> pd.DataFrame:
+def with_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -> pd.DataFrame:
     """``obs`` and its derived current-price observations (the pipeline's derived step)."""
     return concat([obs, derive_current(obs, prices_from)])

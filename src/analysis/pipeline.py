@@ -320,7 +320,7 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "partner_set": ds.partner_set,
         "aggregation": ds.aggregation,
         "label": ds.label or ds.name,
-        "prices_from": ds.prices_from,
+        "prices_from": list(ds.prices_from),
         "origin": raw.origin,
         "vintage": raw.vintage,
         "first_year": int(years["min"]),

@@ -89,6 +89,7 @@ def rank_table(
     from .errors import ValidationError
 
     r = rankings()
+    asked = measure
     measure = measure or default_measure(country, dataset)
     if dataset is None:
         if country == ASEAN and variant in (None, "countries"):
@@ -100,6 +101,15 @@ def rank_table(
         if country == ASEAN and variant == "countries":
             variant = "blocs"
         d = select(r, dataset=dataset, measure=measure, variant=variant, basis=basis)
+        if asked is None and year is not None:
+            # the dataset's own measure, else its fallback (constant prices) for that year, as
+            # the headline reads it: a dataset offered for a year answers for that year
+            for other in headline.fallback_measures(measure)[1:]:
+                if (d[d["country"] == country]["year"] == year).any():
+                    break
+                alt = select(r, dataset=dataset, measure=other, variant=variant, basis=basis)
+                if ((alt["country"] == country) & (alt["year"] == year)).any():
+                    d = alt
     d = d[d["country"] == country]
     if d.empty:
         covers = dataset is None or bool(

@@ -6,9 +6,11 @@ Indonesia most years) and is never read as "no data" by the rankings or notebook
 
 Constant prices reorder donors within a year (each donor's deflator carries its later exchange
 rates), so the build derives current prices for 2009-2019 from the deflator implied by the
-overlap with the QWIDS export (``analysis.oda_prices``, after every source is read; measures
-``oda_*_current``, flag ``derived_current``) and ranks those; 2020-2022 are ranked at constant
-prices (``const2022``).
+overlap with the QWIDS export, and for 2020-2022 from WDI's net current-price series of the
+same DAC table (``analysis.oda_prices``, after every source is read; measures
+``oda_*_current``, flag ``derived_current``) and ranks those. A recipient-year in which a donor
+has no deflator (non-DAC donors such as Thailand or the UAE after 2019: WDI covers DAC donors
+only) stays ranked at constant prices (``const2022``), and ``rank`` names those donors.
 """
 
 from __future__ import annotations
@@ -100,11 +102,13 @@ SOURCE = Source(
                 "oda_given_gross_current",
             ),
             "OECD DAC Table 2a (OECD.Stat extract), bilateral donors, constant 2022 US$ "
-            "(current US$ derived where the QWIDS export gives the donor's deflator)",
+            "(current US$ derived where the QWIDS export or WDI gives the donor's deflator)",
             partners="bilateral donor countries",
             partner_set="dac_bilateral_donors",
             label="OECD DAC (OECD.Stat)",
-            prices_from="oecd_dac2a_qwids",
+            # the QWIDS export (same DAC table, net, 2009-2019), then WDI's net current-price
+            # series (DAC2a again, to 2023) for the years after it
+            prices_from=("oecd_dac2a_qwids", "wdi_dac_donors"),
         ),
     ),
     parse=parse,

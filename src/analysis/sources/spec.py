@@ -40,8 +40,8 @@ class Dataset:
     aggregation: str = ""  # a restricted set that lists blocs as its source defines them
     # (ASEAN, the EU beside countries): "blocs"; else its variant counts as "countries"
     label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
-    prices_from: str = ""  # constant prices only: the dataset whose current prices give the
-    # donors' deflators (``oda_prices``)
+    prices_from: tuple[str, ...] = ()  # constant prices only: the datasets whose current prices
+    # give the donors' deflators (``oda_prices``), in order: a donor-year takes the first that has it
 
 
 # Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):
