@@ -26,7 +26,17 @@ from analysis.snapshot import read_manifest
 
 verdicts, evidence = claims.check_all(claims.DEFAULT_FILE, rankings(),
                                       claims.dataset_vintages(read_manifest()))
-verdicts[['claim_id', 'verdict', 'n_cases', 'n_supported', 'years', 'dataset', 'basis', 'supported_in']]
+verdicts[['claim_id', 'years', 'verdict', 'n_supported', 'n_cases', 'dataset',
+          'latest_year', 'latest_verdict', 'latest_supported', 'latest_cases', 'latest_datasets']]
+
+# %% [markdown]
+# ## Then and now
+#
+# Each claim is read twice: in the article's year with the dataset named in the claim file ("then"), and in each member's latest year through the headline rule ("now": the newest complete, trustworthy dataset for that member; the `dataset` column says which, and a restricted partner set is named in `partner_set`).
+
+# %%
+now = evidence[evidence['reading'] == 'latest']
+now[['claim_id', 'country', 'year', 'status', 'rank', 'dataset', 'partner_set']].style.hide(axis='index')
 
 # %% [markdown]
 # ## The evidence, claim by claim
@@ -38,4 +48,4 @@ for row in verdicts.itertuples():
     plots.claim_evidence(evidence, row.claim_id)
 
 # %%
-evidence[['claim_id', 'country', 'year', 'status', 'rank', 'share', 'value_usd_m', 'value_basis', 'dataset', 'vintage']]
+evidence[['claim_id', 'reading', 'country', 'year', 'status', 'rank', 'share', 'value_usd_m', 'value_basis', 'dataset', 'vintage']]

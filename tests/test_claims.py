@@ -90,7 +90,8 @@ def test_no_data_is_insufficient(tmp_path: Path) -> None:
         _claim(tmp_path, countries='["VNM"]', years="[2009]", quantifier="all"),
         pd.concat([r, r.assign(year=2010)]),
     )
-    assert v["verdict"].iat[0] == "insufficient data" and ev["status"].tolist() == ["no data"]
+    then = ev[ev["reading"] == "article"]
+    assert v["verdict"].iat[0] == "insufficient data" and then["status"].tolist() == ["no data"]
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,34 @@ def test_shipped_claims_follow_from_the_data(verdicts) -> None:
     assert set(ev["claim_id"]) == set(v["claim_id"])
     assert (ev.loc[ev["status"] != "no data", "vintage"] != "").all()
     japan_2008 = ev[(ev["claim_id"] == "trade-asean-second-for-japan")]
-    assert japan_2008["rank"].tolist() == [3]
+    assert japan_2008["rank"].tolist() == [3, 3]  # 3rd in 2008 (IMF) and in 2024 (MOF)
+    assert japan_2008["reading"].tolist() == ["article", "latest"]
+
+
+def test_claims_read_then_and_now(verdicts) -> None:
+    """Each claim again at each member's latest year through the headline rule: ASEAN is
+    Japan's 3rd partner in 2024 among MOF's listed partners (2nd in 2009); Japan is Viet Nam's
+    4th partner in 2025 (Customs), 2nd net donor in 2023 (WDI, DAC donors) and 4th by
+    registered FDI in 2025 (GSO); the latest evidence names its dataset case by case."""
+    v, ev = verdicts
+    now = v.set_index("claim_id")
+    assert now.loc["trade-asean-second-for-japan-2009", "latest_year"] == "2024"
+    assert now.loc["trade-asean-second-for-japan-2009", "latest_verdict"] == "not supported"
+    assert now.loc["trade-asean-second-for-japan-2009", "latest_datasets"] == "japan_mof_trade"
+    latest = ev[ev["reading"] == "latest"].set_index(["claim_id", "country"])
+    assert latest.loc[("trade-japan-top-many", "VNM"), "dataset"] == "vietnam_customs_trade"
+    assert int(latest.loc[("trade-japan-top-many", "VNM"), "year"]) == 2025
+    assert int(latest.loc[("trade-japan-top-many", "VNM"), "rank"]) == 4
+    vn = [
+        ("oda-japan-top-vietnam", "wdi_dac_donors", 2023, 2),
+        ("fdi-japan-top-vietnam-registered", "vietnam_gso", 2025, 4),
+    ]
+    for claim_id, dataset, year, rank in vn:
+        row = latest.loc[(claim_id, "VNM")]
+        assert (row["dataset"], int(row["year"]), int(row["rank"])) == (dataset, year, rank)
+    # members the headline has nothing for are "no data", never dropped
+    assert latest.loc[("oda-japan-top-many-net", "SGP"), "status"] == "no data"
+    assert now.loc["oda-japan-top-many-net", "latest_cases"] == 8
 
 
 def test_cli_writes_claims_csv(tmp_path: Path) -> None:
@@ -141,6 +169,8 @@ def test_cli_writes_claims_csv(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     out = pd.read_csv(data / "processed" / "claims.csv")
     assert {"claim_id", "verdict", "n_cases", "n_supported", "years", "basis"} <= set(out.columns)
+    assert {"latest_year", "latest_verdict", "latest_datasets"} <= set(out.columns)
+    assert "The same claims now" in p.stdout
     assert len(out) == 9 and "trade-japan-top-many" in p.stdout
     assert p.stdout.startswith("Claims of ") and "article_2009.toml" in p.stdout.splitlines()[0]
     assert (data / "processed" / "claims_evidence.csv").is_file()
@@ -158,7 +188,7 @@ def test_cases_in_a_donor_gap_carry_a_caveat() -> None:
         claims.dataset_vintages(read_manifest()),
         material_gaps(),
     )
-    vn = ev[ev["claim_id"] == "oda-japan-top-vietnam"]
+    vn = ev[(ev["claim_id"] == "oda-japan-top-vietnam") & (ev["reading"] == "article")]
     assert len(vn) == 5 and vn["caveat"].str.contains("ASDB").all()
     row = v[v["claim_id"] == "oda-japan-top-vietnam"].iloc[0]
     assert row["n_caveats"] == 5

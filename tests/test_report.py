@@ -156,8 +156,11 @@ def test_claims_show_verdicts_with_evidence(job, index: BeautifulSoup) -> None:
     for v in verdicts.itertuples(index=False):
         row = section.find("tr", id=f"claim-{v.claim_id}")
         assert row is not None and v.sentence in row.get_text()
-        assert row.find(class_="badge").get_text(strip=True) == v.verdict
-        assert f"{v.n_supported} of {v.n_cases} cases" in row.get_text(" ", strip=True)
+        then, now = (b.get_text(strip=True) for b in row.find_all(class_="badge"))
+        assert (then, now) == (v.verdict, v.latest_verdict)
+        text = row.get_text(" ", strip=True)
+        assert f"{v.n_supported} of {v.n_cases} cases" in text
+        assert f"{v.latest_supported} of {v.latest_cases} cases" in text
         cases = row.find_next_sibling("tr").find("table", class_="evidence").tbody.find_all("tr")
         assert len(cases) == (evidence["claim_id"] == v.claim_id).sum() >= v.n_cases
 

@@ -339,9 +339,13 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     from .jobs import write_claims
 
     verdicts, _ = write_claims(args.file)
-    cols = ["claim_id", "verdict", "n_cases", "n_supported", "years", "basis", "supported_in"]
+    cols = ["claim_id", "years", "verdict", "n_supported", "n_cases", "supported_in"]
+    now = ["claim_id", "latest_year", "latest_verdict", "latest_supported", "latest_cases"]
+    now += ["latest_supported_in", "latest_datasets"]
     print(f"Claims of {args.file or DEFAULT_FILE} checked against the snapshot's rankings:")
     print(verdicts[cols].to_string(index=False))
+    print("\nThe same claims now (each member's latest year, the headline rule's dataset):")
+    print(verdicts[now].to_string(index=False))
     return 0
 
 

@@ -133,12 +133,17 @@ def claims_table() -> str:
     if not path.is_file():
         return "(no claims.csv in the snapshot: run `asean-japan claims`)"
     v = pd.read_csv(path, keep_default_na=False)
-    lines = ["| claim | reading | verdict | supported in | caveats |", "|---|---|---|---|---|"]
+    lines = [
+        "| claim | reading then | then | now (latest year: dataset) | caveats |",
+        "|---|---|---|---|---|",
+    ]
     for r in v.itertuples(index=False):
         caveats = getattr(r, "n_caveats", 0)
         lines.append(
             f"| {r.sentence} | {r.dataset}, {r.measure}, {r.variant}, {r.basis}; {r.years} | "
-            f"{r.verdict} ({r.n_supported} of {r.n_cases}) | {r.supported_in or '-'} | "
+            f"{r.verdict} ({r.n_supported} of {r.n_cases}): {r.supported_in or '-'} | "
+            f"{r.latest_year or '-'}: {r.latest_verdict} ({r.latest_supported} of "
+            f"{r.latest_cases}): {r.latest_supported_in or '-'} ({r.latest_datasets or '-'}) | "
             + (
                 f"{caveats} case(s) in a year a top-10 donor is missing (gaps.csv)"
                 if caveats

@@ -98,8 +98,10 @@ def claim_rows(verdicts: pd.DataFrame, evidence: pd.DataFrame) -> list[dict]:
         ev = evidence[evidence["claim_id"] == v["claim_id"]]
         rows = [
             {
+                "reading": e.get("reading", "article"),
+                "dataset": e["dataset"] if isinstance(e.get("dataset"), str) else "-",
                 "country": short_name(str(e["country"])),
-                "year": int(e["year"]),
+                "year": "-" if pd.isna(e["year"]) else int(e["year"]),
                 "status": e["status"],
                 "rank": "-" if pd.isna(e["rank"]) else str(int(e["rank"])),
                 "share": "-" if pd.isna(e["share"]) else f"{100 * float(e['share']):.1f}",
@@ -117,7 +119,9 @@ def claim_rows(verdicts: pd.DataFrame, evidence: pd.DataFrame) -> list[dict]:
                 "verdict_class": str(v["verdict"]).replace(" ", "-"),
                 "caveats": caveats,
                 "source": catalog.describe(str(v["dataset"])),
-                "evidence": rows,
+                "latest_class": str(v.get("latest_verdict", "")).replace(" ", "-"),
+                "evidence": [r for r in rows if r["reading"] == "article"],
+                "latest_evidence": [r for r in rows if r["reading"] == "latest"],
             }
         )
     return out

@@ -97,30 +97,46 @@ def overview_heatmaps(
 
 
 def claim_evidence(evidence: pd.DataFrame, claim_id: str) -> Figure:
-    """One claim's cases: the partner's rank per country and year, coloured by the verdict."""
+    """One claim's cases, then (the article's year) and now (each member's latest year): the
+    partner's rank per country and year as a dot (rank 1 at the top), coloured by the
+    verdict; a case with no rank sits on the bottom line with its status written."""
     e = evidence[evidence["claim_id"] == claim_id].copy()
-    e["label"] = [f"{short_name(c)} {y}" for c, y in zip(e["country"], e["year"], strict=True)]
+    if "reading" not in e:
+        e["reading"] = "article"
+    e = pd.concat([e[e["reading"] == "article"], e[e["reading"] == "latest"]])
+    years = ["" if pd.isna(y) else f" {int(y)}" for y in e["year"]]
+    e["label"] = [f"{short_name(c)}{y}" for c, y in zip(e["country"], years, strict=True)]
     colors = {
         "supported": "#2ca02c",
         "not supported": "#d62728",
         "not ranked": "#ff7f0e",
-        "no data": "0.8",
+        "no data": "0.6",
     }
-    fig, ax = plt.subplots(figsize=(max(4, 0.55 * len(e) + 2), 3.2))
+    then = int((e["reading"] == "article").sum())
+    x = [i if i < then else i + 1 for i in range(len(e))]  # a blank slot between the two
     rank = pd.to_numeric(e["rank"], errors="coerce")
-    heights = rank.fillna(0).to_numpy()
-    ax.bar(range(len(e)), heights, color=[colors[s] for s in e["status"]])
-    for i, (s, r) in enumerate(zip(e["status"], rank, strict=True)):
+    floor = int(max(rank.max(skipna=True) if rank.notna().any() else 1, 3)) + 1
+    fig, ax = plt.subplots(figsize=(max(5, 0.5 * len(x) + 2.5), 3.4))
+    for xi, s, r in zip(x, e["status"], rank, strict=True):
         if pd.isna(r):
-            ax.text(i, 0.2, s, rotation=90, ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(range(len(e)), e["label"], rotation=45, ha="right", fontsize=8)
+            ax.plot(xi, floor, "o", mfc="white", mec=colors[s], ms=7)
+            ax.text(xi, floor - 0.35, s, rotation=90, ha="center", va="bottom", fontsize=7)
+        else:
+            ax.plot(xi, r, "o", color=colors[s], ms=8)
+    if then < len(e):
+        ax.axvline(then, color="0.7", lw=0.8, ls=":")
+    ax.set_xticks(x, e["label"], rotation=45, ha="right", fontsize=8)
+    ax.set_ylim(floor + 0.6, 0.4)
+    ax.set_yticks(range(1, floor), [str(k) for k in range(1, floor)], fontsize=8)
     ax.set_ylabel(f"rank of {short_name(str(e['partner'].iat[0]))}")
-    ax.set_title(claim_id, fontsize=10)
+    ax.set_title(f"{claim_id}: then (left), now (right)", fontsize=10, loc="left")
     ax.legend(
         handles=[Patch(color=c, label=s) for s, c in colors.items()],
         fontsize=7,
-        ncol=4,
-        loc="upper left",
+        ncol=2,
+        loc="lower right",
+        bbox_to_anchor=(1, 1.0),
+        frameon=False,
     )
     fig.tight_layout()
     return fig
