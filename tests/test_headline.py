@@ -361,3 +361,21 @@ def test_a_fetched_dataset_reaches_the_charts(
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_a_named_variant_is_never_replaced_by_another() -> None:
+    """--variant countries for Thailand 2023: no all-partner ranking that year, so an error
+    naming the restricted set that has one, never its ranking in place of the one asked for;
+    with --partner, the years of the named variant only, and a note on the others."""
+    p = run_cli("rank", "THA", "--variant", "countries", "--year", "2023")
+    message = " ".join(p.stderr.split())
+    assert p.returncode == 1 and "(variant countries)" in message
+    assert "baci_major_partners (2010-2024, among 13 major partners)" in message
+    p = run_cli("rank", "THA", "--year", "2023")  # not named: the headline's restricted set
+    assert p.returncode == 0 and "among 13 major partners" in p.stdout.splitlines()[0]
+    p = run_cli("rank", "JPN", "--variant", "blocs", "--partner", "ASEAN", "--years", "2019-2024")
+    assert p.returncode == 0, p.stderr
+    rows = [ln.split()[0] for ln in p.stdout.splitlines()[2:] if ln.strip()[:1].isdigit()]
+    assert rows == ["2019", "2020"]
+    note = " ".join(p.stdout.split())
+    assert "the headline also ranks ASEAN in 2021-2024 in another reading (japan_mof_trade" in note

@@ -192,6 +192,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             years=args.years,
             variant=args.variant,
             basis=args.basis,
+            exact=args.variant is not None,
         )
         if table.empty:
             span = table.attrs.get("ranked_years") or []
@@ -209,13 +210,30 @@ def _cmd_rank(args: argparse.Namespace) -> int:
             )
         print(table.attrs["title"])
         print(table.to_string(index=False, na_rep="-"))
+        notes = []
         if table.attrs["missing"]:
-            _print_notes(
-                [
-                    f"Ranked without {partner} in {_spans(table.attrs['missing'])} (not in that "
-                    "year's partner set, or no value)."
-                ]
+            notes.append(
+                f"Ranked without {partner} in {_spans(table.attrs['missing'])} (not in that "
+                "year's partner set, or no value)."
             )
+        if args.variant is not None and args.dataset is None:
+            wider = partner_series(
+                args.country, partner, measure=measure, years=args.years, basis=args.basis
+            )
+            more = wider[~wider["year"].isin(table["year"])]
+            if len(more):
+                notes.append(
+                    f"Variant {args.variant} only, as named: the headline also ranks {partner} "
+                    f"in {_spans(list(more['year']))} in another reading ("
+                    + "; ".join(
+                        f"{ds} {a}"
+                        for ds, a in more[["dataset", "among"]]
+                        .drop_duplicates()
+                        .itertuples(index=False)
+                    )
+                    + "); leave out --variant to see those years."
+                )
+        _print_notes(notes)
         return 0
     table = rank_table(
         args.country,
@@ -225,6 +243,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         basis=args.basis,
         year=args.year,
         top=args.top,
+        exact=args.variant is not None,  # a named variant is never replaced by another
     )
     print(table.attrs.get("title", ""))
     print(table.reset_index().to_string(index=False, na_rep="-"))

@@ -78,8 +78,13 @@ def rank_table(
     year: int | None = None,
     top: int = 10,
     dataset: str | None = None,
+    exact: bool = False,
 ) -> pd.DataFrame:
     """An economy's top partners in one year (latest by default), with share and basis.
+
+    ``exact``: ``variant`` was named by the user, so the headline reads that variant only (a
+    restricted partner set never stands in for it silently; with nothing there, the error
+    says which datasets answer that year and how to ask for them).
 
     ``dataset`` left out: the headline series (``headline.py``), each year from the dataset
     the headline rule picks. ``measure`` left out: trade, or the dataset's headline measure.
@@ -95,6 +100,8 @@ def rank_table(
         if country == ASEAN and variant in (None, "countries"):
             variant = "blocs"
         d = select(r, measure=measure, variant=variant, basis=basis)
+        if exact and variant is not None:
+            d = d[(d["variant"] == variant).to_numpy()]
     else:
         if variant is None or basis is None:
             variant, basis = dataset_defaults(country, measure, dataset, variant, basis)
@@ -393,15 +400,20 @@ def partner_series(
     years: tuple[int, int] | None = None,
     variant: str | None = None,
     basis: str | None = None,
+    exact: bool = False,
 ) -> pd.DataFrame:
     """One partner's rank and share in ``country``'s ranking, year by year (the headline
     series unless ``dataset``): ``rank ... --partner P --years 2014-2022``. A bloc partner
-    (ASEAN, the EU) is read in the ``blocs`` aggregation unless another is asked for."""
+    (ASEAN, the EU) is read in the ``blocs`` aggregation unless another is asked for.
+    ``exact``: as in ``rank_table`` (a variant the user named is read alone)."""
+    named = variant if exact else None
     if dataset is not None and (variant is None or basis is None):
         variant, basis = dataset_defaults(country, measure, dataset, variant, basis)
     elif variant is None and (country == ASEAN or partner in (ASEAN, "EU")):
         variant = "blocs"
     d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
+    if named is not None:
+        d = d[(d["variant"] == named).to_numpy()]
     d = d[(d["country"] == country).to_numpy()]
     every_year = sorted(int(y) for y in d["year"].unique())
     if years is not None:
