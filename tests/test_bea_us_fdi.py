@@ -2,7 +2,7 @@
 read by rule. Values are checked with an independent reader (the csv module, never the
 module's parser) and against the figures NOTES.md gives; the traps ((D), (*), Burma, negative
 Myanmar positions, the workbook vintage); never ranked; bad input naming the file (damaged
-copies in ``tmp_path``)."""
+copies in ``tmp_path``); and the chart of Japan vs the US as each reports it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 from analysis import headline, query
 from analysis.errors import SourceError
 from analysis.schema import MAX_ABS_VALUE
+from analysis.sources import REGISTRY
 from analysis.sources import bea_us_fdi as bea
 from analysis.sources.spec import raw_files
 
@@ -323,3 +324,38 @@ def test_oversized_or_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no file matching") as err:
         bea.parse(raw_files(bea.SOURCE, empty))
     assert str(empty) in str(err.value)
+
+
+# ---- the chart ---------------------------------------------------------------------------
+
+
+def test_chart_japan_vs_the_us_as_each_reports_it() -> None:
+    """Chosen through the declarations (never ranked; the same principle for Japan's line: the
+    Bank of Japan, not JETRO): one panel per member, Japan's outward positions beside the US's
+    own, suppressed years left out (gaps, not zeros), the source named, the vintage break drawn
+    where a panel's series spans it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.plots.fdi import investor_reports, investors_as_each_reports
+
+    japan, others = investor_reports()
+    assert others == [bea.NAME] and REGISTRY["boj_japan_fdi"].datasets[0].name == japan
+    fig = investors_as_each_reports()
+    try:
+        data = fig.data
+        assert set(data["dataset"]) == {japan, bea.NAME}
+        us = data[data["dataset"] == bea.NAME]
+        assert set(us["measure"]) == {"fdi_inward_stock"}
+        assert us[(us["country"] == "MMR") & (us["year"] == 2018)].empty  # (D): a gap
+        assert us[(us["country"] == "LAO") & (us["year"] >= 2014)].empty  # (*), (D): gaps
+        assert len(fig.axes) == 10
+        assert "as each reports it" in fig._suptitle.get_text()
+        footer = " ".join(t.get_text() for t in fig.texts)
+        assert "Bureau of Economic Analysis" in footer and "Bank of Japan" in footer
+        assert "v2009-2019 | v2020-2024" in footer
+        assert max(int(t) for t in fig.axes[0].get_xticks()) == 2024
+    finally:
+        plt.close(fig)
