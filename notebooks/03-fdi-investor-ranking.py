@@ -97,6 +97,14 @@ query.rank_table('JPN', measure='fdi_outward_stock', variant='blocs', basis='rep
                  dataset='jetro_outward_fdi', year=2024, top=6)
 
 # %% [markdown]
+# ## Japan vs the US as investors in each member, as each reports it
+#
+# Each investor's own statistics of its position in each member: Japan's from the Bank of Japan, the United States' from the U.S. Bureau of Economic Analysis (BEA), both on the directional principle. These are source-reported figures, not the members' own, so they are never ranked, and never with host-reported FDI (end-2022, Indonesia reports 28,254 million from the US, BEA 13,311). Shaded years are cells BEA publishes without a figure ((D) suppressed, (*) under US$0.5 million; `gaps.csv`), never zeros; the dotted line marks the change of BEA workbook between 2019 and 2020, a possible revision break.
+
+# %%
+plots.investors_as_each_reports();
+
+# %% [markdown]
 # ## Explore: any host and FDI dataset
 #
 # The explorer opens on the host above and on FDI; any economy, dimension and dataset can be chosen.

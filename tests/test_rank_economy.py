@@ -87,6 +87,7 @@ def _key_tail() -> tuple:
         s["single_reporter"],
         s["partial"],
         s["partner_sets"],
+        s["unranked"],
     )
 
 

@@ -156,10 +156,12 @@ def claims_table() -> str:
 
 def gaps_table() -> str:
     """Donors missing from a source in a run of years (data/processed/gaps.csv), one row per
-    donor and run, with the members affected."""
+    donor and run, with the members affected; then the cells sources publish without a number
+    (BEA's (D) and (*)), one row per member and run, with the source's reason."""
     import pandas as pd
 
     from .countries import short_name
+    from .snapshot import read_manifest
 
     path = README.parent / "gaps.csv"
     if not path.is_file():
@@ -167,11 +169,28 @@ def gaps_table() -> str:
     g = pd.read_csv(path, keep_default_na=False)
     if g.empty:
         return "(no gaps found)"
+    entries = read_manifest().get("datasets", {})
+    oda = g["dataset"].map(lambda d: entries.get(d, {}).get("dimension") == "oda")
     lines = ["| dataset | donor | years missing | members affected |", "|---|---|---|---|"]
     keys = ["dataset", "partner", "first_year", "last_year"]
-    for (ds, donor, first, last), sub in g.groupby(keys, sort=True):
+    for (ds, donor, first, last), sub in g[oda].groupby(keys, sort=True):
         members = ", ".join(sorted(short_name(c) for c in sub["country"].unique()))
         lines.append(f"| `{ds}` | {donor} | {first}-{last} | {members} |")
+    cells = g[~oda]
+    if len(cells):
+        lines += [
+            "",
+            "Cells a source publishes without a number (never a zero in the snapshot):",
+            "",
+            "| dataset | member | partner | years | reason |",
+            "|---|---|---|---|---|",
+        ]
+        for r in cells.itertuples(index=False):
+            years = str(r.first_year) + ("" if r.first_year == r.last_year else f"-{r.last_year}")
+            reason = r.reason.replace("|", "/")
+            lines.append(
+                f"| `{r.dataset}` | {short_name(r.country)} | {r.partner} | {years} | {reason} |"
+            )
     return "\n".join(lines)
 
 

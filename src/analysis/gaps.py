@@ -1,4 +1,5 @@
-"""Donor gaps: years in which a donor is missing from a whole ODA source, recorded as data.
+"""Gaps recorded as data: years in which a donor is missing from a whole ODA source, and the
+cells a source publishes without a number (``Source.gaps``: BEA's ``(D)`` and ``(*)``).
 
 A donor missing from a source shrinks the recipients' totals (the source's own total leaves it
 out too) and lifts every other donor's rank and share. Such gaps are found by rule
@@ -23,7 +24,9 @@ omitted by a source is not read as absence):
 
 Family totals (e.g. ``ASDB_GROUP``) are donors like any other, so the ``grouped`` rankings have
 their gaps too. Output: dataset, country (recipient), partner (donor), first_year, last_year,
-reason; one row per run and recipient, sorted.
+reason; one row per run and recipient, sorted. A source's declared cells use the same columns
+(``country`` the economy, ``partner`` the counterpart, ``reason`` starting with the source's
+marker): ``with_declared`` adds them.
 """
 
 from __future__ import annotations
@@ -95,4 +98,18 @@ def donor_gaps(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd
     out["first_year"] = out["first_year"].astype("int32")
     out["last_year"] = out["last_year"].astype("int32")
     out = out.sort_values(["dataset", "country", "partner", "first_year"], kind="mergesort")
+    return out.reset_index(drop=True)
+
+
+def with_declared(donors: pd.DataFrame, declared: list[pd.DataFrame]) -> pd.DataFrame:
+    """The donor gaps and the cells sources declare without a number (``Source.gaps``: BEA's
+    suppressed ``(D)`` and ``(*)`` cells), one table in ``COLUMNS`` sorted on every column:
+    what ``gaps.csv`` holds."""
+    parts = [donors, *(d[COLUMNS] for d in declared if len(d))]
+    if len(parts) == 1:
+        return donors
+    out = pd.concat(parts, ignore_index=True)
+    out["first_year"] = out["first_year"].astype("int32")
+    out["last_year"] = out["last_year"].astype("int32")
+    out = out.sort_values(COLUMNS, kind="mergesort")  # a total order: the file is byte-stable
     return out.reset_index(drop=True)

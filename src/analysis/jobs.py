@@ -111,6 +111,18 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "them, its own ASEAN and EU rows; the dotted line marks the change of balance-of-"
         "payments manual (BPM5 to BPM6).",
     ),
+    "fdi-investors-as-each-reports.png": (
+        "Japan vs the US as investors in each member, as each reports it",
+        "Each investor's own figures of its direct investment position in each ASEAN member "
+        "(year end, US$ billion): Japan's from the Bank of Japan, the United States' from the "
+        "U.S. Bureau of Economic Analysis (BEA), both on the directional principle. Basis: "
+        "source-reported (the investor's statistics, not the member's), so these values are "
+        "never ranked, and never with host-reported FDI. Gaps: a shaded year is one BEA "
+        "published without a figure ((D) suppressed to avoid disclosing individual companies, "
+        "(*) under US$0.5 million; gaps.csv), never a zero; the dotted line marks the change "
+        "from BEA's 2009-2019 workbook to its 2020-2024 one (a possible revision break); the "
+        "Bank of Japan gives no position by country for Brunei, Cambodia, Laos and Myanmar.",
+    ),
     "overview-heatmaps.png": (
         "Japan's rank in trade, ODA and FDI at a glance",
         "Japan's rank among each member's partners, member by year, one panel per source: "
@@ -162,6 +174,8 @@ def figures() -> dict[str, Callable[[], object]]:
         r = query.rankings()
         if ((r["country"] == JAPAN) & (r["measure"] == "fdi_outward_stock")).any():
             out["fdi-japan-outward-position.png"] = lambda: plots.japan_outward_position()
+        if any(not e.get("ranked", True) for e in datasets("fdi").values()):
+            out["fdi-investors-as-each-reports.png"] = lambda: plots.investors_as_each_reports()
     if have:
         out["overview-heatmaps.png"] = lambda: plots.overview_heatmaps()
     return out

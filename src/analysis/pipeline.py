@@ -34,7 +34,7 @@ import pandas as pd
 from . import __version__
 from .countries import ASEAN, FOCUS
 from .errors import SourceError
-from .gaps import donor_gaps
+from .gaps import donor_gaps, with_declared
 from .observations import concat
 from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
@@ -186,11 +186,11 @@ def build_tables(
     # ASEAN itself is an economy of the focus scope where a source reports it as one
     # (ASEANstats' inflows into ASEAN); trade ranks it in 'blocs' from its members
     countries = frozenset((*FOCUS, ASEAN)) if scope == "focus" else None
-    frames, extras, datasets = [], {}, {}
+    frames, extras, datasets, declared_gaps = [], {}, {}, []
     for raw in inputs:
         src = REGISTRY[raw.source]
         t1 = time.perf_counter()
-        out = _observe(src, raw, countries)
+        out = _observe(src, raw, countries, declared_gaps)
         seconds[raw.source] = time.perf_counter() - t1
         if src.role == "context":
             extras[f"context_{src.name}.csv"] = out
@@ -207,7 +207,8 @@ def build_tables(
     # derived step: current-price ODA (oda_prices.py), for datasets that declare prices_from
     prices_from = {d.name: d.prices_from for spec in REGISTRY.values() for d in spec.datasets}
     obs = with_current(concat(frames), {k: v for k, v in prices_from.items() if v})
-    extras["gaps.csv"] = donor_gaps(obs, countries)  # donors missing from a source (gaps.py)
+    # donors missing from a source (gaps.py), and the cells sources publish without a number
+    extras["gaps.csv"] = with_declared(donor_gaps(obs, countries), declared_gaps)
     del frames
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
@@ -249,14 +250,21 @@ def rank_settings() -> dict:
     one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
     declared = (d for src in REGISTRY.values() for d in src.datasets)
     return ranking_settings(
-        (d.name, d.variant, d.reporters, d.partners, d.partner_set, d.aggregation)
+        (d.name, d.variant, d.reporters, d.partners, d.partner_set, d.aggregation, d.ranked)
         for d in declared
     )
 
 
-def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
-    """One source's raw files -> observations; a fetched vintage that fails names itself and
-    how to fall back to the previous one (raw files are write-once: the user must choose).
+def _observe(
+    src: Source,
+    raw: RawFiles,
+    countries: frozenset[str] | None,
+    gaps: list[pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """One source's raw files -> observations; the cells it publishes without a number
+    (``Source.gaps``, where it declares them) are appended to ``gaps``. A fetched vintage that
+    fails names itself and how to fall back to the previous one (raw files are write-once:
+    the user must choose).
 
     A file the parser did not foresee (empty, truncated, another encoding, a changed layout)
     ends in a SourceError naming the source and the file being read when it failed."""
@@ -264,7 +272,10 @@ def _observe(src: Source, raw: RawFiles, countries: frozenset[str] | None) -> pd
 
     try:
         try:
-            return src.to_observations(src.parse(raw), raw, countries)
+            parsed = src.parse(raw)
+            if src.gaps is not None and gaps is not None:
+                gaps.append(src.gaps(parsed, raw, countries))
+            return src.to_observations(parsed, raw, countries)
         except (SourceError, ValidationError):
             raise
         except PARSE_ERRORS as exc:
@@ -321,6 +332,8 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "aggregation": ds.aggregation,
         "label": ds.label or ds.name,
         "prices_from": list(ds.prices_from),
+        "ranked": ds.ranked,
+        "principle": ds.principle,
         "origin": raw.origin,
         "vintage": raw.vintage,
         "first_year": int(years["min"]),

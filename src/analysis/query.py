@@ -95,6 +95,13 @@ def rank_table(
 
     r = rankings()
     asked = measure
+    if dataset is not None and not catalog.datasets().get(dataset, {}).get("ranked", True):
+        raise ValidationError(
+            f"{dataset} is never ranked: it is one investor's own report of its investment in "
+            "each host (a rank among one investor is no rank, and it is never mixed with "
+            "host-reported figures); its values are in the observations and on the FDI chart "
+            "of investors as each reports it"
+        )
     measure = measure or default_measure(country, dataset)
     if dataset is None:
         if country == ASEAN and variant in (None, "countries"):

@@ -56,22 +56,24 @@ __all__ = [
 ]
 
 
-def ranking_settings(datasets: Iterable[tuple[str, str, str, str, str, str]]) -> dict:
+def ranking_settings(datasets: Iterable[tuple[str, str, str, str, str, str, bool]]) -> dict:
     """``rank_observations`` keywords from each dataset's (name, variant, reporters, partners,
-    partner_set, aggregation), the one rule for the registry's declarations and a manifest's
-    entries alike: datasets of restricted partners are ranked in their own variant; datasets
-    of one reporter never form ASEAN as an economy (the sum of its members); datasets whose
-    partners are a restricted set (``partners`` other than "all") give shares only of a
+    partner_set, aggregation, ranked), the one rule for the registry's declarations and a
+    manifest's entries alike: datasets of restricted partners are ranked in their own variant;
+    datasets of one reporter never form ASEAN as an economy (the sum of its members); datasets
+    whose partners are a restricted set (``partners`` other than "all") give shares only of a
     published world total; ``partner_set`` names each dataset's set in the rankings' column,
-    and ``aggregation`` says how a restricted set counts blocs (``split_variant``)."""
+    and ``aggregation`` says how a restricted set counts blocs (``split_variant``); a dataset
+    declared ``ranked=False`` (one investor's own report, ``spec.Dataset``) is never ranked."""
     rows = list(datasets)
     return {
         "restricted": {name: variant for name, variant, *_ in rows if variant},
         "single_reporter": frozenset(name for name, _, reporters, *_ in rows if reporters != "all"),
         "partial": frozenset(name for name, _, _, partners, *_ in rows if partners != "all"),
         "partner_sets": tuple(
-            sorted((name, ps, agg) for name, _, _, _, ps, agg in rows if ps != "all" or agg)
+            sorted((name, ps, agg) for name, _, _, _, ps, agg, _ in rows if ps != "all" or agg)
         ),
+        "unranked": frozenset(name for name, *_, ranked in rows if not ranked),
     }
 
 
@@ -86,6 +88,7 @@ def snapshot_settings(manifest: dict) -> dict:
             e.get("partners", "all"),
             e.get("partner_set", "all"),
             e.get("aggregation", ""),
+            e.get("ranked", True),
         )
         for name, e in entries.items()
     )
@@ -106,9 +109,11 @@ def rank_observations(
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
     partner_sets: tuple[tuple[str, str, str], ...] = (),
+    unranked: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
 
+    ``unranked``: datasets never ranked (declared ``ranked=False``): they have no rows here.
     ``restricted``: dataset -> variant name, for datasets whose partners are a restricted set
     (e.g. 13 major partners): they are ranked among those partners only, in that variant alone
     (no bloc sums), so their ranks never pass for all-partner ranks.
@@ -127,6 +132,8 @@ def rank_observations(
     ranked: dict[str, pd.DataFrame] = {}
     pooled: dict[str, list[str]] = {}
     for name, d in obs.groupby("dataset", observed=True, sort=True):
+        if str(name) in unranked:
+            continue
         policies = {dimension_of(str(m)) for m in d["measure"].unique()}
         if len(policies) != 1:
             raise ValueError(f"dataset {name!r} mixes dimensions {sorted(policies)}")
@@ -400,6 +407,7 @@ def rank_economy(
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
     partner_sets: tuple[tuple[str, str, str], ...] = (),
+    unranked: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """One economy's complete ranking (every dataset, measure, variant, basis, year, partner):
     the rows of ``rank_observations(obs, countries, ...)`` whose ``country`` is ``economy``, in
@@ -415,12 +423,13 @@ def rank_economy(
         single_reporter,
         partial,
         partner_sets,
+        unranked,
     )
     if key in index.rankings:
         index.rankings.move_to_end(key)
     else:
         index.rankings[key] = _rank_subset(
-            obs, index, [economy], restricted, single_reporter, partial, partner_sets
+            obs, index, [economy], restricted, single_reporter, partial, partner_sets, unranked
         )
         while len(index.rankings) > CACHED_ECONOMIES:
             index.rankings.popitem(last=False)
@@ -434,6 +443,7 @@ def rank_in_batches(
     single_reporter: frozenset[str] = frozenset(),
     partial: frozenset[str] = frozenset(),
     partner_sets: tuple[tuple[str, str, str], ...] = (),
+    unranked: frozenset[str] = frozenset(),
     batch_rows: int = 400_000,
 ) -> Iterator[pd.DataFrame]:
     """The rankings of ``rank_observations`` economy batch by economy batch, in economy
@@ -455,11 +465,13 @@ def rank_in_batches(
         size += end - start
         if size >= batch_rows:
             yield _rank_subset(
-                obs, index, batch, restricted, single_reporter, partial, partner_sets
+                obs, index, batch, restricted, single_reporter, partial, partner_sets, unranked
             )
             batch, size = [], 0
     if batch:
-        yield _rank_subset(obs, index, batch, restricted, single_reporter, partial, partner_sets)
+        yield _rank_subset(
+            obs, index, batch, restricted, single_reporter, partial, partner_sets, unranked
+        )
 
 
 def _rank_subset(
@@ -470,13 +482,16 @@ def _rank_subset(
     single_reporter: frozenset[str],
     partial: frozenset[str] = frozenset(),
     partner_sets: tuple[tuple[str, str, str], ...] = (),
+    unranked: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """``rank_observations`` on the rows ``economies`` need, keeping their rows alone (a
     member's rows alone would form a one-member ASEAN, which is not ASEAN's ranking)."""
     wanted = frozenset(economies)
     forming = index.trade - single_reporter - frozenset(restricted or {})
     sub = obs.take(index.positions(wanted, forming))
-    ranked = rank_observations(sub, wanted, restricted, single_reporter, partial, partner_sets)
+    ranked = rank_observations(
+        sub, wanted, restricted, single_reporter, partial, partner_sets, unranked
+    )
     if ASEAN not in wanted and len(ranked):
         ranked = ranked[(ranked["country"] != ASEAN).to_numpy()].reset_index(drop=True)
     return ranked

@@ -128,7 +128,9 @@ OBSERVATIONS: dict[str, Column] = {
         "JETRO series; `approval` (Myanmar's UNCTAD inflows, approval basis); `reconciled` "
         "(CEPII BACI: one value per flow from both declarations); `EU28`, `*` (footnoted "
         "label) on Bank of Japan series; `derived_current` (DAC bilateral values converted to "
-        "current prices with the donor-year deflator, oda_prices.py); else empty",
+        "current prices with the donor-year deflator, oda_prices.py); `v2009-2019`, "
+        "`v2020-2024` (the BEA workbook a value comes from: a possible revision break between "
+        "2019 and 2020); else empty",
     ),
     "source_ref": Column(
         "str",

@@ -7,7 +7,12 @@ Modules: ``style`` (colours, gaps, footer, the member grid), ``trade``, ``oda``,
 ``overview``.
 """
 
-from .fdi import fdi_japan_rank_grid, japan_outward_position, top_investors_grid
+from .fdi import (
+    fdi_japan_rank_grid,
+    investors_as_each_reports,
+    japan_outward_position,
+    top_investors_grid,
+)
 from .oda import china_context, oda_japan_rank_grid, oda_japan_recipients
 from .overview import claim_evidence, overview_heatmaps
 from .style import JAPAN_COLOR, japan_rank_lines_grid
@@ -28,6 +33,7 @@ __all__ = [
     "china_context",
     "claim_evidence",
     "fdi_japan_rank_grid",
+    "investors_as_each_reports",
     "japan_outward_position",
     "japan_rank_grid",
     "japan_rank_lines_grid",

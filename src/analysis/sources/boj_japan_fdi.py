@@ -445,6 +445,7 @@ SOURCE = Source(
             reporters="Japan only",
             label="Bank of Japan",
             authority="national",
+            principle="directional",
         ),
     ),
     parse=parse,

@@ -42,6 +42,11 @@ class Dataset:
     label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
     prices_from: tuple[str, ...] = ()  # constant prices only: the datasets whose current prices
     # give the donors' deflators (``oda_prices``), in order: a donor-year takes the first that has it
+    ranked: bool = True  # False: observations only, never ranked (``rank.ranking_settings``):
+    # one investor's own report of its investment in each host, where a rank among one
+    # partner is no rank and a host's ranking must never mix it with host-reported figures
+    principle: str = ""  # FDI: "directional" or "asset_liability" where the source says
+    # which; charts put side by side only positions on one principle
 
 
 # Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):
@@ -101,6 +106,9 @@ class Source:
     select: Callable[[Path], list[Path]] | None = (
         None  # files of a folder, when a glob is not enough
     )
+    gaps: Callable[[pd.DataFrame, RawFiles, frozenset[str] | None], pd.DataFrame] | None = None
+    # cells the source publishes without a number (suppressed, below its rounding): rows of
+    # ``gaps.csv`` (``gaps.COLUMNS``) from the parsed frame, so no such cell becomes a zero
 
     @property
     def kind(self) -> str:
