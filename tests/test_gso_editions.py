@@ -24,6 +24,7 @@ from analysis.sources import gso_editions
 from analysis.sources import vietnam_fdi as vnm
 from analysis.sources.spec import raw_files, recorded_files
 
+from .clirun import run_cli
 from .conftest import SHARED, need
 
 EDITIONS = SHARED / gso_editions.FOLDER / gso_editions.FILE
@@ -164,6 +165,47 @@ def test_the_vintage_is_written_from_the_values(source) -> None:
     inputs = [f for f in read_manifest()["inputs"] if f["source"] == vnm.NAME]
     assert {f["vintage"] for f in inputs} == {text}
     assert f"{gso_editions.FOLDER}/{gso_editions.FILE}" in {f["file"] for f in inputs}
+
+
+# --- answers that span the break, and answers inside it --------------------------------------
+
+
+def test_a_partner_series_across_the_break_says_so() -> None:
+    brk = _break_years()[0]
+    last = max(_editions())
+    across = run_cli(
+        "rank", "VNM", "--dataset", "vietnam_gso", "--partner", "JPN", "--years", f"{brk - 3}-{brk + 3}"
+    )  # fmt: skip
+    inside = run_cli(
+        "rank", "VNM", "--dataset", "vietnam_gso", "--partner", "JPN", "--years", f"{brk}-{last}"
+    )  # fmt: skip
+    assert across.returncode == 0 and inside.returncode == 0, across.stderr + inside.stderr
+    said = " ".join(across.stdout.split())
+    assert f"span a break in its definition in {brk}" in said and "Viet Nam" in said
+    assert "span a break" not in inside.stdout
+
+
+def test_standing_and_overtake_across_the_break_say_so() -> None:
+    brk = _break_years()[0]
+    across = run_cli("standing", "JPN", "--measure", "fdi_registered", "--years", str(brk - 1))
+    inside = run_cli("standing", "JPN", "--measure", "fdi_registered", "--years", str(brk))
+    compared = run_cli("overtake", "KOR", "JPN", "--measure", "fdi_registered")
+    for p in (across, inside, compared):
+        assert p.returncode == 0, p.stderr
+    assert f"in {brk}:" in " ".join(across.stdout.split())
+    assert "span a break" not in inside.stdout
+    assert f"span a break in its definition in {brk}" in " ".join(compared.stdout.split())
+
+
+def test_the_explorer_says_it_under_a_chart_across_the_break() -> None:
+    from analysis import explore
+
+    brk = _break_years()[0]
+    last = max(_editions())
+    across = explore.notes("VNM", "fdi", "vietnam_gso", (brk - 3, last))
+    inside = explore.notes("VNM", "fdi", "vietnam_gso", (brk, last))
+    assert any(f"definition in {brk}" in n for n in across)
+    assert not any("span a break" in n for n in inside)
 
 
 # --- bad input -------------------------------------------------------------------------------

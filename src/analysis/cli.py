@@ -216,6 +216,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                     "year's partner set, or no value)."
                 ]
             )
+        _print_notes(table.attrs.get("notes", []))
         return 0
     table = rank_table(
         args.country,
@@ -272,6 +273,7 @@ def _cmd_standing(args: argparse.Namespace) -> int:
         "or outside the set); (2022): that member's own latest year. `asean-japan rank ISO3 "
         "--year Y` says which dataset answers."
     )
+    _print_notes(table.attrs.get("notes", []))
     return 0
 
 
