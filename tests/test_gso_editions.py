@@ -208,6 +208,45 @@ def test_the_explorer_says_it_under_a_chart_across_the_break() -> None:
     assert not any("span a break" in n for n in inside)
 
 
+# --- charts ----------------------------------------------------------------------------------
+
+
+def _break_marks(ax) -> list[float]:
+    """x of each vertical line drawn with the break's word beside it."""
+    if not any(t.get_text() == "new definition" for t in ax.texts):
+        return []
+    return [float(line.get_xdata()[0]) for line in ax.lines if len(set(line.get_xdata())) == 1]
+
+
+def test_charts_mark_the_break_from_the_snapshot() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis import plots
+
+    brk = _break_years()[0]
+    first = min(_editions())
+    across = plots.bump_chart(
+        "VNM", measure="fdi_registered", basis=None, variant=None, dataset="vietnam_gso", start=first
+    )  # fmt: skip
+    inside = plots.bump_chart(
+        "VNM", measure="fdi_registered", basis=None, variant=None, dataset="vietnam_gso", start=brk
+    )  # fmt: skip
+    grid = plots.fdi_japan_rank_grid()
+    try:
+        assert brk - 0.5 in _break_marks(across.axes[0])
+        assert f"breaks in {brk}" in " ".join(t.get_text() for t in across.texts)
+        assert _break_marks(inside.axes[0]) == []
+        panels = {ax.get_title(): ax for ax in grid.axes}
+        assert brk - 0.5 in _break_marks(panels["Viet Nam"])
+        assert all(not _break_marks(ax) for t, ax in panels.items() if t != "Viet Nam")
+    finally:
+        for fig in (across, inside, grid):
+            plt.close(fig)
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 
