@@ -64,6 +64,8 @@ plots.top_investors_grid();
 
 # %% [markdown]
 # ## Viet Nam: registered capital (GSO) and investors' positions (IMF DIP)
+#
+# Each year of GSO's registered capital is the figure first printed in that year's Statistical Yearbook edition (often preliminary; later editions do not re-issue it), and each value names its edition (`source_ref`). GSO widened the definition once (capital contributions and share purchases added to new and supplementary capital): the editions file records it, the chart marks it with a dotted line, and answers whose years span it say so.
 
 # %%
 plots.bump_chart('VNM', n=5, measure='fdi_registered', basis='reported',

@@ -530,9 +530,10 @@ def test_damaged_recorded_file_names_itself(
         folder.mkdir(parents=True)
         for n in (1, 2, 3, 50, 110, 120):
             shutil.copy(original / f"DOTS_{n}.xlsx", folder)
-    else:
-        shutil.copytree(original, folder)
-    for p in [folder, *folder.rglob("*")]:
+    else:  # every recorded folder of the source (a table and, apart, its editions)
+        for name in REGISTRY[source].recorded_folders:
+            shutil.copytree(need(SHARED / name), shared / name)
+    for p in [shared, *shared.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)  # the recorded files are read-only
     files = REGISTRY[source].files_in(folder)
     target = files[len(files) // 2]

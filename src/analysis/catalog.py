@@ -27,12 +27,26 @@ def datasets(dimension: str | None = None, *, all_partners: bool = False) -> dic
 
 def describe(name: str) -> str:
     """``Producer, title (vintage ...)`` for one dataset, from the manifest."""
-    e = read_manifest().get("datasets", {}).get(name)
+    return _describe([name])
+
+
+def _describe(names: list[str]) -> str:
+    """``Producer, title and title (vintage ...)`` for datasets of one producer and vintage
+    (one source's datasets: its vintage said once), from the manifest."""
+    entries = read_manifest().get("datasets", {})
+    e = entries.get(names[0])
     if e is None:
-        return name
+        return names[0]
     vintage = e.get("vintage") or "no vintage recorded"
     label = "fetched" if e.get("origin") == "fetched" else "vintage"
-    return f"{e['producer']}, {e['title']} ({label} {vintage})"
+    titles = " and ".join(entries[n]["title"] for n in names)
+    return f"{e['producer']}, {titles} ({label} {vintage})"
+
+
+def breaks(name: str) -> list[dict]:
+    """The recorded breaks in a dataset's definition (year, previous_year, before, after,
+    ref), as the build found them in its raw files (``breaks.py``); [] for none."""
+    return list(read_manifest().get("datasets", {}).get(name, {}).get("breaks", []))
 
 
 def note(*names: str) -> str:
@@ -40,7 +54,15 @@ def note(*names: str) -> str:
     names = tuple(dict.fromkeys(n for n in names if n))
     if not names:
         return "Source: no dataset in the snapshot."
-    return "Source: " + "; ".join(describe(n) for n in names) + ". Rankings: asean-japan."
+    entries = read_manifest().get("datasets", {})
+    groups: dict[tuple, list[str]] = {}  # datasets of one producer and vintage said together
+    for n in names:
+        e = entries.get(n)
+        key = (e["producer"], e.get("origin"), e.get("vintage")) if e else (n,)
+        groups.setdefault(key, []).append(n)
+    return (
+        "Source: " + "; ".join(_describe(g) for g in groups.values()) + ". Rankings: asean-japan."
+    )
 
 
 # Each measure in words, as what follows "<economy>'s top ...": every table title says this,

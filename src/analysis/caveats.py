@@ -142,6 +142,33 @@ def unpriced_lines(
     ]
 
 
+def break_lines(rows: pd.DataFrame) -> list[str]:
+    """A line for each recorded break in a dataset's definition (``catalog.breaks``) that the
+    years of ``rows`` span (columns dataset, country, year: the years an answer shows or
+    compares), per economy: a change across it may be the definition's, not the partners'."""
+    from .breaks import spanned
+
+    out = []
+    if rows.empty:
+        return out
+    keys = pd.DataFrame(
+        {
+            "dataset": rows["dataset"].astype(str).to_numpy(),
+            "country": rows["country"].astype(str).to_numpy(),
+            "year": rows["year"].astype(int).to_numpy(),
+        }
+    )
+    for (name, country), years in keys.groupby(["dataset", "country"], sort=True)["year"]:
+        for b in spanned(catalog.breaks(name), years):
+            out.append(
+                f"{short_name(country)}, {name}: these years span a break in its definition "
+                f"in {b['year']}: to {b['previous_year']} {b['before']}; from {b['year']} "
+                f"{b['after']}. Values and ranks on the two sides are not like for like "
+                f"(recorded in {b['ref']})."
+            )
+    return out
+
+
 def flag_lines(
     obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int, partners: pd.Series
 ) -> list[str]:

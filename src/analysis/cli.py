@@ -216,6 +216,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
                 f"Ranked without {partner} in {_spans(table.attrs['missing'])} (not in that "
                 "year's partner set, or no value)."
             )
+        notes += table.attrs.get("notes", [])
         if args.variant is not None and args.dataset is None:
             wider = partner_series(
                 args.country, partner, measure=measure, years=args.years, basis=args.basis
@@ -291,6 +292,7 @@ def _cmd_standing(args: argparse.Namespace) -> int:
         "or outside the set); (2022): that member's own latest year. `asean-japan rank ISO3 "
         "--year Y` says which dataset answers."
     )
+    _print_notes(table.attrs.get("notes", []))
     return 0
 
 

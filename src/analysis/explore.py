@@ -19,13 +19,24 @@ MEASURES = DIMENSION_MEASURES  # each dimension's measure (the member's point of
 
 
 def datasets_for(country: str, dimension: str) -> list[str]:
-    """Datasets of the snapshot that rank ``country`` on the dimension's headline measure,
-    newest first."""
+    """Datasets of the snapshot that rank ``country`` on a measure of the dimension (each is
+    drawn at its own, ``measure_for``), newest first."""
     r = query.rankings()
-    measure = MEASURES[dimension]
-    rows = r.loc[(r["country"] == country) & (r["measure"] == measure), "dataset"]
+    rows = r.loc[r["country"] == country, "dataset"]
     have = set(rows.drop_duplicates().astype(str))  # distinct values first, then as text
     return [n for n in catalog.datasets(dimension) if n in have]
+
+
+def measure_for(country: str, dimension: str, dataset: str | None) -> str:
+    """The measure drawn: the dimension's, or a chosen dataset's own where it has not that one
+    for ``country`` (GSO's registered capital is no inward position)."""
+    measure = MEASURES[dimension]
+    if dataset is None:
+        return measure
+    r = query.rankings()
+    rows = r.loc[(r["dataset"] == dataset).to_numpy() & (r["country"] == country).to_numpy()]
+    have = set(rows["measure"].drop_duplicates().astype(str))
+    return measure if measure in have or not have else query.default_measure(country, dataset)
 
 
 def draw(
@@ -42,7 +53,7 @@ def draw(
 
     if dimension not in MEASURES:
         raise ValidationError(f"unknown dimension {dimension!r}; choose from {sorted(MEASURES)}")
-    measure = MEASURES[dimension]
+    measure = measure_for(country, dimension, dataset)
     if dataset is None:  # the headline series: each year from the dataset the rule picks
         if not datasets_for(country, dimension):
             raise ValidationError(
@@ -77,8 +88,11 @@ def notes(
 ) -> list[str]:
     """What ``rank`` says about the last year the chart draws: which dataset answered and
     why, what the other datasets say, the caveats. The explorer prints it under the chart,
-    so the chart and the command line say the same."""
-    measure = MEASURES[dimension]
+    so the chart and the command line say the same; and every recorded break in a drawn
+    dataset's definition that the chart's years span (``caveats.break_lines``)."""
+    from .caveats import break_lines
+
+    measure = measure_for(country, dimension, dataset)
     chart = draw(country, dimension, dataset, years)
     import matplotlib.pyplot as plt
 
@@ -89,7 +103,8 @@ def notes(
         return []
     last = int(drawn["year"].max())
     table = query.rank_table(country, measure=measure, dataset=dataset, year=last, top=5)
-    return [f"{last}: {n}" if i == 0 else n for i, n in enumerate(table.attrs["notes"])]
+    said = [f"{last}: {n}" if i == 0 else n for i, n in enumerate(table.attrs["notes"])]
+    return said + break_lines(drawn)
 
 
 def explorer(country: str = "VNM", dimension: str = "trade"):

@@ -92,10 +92,12 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     "fdi-japan-rank-grid.png": (
         "Japan's rank among each member's direct investors",
         "Japan's rank among each ASEAN member's sources of direct investment, one line per "
-        "source and definition (flows or positions, host- or investor-reported). Basis: each "
-        "line as its source reports it; definitions differ, so compare ranks, never levels, "
-        "across lines. Gaps: no rank where Japan's investment is zero or a net disinvestment; "
-        "a panel without lines has no recorded data.",
+        "source and definition (flows, positions or registered capital, host- or "
+        "investor-reported). Basis: each line as its source reports it; definitions differ, "
+        "so compare ranks, never levels, across lines; a dotted line marked 'new definition' "
+        "is a break the source records in its own definition (values on its two sides are "
+        "not like for like). Gaps: no rank where Japan's investment is zero or a net "
+        "disinvestment; a panel without lines has no recorded data.",
     ),
     "fdi-top-investors.png": (
         "Each member's largest direct investors",

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .breaks import find as find_breaks
 from .countries import ASEAN, FOCUS
 from .errors import SourceError
 from .gaps import donor_gaps, with_declared
@@ -42,6 +43,7 @@ from .rank import rank_in_batches, rank_snapshot, ranking_settings, snapshot_set
 from .rawstore import RawStore, sha256_file
 from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
+from .sources.spec import recorded_files
 
 SNAPSHOT_SCHEMA = 4  # 4: rankings split variant into aggregation and partner_set
 # Modules that only fetch or present (charts, tables, the CLI, claims, the report): a change to
@@ -106,13 +108,9 @@ def locate(src: Source, vintage: str | None = None, root: Path | None = None) ->
         return RawFiles(
             src.name, own, f"data/raw/{src.name}", tuple(files), "own copy in data/raw", "own copy"
         )
-    if src.recorded:
-        shared = shared_data_dir() / src.recorded
-        if shared.is_dir() and (files := src.files_in(shared)):
-            return RawFiles(
-                src.name, shared, src.recorded, tuple(files), src.recorded_vintage, "recorded"
-            )
-    return None
+    # the recorded files: a vintage written from their values is read here, so a file that
+    # cannot be read names itself as it would in the build
+    return _reading(src, None, lambda: recorded_files(src, shared_data_dir()))
 
 
 def find_inputs(names: list[str] | None = None) -> list[RawFiles]:
@@ -190,7 +188,7 @@ def build_tables(
     for raw in inputs:
         src = REGISTRY[raw.source]
         t1 = time.perf_counter()
-        out = _observe(src, raw, countries, declared_gaps)
+        out, found = _observe_breaks(src, raw, countries, declared_gaps)
         seconds[raw.source] = time.perf_counter() - t1
         if src.role == "context":
             extras[f"context_{src.name}.csv"] = out
@@ -202,7 +200,7 @@ def build_tables(
                 src.name, raw.label, f"yielded undeclared dataset(s) {sorted(made - set(declared))}"
             )
         for name in sorted(made):
-            datasets[name] = (src, declared[name], raw)
+            datasets[name] = (src, declared[name], raw, found.get(name, []))
         frames.append(out)
     # derived step: current-price ODA (oda_prices.py), for datasets that declare prices_from
     prices_from = {d.name: d.prices_from for spec in REGISTRY.values() for d in spec.datasets}
@@ -261,21 +259,44 @@ def _observe(
     countries: frozenset[str] | None,
     gaps: list[pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """One source's raw files -> observations; the cells it publishes without a number
-    (``Source.gaps``, where it declares them) are appended to ``gaps``. A fetched vintage that
-    fails names itself and how to fall back to the previous one (raw files are write-once:
-    the user must choose).
+    """One source's raw files -> observations (``_observe_breaks`` without the breaks)."""
+    return _observe_breaks(src, raw, countries, gaps)[0]
+
+
+def _observe_breaks(
+    src: Source,
+    raw: RawFiles,
+    countries: frozenset[str] | None,
+    gaps: list[pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, dict[str, list[dict]]]:
+    """One source's raw files -> observations, and the breaks in its datasets' definitions
+    where its files record them (``Source.definitions``, ``breaks.find``); the cells it
+    publishes without a number (``Source.gaps``, where it declares them) are appended to
+    ``gaps``."""
+
+    def read() -> tuple[pd.DataFrame, dict[str, list[dict]]]:
+        parsed = src.parse(raw)
+        if src.gaps is not None and gaps is not None:
+            gaps.append(src.gaps(parsed, raw, countries))
+        obs = src.to_observations(parsed, raw, countries)
+        found = find_breaks(src.definitions(parsed, raw)) if src.definitions else {}
+        return obs, found
+
+    return _reading(src, raw, read)
+
+
+def _reading(src: Source, raw: RawFiles | None, read):
+    """``read()`` of one source's raw files; a fetched vintage that fails names itself and
+    how to fall back to the previous one (raw files are write-once: the user must choose).
 
     A file the parser did not foresee (empty, truncated, another encoding, a changed layout)
-    ends in a SourceError naming the source and the file being read when it failed."""
+    ends in a SourceError naming the source and the file being read when it failed (``raw``
+    None: the files are being located, the file is found in the traceback alone)."""
     from .errors import PARSE_ERRORS, ValidationError, unreadable
 
     try:
         try:
-            parsed = src.parse(raw)
-            if src.gaps is not None and gaps is not None:
-                gaps.append(src.gaps(parsed, raw, countries))
-            return src.to_observations(parsed, raw, countries)
+            return read()
         except (SourceError, ValidationError):
             raise
         except PARSE_ERRORS as exc:
@@ -290,7 +311,7 @@ def _observe(
                 "update the parser if the source changed its layout.",
             ) from exc
     except (SourceError, ValidationError) as exc:
-        if raw.origin != "fetched":
+        if raw is None or raw.origin != "fetched":
             raise
         raise SourceError(
             src.name,
@@ -301,22 +322,33 @@ def _observe(
         ) from exc
 
 
-def _failing_file(exc: BaseException, raw: RawFiles) -> Path:
+def _failing_file(exc: BaseException, raw: RawFiles | None) -> Path | str:
     """The raw file being read when ``exc`` was raised: the innermost frame of its traceback
     that holds one of the source's files in a local variable (parsers loop over their files),
-    else the source's folder."""
-    files = {str(p): p for p in raw.files}
-    tb, found = exc.__traceback__, None
+    else the source's folder. ``raw`` None (the files were being located): the files are
+    those of the innermost ``RawFiles`` in the traceback."""
+    frames = []
+    tb = exc.__traceback__
     while tb is not None:
-        for value in tb.tb_frame.f_locals.values():
+        frames.append(tb.tb_frame.f_locals)
+        tb = tb.tb_next
+    if raw is None:
+        held = [v for f in frames for v in f.values() if isinstance(v, RawFiles)]
+        raw = held[-1] if held else None
+    if raw is None:
+        return "the source's recorded files"
+    files = {str(p): p for p in raw.files}
+    found = None
+    for f in frames:
+        for value in f.values():
             if isinstance(value, str | Path) and str(value) in files:
                 found = files[str(value)]
-        tb = tb.tb_next
     return found or raw.folder
 
 
-def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
-    """What charts and tables say about a dataset: its source, vintage and years."""
+def _dataset_entry(src: Source, ds, raw: RawFiles, breaks: list[dict], years: pd.Series) -> dict:
+    """What charts and tables say about a dataset: its source, vintage, years and the breaks
+    in its definition that its files record (``breaks.py``)."""
     return {
         "source": src.name,
         "dimension": ds.dimension,
@@ -338,6 +370,7 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, years: pd.Series) -> dict:
         "vintage": raw.vintage,
         "first_year": int(years["min"]),
         "last_year": int(years["max"]),
+        "breaks": breaks,
     }
 
 

@@ -447,6 +447,7 @@ def partner_series(
     out.attrs["ranked_years"] = every_year  # every year the economy is ranked, any range
     out = out.sort_values("year").reset_index(drop=True)
     out.attrs["missing"] = missing  # years the economy is ranked but the partner is not in it
+    out.attrs["notes"] = caveats.break_lines(hit)  # a recorded break the years shown span
     out.attrs["title"] = (
         f"{short_name(partner)} in {short_name(country)}'s {catalog.top_words(measure)}, "
         f"{_spans(ranked_years) if ranked_years else 'no years'}"
@@ -490,6 +491,7 @@ def standing(
     latest = int(pr["year"].max())
     wanted = [latest if y == "latest" else int(y) for y in years]
     rows = []
+    cells: set[tuple[str, int]] = set()  # the member-years the table shows
     for c in asean_members():
         row: dict[str, object] = {"member": short_name(c)}
         own_years = [yy for cc, yy in have if cc == c]
@@ -499,6 +501,7 @@ def standing(
             if label == "latest" and own_years and max(own_years) != y:
                 y = max(own_years)  # this member's own latest year, said in the cell
                 when = f" ({y})"
+            cells.add((c, y))
             hit = pr[(pr["country"] == c) & (pr["year"] == y)]
             if hit.empty:
                 row[key] = ("n.r." if (c, y) in have else "-") + when
@@ -517,7 +520,11 @@ def standing(
                 mark += "*"
             row[key] = f"{int(hit['rank'].iat[0])}{mark}{when}"
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    shown = ranked[["dataset", "country", "year"]].drop_duplicates()
+    at = [(str(c), int(y)) in cells for c, y in zip(shown["country"], shown["year"], strict=True)]
+    out.attrs["notes"] = caveats.break_lines(shown[at])  # a recorded break the years span
+    return out
 
 
 def japan_rank_table(
@@ -572,6 +579,7 @@ def overtake(
     }
     pairs = d[d["partner"].isin([a, b]).to_numpy()]
     rows = []
+    used: list[tuple[str, str, int]] = []  # (dataset, country, year) of every year compared
     for c in countries:
         years = d.loc[(d["country"] == c).to_numpy(), ["year", "dataset"]].drop_duplicates()
         sub = pairs[(pairs["country"] == c).to_numpy()]
@@ -585,6 +593,7 @@ def overtake(
             if headline.restricted(ds, measure) and not {a, b} <= have:
                 continue
             compared.append((y, ds, value.get((a, y), 0.0) > value.get((b, y), 0.0)))
+            used.append((ds, c, y))
         first = next((i for i, (_, _, ahead) in enumerate(compared) if ahead), None)
         since = None
         if compared and compared[-1][2]:
@@ -610,6 +619,7 @@ def overtake(
     for c, row in zip(countries, rows, strict=True):
         if row["first_ahead"] is not None:
             notes += [f"{short_name(c)}: {n}." for n in entity_notes(c, row["first_ahead"], 2100)]
+    notes += caveats.break_lines(pd.DataFrame(used, columns=["dataset", "country", "year"]))
     out.attrs["notes"] = notes
     return out
 

@@ -135,7 +135,10 @@ OBSERVATIONS: dict[str, Column] = {
     "source_ref": Column(
         "str",
         "raw file (and sheet) the number was read from, e.g. "
-        "`imf_dots_2022/DOTS_213.xlsx#Exports, FOB`; the manifest gives its sha256 and vintage",
+        "`imf_dots_2022/DOTS_213.xlsx#Exports, FOB`; the manifest gives its sha256 and vintage. "
+        "Where a file compiles several releases, the part after `#` names the release the "
+        "value was first printed in (GSO's registered FDI: the Statistical Yearbook edition "
+        "of its year, or `edition not recorded`)",
     ),
 }
 # the flags a reader of a ranking is told about (``caveats.flag_lines``), in words

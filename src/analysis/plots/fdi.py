@@ -23,7 +23,9 @@ from .style import (
 )
 
 FDI_CAVEAT = "Definitions differ between lines: never compare levels across them."
-FDI_FAMILIES = ("fdi_inward_stock", "fdi_inflow")  # one line per dataset, family and basis
+# one line per dataset, family and basis; registered capital (licences, not a balance-of-
+# payments measure) is a line of its own where a member's statistics office publishes it
+FDI_FAMILIES = ("fdi_inward_stock", "fdi_inflow", "fdi_registered")
 
 
 def fdi_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:

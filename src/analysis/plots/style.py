@@ -215,6 +215,44 @@ def _shade_gaps(ax, years_with_data: set[int], span: tuple[int, int], label: boo
             first = False
 
 
+BREAK_COLOR = "0.3"  # a recorded break in a series' definition: a dotted line and a word
+
+
+def mark_breaks(ax: Axes, d: pd.DataFrame, size: float = 7.5) -> list[str]:
+    """A dotted vertical line, labelled, at each recorded break in the definition of a dataset
+    drawn (``catalog.breaks``) that its drawn years (``d``: dataset, year) span; returns a
+    sentence per break for the footer. The breaks come from the snapshot, never from code."""
+    from ..breaks import spanned
+
+    if d.empty or "dataset" not in d:
+        return []
+    said = []
+    for name, years in d.groupby(d["dataset"].astype(str), observed=True)["year"]:
+        for b in spanned(catalog.breaks(name), years):
+            x = b["year"] - 0.5
+            ax.axvline(x, color=BREAK_COLOR, ls=(0, (1, 2)), lw=1.1, zorder=1.5)
+            lo, hi = ax.get_xlim()
+            right = x > (lo + hi) / 2  # the word on the side with room, inside the panel
+            ax.text(
+                x - 0.3 if right else x + 0.3,
+                0.99,
+                "new definition",
+                transform=ax.get_xaxis_transform(),
+                fontsize=size,
+                color=BREAK_COLOR,
+                va="top",
+                ha="right" if right else "left",
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 0.6},
+                zorder=4,
+            )
+            label = catalog.datasets().get(name, {}).get("label") or name
+            said.append(
+                f"Dotted line 'new definition': {label}'s series breaks in {b['year']} "
+                f"(to {b['previous_year']} {b['before']}; from {b['year']} {b['after']})."
+            )
+    return said
+
+
 def _full_years(s: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     """One row per year of the span, NaN where there is no data, so lines break at gaps."""
     if not years:
@@ -243,6 +281,7 @@ SERIES_WORDS = {  # what a line of Japan's rank grids shows, by measure family
     "oda_received_gross": "gross",
     "fdi_inward_stock": "inward position",
     "fdi_inflow": "inflows",
+    "fdi_registered": "registered capital",
 }
 
 
@@ -310,12 +349,15 @@ def japan_rank_lines_grid(
     drawn = []
     r = query.rankings() if df is None else df
     by_dataset = {name: r[(r["dataset"] == name).to_numpy()] for name in {s[0] for s in series}}
+    breaks: list[str] = []  # the footer's sentence for each recorded break drawn
     for ax, c in zip(axes.flat, asean_members(), strict=True):
         covered: set[int] = set()
+        panel = []
         for dataset, measure, variant, basis, label, style in series:
             d = query.select(by_dataset[dataset], measure=measure, variant=variant, basis=basis)
             s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
             drawn.append(s)
+            panel.append(d.loc[d["country"] == c, ["dataset", "year"]])
             years = sorted(int(y) for y in d.loc[d["country"] == c, "year"].unique())
             covered |= set(years)
             line = _full_years(s, years)
@@ -331,6 +373,8 @@ def japan_rank_lines_grid(
             no_rank = band_bottom(max_rank) - 0.3
             ax.plot(neg["year"], [no_rank] * len(neg), "x", color=JAPAN_COLOR, ms=4)
         _shade_gaps(ax, covered, span, label=False)
+        if panel:
+            breaks += [b for b in mark_breaks(ax, pd.concat(panel), size=6.5) if b not in breaks]
         if flagged is not None and len(flagged):
             for y in sorted(set(flagged.loc[flagged["country"] == c, "year"].astype(int))):
                 ax.axvspan(y - 0.5, y + 0.5, ymin=0.96, ymax=1.0, color=FLAG_COLOR, lw=0)
@@ -360,7 +404,7 @@ def japan_rank_lines_grid(
         handles.append(Patch(color=FLAG_COLOR, label=flagged_text))
     year_axis(axes.flat[0])
     fig.suptitle(title)
-    bottom = footer(fig, note or catalog.note(*(s[0] for s in series)))
+    bottom = footer(fig, " ".join([note or catalog.note(*(s[0] for s in series)), *breaks]))
     fig.legend(
         handles=handles,
         loc="lower center",

@@ -21,6 +21,7 @@ from .style import (
     color_of,
     end_labels,
     footer,
+    mark_breaks,
     note_for,
     rank_axis,
     rank_y,
@@ -94,6 +95,7 @@ def bump_chart(
     partners = sorted(d.loc[d["rank"] <= n, "partner"].astype(str).unique())
     if JAPAN not in partners and country != JAPAN:
         partners.append(JAPAN)
+    own_figure = ax is None  # a panel of a grid leaves the layout to the grid
     fig = ax.figure if ax is not None else plt.figure(figsize=(10, 5.5))
     ax = ax or fig.add_subplot()
     years = sorted(int(y) for y in d["year"].unique())
@@ -136,6 +138,7 @@ def bump_chart(
     _shade_restricted(ax, among_years)
     _shade_gaps(ax, set(years), (min(years), max(years)))
     _dataset_switches(ax, d)
+    breaks = mark_breaks(ax, d)  # a recorded change of definition inside the years drawn
     rank_axis(ax, max_rank, list(range(1, max_rank + 1)) if max_rank <= 10 else None)
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)  # the names at the line ends go beyond it
     ax.set_ylabel("rank (1 = largest partner)")
@@ -162,7 +165,9 @@ def bump_chart(
         frameon=False,
         borderaxespad=0.1,
     )
-    footer(fig, note or note_for(d))
+    bottom = footer(fig, " ".join([note or note_for(d), *breaks]))
+    if own_figure:  # the year labels above the footer, however many lines it wraps to
+        fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, bottom + 0.07))
     return attach(fig, d[d["partner"].isin(partners)])
 
 

@@ -8,7 +8,7 @@ coverage table all read these declarations; nothing about a source is written an
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -67,11 +67,36 @@ class RawFiles:
     vintage: str
     origin: str  # recorded | own copy | fetched
     entries: tuple[dict, ...] = ()  # manifest entries of a fetched vintage (url, sha256, ...)
+    # further recorded folders of the source (``Source.recorded`` names several): (folder,
+    # label) each, their files in ``files`` beside the first folder's
+    also: tuple[tuple[Path, str], ...] = ()
 
     def ref(self, path: Path | str) -> str:
-        """``label/relative path``: what observations cite as ``source_ref``."""
-        rel = Path(path).relative_to(self.folder) if Path(path).is_absolute() else Path(path)
-        return f"{self.label}/{rel.as_posix()}"
+        """``label/relative path``: what observations cite as ``source_ref`` (a file of a
+        further folder under that folder's label)."""
+        path = Path(path)
+        if not path.is_absolute():
+            return f"{self.label}/{path.as_posix()}"
+        for folder, label in ((self.folder, self.label), *self.also):
+            if path.is_relative_to(folder):
+                return f"{label}/{path.relative_to(folder).as_posix()}"
+        raise ValueError(f"{path} is in none of the folders of {self.source}")
+
+    def file(self, name: str) -> Path:
+        """The raw file called ``name`` among ``files`` (in whichever folder it is); a missing
+        one is a SourceError naming where it was expected."""
+        from ..errors import SourceError
+
+        for p in self.files:
+            if p.name == name:
+                return p
+        where = [str(self.folder / name)] + [str(f / name) for f, _ in self.also]
+        raise SourceError(
+            self.source,
+            " or ".join(where),
+            f"file missing: {name}",
+            "Restore it beside the source's other files (see ../shared/data/PROVENANCE.md).",
+        )
 
 
 @dataclass(frozen=True)
@@ -79,12 +104,19 @@ class Source:
     """A public source: what it is, where its raw files are, how they become observations.
 
     ``recorded``: the folder under ``../shared/data`` holding real published files (None for
-    sources that only come from a fetch). ``pattern``: the glob of raw files inside a folder
-    (``**`` for subfolders). ``parse(raw)`` reads the files into the source's own frame;
+    sources that only come from a fetch), or several folders when one source's inputs were
+    recorded apart (a table and, beside it, the release each of its years comes from): the
+    first names the source's observations, every one's files are inputs. ``pattern``: the
+    glob of raw files inside a folder (``**`` for subfolders). ``recorded_vintage``: the
+    recorded files' vintage in words, or a function of those files that writes it from their
+    values (which releases the values come from), so it is never typed beside them. ``parse(raw)`` reads the files into the source's own frame;
     ``to_observations(parsed, raw, countries)`` turns it into the tidy, validated observations
     (``countries``: the economies kept, None = all). ``role`` ``context`` marks a source that is
     shown beside the rankings but never ranked: its table is written as
     ``context_<name>.csv``. ``fetch``: the live fetcher, None for file-only sources.
+    ``definitions(parsed, raw)``: for a source whose files record the definition each year's
+    values follow, one row per dataset and year (``breaks.COLUMNS``); the build records a break
+    wherever it changes between consecutive years (``breaks.py``), never a year typed in code.
     """
 
     name: str
@@ -98,8 +130,8 @@ class Source:
     parse: Callable[[RawFiles], pd.DataFrame]
     to_observations: Callable[[pd.DataFrame, RawFiles, frozenset[str] | None], pd.DataFrame]
     pattern: str
-    recorded: str | None = None
-    recorded_vintage: str = ""
+    recorded: str | tuple[str, ...] | None = None
+    recorded_vintage: str | Callable[[RawFiles], str] = ""
     fetch: Callable[..., object] | None = None
     role: str = "observations"  # observations | context
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -109,6 +141,21 @@ class Source:
     gaps: Callable[[pd.DataFrame, RawFiles, frozenset[str] | None], pd.DataFrame] | None = None
     # cells the source publishes without a number (suppressed, below its rounding): rows of
     # ``gaps.csv`` (``gaps.COLUMNS``) from the parsed frame, so no such cell becomes a zero
+    definitions: Callable[[pd.DataFrame, RawFiles], pd.DataFrame] | None = None
+
+    @property
+    def recorded_folders(self) -> tuple[str, ...]:
+        """The folders under ``../shared/data`` this source's recorded files are in (first:
+        the one its observations are named by)."""
+        if self.recorded is None:
+            return ()
+        return (self.recorded,) if isinstance(self.recorded, str) else tuple(self.recorded)
+
+    def vintage_of(self, raw: RawFiles) -> str:
+        """The recorded files' vintage: as declared, or written from ``raw``'s values."""
+        if callable(self.recorded_vintage):
+            return self.recorded_vintage(raw)
+        return self.recorded_vintage
 
     @property
     def kind(self) -> str:
@@ -131,6 +178,24 @@ class Source:
             for p in folder.glob(self.pattern)
             if p.is_file() and p.name != "manifest.json" and not p.name.startswith((".", "~$"))
         )
+
+
+def recorded_files(src: Source, shared: Path) -> RawFiles | None:
+    """The recorded raw files of ``src`` under ``shared`` (``../shared/data``) from each of its
+    recorded folders, with their vintage; None when its first folder holds none. Reading the
+    values to write the vintage may raise like a parse (``pipeline.locate`` reports it)."""
+    folders = src.recorded_folders
+    if not folders or not (shared / folders[0]).is_dir():
+        return None
+    first = src.files_in(shared / folders[0])
+    if not first:
+        return None
+    also = tuple((shared / f, f) for f in folders[1:])
+    files = [*first, *(p for folder, _ in also if folder.is_dir() for p in src.files_in(folder))]
+    raw = RawFiles(
+        src.name, shared / folders[0], folders[0], tuple(files), "", "recorded", also=also
+    )
+    return replace(raw, vintage=src.vintage_of(raw))
 
 
 def each_file(

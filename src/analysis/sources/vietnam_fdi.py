@@ -5,6 +5,12 @@ Registered (licensed) capital is not a balance-of-payments flow: it is its own m
 ``fdi_registered``, never ranked with flows. The DIP positions are basis ``mirror``; confidential
 cells are absent (``confidential=1``). Codes are ISO3 plus XBWI (British West Indies) and XCHI
 (Channel Islands), kept as their own partners.
+
+Each registered value names the yearbook edition it was first printed in (its ``source_ref``
+ends ``#<edition>``, or ``#edition not recorded``), read from a second recorded folder,
+``vietnam_fdi_gso_editions`` (``gso_editions.py``); that file's capital definition gives the
+series' recorded break (``definitions``), and the source's vintage is written from the
+editions of the values (``vintage``).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
+from . import gso_editions
 from .spec import Dataset, RawFiles, Source
 
 NAME = "vietnam_fdi"
@@ -37,8 +44,8 @@ def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     return df
 
 
-def read_registered(folder: Path) -> pd.DataFrame:
-    df = _read(folder / REGISTERED, ["iso3", "year", "fdi_usd_m"])
+def read_registered(path: Path) -> pd.DataFrame:
+    df = _read(path, ["iso3", "year", "fdi_usd_m"])
     df = df[df["fdi_usd_m"].notna()]
     return pd.DataFrame(
         {
@@ -49,8 +56,8 @@ def read_registered(folder: Path) -> pd.DataFrame:
     )
 
 
-def read_dip(folder: Path) -> pd.DataFrame:
-    df = _read(folder / DIP, ["iso3", "year", "position_usd_m", "confidential"])
+def read_dip(path: Path) -> pd.DataFrame:
+    df = _read(path, ["iso3", "year", "position_usd_m", "confidential"])
     df = df[df["position_usd_m"].notna()]
     return pd.DataFrame(
         {
@@ -65,9 +72,40 @@ CODE_FIXES = {"KOS": "XKX"}  # IMF/GSO spelling of Kosovo
 
 
 def parse(raw: RawFiles) -> pd.DataFrame:
-    r = read_registered(raw.folder).assign(part="registered", file=REGISTERED)
-    d = read_dip(raw.folder).assign(part="dip", file=DIP)
-    return pd.concat([r, d], ignore_index=True)
+    """Registered capital with each year's edition and definition (``gso_editions.attach``),
+    and the DIP positions (no edition: the IMF's table)."""
+    editions = gso_editions.read(NAME, raw.file(gso_editions.FILE))
+    r = gso_editions.attach(read_registered(raw.file(REGISTERED)), editions)
+    d = read_dip(raw.file(DIP))
+    return pd.concat(
+        [r.assign(part="registered", file=REGISTERED), d.assign(part="dip", file=DIP)],
+        ignore_index=True,
+    )
+
+
+def definitions(parsed: pd.DataFrame, raw: RawFiles) -> pd.DataFrame:
+    """The capital definition of each year of registered capital that has one recorded
+    (``breaks.find`` turns a change between consecutive years into a break)."""
+    r = parsed[(parsed["part"] == "registered").to_numpy() & (parsed["definition"] != "")]
+    r = r.drop_duplicates("year")
+    return pd.DataFrame(
+        {
+            "dataset": "vietnam_gso",
+            "year": r["year"].astype(int),
+            "definition": r["definition"],
+            "words": r["words"],
+            "ref": raw.ref(raw.file(gso_editions.FILE)) + "#" + gso_editions.DEFINITION_COLUMN,
+        }
+    )
+
+
+def vintage(raw: RawFiles) -> str:
+    """The recorded files' vintage, written from their values: the yearbook editions the
+    registered values come from (posting months, checksums), the DIP's years."""
+    parsed = parse(raw)
+    dip = parsed.loc[parsed["part"] == "dip", "year"]
+    words = gso_editions.vintage_words(parsed[parsed["part"] == "registered"])
+    return f"{words}; IMF DIP {gso_editions.spans(dip)}" if len(dip) else words
 
 
 def to_observations(
@@ -88,7 +126,7 @@ def to_observations(
                 r["value_usd_m"],
                 "reported",
                 "",
-                raw.ref(REGISTERED),
+                raw.ref(REGISTERED) + "#" + r["edition"],
             ),
             make(
                 "imf_dip_vnm",
@@ -140,6 +178,14 @@ SOURCE = Source(
     parse=parse,
     to_observations=to_observations,
     pattern="*.csv",
-    recorded="vietnam_fdi",
-    recorded_vintage="GSO yearbooks 2006-2025; IMF DIP 2009-2024",
+    recorded=("vietnam_fdi", gso_editions.FOLDER),
+    recorded_vintage=vintage,
+    definitions=definitions,
+    notes=(
+        "Registered capital: each year is the figure first printed in that year's yearbook "
+        "edition (often preliminary; not revised here); source_ref names the edition.",
+        "Definition break (recorded in the editions file, capital_definition): new and "
+        "supplementary capital before it, capital contributions and share purchases added "
+        "after; the year is in the snapshot manifest (datasets.vietnam_gso.breaks).",
+    ),
 )
