@@ -529,3 +529,30 @@ def test_total_row_not_followed_by_blank_total(folder: Path, tmp_path: Path) -> 
     edit(folder / "dif24cy.xlsx", d / "dif24cy.xlsx", shift)
     with pytest.raises(SourceError, match=r"blank English 'Total' row.*dif24cy.xlsx, sheet '3'"):
         SRC.parse(raw_files(SRC, d))
+
+
+def test_each_value_carries_its_principle() -> None:
+    """JETRO (Japan's balance of payments and IIP by region) declares the asset/liability
+    principle, which holds from 2014 (BPM6); every earlier JETRO value, flows included, is
+    flagged BPM5/pre1996 (directional); the Bank of Japan declares the directional principle.
+    A ranking of either says so, with the other's total for the same year."""
+    from analysis import catalog, query
+
+    entries = catalog.datasets()
+    assert entries["jetro_outward_fdi"]["principle"] == "asset_liability"
+    assert entries["boj_japan_fdi"]["principle"] == "directional"
+    obs = query.observations()
+    j = obs[obs["dataset"] == "jetro_outward_fdi"]
+    early = j[j["year"] <= 2013]
+    assert set(early["flag"].astype(str)) == {"BPM5", "pre1996"}
+    assert set(j.loc[j["year"] >= 2014, "flag"].astype(str)) <= {"BPM6", "r", ""}
+    t = query.rank_table("JPN", dataset="jetro_outward_fdi", year=2020, top=3)
+    note = next(n for n in t.attrs["notes"] if "asset/liability principle" in n)
+    r = query.rankings()
+    boj = r[
+        (r["dataset"] == "boj_japan_fdi")
+        & (r["country"] == "JPN")
+        & (r["measure"] == "fdi_outward_stock")
+        & (r["year"] == 2020)
+    ]["total_usd_m"].iat[0]
+    assert f"boj_japan_fdi is on the directional principle, total US${boj:,.0f} million" in note

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import catalog, headline
 from .countries import ASEAN, EU, entity_notes, ever_members, short_name
-from .schema import FLAG_WORDS, dimension_of
+from .schema import FLAG_WORDS, PRINCIPLES, dimension_of
 
 TOP_OTHER = 10  # a partner absent from a dataset matters where another dataset ranks it this high
 
@@ -102,6 +102,7 @@ def caveats(
         out.append("Half or more of some values rest on cells the IMF flags as estimates.")
     if observations is not None:
         out += flag_lines(observations(), name, m, country, year, shown["partner"])
+    out += principle_lines(r, name, m, country, year)
     if m.endswith("_const2022"):
         text = "Constant 2022 US$ (the donors' own deflators); in 2022 these equal current US$."
         if m != measure:
@@ -113,6 +114,45 @@ def caveats(
         if observations is not None:
             out += unpriced_lines(observations(), name, m, country, year)
     return out
+
+
+def principle_lines(
+    r: pd.DataFrame, dataset: str, measure: str, country: str, year: int
+) -> list[str]:
+    """The FDI principle ``dataset`` declares (``Dataset.principle``), and the datasets of the
+    same economy, measure and year on another principle with each one's total: positions on
+    the directional and the asset/liability principle differ in level and are never one
+    series."""
+    entries = catalog.datasets()
+    principle = entries.get(dataset, {}).get("principle", "")
+    if not principle:
+        return []
+    same = r[
+        (r["country"] == country).to_numpy()
+        & (r["measure"] == measure).to_numpy()
+        & (r["year"] == year).to_numpy()
+    ]
+    totals = same.groupby(same["dataset"].astype(str), observed=True)["total_usd_m"].first()
+    text = f"{dataset} is on {PRINCIPLES[principle]}"
+    others = [
+        (n, entries[n]["principle"])
+        for n in totals.index
+        if n != dataset and entries.get(n, {}).get("principle", principle) != principle
+    ]
+    if others:
+
+        def total(n: str) -> str:
+            v = totals.get(n)
+            return "" if v is None or pd.isna(v) else f", total US${v:,.0f} million"
+
+        text += (
+            f"; for {short_name(country)} in {year} "
+            + "; ".join(
+                f"{n} is on the {p.replace('_', '/')} principle{total(n)}" for n, p in others
+            )
+            + f" (against {dataset}{total(dataset)}): never compare the two as one series"
+        )
+    return [_end(text)]
 
 
 def unpriced_lines(

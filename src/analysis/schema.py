@@ -142,13 +142,20 @@ OBSERVATIONS: dict[str, Column] = {
     ),
 }
 # the flags a reader of a ranking is told about (``caveats.flag_lines``), in words
+# FDI principles a dataset declares (``Dataset.principle``), in words for notes and charts
+PRINCIPLES = {
+    "directional": "the directional principle (investment classified by the direction of the "
+    "ownership link: affiliates' reverse investment in their parents is netted out)",
+    "asset_liability": "the asset/liability principle (direct-investment assets and "
+    "liabilities gross: affiliates' reverse investment is not netted, so positions are larger)",
+}
 FLAG_WORDS = {
     "e": "an IMF estimate, not the reporter's figure",
     "r": "revised or preliminary figures",
     "approval": "approvals, not realised flows",
     "derived_current": "current prices derived from constant prices with the donor's deflator",
-    "pre1996": "an earlier series, before 1996",
-    "BPM5": "the older BPM5 basis",
+    "pre1996": "an earlier series, before 1996 (BPM5: directional principle)",
+    "BPM5": "the older BPM5 basis (to 2013: directional principle)",
     "preliminary": "preliminary figures, revised later in the official annual figures",
 }
 OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]

@@ -4,8 +4,16 @@ IIP basis) and flows (1983-2025, balance-of-payments basis, net).
 Both are JETRO's published layout: a title, a header row of years (``end of 96`` ... or 1983.0 ...
 ``2023r``), then label rows (countries indented under regions) and notes. ``n.a.`` is not
 available, ``-`` is nil; an ``r`` after a year marks revised/preliminary figures. Methodological
-breaks travel with every value as its flag: positions are BPM5 to the end of 2013 and BPM6 from
-2014; flows have no strict continuity between 1995 and 1996.
+breaks travel with every value as its flag: positions and flows are BPM5 to 2013 and BPM6 from
+2014; flows have no strict continuity between 1995 and 1996 (``pre1996``).
+
+Principle: JETRO's tables are Japan's balance of payments and international investment
+position by region, which from 2014 (BPM6) are on the asset/liability principle (reverse
+investment by affiliates in their parents is not netted), so the dataset declares
+``asset_liability``; values flagged ``BPM5``/``pre1996`` are on the earlier directional
+presentation. The Bank of Japan's tables by region and industry (``boj_japan_fdi``) are on the
+directional principle: the two differ in level (Japan's outward position at the end of 2020:
+see ``rank`` notes), so they are never mixed in one series.
 """
 
 from __future__ import annotations
@@ -74,7 +82,13 @@ def parse_workbook(path: Path, kind: str) -> tuple[pd.DataFrame, dict]:
             if kind == "stock":
                 flag = "BPM5" if year <= 2013 else "BPM6"
             else:
-                flag = "pre1996" if year <= 1995 else ("r" if rev else "")
+                # the BoP basis: BPM5 (directional principle) to 2013, BPM6 (asset/liability
+                # principle, the dataset's declared one) from 2014; 'r' revised (all BPM6)
+                flag = (
+                    "pre1996"
+                    if year <= 1995
+                    else ("BPM5" if year <= 2013 else ("r" if rev else ""))
+                )
             out.append((label, year, float(v), flag))
     return pd.DataFrame(out, columns=["partner", "year", "value_usd_m", "flag"]), counts
 
@@ -143,6 +157,7 @@ SOURCE = Source(
             reporters="Japan only",
             label="JETRO",
             authority="national",
+            principle="asset_liability",
         ),
     ),
     parse=parse,
