@@ -107,11 +107,12 @@ def test_notebook_page_is_titled_and_linked_both_ways(
 
 
 def test_index_opens_with_the_findings(index: BeautifulSoup) -> None:
-    """Contents list, then Japan's ranks, then the claims, then figures, notebooks, sources."""
+    """The findings in words, then the contents list, Japan's ranks, the claims, figures,
+    notebooks, sources."""
     order = [s["id"] for s in index.find_all(["nav", "section"], id=True)]
-    assert order == ["contents", "ranks", "claims", "figures", "notebooks", "sources"]
+    assert order == ["findings", "contents", "ranks", "claims", "figures", "notebooks", "sources"]
     contents = {a["href"] for a in index.find("nav", id="contents").find_all("a")}
-    assert {f"#{s}" for s in order[1:]} <= contents
+    assert {f"#{s}" for s in order if s != "contents"} <= contents
     # every figure is listed in the contents and has a caption in words, not its file name
     for fig in index.find_all("figure"):
         assert f"#{fig['id']}" in contents
@@ -176,3 +177,22 @@ def test_every_figure_has_a_caption(job) -> None:
         assert title and text and "{" not in title + text, name
     keys = {"bump-{member}-trade.png" if n.startswith("bump-") else n for n in written}
     assert keys == set(CAPTIONS)
+
+
+def test_report_opens_with_the_findings(index: BeautifulSoup) -> None:
+    """The findings come first (before the contents box), each with its command, and each
+    figure link points to a figure the report shows."""
+    from analysis.findings import key_findings
+
+    section = index.find("section", id="findings")
+    nav = index.find("nav", id="contents")
+    assert section is not None and nav is not None
+    assert section.sourceline < nav.sourceline
+    items = section.find("ol", class_="findings").find_all("li", recursive=False)
+    found = key_findings()
+    assert len(items) == len(found)
+    for li, f in zip(items, found, strict=True):
+        text = li.get_text(" ", strip=True)
+        assert f.text in " ".join(text.split()) and f.command in text
+        target = li.find("a")["href"].lstrip("#")
+        assert index.find(id=target) is not None, target

@@ -201,8 +201,23 @@ def japan_ranks_table() -> str:
     return "```\n" + japan_rank_table().to_string(index=False) + "\n```"
 
 
+def findings_list() -> str:
+    """The findings the README opens with (``findings.key_findings``), each with the figure
+    that shows it and the command that reproduces it."""
+    from .findings import key_findings
+
+    lines = []
+    for f in key_findings():
+        lines.append(
+            f"- {f.text} Data: {', '.join(f'`{d}`' for d in f.datasets)}; figure "
+            f"`reports/figures/{f.figure}`; `{f.command}`."
+        )
+    return "\n".join(lines)
+
+
 def blocks() -> dict[str, str]:
     return {
+        "findings": findings_list(),
         "datasets": datasets_table(),
         "licences": licences_table(),
         "observations": markdown(OBSERVATIONS),

@@ -1,5 +1,6 @@
-"""The findings the HTML report opens with: Japan's rank among each ASEAN member's partners in
-trade, ODA and FDI side by side, and the claim verdicts with their evidence.
+"""The findings the README and the HTML report open with: a few sentences with their numbers
+(``key_findings``), Japan's rank among each ASEAN member's partners in trade, ODA and FDI side
+by side, and the claim verdicts with their evidence.
 
 Plain data for the report's template (no HTML here), so the same numbers can be printed or
 tested; every cell comes from the snapshot's rankings or claims files.
@@ -123,5 +124,159 @@ def claim_rows(verdicts: pd.DataFrame, evidence: pd.DataFrame) -> list[dict]:
                 "evidence": [r for r in rows if r["reading"] == "article"],
                 "latest_evidence": [r for r in rows if r["reading"] == "latest"],
             }
+        )
+    return out
+
+
+@dataclass
+class Finding:
+    """One finding: a sentence with its numbers, the years and datasets it rests on, the
+    figure that shows it and the command that reproduces it."""
+
+    text: str
+    datasets: list[str]
+    figure: str
+    command: str
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _names(codes: list[str]) -> str:
+    return _join([short_name(c) for c in codes]) if codes else ""
+
+
+def _the(name: str) -> str:
+    """A partner's name as a sentence's subject ("the United States", "China")."""
+    return f"The {name}" if name.startswith("United ") else name
+
+
+def _by_year(pairs: list[tuple[str, int]]) -> str:
+    """'Viet Nam and Singapore 2004, Malaysia 2009' from (member name, year) pairs in the
+    members' order."""
+    years: dict[int, list[str]] = {}
+    for name, y in sorted(pairs, key=lambda p: p[1]):
+        years.setdefault(y, []).append(name)
+    return ", ".join(f"{_join(ns)} {y}" for y, ns in years.items())
+
+
+def _latest(measure: str) -> pd.DataFrame:
+    """Japan's row in each member's headline ranking of ``measure`` in that member's latest
+    year (members the headline has nothing for are left out)."""
+    t = query.partner_rank(JAPAN, tuple(asean_members()), measure=measure, variant=None, basis=None)
+    return t.sort_values(["country", "year"]).groupby("country", sort=False).tail(1)
+
+
+def _spans(rows: pd.DataFrame) -> str:
+    return headline.spans(sorted({int(y) for y in rows["year"]}))
+
+
+def _datasets(rows: pd.DataFrame) -> list[str]:
+    return sorted({str(d) for d in rows["dataset"]})
+
+
+def _passed(rival: str) -> tuple[list[tuple[str, int]], pd.DataFrame]:
+    """(member, year since when ``rival`` has been ahead of Japan) for each member where it
+    is ahead in the latest year compared, from ``query.overtake`` on the headline series."""
+    t = query.overtake(rival, JAPAN)
+    ahead = t[t["ahead_since"].notna()]
+    return [(m, int(y)) for m, y in zip(ahead["member"], ahead["ahead_since"], strict=True)], t
+
+
+def key_findings() -> list[Finding]:
+    """What the snapshot says, in 5-8 sentences, each computed here through the headline rule
+    (``query``): the README and the report open with them, so no finding is typed."""
+    out: list[Finding] = []
+    members = asean_members()
+    trade = _latest("trade")
+    top = trade[trade["rank"] == 1]
+    then = query.standing(JAPAN, (1990,), measure="trade", marks=False)
+    first_1990 = int((then["1990"].astype(str) == "1").sum()) if "1990" in then else 0
+    out.append(
+        Finding(
+            f"Japan is the largest trade partner of {len(top) or 'none'} of the {len(members)} ASEAN "
+            f"members in their latest year ({_spans(trade)}), against {first_1990} in 1990; "
+            f"it ranks {int(trade['rank'].min())}-{int(trade['rank'].max())} today "
+            f"(2nd: {_names(list(trade.loc[trade['rank'] == 2, 'country'])) or 'none'})"
+            + (
+                f"; for {int(trade['restricted'].sum())} of them the latest year is ranked "
+                "among a restricted set of partners."
+                if trade["restricted"].any()
+                else "."
+            ),
+            _datasets(trade),
+            "japan-rank-grid-trade.png",
+            "asean-japan standing JPN",
+        )
+    )
+    for rival, figure in (
+        ("CHN", "japan-rank-grid-trade.png"),
+        ("USA", "japan-rank-grid-trade.png"),
+    ):
+        passed, t = _passed(rival)
+        if passed:
+            out.append(
+                Finding(
+                    f"{_the(short_name(rival))} is ahead of Japan in the trade of {len(passed)} of "
+                    f"{len(t)} members in their latest year, and has been since: "
+                    f"{_by_year(passed)}.",
+                    sorted({str(d) for d in t["dataset"]}),
+                    figure,
+                    f"asean-japan overtake {rival} JPN",
+                )
+            )
+    gross, net = _latest("oda_received_gross_current"), _latest("oda_received_net_current")
+    if len(gross) and len(net):
+        unranked = list(net.loc[net["rank"].isna(), "country"])
+        out.append(
+            Finding(
+                f"Japan is the largest bilateral donor by gross disbursements of "
+                f"{int((gross['rank'] == 1).sum())} of {len(gross)} recipients in "
+                f"{_spans(gross)} ({_names(list(gross.loc[gross['rank'] == 1, 'country']))}); "
+                f"net of loan repayments it is the largest DAC donor of "
+                f"{int((net['rank'] == 1).sum())} in {_spans(net)}"
+                + (f", and has no positive net flow to {_names(unranked)}." if unranked else "."),
+                sorted({*_datasets(gross), *_datasets(net)}),
+                "oda-japan-rank-grid.png",
+                "asean-japan standing JPN --dimension oda",
+            )
+        )
+    stock = _latest("fdi_inward_stock")
+    if len(stock):
+        first = list(stock.loc[stock["rank"] == 1, "country"])
+        out.append(
+            Finding(
+                f"By inward FDI position, as the hosts report it, Japan is the largest investor "
+                f"in {_names(first) if first else 'no member'} in the latest year "
+                f"({_spans(stock)}) and ranks {int(stock['rank'].min())}-"
+                f"{int(stock['rank'].max())} across the {len(stock)} members with data.",
+                _datasets(stock),
+                "fdi-japan-rank-grid.png",
+                "asean-japan standing JPN --dimension fdi",
+            )
+        )
+    asean = query.partner_series(JAPAN, "ASEAN")
+    if len(asean):
+        last = asean.iloc[-1]
+        second = asean.loc[asean["rank"] == "2", "year"].astype(int).tolist()
+        run = (
+            [
+                y
+                for y in second
+                if not any(z > y and z not in second for z in range(y, max(second) + 1))
+            ]
+            if second
+            else []
+        )
+        out.append(
+            Finding(
+                f"ASEAN is Japan's no. {last['rank']} trade partner in {int(last['year'])} "
+                f"({last['among']}, {last['dataset']}); it was last 2nd in "
+                f"{headline.spans(run) if run else 'no year'}.",
+                sorted(set(asean["dataset"])),
+                "asean-among-japan-partners.png",
+                "asean-japan rank JPN --partner ASEAN --years 2000-2025",
+            )
         )
     return out

@@ -194,6 +194,7 @@ def render_html(
     html = env.get_template("index.html.j2").render(
         version=__version__,
         members=findings.members(),
+        key_findings=findings.key_findings(),
         groups=findings.japan_rank_groups(),
         rank_class=findings.rank_class,
         claims=[] if verdicts is None else findings.claim_rows(verdicts, evidence),
