@@ -227,3 +227,56 @@ def test_a_closed_pipe_ends_quietly() -> None:
     p.stdout.close()
     err = p.stderr.read().decode()
     assert p.wait(timeout=60) == 141 and err == "", err
+
+
+def test_an_unreachable_host_is_not_retried_and_the_hint_names_the_setting(tmp_path: Path) -> None:
+    """Connection refused (a closed port on 127.0.0.1) is asked once, not five times like a
+    timeout; the message names the variable that points the source elsewhere. Under -q the
+    progress line of a failed source is short; the paragraph is the error itself."""
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        "ASEAN_JAPAN_IMF_BASE_URL": f"http://127.0.0.1:{port}",
+        "ASEAN_JAPAN_DATA": str(tmp_path / "data"),
+        "ASEAN_JAPAN_RETRIES": "4",
+    }
+    p = run("fetch", "imf_imts", env=env)
+    message = " ".join(p.stderr.split())
+    assert p.returncode != 0 and "gave up after 1 attempt: the connection was refused" in message
+    assert "set ASEAN_JAPAN_IMF_BASE_URL to a mirror" in message
+    assert "attempt 1 of" not in message  # no retry was announced
+    p = run(
+        "fetch",
+        "--all",
+        "-q",
+        env={
+            **env,
+            "ASEAN_JAPAN_OECD_BASE_URL": env["ASEAN_JAPAN_IMF_BASE_URL"],
+            "ASEAN_JAPAN_WORLDBANK_BASE_URL": env["ASEAN_JAPAN_IMF_BASE_URL"],
+        },
+    )
+    lines = [ln for ln in p.stderr.splitlines() if "going on" in ln]
+    assert lines and all(len(ln) <= 140 for ln in lines), lines
+
+
+def test_a_live_dataset_not_fetched_says_so() -> None:
+    p = run("rank", "VNM", "--dataset", "oecd_dac2a")
+    message = " ".join(p.stderr.split())
+    assert p.returncode == 1 and "oecd_dac2a (oda) is not in the snapshot" in message
+    assert "run `asean-japan fetch oecd_dac2a`" in message and "trade" not in message
+    p = run("rank", "VNM", "--dataset", "vietnam_gsp")
+    assert p.returncode == 2 and "did you mean vietnam_gso?" in p.stderr
+
+
+def test_help_imports_no_source_module() -> None:
+    """`asean-japan --help` builds the parser without the sources (and pandas), so it answers
+    at once; --dataset is checked when given (benchmarks/ has the timing)."""
+    code = (
+        "import sys; from analysis.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('pandas', 'analysis.sources') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

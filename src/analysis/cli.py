@@ -422,11 +422,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
 
 
+def _dataset(text: str) -> str:
+    """--dataset: a dataset some source declares. Checked when given, not when the parser is
+    built, so `--help` does not import every source module (and pandas): about 2 s saved."""
+    import difflib
+
+    from .sources import datasets
+
+    known = sorted(datasets())
+    if text in known:
+        return text
+    close = difflib.get_close_matches(text, known, n=1)
+    raise argparse.ArgumentTypeError(
+        f"unknown dataset {text!r}"
+        + (f"; did you mean {close[0]}?" if close else "")
+        + " `asean-japan sources` lists the sources and their datasets"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="asean-japan",
-        description="Partner rankings of Japan and the ASEAN members in trade (IMF data), "
-        "from raw public data to charts.",
+        description="Partner rankings of Japan and the ASEAN members in trade, ODA and FDI, "
+        "from public data to charts, claims checked and an HTML report.",
     )
     p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     from . import __version__
@@ -481,12 +499,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("rank", help="print an economy's partner ranking from the snapshot")
     s.add_argument("country", help="ISO3 code (any case), a name, or ASEAN (blocs variant)")
-    from .sources import datasets
-
     s.add_argument(
         "--dataset",
-        choices=sorted(datasets()),
-        help="default: the headline series (each year from the dataset the headline rule "
+        type=_dataset,
+        help="a dataset (`asean-japan sources` lists them); default: the headline series (each year from the dataset the headline rule "
         "picks: all partners first, own statistics first, newest first)",
     )
     s.add_argument(
@@ -543,7 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("chart", help="draw an economy's top partners (PNG, SVG, CSV of the rows)")
     s.add_argument("country", help="ISO3 code, or ASEAN")
     s.add_argument("--dimension", default="trade", choices=["trade", "oda", "fdi"])
-    s.add_argument("--dataset", choices=sorted(datasets()), help="default: the newest")
+    s.add_argument(
+        "--dataset", type=_dataset, help="a dataset (`asean-japan sources`); default: the newest"
+    )
     s.add_argument("--start", type=int, default=1990)
     s.add_argument("--end", type=int, default=2025)
     s.add_argument("--top", type=_positive, default=5)

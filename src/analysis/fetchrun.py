@@ -60,7 +60,11 @@ def fetch_source(name: str, vintage: str | None = None, *, raise_errors: bool = 
     except (SourceError, ValidationError) as exc:
         if raise_errors:
             raise
-        log.warning("%s: failed; going on with the next source. %s", name, exc)
+        if log.isEnabledFor(logging.INFO):  # the whole paragraph, hint included
+            log.warning("%s: failed; going on with the next source. %s", name, exc)
+        else:  # --quiet: one short line; the summary table follows
+            reason = _first_line(exc.problem if isinstance(exc, SourceError) else str(exc))
+            log.warning("%s: failed (%s); going on", name, reason[:100])
         latest = store.vintages()
         return Outcome(
             name,

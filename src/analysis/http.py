@@ -51,7 +51,7 @@ from requests.adapters import HTTPAdapter
 
 from . import __version__
 from .errors import NetworkError, SourceError
-from .settings import WEEK, number_setting
+from .settings import WEEK, base_url_setting, number_setting
 
 log = logging.getLogger("analysis.http")
 
@@ -127,11 +127,19 @@ class Response:
 class _Failed(Exception):
     """One attempt failed: ``retry`` says whether another attempt may help."""
 
-    def __init__(self, reason: str, headers=None, retry: bool = True, late: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        headers=None,
+        retry: bool = True,
+        late: bool = False,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.headers = headers
         self.retry = retry
+        self.unreachable = unreachable
         self.late = late  # the attempt ran out of time (deadline)
 
 
@@ -199,7 +207,7 @@ class HttpClient:
     ) -> Response:
         """GET with retries; returns the body verbatim or raises SourceError."""
         last = ""
-        late = False
+        late = unreachable = False
         attempt = 0
         tries = self.retries + 1
         for attempt in range(tries):
@@ -215,6 +223,7 @@ class HttpClient:
             except _Failed as failed:
                 last = failed.reason
                 late = late or failed.late
+                unreachable = failed.unreachable
                 if not failed.retry:
                     break
                 if attempt < self.retries:
@@ -231,14 +240,22 @@ class HttpClient:
                         self.source,
                         attempt + 1,
                         tries,
-                        last,
+                        _cut(last, 120),  # a progress line; the whole reason ends the run
                         wait,
                         f" (the server's Retry-After: {str(asked)[:40]})" if asked else "",
                     )
                     self.sleep(wait)
-        hint = (
-            "Nothing was saved; existing raw and processed files are unchanged. Try again later, "
-            "or set the source's base URL to a mirror."
+        setting = base_url_setting(url)
+        mirror = (
+            f"set {setting} to a mirror"
+            if setting
+            else "set the source's base URL (its ASEAN_JAPAN_..._BASE_URL) to a mirror"
+        )
+        hint = "Nothing was saved; existing raw and processed files are unchanged. " + (
+            f"This machine cannot reach {_origin(url)}: check the network or proxy "
+            f"(HTTPS_PROXY), or {mirror}. The committed snapshot needs no network."
+            if unreachable
+            else f"Try again later, or {mirror}."
         )
         if late:
             hint += f" On a slow link, raise {ENV_DEADLINE} (now {self.deadline:g} s)."
@@ -329,7 +346,12 @@ class HttpClient:
         return f"no complete answer within the deadline of {self.deadline:g} s ({ENV_DEADLINE})"
 
     def _fault(self, exc: Exception) -> _Failed:
-        """What a failed request or body read means: retried unless the request itself is bad."""
+        """What a failed request or body read means: retried unless the request itself is bad
+        or the host cannot be reached at all (no such name, connection refused: asking again
+        a few seconds later gives the same answer, so the user hears it at once)."""
+        unreachable = _unreachable(exc)
+        if unreachable:
+            return _Failed(unreachable, retry=False, unreachable=True)
         if isinstance(exc, requests.Timeout) or (
             isinstance(exc, requests.ConnectionError)
             and exc.args
@@ -446,6 +468,24 @@ class HttpClient:
                 "The API may be down or showing an error page; nothing was saved.",
             )
         return Response(resp.url, resp.status_code, dict(resp.headers), content)
+
+
+def _unreachable(exc: BaseException) -> str:
+    """'' unless ``exc`` (or what it wraps) says the host cannot be reached at all: its name
+    does not resolve, or it refuses the connection."""
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or any(e is x for x in seen):
+            continue
+        seen.append(e)
+        if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError":
+            return f"the host name does not resolve ({type(e).__name__}: {e})"
+        if isinstance(e, ConnectionRefusedError):
+            return f"the connection was refused ({e})"
+        todo += [*e.args, getattr(e, "reason", None), e.__cause__, e.__context__]
+    return ""
 
 
 def _cut(url: str, width: int = 160) -> str:

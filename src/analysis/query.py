@@ -94,6 +94,7 @@ def rank_table(
     from .errors import ValidationError
 
     r = rankings()
+    _fetched(dataset)
     asked = measure
     if dataset is not None and not catalog.datasets().get(dataset, {}).get("ranked", True):
         raise ValidationError(
@@ -398,6 +399,29 @@ def partner_rank(
     return out.sort_values(["country", "year"]).reset_index(drop=True)
 
 
+def _fetched(dataset: str | None) -> None:
+    """A dataset a live source declares but the snapshot does not hold is an error that says
+    so and how to get it (never "no trade ranking" for an ODA or FDI dataset)."""
+    from .errors import ValidationError
+    from .sources import datasets
+
+    if dataset is None or dataset in catalog.datasets():
+        return
+    declared = datasets().get(dataset)
+    if declared is None:
+        raise ValidationError(f"unknown dataset {dataset!r}; `asean-japan sources` lists them")
+    src, ds = declared
+    how = (
+        f"run `asean-japan fetch {src.name}` (needs the network), then `asean-japan build`"
+        if src.fetch is not None
+        else f"put its files in data/raw/{src.name}/ or ../shared/data, then `asean-japan build`"
+    )
+    raise ValidationError(
+        f"{dataset} ({ds.dimension}) is not in the snapshot: {src.name} has not been fetched "
+        f"into this snapshot; {how}"
+    )
+
+
 def partner_series(
     country: str,
     partner: str,
@@ -413,6 +437,7 @@ def partner_series(
     series unless ``dataset``): ``rank ... --partner P --years 2014-2022``. A bloc partner
     (ASEAN, the EU) is read in the ``blocs`` aggregation unless another is asked for.
     ``exact``: as in ``rank_table`` (a variant the user named is read alone)."""
+    _fetched(dataset)
     named = variant if exact else None
     if dataset is not None and (variant is None or basis is None):
         variant, basis = dataset_defaults(country, measure, dataset, variant, basis)

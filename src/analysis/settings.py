@@ -64,4 +64,16 @@ def base_url(env: str, default: str) -> str:
             f"expected an http(s) URL such as {default} ({problem})",
             f"Unset {env} to use {default}, or set it to the address of a mirror.",
         )
-    return value.rstrip("/")
+    out = value.rstrip("/")
+    _IN_USE[out] = env
+    return out
+
+
+_IN_USE: dict[str, str] = {}  # base URL -> the variable it was read from (error hints)
+
+
+def base_url_setting(url: str) -> str | None:
+    """The variable whose base URL ``url`` starts with (the longest), for a hint that names
+    the setting to change; None where no source's base URL was read in this process."""
+    hits = [(len(base), env) for base, env in _IN_USE.items() if url.startswith(base)]
+    return max(hits)[1] if hits else None
