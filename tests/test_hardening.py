@@ -222,3 +222,76 @@ def test_what_a_write_killed_before_its_rename_leaves_is_ignored_and_cleaned(
     rec = RawRecord("reported.xml", "u", {}, "t", 200, sha256_bytes(imts_xml), 1, "", "", "")
     store.write_vintage("2026-11-29", [(rec, imts_xml)], [])
     assert not left.exists() and store.vintages() == ["2026-11-29"]
+
+
+def test_export_never_writes_into_the_snapshot(copy: Path) -> None:
+    """`export data/processed/observations.csv.gz` would replace the snapshot with a file every
+    reader refuses: refused, one paragraph, the snapshot unchanged."""
+    from .clirun import run_cli
+
+    target = copy / "observations.csv.gz"
+    before = target.read_bytes()
+    p = run_cli("export", str(target), env={"ASEAN_JAPAN_DATA": str(copy.parent)})
+    assert p.returncode == 1 and "inside the snapshot folder" in p.stderr
+    assert "Traceback" not in p.stderr and target.read_bytes() == before
+
+
+def test_a_lock_planted_as_a_symlink_truncates_nothing(copy: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (copy / ".lock").unlink(missing_ok=True)  # a build's lock file, if the copy has one
+    (copy / ".lock").symlink_to(victim)
+    with pytest.raises(SourceError, match="a symlink is refused"), snapshot.locked(copy, timeout=0):
+        pass
+    assert victim.read_text() == "keep me"
+
+
+def _claim(years: str = "[2008]") -> str:
+    text = (PROJECT_ROOT / "claims" / "article_2009.toml").read_text(encoding="utf-8")
+    first = text[text.index("[[claim]]") :].split("\n[[claim]]")[0]
+    return first.replace("years = [2008]", f"years = {years}")
+
+
+def test_claim_files_regular_utf8_with_bom_no_repeats(tmp_path: Path) -> None:
+    import os
+
+    from analysis import claims
+    from analysis.errors import ValidationError
+    from analysis.snapshot import load_rankings
+
+    r = load_rankings()
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes(b"\xef\xbb\xbf" + _claim().encode("utf-8"))
+    assert [c.id for c in claims.load(bom, r)] == ["trade-japan-top-many"]
+    twice = tmp_path / "twice.toml"
+    twice.write_text(_claim("[2008, 2008]"), encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"a year listed twice \(2008\)"):
+        claims.load(twice, r)
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ValidationError, match="not a regular file"):
+        claims.load(fifo, r)  # would block on open() if it were read
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="claim file"):
+        claims.load(deep, r)
+
+
+def test_credentials_never_reach_a_message_or_a_record() -> None:
+    """A base URL with user:password@ is refused without echoing the password; a URL that is
+    logged or recorded (after a redirect, say) loses its userinfo and secret parameters."""
+    from analysis.http import redact
+
+    from .clirun import run_cli
+
+    p = run_cli(
+        "fetch", "imf_imts", env={"ASEAN_JAPAN_IMF_BASE_URL": "http://u:s3cr3t@127.0.0.1:9"}
+    )
+    assert p.returncode == 2 or p.returncode == 1
+    assert "s3cr3t" not in p.stderr + p.stdout and "holds credentials" in p.stderr
+    assert (
+        redact("https://u:p@h.example/a?api_key=K1&q=1")
+        == "https://h.example/a?api_key=REDACTED&q=1"
+    )
+    same = "https://api.imf.org/x/+/JPN.XG?c%5BTIME_PERIOD%5D=ge%3A1960"
+    assert redact(same) == same

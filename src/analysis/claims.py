@@ -72,11 +72,20 @@ def _fail(claim_id: str, field: str, msg: str) -> ValidationError:
 
 
 MAX_CLAIM_FILE = 1_000_000
+MAX_CASES = 10_000  # (country, year) cases per claim: 10 members x 66 years is 660
 
 
 def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
     """Read and check a claim file against what the rankings hold; errors name the field."""
+    import stat
+
     try:
+        # a regular file only: a FIFO or a device would block or never end
+        if not stat.S_ISREG(Path(path).stat().st_mode):
+            raise ValidationError(
+                f"claim file {path}: not a regular file; name a TOML text file "
+                "(see claims/article_2009.toml)"
+            )
         with open(path, "rb") as fh:  # bounded: a claim file is a few kilobytes, never /dev/zero
             data = fh.read(MAX_CLAIM_FILE + 1)
         if len(data) > MAX_CLAIM_FILE:
@@ -84,9 +93,11 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
                 f"claim file {path}: larger than {MAX_CLAIM_FILE // 1_000_000} MB; a claim file "
                 "is a short TOML text (see claims/article_2009.toml)"
             )
-        records = tomllib.loads(data.decode("utf-8")).get("claim", [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ValidationError(f"claim file {path}: {exc}") from exc
+        # UTF-8 with or without the byte-order mark some editors write
+        records = tomllib.loads(data.decode("utf-8-sig")).get("claim", [])
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ValidationError(f"claim file {path}: {what}") from exc
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ValidationError(f"claim file {path}: `claim` must be a list of [[claim]] tables")
     if not records:
@@ -137,6 +148,19 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
             years = list(range(int(m.group(1)), int(m.group(2)) + 1))
         if not years:
             raise _fail(cid, "years", f"{rec['years']!r} holds no year")
+        twice = sorted({y for y in years if years.count(y) > 1}) if len(years) < 500 else []
+        if len(set(years)) != len(years):
+            shown = ", ".join(map(str, twice[:5])) + (" ..." if len(twice) > 5 else "")
+            raise _fail(cid, "years", f"a year listed twice ({shown or 'several'})")
+        if len(set(countries)) != len(countries):
+            raise _fail(cid, "countries", "a country listed twice")
+        if len(years) * len(countries) > MAX_CASES:
+            raise _fail(
+                cid,
+                "years",
+                f"{len(years)} years x {len(countries)} countries is more than {MAX_CASES:,} "
+                "cases; split the claim",
+            )
         bad = [y for y in years if not MIN_YEAR <= y <= MAX_YEAR]
         if bad:
             span = f"{min(years_known)}-{max(years_known)}" if years_known else "none"

@@ -448,10 +448,10 @@ class HttpClient:
             resp.headers.get("Last-Modified", ""),
         )
         if resp.status_code == 304:  # conditional request: what we hold is still current
-            return Response(resp.url, 304, dict(resp.headers), b"")
+            return Response(redact(resp.url), 304, dict(resp.headers), b"")
         if resp.status_code == 204 or not content.strip():
             if allow_empty:
-                return Response(resp.url, resp.status_code, dict(resp.headers), b"")
+                return Response(redact(resp.url), resp.status_code, dict(resp.headers), b"")
             raise SourceError(
                 self.source,
                 resp.url,
@@ -467,7 +467,7 @@ class HttpClient:
                 f"where {expect} was expected",
                 "The API may be down or showing an error page; nothing was saved.",
             )
-        return Response(resp.url, resp.status_code, dict(resp.headers), content)
+        return Response(redact(resp.url), resp.status_code, dict(resp.headers), content)
 
 
 def _unreachable(exc: BaseException) -> str:
@@ -526,9 +526,37 @@ def _origin(url: str) -> str:
 
 
 def _describe(url: str, params: dict | None) -> str:
+    """The request's URL as logged, recorded and shown in errors: secrets redacted."""
     if not params:
+        return redact(url)
+    return redact(requests.Request("GET", url, params=params).prepare().url or url)
+
+
+SECRET_PARAMS = re.compile(r"(?i)(key|token|secret|password|passwd|pwd|signature|auth|sig)$")
+
+
+def redact(url: str) -> str:
+    """``url`` without credentials: user:password@ removed from the host and the values of
+    secret-looking query parameters (api_key, token, password ...) replaced, so no secret
+    reaches a log, an error message or a vintage's manifest (which may be committed)."""
+    from urllib.parse import parse_qsl, urlencode, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            if any(SECRET_PARAMS.search(k) for k, _ in pairs):
+                query = urlencode(
+                    [(k, "REDACTED" if SECRET_PARAMS.search(k) else v) for k, v in pairs],
+                    safe=":,+*[]",
+                )
+        if host == parts.netloc and query == parts.query:
+            return url
+        return urlunsplit((parts.scheme, host, parts.path, query, parts.fragment))
+    except ValueError:
         return url
-    return requests.Request("GET", url, params=params).prepare().url or url
 
 
 # The deadline watchdog. Each attempt runs under a _Watch whose timer, when the deadline passes,

@@ -53,6 +53,10 @@ def base_url(env: str, default: str) -> str:
             problem = f"the scheme is {parts.scheme or 'missing'!r}, not http or https"
         elif not parts.hostname or any(c.isspace() for c in value):
             problem = "no valid host name"
+        elif parts.username is not None or parts.password is not None:
+            problem = "it holds credentials (user:password@), which would be logged and recorded"
+        elif parts.query or parts.fragment:
+            problem = "a ? or # in a base URL would swallow the request's own path and query"
         else:
             problem = ""
     except ValueError as exc:  # an unclosed [IPv6 bracket, a port out of range
@@ -60,13 +64,22 @@ def base_url(env: str, default: str) -> str:
     if problem:
         raise SettingsError(
             "settings",
-            f"{env}={value}",
+            f"{env}={_without_userinfo(value)}",
             f"expected an http(s) URL such as {default} ({problem})",
             f"Unset {env} to use {default}, or set it to the address of a mirror.",
         )
     out = value.rstrip("/")
     _IN_USE[out] = env
     return out
+
+
+def _without_userinfo(value: str) -> str:
+    """A URL setting as an error message shows it: user:password@ left out."""
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        return value
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"
 
 
 _IN_USE: dict[str, str] = {}  # base URL -> the variable it was read from (error hints)

@@ -53,7 +53,21 @@ def csv_gz_bytes(df: pd.DataFrame, level: int = 6) -> bytes:
 
 
 def export_csv(df: pd.DataFrame, path: Path) -> None:
-    """A table in the snapshot's own CSV format (gzip when the name ends .gz), written whole."""
+    """A table in the snapshot's own CSV format (gzip when the name ends .gz), written whole.
+    Never into the snapshot folder: an export over observations.csv.gz would replace the
+    snapshot with a file every reader then refuses."""
+    from .paths import processed_dir
+
+    target = path.resolve()
+    inside = processed_dir().resolve()
+    if target == inside or inside in target.parents:
+        raise SourceError(
+            "export",
+            str(path),
+            f"the target is inside the snapshot folder {inside}",
+            "Export elsewhere (e.g. `asean-japan export rankings.csv.gz`): the snapshot's files "
+            "are written only by `asean-japan build`.",
+        )
     gz = path.name.endswith(".gz")
     atomic_write(path, csv_gz_bytes(df) if gz else csvtext.text(df).encode("utf-8"))
 
@@ -86,7 +100,18 @@ def locked(folder: Path, timeout: float | None = None) -> Iterator[None]:
 
     timeout = lock_timeout() if timeout is None else timeout
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "w") as fh:
+    # the lock file is opened without following a symlink and never truncated: a .lock
+    # planted as a link to another file neither truncates that file nor locks it
+    try:
+        fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise SourceError(
+            "snapshot",
+            str(folder / ".lock"),
+            f"cannot open the lock file ({exc.strerror}; a symlink is refused)",
+            "Remove data/processed/.lock (it holds nothing) and run the command again.",
+        ) from exc
+    with os.fdopen(fd, "r+") as fh:
         start, told = time.monotonic(), False
         while True:
             try:
