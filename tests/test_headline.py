@@ -358,6 +358,14 @@ def test_a_fetched_dataset_reaches_the_charts(
     assert any("OECD FDI (investors) (restricted set)" in ax.get_title() for ax in top.axes)
     korea = query.standing("KOR", ("latest",), measure="fdi_inward_stock", basis=None, variant=None)
     assert korea.columns[-1] == "2024 (latest)" and korea.iloc[:, -1].str.endswith("*").any()
+    # `diff` ranks a vintage with the build's settings: the rankings the snapshot has
+    from analysis.vintages import _read
+
+    _, ranked = _read("oecd_fdi", "v1", None)
+    built = query.rankings()
+    built = built[built["dataset"].astype(str).str.startswith("oecd_fdi")]
+    assert set(ranked["variant"].astype(str)) == set(built["variant"].astype(str))
+    assert "countries" not in set(ranked["variant"].astype(str))
     import matplotlib.pyplot as plt
 
     plt.close("all")

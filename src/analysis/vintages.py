@@ -27,15 +27,18 @@ def live_sources() -> list[str]:
 
 
 def _read(source: str, vintage: str, root: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One vintage through the source's own parser and the one ranking entry point."""
-    from .pipeline import locate
+    """One vintage through the source's own parser and the one ranking entry point, with the
+    build's settings (``pipeline.rank_settings``: restricted partner sets in their own
+    variant, single reporters, datasets never ranked), so a diff reports changes in the
+    rankings the snapshot has, not in a ranking of its own."""
+    from .pipeline import locate, rank_settings
     from .rank import rank_observations
     from .sources import REGISTRY
 
     src = REGISTRY[source]
     raw = locate(src, vintage, root)
     obs = src.to_observations(src.parse(raw), raw, None)  # every value, revised or not
-    return obs, rank_observations(obs, frozenset((*FOCUS, ASEAN)))
+    return obs, rank_observations(obs, frozenset((*FOCUS, ASEAN)), **rank_settings())
 
 
 def list_vintages(root: Path | None = None) -> pd.DataFrame:
