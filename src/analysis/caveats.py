@@ -15,7 +15,15 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import catalog, headline
-from .countries import ASEAN, EU, entity_notes, ever_members, short_name
+from .countries import (
+    ASEAN,
+    EU,
+    bloc_row_codes,
+    bloc_row_members_apart,
+    entity_notes,
+    ever_members,
+    short_name,
+)
 from .schema import FLAG_WORDS, dimension_of
 
 TOP_OTHER = 10  # a partner absent from a dataset matters where another dataset ranks it this high
@@ -102,6 +110,7 @@ def caveats(
         out.append("Half or more of some values rest on cells the IMF flags as estimates.")
     if observations is not None:
         out += flag_lines(observations(), name, m, country, year, shown["partner"])
+        out += bloc_row_lines(observations(), name, m, country, year, shown["partner"])
     if m.endswith("_const2022"):
         text = "Constant 2022 US$ (the donors' own deflators); in 2022 these equal current US$."
         if m != measure:
@@ -193,6 +202,42 @@ def flag_lines(
                 else ", ".join(sorted(short_name(str(p)) for p in flagged))
             )
             out.append(_end(f"Flagged `{flag}` by the source ({words}): {who}"))
+    return out
+
+
+def bloc_row_lines(
+    obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int, partners: pd.Series
+) -> list[str]:
+    """A bloc row the source publishes (FDI) whose members are not the bloc's of that year
+    (``countries.bloc_row_members_apart``; the row is the value's flag where the source has
+    several): who is inside it that was not a member, or outside it that was. ASEANstats' EU-28
+    row of 2010-2012 holds Croatia (a member from 1 July 2013)."""
+    shown = {str(p) for p in partners} & {ASEAN, EU}
+    if not shown:
+        return []
+    rows = obs[
+        (obs["dataset"] == dataset).to_numpy()
+        & (obs["measure"] == measure).to_numpy()
+        & (obs["country"] == country).to_numpy()
+        & (obs["year"] == year).to_numpy()
+        & obs["partner"].isin(sorted(shown)).to_numpy()
+    ]
+    out = []
+    for bloc, flag in zip(rows["partner"].astype(str), rows["flag"].astype(str), strict=True):
+        inside, outside = bloc_row_members_apart(dataset, bloc, year, flag)
+        if not (inside or outside):
+            continue
+        what = f"{bloc} here is {dataset}'s own {bloc} row" + (
+            f" ({flag})" if flag in bloc_row_codes(dataset, bloc) else ""
+        )
+        parts = []
+        if inside:
+            names = ", ".join(short_name(c) for c in inside)
+            parts.append(f"it also holds {names}, not a member in {year}")
+        if outside:
+            names = ", ".join(short_name(c) for c in outside)
+            parts.append(f"it leaves out {names}, a member in {year}")
+        out.append(f"{what}: " + "; ".join(parts) + " (src/analysis/data/bloc_rows.csv).")
     return out
 
 

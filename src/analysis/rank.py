@@ -15,6 +15,8 @@ measure (``schema.dimension_of``):
   dropped wherever a published bloc row of the same host-year contains it, so that no member is
   ranked beside a bloc that holds it (nor dropped where no bloc row holds it); a host that is a
   bloc (ASEAN as a whole) holds its own members (intra-ASEAN flows, as in trade).
+  Where a source publishes several rows of one bloc (ASEANstats' EU-28 and EU-27), its module
+  keeps the row that is the bloc of the year and flags it; its membership is that row's.
 
 Rules shared by ODA and FDI (``rank_simple``): values above zero are ranked; negative values
 (net repayments, disinvestment) stay with no rank; zeros are dropped. Rank 1 is the largest;
@@ -654,16 +656,19 @@ def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> p
 def _inside_bloc_rows(d: pd.DataFrame, bloc: pd.Series) -> pd.Series:
     """True for a country row that a published bloc row of its host-year contains (that bloc
     row's membership in that year as the source publishes it). A host that is itself a bloc
-    (ASEAN as a whole) holds its own members: their rows are intra-bloc flows, as in trade."""
+    (ASEAN as a whole) holds its own members: their rows are intra-bloc flows, as in trade.
+    Where a source publishes several rows of a bloc, the value's flag names its row."""
     keys = ["dataset", "measure", "country", "year"]
     hosts = d.loc[d["country"].isin((ASEAN, EU)), keys].drop_duplicates()
-    published = pd.concat(
-        [d.loc[bloc, keys + ["partner"]], hosts.assign(partner=hosts["country"])]
-    ).drop_duplicates()
+    rows = d.loc[bloc, keys + ["partner"]].astype(object)
+    # the flag names which of the source's rows of the bloc the value is (ASEANstats' EU28/EU27)
+    rows["row"] = d.loc[bloc, "flag"].astype(str).to_numpy() if "flag" in d else ""
+    own = hosts.astype(object).assign(partner=hosts["country"].astype(str), row="")
+    published = pd.concat([rows, own]).drop_duplicates(keys + ["partner"])
     held = [
         (ds, measure, country, year, member)
-        for ds, measure, country, year, b in published.itertuples(index=False)
-        for member in sorted(published_members(ds, b, int(year)))
+        for ds, measure, country, year, b, row in published.itertuples(index=False)
+        for member in sorted(published_members(ds, b, int(year), row))
     ]
     if not held:
         return pd.Series(False, index=d.index)
