@@ -140,8 +140,9 @@ def test_asean_inflows_japan_and_total_2022() -> None:
     assert o["WLD"] == x[("ASEAN", "Total countries [99]")][-1]
     assert o["EU"] == x[("ASEAN", "Total EU-27 [EU27]")][-1]
     assert round(o["JPN"]) == 27215 and round(o["WLD"]) == 225794
-    # ASEAN's own Total ASEAN row (intra-ASEAN) is its own row, not a partner; members are
-    assert "ASEAN" not in o.index and {"SGP", "THA", "MYS"} <= set(o.index)
+    # ASEAN's own Total ASEAN row (intra-ASEAN) is kept (never ranked, see below); members too
+    assert o["ASEAN"] == x[("ASEAN", "Total ASEAN [00]")][-1]
+    assert {"SGP", "THA", "MYS"} <= set(o.index)
 
 
 # --- traps, each by its rule ------------------------------------------------------------------
@@ -220,7 +221,7 @@ def test_aggregates_and_blocs_by_their_mapping_kind() -> None:
     assert not ({"ASEAN", "EU", "WLD"} & set(tha[tha.variant == "countries"].partner))
 
 
-# --- the EU of each year --------------------------------------------------------------------
+# --- the EU of each year; intra-ASEAN FDI kept, never ranked --------------------------------
 
 
 def _csv_cells(file: str) -> dict[tuple[str, str], dict[int, float | None]]:
@@ -301,6 +302,43 @@ def test_croatia_inside_the_eu28_row_before_it_joined_is_said() -> None:
     assert len(lines) == 1 and "EU28" in lines[0] and "Croatia, not a member in 2011" in lines[0]
     assert bloc_row_lines(o, mod.NAME, "fdi_inflow", "ASEAN", 2015, eu) == []
     assert bloc_row_lines(o, mod.NAME, "fdi_inflow", "ASEAN", 2021, eu) == []
+
+
+def test_intra_asean_fdi_is_kept_shown_and_never_ranked() -> None:
+    """ASEAN's own 'Total ASEAN' row (members investing in ASEAN) is partner ASEAN of ASEAN:
+    kept with no rank, as trade keeps intra-ASEAN trade, and stated under ``rank ASEAN``; the
+    ranks of the sources outside ASEAN are those without it."""
+    from analysis import query
+
+    c = _csv_cells(mod.FLOWS)
+    intra = c[("ASEAN", "Total ASEAN [00]")]
+    assert intra[2022] == 28081.25 and intra[2015] == 20819.28
+    r = _rankings()
+    blocs = r[(r.country == "ASEAN") & (r.variant == "blocs") & (r.measure == "fdi_inflow")]
+    own = blocs[blocs.partner == "ASEAN"].set_index("year")
+    assert sorted(own.index) == list(range(2010, 2023)) and own["rank"].isna().all()
+    for y, v in intra.items():
+        assert round(own.loc[y, "value_usd_m"], 2) == v, y
+    total = c[("ASEAN", "Total countries [99]")][2022]
+    assert own.loc[2022, "share"] == pytest.approx(intra[2022] / total, abs=1e-6)
+    # the other ranks are those of the observations without the intra-ASEAN row
+    o = _built()[1]
+    without = rank_observations(o[~((o.country == "ASEAN") & (o.partner == "ASEAN"))])
+    w = without[(without.country == "ASEAN") & (without.variant == "blocs")]
+    w = w[w.measure == "fdi_inflow"]
+    key = ["year", "partner"]
+    a = blocs[blocs.partner != "ASEAN"].sort_values(key).reset_index(drop=True)
+    b = w.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_categorical=False)
+    jpn = a[a.partner == "JPN"].set_index("year")["rank"]
+    assert jpn[2022] == 2 and jpn[2015] == 3
+    # the answer: Japan 2nd in 2022, with intra-ASEAN beside it (it would be 2nd, ahead of Japan)
+    t = query.rank_table("ASEAN", measure="fdi_inflow", year=2022, top=3)
+    assert t.loc[2, "partner"] == "JPN" and t.attrs["dataset"] == mod.NAME
+    note = next(n for n in t.attrs["notes"] if "intra-ASEAN" in n)
+    assert f"US$ {own.loc[2022, 'value_usd_m']:,.1f} million" in note
+    assert "would be 2nd, ahead of Japan (27,215.0)" in note
+    assert f"{100 * intra[2022] / total:.1f}% of the total" in note
 
 
 def test_space_thousands_text_is_read_and_other_text_fails(tmp_path: Path) -> None:

@@ -124,6 +124,40 @@ def caveats(
     return out
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def own_row_lines(rows: pd.DataFrame, country: str, year: int) -> list[str]:
+    """The row a bloc economy keeps for itself (ASEAN's intra-ASEAN trade or FDI: partner
+    ``ASEAN`` of economy ``ASEAN``), kept with no rank, in words beside its ranking: its value,
+    its share and the rank it would have among the partners ranked, so that "Japan is ASEAN's
+    2nd source" is never read without the intra-ASEAN figure beside it. ``rows``: one
+    dataset's ranking rows of ``country`` in ``year`` (ranked and unranked)."""
+    own = rows[(rows["partner"].astype(str) == country).to_numpy()]
+    if own.empty:
+        return []
+    value = float(own["value_usd_m"].iat[0])
+    name = short_name(country)
+    text = f"Not ranked: intra-{name} ({name}'s members with one another), US$ "
+    text += f"{value:,.1f} million"
+    if pd.notna(own["share"].iat[0]):
+        text += f" ({100 * float(own['share'].iat[0]):.1f}% of the total)"
+    ranked = rows[rows["rank"].notna().to_numpy()]
+    if value > 0 and len(ranked):
+        k = 1 + int((ranked["value_usd_m"] > value).sum())
+        text += f"; beside the partners ranked it would be {ordinal(k)}"
+        at = ranked[(ranked["rank"] == k).to_numpy()]
+        if len(at):
+            text += ", ahead of " + ", ".join(
+                f"{short_name(str(p))} ({v:,.1f})"
+                for p, v in zip(at["partner"], at["value_usd_m"], strict=True)
+            )
+    return [f"{text}. The ranks are among partners outside {name} (a bloc is not its own partner)."]
+
+
 def unpriced_lines(
     obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int
 ) -> list[str]:

@@ -50,8 +50,13 @@ Rules (each tested on the real files):
   a partner of its own in 2021). No list of years: a row with no value in a host-year is not
   published there, and a row the file adds must be described in ``bloc_rows.csv`` (else
   SourceError).
-- Own row: a partner equal to the country is dropped (``observations.make``), so ASEAN's own
-  ``Total ASEAN`` (intra-ASEAN) flow row is not a partner of ASEAN; its members are.
+- Own row: a country equal to the host is no partner of it and is dropped; the one bloc host,
+  ASEAN as a whole (inflows), keeps its own ``Total ASEAN`` row, partner ``ASEAN``: investment
+  by ASEAN members in ASEAN (intra-ASEAN). It is kept and shown but never ranked, as trade keeps
+  ASEAN's intra-ASEAN trade (``rank.rank_simple``: a row whose partner is its economy has no
+  rank), and ``rank ASEAN`` states its value and the rank it would have beside the ranked
+  sources (``query.rank_notes``), so "Japan is ASEAN's 2nd source" is never read without it;
+  the members' own rows (Singapore into ASEAN ...) are inside it (variant ``blocs``).
 - Singapore reports rounded to US$ million (to thousands in 2022) and, in 2022, ten sources
   only: its 2022 ranking is among those ten (``n_partners`` says so).
 """
@@ -237,6 +242,8 @@ def to_observations(
 
     b = resolve(parsed, raw.folder)
     b = b[b["kind"].isin(_KEEP) & (b["value_usd_m"] != 0)]  # zero is not reported
+    # a country is never its own partner; ASEAN's own bloc row (intra-ASEAN) is kept
+    b = b[(b["partner"] != b["country"]).to_numpy() | (b["kind"] == "bloc").to_numpy()]
     key = ["measure", "country", "year"]
     has_partner = b[b["kind"].isin(["country", "historical"]) & (b["partner"] != b["country"])]
     broken = b[key].merge(has_partner[key].drop_duplicates(), how="left", indicator=True)
@@ -265,6 +272,7 @@ def to_observations(
         "reported",
         row,
         b["file"].map(raw.ref),
+        drop_self=False,
     )
 
 
@@ -327,7 +335,7 @@ SOURCE = Source(
     coverage="inward stocks 2014-2022 by source for Brunei, Cambodia, Indonesia, Malaysia, "
     "Myanmar (breakdown from 2016), Singapore and Thailand (the Philippines: totals only, no "
     "breakdown; no Lao PDR or Viet Nam); inflows into ASEAN as a whole by source 2010-2022; "
-    "about 250 sources, with ASEAN rows and EU rows "
+    "about 250 sources, with ASEAN rows (intra-ASEAN into ASEAN: shown, not ranked) and EU rows "
     "(EU-28 with the UK, EU-27 without: the one that is the EU of the year)",
     datasets=(
         Dataset(
