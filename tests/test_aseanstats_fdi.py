@@ -140,8 +140,9 @@ def test_asean_inflows_japan_and_total_2022() -> None:
     assert o["WLD"] == x[("ASEAN", "Total countries [99]")][-1]
     assert o["EU"] == x[("ASEAN", "Total EU-27 [EU27]")][-1]
     assert round(o["JPN"]) == 27215 and round(o["WLD"]) == 225794
-    # ASEAN's own Total ASEAN row (intra-ASEAN) is its own row, not a partner; members are
-    assert "ASEAN" not in o.index and {"SGP", "THA", "MYS"} <= set(o.index)
+    # ASEAN's own Total ASEAN row (intra-ASEAN) is kept (never ranked, see below); members too
+    assert o["ASEAN"] == x[("ASEAN", "Total ASEAN [00]")][-1]
+    assert {"SGP", "THA", "MYS"} <= set(o.index)
 
 
 # --- traps, each by its rule ------------------------------------------------------------------
@@ -208,16 +209,136 @@ def test_aggregates_and_blocs_by_their_mapping_kind() -> None:
     obs = _built()[1]
     stk = _obs("THA", "fdi_inward_stock", 2019).set_index("partner")["value_usd_m"]
     x = _blocks(_xlsx(mod.STOCKS))
-    assert stk["EU"] == x[("Thailand", "Total EU-27 [EU27]")][5]  # EU-27, not EU-28
+    assert stk["EU"] == x[("Thailand", "Total EU-28 [EU28]")][5]  # 2019: EU-28, with the UK
     assert stk["ASEAN"] == x[("Thailand", "Total ASEAN [00]")][5]
     assert stk["WLD"] == x[("Thailand", "Total countries [99]")][5]
-    assert x[("Thailand", "Total EU-28 [EU28]")][5] not in set(obs.value_usd_m)
+    assert x[("Thailand", "Total EU-27 [EU27]")][5] not in set(obs.value_usd_m)
     assert "" not in set(obs.partner.astype(str))  # Unspecified / International: dropped
     ranks = _rankings()
     tha = ranks[(ranks.country == "THA") & (ranks.year == 2022)]
     blocs = tha[tha.variant == "blocs"]
     assert {"ASEAN", "EU"} <= set(blocs.partner) and not ({"SGP", "DEU"} & set(blocs.partner))
     assert not ({"ASEAN", "EU", "WLD"} & set(tha[tha.variant == "countries"].partner))
+
+
+# --- the EU of each year; intra-ASEAN FDI kept, never ranked --------------------------------
+
+
+def _csv_cells(file: str) -> dict[tuple[str, str], dict[int, float | None]]:
+    """(host, label) -> year -> the CSV's number (text read with the csv module), host carried."""
+    c = _csv(file)
+    header = next(i for i, r in enumerate(c) if r[0] == "Host Country")
+    years = [int(y) for y in c[header][2:]]
+    out, host = {}, None
+    for r in c[header + 1 :]:
+        host = r[0].strip() or host
+        out[(host, r[1].strip())] = {
+            y: float(t.replace(" ", "")) if t else None for y, t in zip(years, r[2:], strict=True)
+        }
+    return out
+
+
+def test_the_eu_of_each_year_is_the_row_of_its_membership() -> None:
+    """ASEANstats publishes EU-28 (with the UK, 2010-2019) and EU-27 (without it): the EU of a
+    year is the row whose members are the EU's of that year (data/blocs.csv: the UK a member to
+    31 January 2020), found from the membership data and the rows published, not a list of
+    years; the members of that row are the ones left out of variant ``blocs``."""
+    from analysis.countries import bloc_row_of_year, members_in, published_members
+
+    c = _csv_cells(mod.FLOWS)
+    eu27, eu28 = c[("ASEAN", "Total EU-27 [EU27]")], c[("ASEAN", "Total EU-28 [EU28]")]
+    uk = c[("ASEAN", "United Kingdom [GB]")]
+    # what the two rows hold, checked on the file: EU-28 = EU-27 + the UK row, every year
+    for y, v in eu28.items():
+        if v is not None:
+            assert abs(v - eu27[y] - uk[y]) <= 0.015, y
+    assert [y for y, v in eu28.items() if v is not None] == list(range(2010, 2020))
+    o = _built()[1]
+    eu = o[(o.country == "ASEAN") & (o.partner == "EU") & (o.measure == "fdi_inflow")]
+    eu = eu.set_index("year")
+    assert round(eu.loc[2015, "value_usd_m"], 2) == eu28[2015] == 20373.12
+    assert eu.loc[2015, "flag"] == "EU28"
+    assert round(eu.loc[2021, "value_usd_m"], 2) == eu27[2021] == 27898.65
+    assert eu.loc[2021, "flag"] == "EU27"
+    # every EU value of both tables: its row is EU-28 exactly where the UK was a member
+    every = o[o.partner == "EU"]
+    assert len(every) > 60
+    for y, flag in zip(every["year"], every["flag"].astype(str), strict=True):
+        assert flag == ("EU28" if "GBR" in members_in("EU", int(y)) else "EU27"), (y, flag)
+    # the rule itself: the row that matches the year's members, else the nearest
+    rows = {"EU27", "EU28"}
+    assert bloc_row_of_year(mod.NAME, "EU", 2015, rows) == "EU28"
+    assert published_members(mod.NAME, "EU", 2015, "EU28") == members_in("EU", 2015)
+    assert bloc_row_of_year(mod.NAME, "EU", 2021, rows) == "EU27"
+    assert published_members(mod.NAME, "EU", 2021, "EU27") == members_in("EU", 2021)
+    # 2010-2012: EU-28 holds Croatia (a member from 1 July 2013), one apart; EU-27 two apart
+    assert bloc_row_of_year(mod.NAME, "EU", 2011, rows) == "EU28"
+    assert published_members(mod.NAME, "EU", 2011, "EU28") ^ members_in("EU", 2011) == {"HRV"}
+    assert bloc_row_of_year(mod.NAME, "EU", 2015, {"EU27"}) == "EU27"  # only what is published
+    # the ranking: the UK inside the EU in 2015, a partner of its own in 2021
+    r = _rankings()
+    blocs = r[(r.country == "ASEAN") & (r.variant == "blocs") & (r.measure == "fdi_inflow")]
+    b15 = blocs[blocs.year == 2015].set_index("partner")
+    b21 = blocs[blocs.year == 2021].set_index("partner")
+    assert "GBR" not in b15.index and "GBR" in b21.index
+    assert b21.loc["GBR", "value_usd_m"] == pytest.approx(uk[2021], abs=0.005)
+    assert b15.loc["EU", "rank"] == 2 and b15.loc["JPN", "rank"] == 3  # USA 22,912.5 first
+    # stocks too: Thailand 2015, EU-28 (UK inside); 2021, EU-27 (UK beside it)
+    s = _csv_cells(mod.STOCKS)
+    tha = r[(r.country == "THA") & (r.variant == "blocs") & (r.measure == "fdi_inward_stock")]
+    t15 = tha[tha.year == 2015].set_index("partner")
+    t21 = tha[tha.year == 2021].set_index("partner")
+    assert round(t15.loc["EU", "value_usd_m"], 2) == s[("Thailand", "Total EU-28 [EU28]")][2015]
+    assert round(t21.loc["EU", "value_usd_m"], 2) == s[("Thailand", "Total EU-27 [EU27]")][2021]
+    assert "GBR" not in t15.index and "GBR" in t21.index
+
+
+def test_croatia_inside_the_eu28_row_before_it_joined_is_said() -> None:
+    from analysis.caveats import bloc_row_lines
+
+    o = _built()[1]
+    eu = pd.Series(["EU", "JPN"])
+    lines = bloc_row_lines(o, mod.NAME, "fdi_inflow", "ASEAN", 2011, eu)
+    assert len(lines) == 1 and "EU28" in lines[0] and "Croatia, not a member in 2011" in lines[0]
+    assert bloc_row_lines(o, mod.NAME, "fdi_inflow", "ASEAN", 2015, eu) == []
+    assert bloc_row_lines(o, mod.NAME, "fdi_inflow", "ASEAN", 2021, eu) == []
+
+
+def test_intra_asean_fdi_is_kept_shown_and_never_ranked() -> None:
+    """ASEAN's own 'Total ASEAN' row (members investing in ASEAN) is partner ASEAN of ASEAN:
+    kept with no rank, as trade keeps intra-ASEAN trade, and stated under ``rank ASEAN``; the
+    ranks of the sources outside ASEAN are those without it."""
+    from analysis import query
+
+    c = _csv_cells(mod.FLOWS)
+    intra = c[("ASEAN", "Total ASEAN [00]")]
+    assert intra[2022] == 28081.25 and intra[2015] == 20819.28
+    r = _rankings()
+    blocs = r[(r.country == "ASEAN") & (r.variant == "blocs") & (r.measure == "fdi_inflow")]
+    own = blocs[blocs.partner == "ASEAN"].set_index("year")
+    assert sorted(own.index) == list(range(2010, 2023)) and own["rank"].isna().all()
+    for y, v in intra.items():
+        assert round(own.loc[y, "value_usd_m"], 2) == v, y
+    total = c[("ASEAN", "Total countries [99]")][2022]
+    assert own.loc[2022, "share"] == pytest.approx(intra[2022] / total, abs=1e-6)
+    # the other ranks are those of the observations without the intra-ASEAN row
+    o = _built()[1]
+    without = rank_observations(o[~((o.country == "ASEAN") & (o.partner == "ASEAN"))])
+    w = without[(without.country == "ASEAN") & (without.variant == "blocs")]
+    w = w[w.measure == "fdi_inflow"]
+    key = ["year", "partner"]
+    a = blocs[blocs.partner != "ASEAN"].sort_values(key).reset_index(drop=True)
+    b = w.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_categorical=False)
+    jpn = a[a.partner == "JPN"].set_index("year")["rank"]
+    assert jpn[2022] == 2 and jpn[2015] == 3
+    # the answer: Japan 2nd in 2022, with intra-ASEAN beside it (it would be 2nd, ahead of Japan)
+    t = query.rank_table("ASEAN", measure="fdi_inflow", year=2022, top=3)
+    assert t.loc[2, "partner"] == "JPN" and t.attrs["dataset"] == mod.NAME
+    note = next(n for n in t.attrs["notes"] if "intra-ASEAN" in n)
+    assert f"US$ {own.loc[2022, 'value_usd_m']:,.1f} million" in note
+    assert "would be 2nd, ahead of Japan (27,215.0)" in note
+    assert f"{100 * intra[2022] / total:.1f}% of the total" in note
 
 
 def test_space_thousands_text_is_read_and_other_text_fails(tmp_path: Path) -> None:
@@ -323,6 +444,8 @@ def test_text_in_the_portal_number_format_is_read(tmp_path: Path) -> None:
         (mod.STOCKS, "Japan [JP]", 2, "Atlantis [XA]", "Atlantis"),
         (mod.STOCKS, "Japan [JP]", 2, "Japan [JM]", "ISO2"),
         (mod.STOCKS, "Japan [JP]", 1, "Brunei Darussalam", "second block"),
+        # a third EU row the mapping knows nothing of: which members it holds is not known
+        (mod.FLOWS, "Total EU-28 [EU28]", 2, "Total EU-28 [EU29]", "not described"),
     ],
 )
 def test_bad_input_names_the_file(

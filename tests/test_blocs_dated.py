@@ -5,8 +5,9 @@ Rules (``countries.py``, ``data/blocs.csv``, ``data/bloc_rows.csv``):
   (ASEAN accessions, EEC/EU enlargements, the UK out from 2020); ``blocs_fixed``: today's
   members in every year. Belgium-Luxembourg (XBL) counts where both BEL and LUX do.
 - FDI: a bloc row a source publishes is ranked with its published membership (the dated one
-  unless ``bloc_rows.csv`` says otherwise), and a country row is dropped from ``blocs`` wherever
-  a published bloc row of the same host-year contains it.
+  unless ``bloc_rows.csv`` says otherwise; where a source publishes several rows of one bloc,
+  the row the value's flag names), and a country row is dropped from ``blocs`` wherever a
+  published bloc row of the same host-year contains it.
 
 Every test reads the real data (``../shared/data``) through the in-memory focus build, except
 ``test_membership_years_follow_the_1_july_rule`` (the data file itself).
@@ -175,7 +176,7 @@ def test_blocs_fixed_keeps_todays_membership_in_every_year(trade, ranked) -> Non
 # ---- defect 6: published bloc rows, no member beside its bloc -----------------------------
 
 
-def test_published_bloc_rows_rank_beside_no_member_of_theirs(ranked) -> None:
+def test_published_bloc_rows_rank_beside_no_member_of_theirs(ranked, focus_build) -> None:
     # Bank Indonesia's "Uni Eropa / European Union" row is the EU, ranked (2007: 2,409 vs 1,125)
     bi = _sel(ranked, dataset="bank_indonesia_fdi", variant="blocs", year=2007)
     rank = bi.set_index("partner")["rank"]
@@ -188,23 +189,43 @@ def test_published_bloc_rows_rank_beside_no_member_of_theirs(ranked) -> None:
     assert "EU" in set(j19["partner"]) and "GBR" not in set(j19["partner"])
     assert "GBR" in set(jetro.loc[jetro["year"] == 2020, "partner"])
     assert "XBL" not in set(jetro["partner"])  # Belgium-Luxembourg: inside JETRO's EU
-    # ASEANstats publishes 'Total EU-27' in every year: the UK stays beside it
+    # ASEANstats' EU of a year is its EU-28 row while the UK is a member (UK inside it in 2016),
+    # its EU-27 row after (the UK a partner of its own in 2021)
     asst = _sel(ranked, dataset="aseanstats_fdi", variant="blocs")
-    assert "GBR" in set(asst.loc[asst["year"] == 2016, "partner"])
+    assert "GBR" not in set(asst.loc[asst["year"] == 2016, "partner"])
+    assert "EU" in set(asst.loc[asst["year"] == 2016, "partner"])
+    assert "GBR" in set(asst.loc[asst["year"] == 2021, "partner"])
     # flows into ASEAN as a whole: members' rows are intra-ASEAN, never partners in 'blocs'
     into = asst[(asst["country"] == "ASEAN") & (asst["measure"] == "fdi_inflow")]
     assert len(into) and not set(into["partner"]) & {"SGP", "MYS", "THA"}
     # every published bloc row of every FDI host-year: none of its members ranked beside it
+    # (the row's membership: where a source publishes several rows of a bloc, the value's flag)
     from analysis.countries import published_members
 
+    obs = focus_build.observations
+    blocs_obs = obs[obs["partner"].isin(["ASEAN", "EU"]).to_numpy()]
+    row_of = {
+        (str(d), str(m), str(c), int(y), str(p)): str(f)
+        for d, m, c, y, p, f in zip(
+            blocs_obs["dataset"],
+            blocs_obs["measure"],
+            blocs_obs["country"],
+            blocs_obs["year"],
+            blocs_obs["partner"],
+            blocs_obs["flag"],
+            strict=True,
+        )
+    }
     fdi = ranked[ranked["measure"].str.startswith("fdi_") & (ranked["variant"] == "blocs")]
     assert len(fdi)
     keys = ["dataset", "measure", "basis", "country", "year"]
-    n_checked = 0
+    n_checked = n_rows = 0
     for key, g in fdi.groupby(keys, sort=False):
         partners = set(g["partner"])
         for bloc in (partners | {key[3]}) & {"ASEAN", "EU"}:  # a bloc host holds its members
-            inside = partners & published_members(key[0], bloc, int(key[4]))
+            row = row_of.get((key[0], key[1], key[3], int(key[4]), bloc), "")
+            n_rows += row != ""
+            inside = partners & published_members(key[0], bloc, int(key[4]), row)
             assert not inside, (key, bloc, inside)
             n_checked += 1
-    assert n_checked > 100
+    assert n_checked > 100 and n_rows > 50

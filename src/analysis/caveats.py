@@ -15,7 +15,15 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import catalog, headline
-from .countries import ASEAN, EU, entity_notes, ever_members, short_name
+from .countries import (
+    ASEAN,
+    EU,
+    bloc_row_codes,
+    bloc_row_members_apart,
+    entity_notes,
+    ever_members,
+    short_name,
+)
 from .schema import FLAG_WORDS, PRINCIPLES, dimension_of
 
 TOP_OTHER = 10  # a partner absent from a dataset matters where another dataset ranks it this high
@@ -102,6 +110,7 @@ def caveats(
         out.append("Half or more of some values rest on cells the IMF flags as estimates.")
     if observations is not None:
         out += flag_lines(observations(), name, m, country, year, shown["partner"])
+        out += bloc_row_lines(observations(), name, m, country, year, shown["partner"])
     out += principle_lines(r, name, m, country, year)
     if m.endswith("_const2022"):
         text = "Constant 2022 US$ (the donors' own deflators); in 2022 these equal current US$."
@@ -153,6 +162,40 @@ def principle_lines(
             + f" (against {dataset}{total(dataset)}): never compare the two as one series"
         )
     return [_end(text)]
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th, 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def own_row_lines(rows: pd.DataFrame, country: str, year: int) -> list[str]:
+    """The row a bloc economy keeps for itself (ASEAN's intra-ASEAN trade or FDI: partner
+    ``ASEAN`` of economy ``ASEAN``), kept with no rank, in words beside its ranking: its value,
+    its share and the rank it would have among the partners ranked, so that "Japan is ASEAN's
+    2nd source" is never read without the intra-ASEAN figure beside it. ``rows``: one
+    dataset's ranking rows of ``country`` in ``year`` (ranked and unranked)."""
+    own = rows[(rows["partner"].astype(str) == country).to_numpy()]
+    if own.empty:
+        return []
+    value = float(own["value_usd_m"].iat[0])
+    name = short_name(country)
+    text = f"Not ranked: intra-{name} ({name}'s members with one another), US$ "
+    text += f"{value:,.1f} million"
+    if pd.notna(own["share"].iat[0]):
+        text += f" ({100 * float(own['share'].iat[0]):.1f}% of the total)"
+    ranked = rows[rows["rank"].notna().to_numpy()]
+    if value > 0 and len(ranked):
+        k = 1 + int((ranked["value_usd_m"] > value).sum())
+        text += f"; beside the partners ranked it would be {ordinal(k)}"
+        at = ranked[(ranked["rank"] == k).to_numpy()]
+        if len(at):
+            text += ", ahead of " + ", ".join(
+                f"{short_name(str(p))} ({v:,.1f})"
+                for p, v in zip(at["partner"], at["value_usd_m"], strict=True)
+            )
+    return [f"{text}. The ranks are among partners outside {name} (a bloc is not its own partner)."]
 
 
 def unpriced_lines(
@@ -233,6 +276,42 @@ def flag_lines(
                 else ", ".join(sorted(short_name(str(p)) for p in flagged))
             )
             out.append(_end(f"Flagged `{flag}` by the source ({words}): {who}"))
+    return out
+
+
+def bloc_row_lines(
+    obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int, partners: pd.Series
+) -> list[str]:
+    """A bloc row the source publishes (FDI) whose members are not the bloc's of that year
+    (``countries.bloc_row_members_apart``; the row is the value's flag where the source has
+    several): who is inside it that was not a member, or outside it that was. ASEANstats' EU-28
+    row of 2010-2012 holds Croatia (a member from 1 July 2013)."""
+    shown = {str(p) for p in partners} & {ASEAN, EU}
+    if not shown:
+        return []
+    rows = obs[
+        (obs["dataset"] == dataset).to_numpy()
+        & (obs["measure"] == measure).to_numpy()
+        & (obs["country"] == country).to_numpy()
+        & (obs["year"] == year).to_numpy()
+        & obs["partner"].isin(sorted(shown)).to_numpy()
+    ]
+    out = []
+    for bloc, flag in zip(rows["partner"].astype(str), rows["flag"].astype(str), strict=True):
+        inside, outside = bloc_row_members_apart(dataset, bloc, year, flag)
+        if not (inside or outside):
+            continue
+        what = f"{bloc} here is {dataset}'s own {bloc} row" + (
+            f" ({flag})" if flag in bloc_row_codes(dataset, bloc) else ""
+        )
+        parts = []
+        if inside:
+            names = ", ".join(short_name(c) for c in inside)
+            parts.append(f"it also holds {names}, not a member in {year}")
+        if outside:
+            names = ", ".join(short_name(c) for c in outside)
+            parts.append(f"it leaves out {names}, a member in {year}")
+        out.append(f"{what}: " + "; ".join(parts) + " (src/analysis/data/bloc_rows.csv).")
     return out
 
 

@@ -206,23 +206,63 @@ def ever_members(bloc: str) -> frozenset[str]:
 
 
 @cache
-def _bloc_rows() -> dict[tuple[str, str], tuple[str, frozenset[str]]]:
+def _bloc_rows() -> dict[tuple[str, str, str], tuple[str, frozenset[str]]]:
     with open(PACKAGE_DATA / "bloc_rows.csv", newline="", encoding="utf-8") as fh:
         return {
-            (r["dataset"], r["bloc"]): (r["membership"], frozenset(r["also"].split()))
+            (r["dataset"], r["bloc"], r["row"]): (r["membership"], frozenset(r["also"].split()))
             for r in csv.DictReader(fh)
         }
 
 
 @cache
-def published_members(dataset: str, bloc: str, year: int) -> frozenset[str]:
+def published_members(dataset: str, bloc: str, year: int, row: str = "") -> frozenset[str]:
     """The members inside a bloc row that a source publishes (FDI): the dated membership of that
     year, unless data/bloc_rows.csv says the source's row is otherwise (``fixed``: today's
-    members in every year; ``also``: economies the source lists inside its row in every year)."""
-    membership, also = _bloc_rows().get((dataset, bloc), ("dated", frozenset()))
+    members in every year; ``also``: economies the source lists inside its row in every year).
+    ``row``: which of the source's rows of that bloc, where it publishes several (ASEANstats'
+    ``EU27`` and ``EU28``, recorded as the flag of each value); a row the file does not list
+    (any other flag, or none) is the bloc's only row."""
+    table = _bloc_rows()
+    key = (dataset, bloc, row) if (dataset, bloc, row) in table else (dataset, bloc, "")
+    membership, also = table.get(key, ("dated", frozenset()))
     if membership not in ("dated", "fixed"):
         raise ValueError(f"bloc_rows.csv: membership {membership!r} of {dataset}/{bloc}")
     return members_in(bloc, year, dated=membership == "dated") | also
+
+
+def bloc_row_codes(dataset: str, bloc: str) -> frozenset[str]:
+    """The codes of a source's rows of one bloc that data/bloc_rows.csv describes one by one
+    (empty: the source publishes one row of that bloc, or none described)."""
+    return frozenset(r for d, b, r in _bloc_rows() if d == dataset and b == bloc and r)
+
+
+def bloc_row_of_year(dataset: str, bloc: str, year: int, rows: Iterable[str]) -> str:
+    """Which of the rows a source publishes for a bloc in a year (``rows``: their codes, as in
+    data/bloc_rows.csv) is that bloc of that year: the row whose membership matches the bloc's
+    membership in that year (members on 1 July, data/blocs.csv), else the nearest one (the
+    fewest economies in one and not the other). ASEANstats 2015: its EU-28 row (the UK a member
+    to 31 January 2020); 2021: its EU-27 row. Two rows equally near: ValueError (which one is
+    meant cannot be known)."""
+    rows = sorted(set(rows))
+    if len(rows) == 1:
+        return rows[0]
+    want = members_in(bloc, year)
+    apart = {r: len(published_members(dataset, bloc, year, r) ^ want) for r in rows}
+    best = min(apart.values())
+    nearest = [r for r in rows if apart[r] == best]
+    if len(nearest) > 1:
+        raise ValueError(
+            f"{dataset}: rows {nearest} of {bloc} are equally near its membership in {year}"
+        )
+    return nearest[0]
+
+
+def bloc_row_members_apart(dataset: str, bloc: str, year: int, row: str = "") -> tuple:
+    """(economies inside the source's bloc row that were not members that year, members that
+    year outside it), each sorted: empty where the row is the bloc of that year."""
+    inside = published_members(dataset, bloc, year, row) - set(COMPOSITES)
+    want = members_in(bloc, year) - set(COMPOSITES)
+    return tuple(sorted(inside - want)), tuple(sorted(want - inside))
 
 
 def asean_members() -> tuple[str, ...]:

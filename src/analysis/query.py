@@ -194,7 +194,8 @@ def _reading(variant: str | None, basis: str | None) -> str:
 
 def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> list[str]:
     """What a reader of one year's ranking needs told and would not see in the rows: why the
-    shares are empty (a total at or below zero, or none at all) and which partners are left out
+    shares are empty (a total at or below zero, or none at all), a bloc's own row (intra-ASEAN:
+    its value and the rank it would have, ``caveats.own_row_lines``), which partners are left out
     of the ranks because their net flow is below zero (Japan's net ODA to Thailand in 2019:
     loan repayments above new disbursements), with where to look instead."""
     notes: list[str] = []
@@ -217,13 +218,18 @@ def rank_notes(country: str, measure: str, year: int, rows: pd.DataFrame) -> lis
                 f"{float(totals.iat[0]):,.1f} US$ million (repayments or disinvestment above new "
                 "money), and a share of a total at or below zero means nothing."
             )
-    negative = rows[rows["rank"].isna() & (rows["value_usd_m"] < 0)].nsmallest(5, "value_usd_m")
+    notes += caveats.own_row_lines(rows, country, year)
+    negative = rows[rows["rank"].isna() & (rows["value_usd_m"] < 0)]
+    negative = negative[(negative["partner"].astype(str) != country).to_numpy()]
+    negative = negative.nsmallest(5, "value_usd_m")
     if len(negative):
         listed = ", ".join(
             f"{short_name(str(p))} {v:,.1f}"
             for p, v in zip(negative["partner"], negative["value_usd_m"], strict=True)
         )
-        more = int((rows["rank"].isna() & (rows["value_usd_m"] < 0)).sum()) - len(negative)
+        more = int(
+            (rows["rank"].isna() & (rows["value_usd_m"] < 0) & (rows["partner"] != country)).sum()
+        ) - len(negative)
         why = (
             "negative position (the investor's claims on the host below its liabilities to it)"
             if measure.endswith("_stock")

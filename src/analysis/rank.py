@@ -14,10 +14,14 @@ measure (``schema.dimension_of``):
   membership (the members of that year, ``countries.published_members``), and a country row is
   dropped wherever a published bloc row of the same host-year contains it, so that no member is
   ranked beside a bloc that holds it (nor dropped where no bloc row holds it); a host that is a
-  bloc (ASEAN as a whole) holds its own members (intra-ASEAN flows, as in trade).
+  bloc (ASEAN as a whole) holds its own members (intra-ASEAN flows, as in trade), and its own
+  bloc row (intra-ASEAN FDI into ASEAN) is kept with no rank, as trade keeps intra-ASEAN trade.
+  Where a source publishes several rows of one bloc (ASEANstats' EU-28 and EU-27), its module
+  keeps the row that is the bloc of the year and flags it; its membership is that row's.
 
 Rules shared by ODA and FDI (``rank_simple``): values above zero are ranked; negative values
-(net repayments, disinvestment) stay with no rank; zeros are dropped. Rank 1 is the largest;
+(net repayments, disinvestment) and an economy's own bloc row stay with no rank; zeros are
+dropped. Rank 1 is the largest;
 equal values share the smaller rank (1, 2, 2, 4), listed by partner code.
 """
 
@@ -654,16 +658,19 @@ def _fdi(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> p
 def _inside_bloc_rows(d: pd.DataFrame, bloc: pd.Series) -> pd.Series:
     """True for a country row that a published bloc row of its host-year contains (that bloc
     row's membership in that year as the source publishes it). A host that is itself a bloc
-    (ASEAN as a whole) holds its own members: their rows are intra-bloc flows, as in trade."""
+    (ASEAN as a whole) holds its own members: their rows are intra-bloc flows, as in trade.
+    Where a source publishes several rows of a bloc, the value's flag names its row."""
     keys = ["dataset", "measure", "country", "year"]
     hosts = d.loc[d["country"].isin((ASEAN, EU)), keys].drop_duplicates()
-    published = pd.concat(
-        [d.loc[bloc, keys + ["partner"]], hosts.assign(partner=hosts["country"])]
-    ).drop_duplicates()
+    rows = d.loc[bloc, keys + ["partner"]].astype(object)
+    # the flag names which of the source's rows of the bloc the value is (ASEANstats' EU28/EU27)
+    rows["row"] = d.loc[bloc, "flag"].astype(str).to_numpy() if "flag" in d else ""
+    own = hosts.astype(object).assign(partner=hosts["country"].astype(str), row="")
+    published = pd.concat([rows, own]).drop_duplicates(keys + ["partner"])
     held = [
         (ds, measure, country, year, member)
-        for ds, measure, country, year, b in published.itertuples(index=False)
-        for member in sorted(published_members(ds, b, int(year)))
+        for ds, measure, country, year, b, row in published.itertuples(index=False)
+        for member in sorted(published_members(ds, b, int(year), row))
     ]
     if not held:
         return pd.Series(False, index=d.index)
@@ -692,7 +699,9 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
 
     ``rows``: dataset, measure, country, partner, year, value_usd_m, total_usd_m (NaN: use the sum
     over partners), value_basis, estimated_share. Values above zero are ranked; negative values
-    (net repayments, disinvestment) are kept with no rank; zeros are dropped.
+    (net repayments, disinvestment) are kept with no rank; zeros are dropped. A row whose
+    partner is its economy (ASEAN's intra-ASEAN row) is kept with no rank and is left out of
+    the sum over partners.
     """
     rows = rows[(rows["value_usd_m"] != 0).to_numpy()]
     if rows.empty:
@@ -700,14 +709,16 @@ def rank_simple(rows: pd.DataFrame, variant: str, basis: str) -> pd.DataFrame:
     n = len(rows)
     gid = _group_ids(rows, ["dataset", "measure", "country", "year"])
     value = rows["value_usd_m"].to_numpy(dtype=float)
-    rankable = value > 0
+    # a bloc's own row (ASEAN's intra-ASEAN FDI) is kept but never ranked, as in trade
+    own = (rows["partner"].astype(str) == rows["country"].astype(str)).to_numpy()
+    rankable = (value > 0) & ~own
     partner = _lex(rows["partner"])
     ranks = np.zeros(n, dtype="int32")
     idx = np.flatnonzero(rankable)
     ranks[idx] = competition_rank(gid[idx], np.round(value[idx], 6), partner[idx])
     n_groups = int(gid.max()) + 1
     n_partners = np.bincount(gid[idx], minlength=n_groups)[gid]
-    psum = np.bincount(gid, weights=value, minlength=n_groups)[gid]
+    psum = np.bincount(gid[~own], weights=value[~own], minlength=n_groups)[gid]
     total = rows["total_usd_m"].to_numpy(dtype=float)
     total = np.where(np.isnan(total), psum, total)
     year = rows["year"].to_numpy().astype("int16")

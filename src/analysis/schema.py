@@ -127,7 +127,8 @@ OBSERVATIONS: dict[str, Column] = {
         "the source's flag: `e` (IMF estimate); `BPM5`/`BPM6`, `pre1996`, `r` (revised) on "
         "JETRO series; `approval` (Myanmar's UNCTAD inflows, approval basis); `reconciled` "
         "(CEPII BACI: one value per flow from both declarations); `EU28`, `*` (footnoted "
-        "label) on Bank of Japan series; `derived_current` (DAC bilateral values converted to "
+        "label) on Bank of Japan series; `EU28`/`EU27` on ASEANstats' EU values (which of its "
+        "two EU rows is the EU of that year: data/bloc_rows.csv); `derived_current` (DAC bilateral values converted to "
         "current prices with the donor-year deflator, oda_prices.py); `v2009-2019`, "
         "`v2020-2024` (the BEA workbook a value comes from: a possible revision break between "
         "2019 and 2020); else empty",

@@ -35,11 +35,28 @@ Rules (each tested on the real files):
 - Partners: labels are ``Name [ISO2]``; the name (whitespace collapsed) is resolved through
   ``data/fdi_names.csv`` then pycountry, and a resolved country's ISO2 must equal the code in
   brackets. Aggregates: ``Total countries`` is the total (``WLD``, never ranked); ``Total ASEAN``
-  is the bloc ``ASEAN`` and ``Total EU-27`` the bloc ``EU`` (the 27 members of ``blocs.csv``),
-  ranked in variant ``blocs`` beside the partners outside them; ``Total EU-28`` (with the UK,
-  2010-2019), ``Unspecified`` and ``International organisations`` are aggregates, dropped.
-- Own row: a partner equal to the country is dropped (``observations.make``), so ASEAN's own
-  ``Total ASEAN`` (intra-ASEAN) flow row is not a partner of ASEAN; its members are.
+  is the bloc ``ASEAN``; ``Unspecified`` and ``International organisations`` are aggregates,
+  dropped.
+- The EU of a year is the row whose membership matches the EU's membership in that year:
+  ASEANstats publishes two EU rows, ``Total EU-27 [EU27]`` (the 27 members of 2020 in every
+  year) and ``Total EU-28 [EU28]`` (those 27 and the UK, 2010-2019), each described in
+  ``data/bloc_rows.csv``. For each host-year, among the EU rows it publishes (a value, not 0),
+  ``countries.bloc_row_of_year`` picks the one whose members equal the EU's members on 1 July
+  of that year (``data/blocs.csv``: the UK a member to 31 January 2020), else the nearest
+  (fewest economies apart): EU-28 to 2019 (in 2010-2012 it also holds Croatia, a member from
+  July 2013, and says so under the answer), EU-27 from 2020. The other row is dropped; the
+  value is partner ``EU`` with its row's code as flag (``EU28``/``EU27``), and variant
+  ``blocs`` leaves out of the ranking the members of that row (the UK inside the EU in 2015,
+  a partner of its own in 2021). No list of years: a row with no value in a host-year is not
+  published there, and a row the file adds must be described in ``bloc_rows.csv`` (else
+  SourceError).
+- Own row: a country equal to the host is no partner of it and is dropped; the one bloc host,
+  ASEAN as a whole (inflows), keeps its own ``Total ASEAN`` row, partner ``ASEAN``: investment
+  by ASEAN members in ASEAN (intra-ASEAN). It is kept and shown but never ranked, as trade keeps
+  ASEAN's intra-ASEAN trade (``rank.rank_simple``: a row whose partner is its economy has no
+  rank), and ``rank ASEAN`` states its value and the rank it would have beside the ranked
+  sources (``query.rank_notes``), so "Japan is ASEAN's 2nd source" is never read without it;
+  the members' own rows (Singapore into ASEAN ...) are inside it (variant ``blocs``).
 - Singapore reports rounded to US$ million (to thousands in 2022) and, in 2022, ten sources
   only: its 2022 ranking is among those ten (``n_partners`` says so).
 """
@@ -225,10 +242,13 @@ def to_observations(
 
     b = resolve(parsed, raw.folder)
     b = b[b["kind"].isin(_KEEP) & (b["value_usd_m"] != 0)]  # zero is not reported
+    # a country is never its own partner; ASEAN's own bloc row (intra-ASEAN) is kept
+    b = b[(b["partner"] != b["country"]).to_numpy() | (b["kind"] == "bloc").to_numpy()]
     key = ["measure", "country", "year"]
     has_partner = b[b["kind"].isin(["country", "historical"]) & (b["partner"] != b["country"])]
     broken = b[key].merge(has_partner[key].drop_duplicates(), how="left", indicator=True)
     b = b[(broken["_merge"] == "both").to_numpy() | (b["kind"] == "total").to_numpy()]
+    b, row = bloc_rows_of_year(b, raw.folder)
     dup = b.duplicated(key + ["partner"], keep=False)
     if dup.any():
         rows = b[dup].sort_values(key + ["partner"])
@@ -250,9 +270,57 @@ def to_observations(
         b["year"],
         b["value_usd_m"],
         "reported",
-        "",
+        row,
         b["file"].map(raw.ref),
+        drop_self=False,
     )
+
+
+def bloc_rows_of_year(b: pd.DataFrame, folder: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """Where the source publishes several rows of one bloc (EU-27 and EU-28), keep in each
+    host-year the row that is the bloc of that year (``countries.bloc_row_of_year``) and return
+    each kept row's code (the flag of its value; '' for a bloc's only row and for countries)."""
+    from ..countries import bloc_row_codes, bloc_row_of_year
+
+    code = b["label"].map(lambda x: split_label(x)[1])
+    row = pd.Series("", index=b.index, dtype=object)
+    is_bloc = (b["kind"] == "bloc").to_numpy()
+    for bloc in sorted(set(b.loc[is_bloc, "partner"])):
+        sel = is_bloc & (b["partner"] == bloc).to_numpy()
+        listed, codes = bloc_row_codes(NAME, bloc), set(code[sel])
+        if not listed and len(codes) == 1:
+            continue
+        if codes - listed:
+            labels = sorted(set(b.loc[sel & ~code.isin(listed).to_numpy(), "label"]))
+            raise SourceError(
+                NAME,
+                ", ".join(str(folder / f) for f in sorted(set(b.loc[sel, "file"]))),
+                f"row(s) {labels} of bloc {bloc} are not described in data/bloc_rows.csv "
+                f"(described: {sorted(listed) or 'none'}), so which members they hold, and in "
+                "which year each is the bloc, is not known",
+                "Add a row of src/analysis/data/bloc_rows.csv for each (its code, membership "
+                "and the economies it also holds).",
+            )
+        row[sel] = code[sel]
+    keep = pd.Series(True, index=b.index)
+    several = b[(row != "").to_numpy()]
+    for (measure, country, year, bloc), g in several.groupby(
+        ["measure", "country", "year", "partner"], sort=True
+    ):
+        published = set(row[g.index])
+        if len(published) < 2:
+            continue
+        try:
+            chosen = bloc_row_of_year(NAME, bloc, int(year), published)
+        except ValueError as exc:
+            raise SourceError(
+                NAME,
+                ", ".join(str(folder / f) for f in sorted(set(g["file"]))),
+                f"{country} {year} {measure}: {exc}",
+                "Describe the rows' membership in src/analysis/data/bloc_rows.csv.",
+            ) from exc
+        keep[g.index[(row[g.index] != chosen).to_numpy()]] = False
+    return b[keep.to_numpy()], row[keep.to_numpy()]
 
 
 SOURCE = Source(
@@ -267,7 +335,8 @@ SOURCE = Source(
     coverage="inward stocks 2014-2022 by source for Brunei, Cambodia, Indonesia, Malaysia, "
     "Myanmar (breakdown from 2016), Singapore and Thailand (the Philippines: totals only, no "
     "breakdown; no Lao PDR or Viet Nam); inflows into ASEAN as a whole by source 2010-2022; "
-    "about 250 sources, with ASEAN and EU-27 bloc rows",
+    "about 250 sources, with ASEAN rows (intra-ASEAN into ASEAN: shown, not ranked) and EU rows "
+    "(EU-28 with the UK, EU-27 without: the one that is the EU of the year)",
     datasets=(
         Dataset(
             NAME,
