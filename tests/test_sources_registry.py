@@ -50,6 +50,10 @@ def test_every_source_declares_itself_once() -> None:
 
 
 def test_rank_dataset_choices_are_the_declared_datasets() -> None:
+    """--dataset takes exactly the declared datasets (checked when given, so --help stays
+    light), and names the nearest one for a typo."""
+    import argparse
+
     from analysis.cli import build_parser
 
     parser = build_parser()
@@ -58,7 +62,9 @@ def test_rank_dataset_choices_are_the_declared_datasets() -> None:
         for a in parser._subparsers._group_actions[0].choices["rank"]._actions
         if a.dest == "dataset"
     )
-    assert set(rank.choices) == set(datasets())
+    assert all(rank.type(name) == name for name in datasets())
+    with pytest.raises(argparse.ArgumentTypeError, match="did you mean imf_imts"):
+        rank.type("imf_imst")
 
 
 # --- one schema ---------------------------------------------------------------------------
