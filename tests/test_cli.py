@@ -180,7 +180,7 @@ def test_rank_names_donors_a_net_extract_leaves_out() -> None:
         "--dataset",
         "oecd_dac2a_bilateral",
         "--measure",
-        "oda_received_net_const2022",
+        "oda_received_net_current",  # 2022, the price base year: every donor priced
         "--year",
         "2022",
         "--top",
@@ -191,6 +191,11 @@ def test_rank_names_donors_a_net_extract_leaves_out() -> None:
     notes = p.stdout.split("Note:", 1)[1].replace("\n      ", " ")
     assert "In the gross figures but with no net value here" in notes
     assert "Japan (gross 386.8)" in notes
+    # asked at constant prices, 2022 says where its ranking is
+    p = run("rank", "VNM", "--dataset", "oecd_dac2a_bilateral", "--measure",
+            "oda_received_net_const2022", "--year", "2022")  # fmt: skip
+    message = " ".join(p.stderr.split())
+    assert p.returncode == 1 and "--measure oda_received_net_current" in message
 
 
 def test_every_measure_has_words_for_titles() -> None:

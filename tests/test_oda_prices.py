@@ -81,9 +81,9 @@ def test_a_second_current_price_source_extends_the_deflators(oda_obs) -> None:
     both = deflators_from(oda_obs, BILATERAL, (QWIDS, WDI))
     qwids = deflators(oda_obs, BILATERAL, QWIDS)
     early = both[both["year"] <= 2019].drop(columns="current_dataset").reset_index(drop=True)
-    assert early.equals(qwids.reset_index(drop=True))
-    late = both[both["year"] >= 2020]
-    assert sorted(late["year"].unique()) == [2020, 2021, 2022]
+    pd.testing.assert_frame_equal(early, qwids.reset_index(drop=True), check_dtype=False)
+    late = both[(both["year"] >= 2020) & (both["year"] < 2022)]
+    assert sorted(late["year"].unique()) == [2020, 2021]
     assert set(late["current_dataset"]) == {WDI}
     assert {"JPN", "USA", "KOR", "AUS", "FRA", "DEU"} <= set(late["donor"])
     k = ["country", "partner", "year"]
@@ -97,9 +97,13 @@ def test_a_second_current_price_source_extends_the_deflators(oda_obs) -> None:
     pair = pair[(pair["value_usd_m_cur"] > 20) & (pair["value_usd_m_const"] > 20)]
     pair = pair.merge(late.rename(columns={"donor": "partner"}), on=["partner", "year"])
     off = (pair["value_usd_m_const"] / pair["value_usd_m_cur"] / pair["deflator"] - 1).abs()
-    assert len(pair) > 100 and (off < 0.01).mean() > 0.95
-    # 2022 is the base year: the deflator is 1 (constant 2022 US$ = current US$)
-    assert late.loc[late["year"] == 2022, "deflator"].between(0.99, 1.01).mean() > 0.9
+    assert len(pair) > 80 and (off < 0.01).mean() > 0.95  # 2020-2021, values above 20 m
+    # 2022 is the price base year: every donor's deflator is 1, non-DAC donors included;
+    # WDI's own current prices agree within rounding for the DAC donors
+    base = both[both["year"] == 2022]
+    assert (base["deflator"] == 1.0).all() and {"THA", "ARE", "TUR"} <= set(base["donor"])
+    wdi_2022 = deflators(oda_obs, BILATERAL, WDI)
+    assert wdi_2022.loc[wdi_2022["year"] == 2022, "deflator"].between(0.99, 1.01).mean() > 0.9
 
 
 def test_donors_are_ranked_on_current_prices_within_a_year(build) -> None:
@@ -130,8 +134,10 @@ def test_donors_are_ranked_on_current_prices_within_a_year(build) -> None:
     b = _sel(r, dataset=BILATERAL)
     years = b.groupby(b["measure"].astype(str))["year"].agg(["min", "max"])
     for flow in ("net", "gross"):
-        assert tuple(years.loc[f"oda_received_{flow}_current"]) == (2009, 2019)
-        assert tuple(years.loc[f"oda_received_{flow}_const2022"]) == (2020, 2022)
+        current = b[b["measure"].astype(str) == f"oda_received_{flow}_current"]
+        const = b[b["measure"].astype(str) == f"oda_received_{flow}_const2022"]
+        assert sorted(current["year"].unique())[-1] == 2022  # the base year: every donor priced
+        assert set(const["year"].unique()) <= {2020, 2021}
         assert tuple(years.loc[f"oda_given_{flow}_current"]) == (2009, 2022)
     jp = _sel(r, dataset=BILATERAL, country="JPN", year=2021)
     assert set(jp["measure"].astype(str)) == {"oda_given_net_current", "oda_given_gross_current"}

@@ -15,7 +15,9 @@ donor's recipients that year with a net value above zero in both::
 
 A donor-year takes its deflator from the first dataset of ``prices_from`` that gives one (the
 QWIDS export for 2009-2019, then the World Bank's WDI series of the same DAC table for
-2020-2022), so a second current-price source extends the years without changing earlier ones.
+2020-2021), so a second current-price source extends the years without changing earlier ones.
+In the price base year (2022) every donor's deflator is 1 by definition (``base_year``), so
+that year is priced for every donor, non-DAC donors included.
 
 (the DAC applies one deflator per donor and year to every flow and recipient, so the ratio is
 one number; ``tests/test_oda_prices.py`` checks it is the same, within rounding, across
@@ -72,11 +74,38 @@ def deflators(obs: pd.DataFrame, dataset: str, current_dataset: str) -> pd.DataF
     return out[["donor", "year", "deflator", "n", "current_usd_m"]]
 
 
+BASE_YEAR = int(CONST.removeprefix("_const"))  # constant 2022 US$: the price base year
+BASE_NOTE = f"the price base year {BASE_YEAR} (constant {BASE_YEAR} US$ are current US$)"
+
+
+def base_year(obs: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Deflator 1 for every donor of ``dataset`` in the price base year: constant 2022 US$ are
+    current US$ in 2022 by definition, so every donor is priced there, those no current-price
+    source covers (non-DAC donors) included."""
+    o = obs[
+        (obs["dataset"].astype(str) == dataset).to_numpy() & (obs["year"] == BASE_YEAR).to_numpy()
+    ]
+    o = _text(o[o["measure"].astype(str).str.endswith(CONST)])
+    received = o["measure"].str.startswith("oda_received")
+    donors = sorted(set(np.where(received, o["partner"], o["country"])) - {WORLD})
+    return pd.DataFrame(
+        {
+            "donor": donors,
+            "year": BASE_YEAR,
+            "deflator": 1.0,
+            "n": 0,
+            "current_usd_m": np.nan,
+            "current_dataset": BASE_NOTE,
+        }
+    )
+
+
 def deflators_from(obs: pd.DataFrame, dataset: str, current: tuple[str, ...]) -> pd.DataFrame:
     """``deflators`` of ``dataset`` against each dataset of ``current`` in turn, a donor-year
     taking the first that gives it; a ``current_dataset`` column says which."""
     present = set(obs["dataset"].astype(str).unique())
-    parts = [deflators(obs, dataset, c).assign(current_dataset=c) for c in current if c in present]
+    parts = [base_year(obs, dataset)]
+    parts += [deflators(obs, dataset, c).assign(current_dataset=c) for c in current if c in present]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(

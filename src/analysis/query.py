@@ -142,10 +142,21 @@ def rank_table(
     ranked = that_year[that_year["rank"].notna()]
     if ranked.empty:
         where = f"dataset {dataset}" if dataset else "the headline series"
+        priced = ""
+        if measure.endswith("_const2022"):  # a year ranked on current prices instead
+            twin = measure.removesuffix("_const2022") + "_current"
+            t = select(r, dataset=dataset, measure=twin, variant=variant, basis=basis)
+            if ((t["country"] == country) & (t["year"] == year)).any():
+                priced = (
+                    f"{year} is ranked on current prices, every donor priced (donors are "
+                    f"ranked within a year on current prices): --measure {twin}. "
+                )
         raise ValidationError(
             f"no ranked {catalog.top_words(measure)} of {short_name(country)} ({country}) in "
             f"{year} in {where}{_reading(variant, basis)}; years with data there: "
-            f"{_spans(years)}. " + _sentence(caveats.elsewhere(r, country, year, measure))
+            f"{_spans(years)}. "
+            + priced
+            + _sentence(caveats.elsewhere(r, country, year, measure))
         )
     d = ranked.nsmallest(top, "rank")
     first = d.iloc[0]
