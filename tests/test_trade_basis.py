@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import rank_trade
+from analysis import query, rank_trade
 from analysis.countries import FOCUS
 from analysis.rank_trade import distrusted_own_reports
 
@@ -311,3 +311,23 @@ def test_missing_partner_rule_handmade() -> None:
     assert basis.to_dict() == {"exports": {"mirror"}, "imports": {"reported"}, "trade": {"mirror"}}
     bbb = _get(r, variant="countries", basis="best", country="BBB")
     assert set(bbb["value_basis"].astype(str)) == {"reported"}
+
+
+def test_the_mirror_note_says_why_and_names_the_missing_partners() -> None:
+    """`rank` says why the own report gives way (committed snapshot): the partners it lacks
+    per flow, or the rule or reason that applies."""
+
+    def note(*args, **kw) -> str:
+        t = query.rank_table(*args, **kw)
+        return next(n for n in t.attrs["notes"] if n.startswith("Values from partners' reports"))
+
+    vnm = note("VNM", year=1972)
+    assert "own report for 1972 lacks Japan, France, Hong Kong SAR and Singapore in its " in vnm
+    assert "exports and Singapore, Japan, France and Hong Kong SAR in its imports" in vnm
+    idn = note("IDN", measure="exports", year=1972)
+    assert "lacks Trinidad and Tobago and Korea, Rep. in its exports" in idn
+    # Indonesia's imports of 1972 keep its own report: no such note
+    t = query.rank_table("IDN", measure="imports", year=1972)
+    assert not any(n.startswith("Values from partners' reports") for n in t.attrs["notes"])
+    assert "is nearly empty: it lists 12% of the trade" in note("VNM", year=1968)
+    assert "is mostly IMF estimates" in note("LAO", year=2010)
