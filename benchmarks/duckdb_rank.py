@@ -3,7 +3,9 @@
 It does the work of ``rank_trade.rank_dataset`` on one dataset's observations: trade = exports +
 imports where both flows are there; own World rows as totals; the own reports that ``best``
 does not trust (IMF estimates over half the value, nearly empty reports, partial years judged
-against the median of the neighbouring years); bases ``reported`` and ``best`` (mirror where
+against the median of the neighbouring years; per flow, partners in the top five of partners'
+reports absent from an own report that falls short of the mirror by their value, trade
+following either flow); bases ``reported`` and ``best`` (mirror where
 the own report is not trusted); variants ``countries``, ``blocs`` (members of each year summed
 into ASEAN and EU) and ``blocs_fixed`` (today's members), with ASEAN as an economy (its
 members' rows summed); ``rank()`` over each economy-year, shares and partner counts.
@@ -17,7 +19,13 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.countries import ASEAN, EU, WORLD, members_in
-from analysis.rank_trade import COVERAGE_LIMIT, ESTIMATE_LIMIT, NEIGHBOUR_YEARS, PARTIAL_DROP
+from analysis.rank_trade import (
+    COVERAGE_LIMIT,
+    ESTIMATE_LIMIT,
+    NEIGHBOUR_YEARS,
+    PARTIAL_DROP,
+    TOP_MISSING,
+)
 
 QUERY = f"""
 WITH base AS (
@@ -68,9 +76,31 @@ WITH base AS (
     HAVING bool_or(nearly_empty) OR (
         bool_or(held) AND bool_and(NOT held OR (
             n_nb >= 2 AND flow_cov IS NOT NULL AND flow_cov / med < {PARTIAL_DROP})))
+), mirror_top AS (  -- the mirror's top five per flow (competition ranks, to the dollar)
+    SELECT * FROM (
+        SELECT country, year, measure, partner, value,
+               rank() OVER (PARTITION BY country, year, measure
+                            ORDER BY round_even(value * 1000000.0, 0) DESC) AS mrank
+        FROM rows WHERE side = 1 AND measure <> 'trade'
+    ) WHERE mrank <= {TOP_MISSING}
+), gone AS (  -- of those, the partners with no own value in a flow the own report holds
+    SELECT country, year, measure, sum(value) AS gone
+    FROM mirror_top
+    ANTI JOIN (SELECT country, year, measure, partner FROM rows WHERE side = 0)
+        USING (country, year, measure, partner)
+    SEMI JOIN (SELECT country, year, measure FROM cells WHERE own > 0)
+        USING (country, year, measure)
+    GROUP BY ALL
+), missing AS (  -- the own flow falls short of the mirror by at least their value
+    SELECT country, year, measure FROM gone JOIN cells USING (country, year, measure)
+    WHERE own + gone <= mir
+), distrusted_flows AS (  -- trade follows either flow
+    SELECT measure, country, year FROM missing
+    UNION SELECT 'trade', country, year FROM missing
 ), own_ok AS (
     SELECT measure, country, year
     FROM rows ANTI JOIN distrusted USING (country, year)
+    ANTI JOIN distrusted_flows USING (measure, country, year)
     WHERE side = 0
     GROUP BY ALL HAVING sum(value) > 0 AND sum(est) < {ESTIMATE_LIMIT} * sum(value)
 ), variant_rows AS (

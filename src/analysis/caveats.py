@@ -14,10 +14,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from . import catalog, headline
+from . import catalog, headline, rank_trade
 from .countries import (
     ASEAN,
     EU,
+    WORLD,
     bloc_row_codes,
     bloc_row_members_apart,
     entity_notes,
@@ -99,10 +100,20 @@ def caveats(
             )
     basis = set(shown["value_basis"].astype(str))
     if "mirror" in basis and dimension_of(m) == "trade":
+        why = (
+            distrust_words(observations(), name, m, country, year)
+            if observations is not None
+            else ""
+        )
         out.append(
             f"Values from partners' reports (mirror data): {short_name(country)}'s own report "
-            f"for {year} is missing or distrusted (a partial year, nearly empty, or mostly IMF "
-            "estimates: data/processed/README.md)."
+            + (
+                f"for {year} {why} (data/processed/README.md)."
+                if why
+                else f"for {year} is missing or distrusted (a partial year, nearly empty, "
+                "mostly IMF estimates, or lacking partners that its partners' reports rank in "
+                "its top five: data/processed/README.md)."
+            )
         )
     if "mixed" in basis:
         out.append("Some values sum members on different bases (own and partners' reports).")
@@ -196,6 +207,55 @@ def own_row_lines(rows: pd.DataFrame, country: str, year: int) -> list[str]:
                 for p, v in zip(at["partner"], at["value_usd_m"], strict=True)
             )
     return [f"{text}. The ranks are among partners outside {name} (a bloc is not its own partner)."]
+
+
+def distrust_words(obs: pd.DataFrame, dataset: str, measure: str, country: str, year: int) -> str:
+    """Why the ``best`` basis reads an own report's flows of ``measure`` in ``year`` from
+    partners' reports, in words: no own figures, mostly IMF estimates, or a rule of
+    ``rank_trade.distrusted_own_reports`` (naming the missing partners: "lacks Japan, France
+    ... in its exports"); empty where none of them applies."""
+    flows = ("exports", "imports") if measure == "trade" else (measure,)
+    rows = obs[(obs["dataset"] == dataset).to_numpy() & (obs["country"] == country).to_numpy()]
+    rows = rows[rows["measure"].isin(flows).to_numpy()]
+    if rows.empty:
+        return ""
+    d = rank_trade.distrusted_own_reports(rows)
+    d = d[(d["year"] == year).to_numpy()]
+    whole = d[d["measure"] == rank_trade.ALL_FLOWS]
+    if len(whole):
+        if whole["rule"].iat[0] == rank_trade.NEARLY_EMPTY:
+            return (
+                f"is nearly empty: it lists {whole['coverage'].iat[0]:.0%} of the trade its "
+                "partners report"
+            )
+        return "covers a partial year: its total fell far more than its partners' reports"
+    lacking = d[(d["rule"] == rank_trade.MISSING_PARTNER) & d["measure"].isin(flows)]
+    if len(lacking):
+        lacks = " and ".join(
+            f"{_names(p.split(', '))} in its {flow}"
+            for flow, p in zip(lacking["measure"], lacking["partners"], strict=True)
+        )
+        return (
+            f"lacks {lacks}, partners that its partners' reports rank in its top five, and "
+            "falls short of those reports by at least their trade"
+        )
+    own = rows[
+        (rows["year"] == year).to_numpy()
+        & (rows["basis"] != "mirror").to_numpy()
+        & (rows["partner"] != WORLD).to_numpy()
+        & (rows["value_usd_m"] > 0).to_numpy()
+    ]
+    if own.empty:
+        return "is missing: the source has no own figures that year"
+    estimated = own.loc[(own["flag"] == "e").to_numpy(), "value_usd_m"].sum()
+    if estimated >= rank_trade.ESTIMATE_LIMIT * own["value_usd_m"].sum():
+        return "is mostly IMF estimates: they make up half or more of its value"
+    return ""
+
+
+def _names(codes: list[str]) -> str:
+    names = [short_name(c) for c in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def unpriced_lines(

@@ -18,7 +18,8 @@ year by year from the dataset this rule picks:
 Within a dataset, an economy-year is read on the first basis of ``BASES`` the dataset has for
 it: trade's ``best``, else the reporter's own figures, else the partners' reports. The IMF's
 table is read on its ``best`` basis, where an own report that cannot be trusted
-(a partial year, nearly empty, mostly IMF estimates: ``rank_trade.distrusted_own_reports``)
+(a partial year, nearly empty, mostly IMF estimates, or a flow lacking partners that partners'
+reports put in its top five: ``rank_trade.distrusted_own_reports``)
 is already replaced by the partners' reports; a complete national series of the same reporter
 ranks ahead of both (rule 2), so a distrusted own report gives way to it first.
 

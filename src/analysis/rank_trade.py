@@ -6,7 +6,8 @@ Called through ``rank.rank_observations``, the one entry point. Rules (documente
 - ``basis`` of a ranking: ``reported`` uses the economy's own report (IMF estimates included);
   ``best`` uses the own report where the economy reports, and partners' reports (mirror) where it
   does not: no own data that year, IMF estimates making up half or more of the own figures, or
-  an own report that ``distrusted_own_reports`` finds nearly empty or partial (rules below).
+  an own report that ``distrusted_own_reports`` finds nearly empty, partial or missing a top
+  partner (rules below).
   ``value_basis`` on each row says what the value rests on (reported, mirror, mixed for sums).
 - ``variant``: ``countries`` ranks economies (historical entities such as the USSR count as their
   own partners; aggregates are never ranked); ``blocs`` first sums the members of ASEAN and of
@@ -21,10 +22,10 @@ Called through ``rank.rank_observations``, the one entry point. Rules (documente
 - ``share`` = value / the economy's total with all partners: the source's World row where present
   (own reports), else the sum over ranked partners (mirror data; for ASEAN, the members' totals).
 
-Own reports that ``best`` does not trust (``distrusted_own_reports``), judged per reporter-year
-on the flows (exports, imports) the own report holds, against partners' reports of the same flows
-(the mirror: partners' imports from the reporter as its exports, and the reverse); "coverage" is
-the own report's sum over partners divided by the mirror's sum over partners:
+Own reports that ``best`` does not trust (``distrusted_own_reports``), judged on the flows
+(exports, imports) the own report holds, against partners' reports of the same flows (the
+mirror: partners' imports from the reporter as its exports, and the reverse); "coverage" is the
+own report's sum over partners divided by the mirror's sum over partners. Per reporter-year:
 - ``nearly_empty``: coverage below ``COVERAGE_LIMIT`` (half): the own report lists only a small
   part of the trade its partners report (Viet Nam 1964-1970 names one partner);
 - ``partial_year``: for every flow the own report holds, that flow's coverage falls more than
@@ -32,9 +33,42 @@ the own report's sum over partners divided by the mirror's sum over partners:
   ``NEIGHBOUR_YEARS`` either side, at least ``MIN_NEIGHBOURS`` of them, nearly empty years left
   out): the own total fell far more than partners' reports of the same trade, the mark of a year
   published before all its months were in (Singapore 2020 in the IMF vintage of 2022-02).
-Such a reporter-year uses partners' reports in ``best`` for all three measures; ``value_basis``
-says ``mirror``. ``reported`` keeps the own report as published. A reporter-year with no mirror
-data (single-reporter datasets) is never judged.
+Such a reporter-year uses partners' reports in ``best`` for all three measures. Per
+reporter-year and flow:
+- ``missing_partner``: partners that rank in the top ``TOP_MISSING`` (five) of the mirror of
+  that flow (competition ranks, as the rankings) are absent from the own report of that flow,
+  and the own report falls short of the mirror by at least what they report (the own sum over
+  partners plus their mirror values is at most the mirror's sum): their trade is missing from
+  the own report, not recorded under other partners (Viet Nam 1972 has no row for Japan, its
+  first partner in exports and third in imports by Japan's report, 120 m of trade in all, nor
+  for Singapore, France and Hong Kong; its imports, 387 m, plus their 266 m are under the
+  685 m its partners report). "Absent" means no value above zero: no row, or a zero, which the
+  rankings leave unranked all the same (in the IMF's table the own reports' zeros are IMF
+  estimates, never reported values). A partner present at any value above zero is not absent,
+  however small: a partner small in the own report and large in the mirror is a difference of
+  recording (re-exports through Singapore or Hong Kong, goods recorded by origin on one side and
+  by shipment on the other), not a gap. The shortfall condition is the guard against the same
+  differences where a partner is absent: an entrepot's own report can lack a partner and still
+  hold more than its partners report, because partners record its re-exports under their
+  origin. Singapore's reports name no Indonesia before 2003, yet its own exports exceed
+  partners' reports by a fifth to over double in every year 1968-2002 (1976: 6,394 m against
+  4,663 m; Malaysia takes 1,005 m by Singapore's report, 332 m by Malaysia's); read from
+  partners' reports, Malaysia would fall from first to fifth of its export markets and Japan
+  be Singapore's first trade partner in every year 1970-1982 but 1973 (in four of them by
+  Singapore's report), for reasons that have nothing to do with Indonesia. Brunei's exports of 1985 lack Korea (224 m by Korea's
+  report) but total what partners report (2,727 m against 2,758 m): recorded under another
+  buyer, not missing. The guard also keeps a thin mirror (few partners reporting, its fifth
+  partner tiny) from judging a fuller own report, so small mirror values need no threshold of
+  their own; and since imports are valued CIF in the own report and FOB in partners' exports
+  (some 5-10% lower), it is strict for imports: only a clear shortfall counts.
+  That flow uses partners' reports in ``best``; the other flow keeps the own report. ``trade``
+  (exports + imports) uses partners' reports where either flow does: an own trade figure would
+  lack what the distrusted flow lacks (Japan's trade with Viet Nam 1972 would be Viet Nam's
+  imports alone), and a sum of one report's exports and another's imports has no total to take
+  a share of.
+``value_basis`` says ``mirror`` where partners' reports are used. ``reported`` keeps the own
+report as published. A reporter-year with no mirror data (single-reporter datasets) is never
+judged.
 
 Implementation: everything runs on integer codes in numpy arrays. Group-level facts (totals,
 whether an economy reports) live in dense arrays indexed by (measure, country, year), and one
@@ -63,16 +97,21 @@ COVERAGE_LIMIT = 0.5  # an own report covering under half of what partners repor
 PARTIAL_DROP = 0.85  # a flow's own/mirror ratio under 0.85 x its neighbours' median: partial year
 NEIGHBOUR_YEARS = 3  # the neighbouring years: up to 3 either side
 MIN_NEIGHBOURS = 2  # a year is judged against at least 2 neighbouring years
+TOP_MISSING = 5  # a flow's own report missing a partner in the mirror's top 5 is distrusted
 NEARLY_EMPTY, PARTIAL_YEAR = "nearly_empty", "partial_year"  # the rules' names
+MISSING_PARTNER = "missing_partner"
+ALL_FLOWS = "all"  # ``measure`` of a rule that distrusts the whole reporter-year
 DISTRUST_COLUMNS = [
     "dataset",
     "country",
     "year",
+    "measure",
     "rule",
     "own_usd_m",
     "mirror_usd_m",
     "coverage",
     "drop",
+    "partners",
 ]
 
 
@@ -385,9 +424,7 @@ def rank_dataset(
     v_own = np.bincount(g_own, weights=rows.value[own], minlength=space.n_groups)
     e_own = np.bincount(g_own, weights=rows.est[own], minlength=space.n_groups)
     own_ok = (v_own > 0) & (e_own < ESTIMATE_LIMIT * v_own)
-    checks = _own_checks(rows, space)
-    distrusted = checks.nearly_empty | checks.partial  # (country, year), all measures
-    own_ok &= ~np.broadcast_to(distrusted, (len(MEASURES), space.nc, space.ny)).ravel()
+    own_ok &= ~_own_checks(rows, space).distrusted().ravel()
 
     keep_country = np.ones(space.nc, dtype=bool)
     if countries is not None:
@@ -446,7 +483,8 @@ def _coded(obs: pd.DataFrame) -> tuple[Space, Rows, np.ndarray]:
 
 @dataclass
 class OwnChecks:
-    """Per (country, year) arrays: the own report against partners' reports of the same flows."""
+    """The own report against partners' reports of the same flows: per (country, year) arrays
+    for the rules on the whole reporter-year, per (flow, country, year) for ``missing_partner``."""
 
     own: np.ndarray  # own sum over partners, flows the own report holds
     mirror: np.ndarray  # partners' reports of those flows, summed
@@ -454,10 +492,23 @@ class OwnChecks:
     drop: np.ndarray  # largest over held flows of coverage / neighbours' median (NaN: not judged)
     nearly_empty: np.ndarray
     partial: np.ndarray
+    own_flow: np.ndarray  # (flow, country, year): own sum over partners
+    mirror_flow: np.ndarray  # (flow, country, year): partners' reports of that flow, summed
+    missing: np.ndarray  # (flow, country, year): rule missing_partner
+    gone: np.ndarray  # indices into the rows: the mirror rows of the partners that make it fire
+    gone_rank: np.ndarray  # their rank in the mirror of that flow
+
+    def distrusted(self) -> np.ndarray:
+        """(measure, country, year): the own report not used by ``best``; trade (exports +
+        imports) where either flow is distrusted."""
+        year = self.nearly_empty | self.partial
+        flows = self.missing | year[None]
+        return np.concatenate([flows, (flows[0] | flows[1])[None]])
 
 
 def _own_checks(rows: Rows, space: Space) -> OwnChecks:
-    """The rules ``nearly_empty`` and ``partial_year`` (module docstring) on coded rows.
+    """The rules ``nearly_empty``, ``partial_year`` and ``missing_partner`` (module docstring)
+    on coded rows.
 
     Only economies with an own report can be judged (no own flow: nothing held, never
     distrusted), so the arrays are worked on those economies alone and spread back to the
@@ -500,10 +551,13 @@ def _own_checks(rows: Rows, space: Space) -> OwnChecks:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         drop = np.where(all_held_judged, np.nanmax(np.where(held, ratio, np.nan), axis=0), np.nan)
+    missing, gone, gone_rank = _missing_partners(
+        rows, flow, dense[rows.country[flow]], k, own, mirror, space
+    )
 
     def spread(a: np.ndarray, fill) -> np.ndarray:
-        out = np.full((nc, ny), fill, dtype=a.dtype)
-        out[judged_c] = a
+        out = np.full((*a.shape[:-2], nc, ny), fill, dtype=a.dtype)
+        out[..., judged_c, :] = a
         return out
 
     return OwnChecks(
@@ -513,7 +567,49 @@ def _own_checks(rows: Rows, space: Space) -> OwnChecks:
         spread(drop, np.nan),
         spread(nearly_empty, False),
         spread(partial, False),
+        spread(own, 0.0),
+        spread(mirror, 0.0),
+        spread(missing, False),
+        gone,
+        gone_rank,
     )
+
+
+def _missing_partners(
+    rows: Rows,
+    flow: np.ndarray,
+    country: np.ndarray,
+    k: int,
+    own: np.ndarray,
+    mirror: np.ndarray,
+    space: Space,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rule ``missing_partner`` on the flow rows ``flow`` of the judged economies
+    (``country``: their dense codes, ``k`` of them; ``own`` and ``mirror``: their sums per
+    (flow, economy, year)): per (flow, economy, year) whether it fires, and the mirror rows
+    (indices into ``rows``) of the partners that make it fire with their mirror ranks."""
+    nc, ny = space.nc, space.ny
+    n_cells = 2 * k * ny
+    cell = (rows.measure[flow] * k + country) * ny + rows.year[flow]
+    partner = rows.partner[flow]
+    value = rows.value[flow]
+    mir = np.flatnonzero(rows.side[flow] == 1)
+    on_own = np.flatnonzero(rows.side[flow] == 0)
+    # the mirror's top five per cell: competition ranks on values to the dollar, as the rankings
+    order, ranks = _rank_sorted(cell[mir], np.round(value[mir], 6), partner[mir])
+    in_top = ranks <= TOP_MISSING
+    top, top_rank = mir[order[in_top]], ranks[in_top]
+    # absent: no own row (the rows hold values above zero only) in a flow the own report holds
+    present = np.zeros(n_cells * nc, dtype=bool)
+    present[cell[on_own] * nc + partner[on_own]] = True
+    own_sum, mirror_sum = own.ravel(), mirror.ravel()
+    absent = ~present[cell[top] * nc + partner[top]] & (own_sum[cell[top]] > 0)
+    top, top_rank = top[absent], top_rank[absent]
+    # the own report falls short of the mirror by at least what the absent partners report
+    gone_sum = np.bincount(cell[top], weights=value[top], minlength=n_cells)
+    missing = (gone_sum > 0) & (own_sum + gone_sum <= mirror_sum)
+    fires = missing[cell[top]]
+    return missing.reshape(2, k, ny), flow[top[fires]], top_rank[fires]
 
 
 def _nan_median0(a: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -528,31 +624,68 @@ def _nan_median0(a: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 
 def distrusted_own_reports(obs: pd.DataFrame) -> pd.DataFrame:
-    """The reporter-years whose own report the ``best`` basis does not use, and why.
+    """The own reports the ``best`` basis does not use (besides those mostly IMF estimates),
+    and why.
 
     ``obs``: observations (any datasets; trade ones are judged, each apart). One row per
-    dataset, country and year: ``rule`` (``nearly_empty`` or ``partial_year``, see the module
-    docstring), ``own_usd_m`` and ``mirror_usd_m`` (the flows the own report holds, summed over
-    partners), ``coverage`` (own / mirror) and ``drop`` (the largest, over those flows, of the
-    flow's coverage / its median in the neighbouring years). Sorted by dataset, country, year.
+    dataset, country, year and ``measure``: ``all`` for the rules on the whole reporter-year
+    (``nearly_empty``, ``partial_year``: all three measures), else the flow (``exports``,
+    ``imports``) that rule ``missing_partner`` distrusts in a year no other rule distrusts
+    (``trade`` follows: see the module docstring). ``own_usd_m`` and ``mirror_usd_m``: the
+    flows judged (the held ones for ``all``), summed over partners; ``coverage`` (own / mirror);
+    ``drop`` (``partial_year``: the largest, over the held flows, of the flow's coverage / its
+    median in the neighbouring years); ``partners`` (``missing_partner``: the partners missing,
+    in their mirror rank order, comma-separated). Sorted by dataset, country, year, measure.
     """
     trade = obs[obs["measure"].astype(str).isin(MEASURES[:2])]
     parts = []
     for name, d in trade.groupby("dataset", observed=True, sort=True):
         space, rows, _ = _coded(d)
         ch = _own_checks(rows, space)
-        c, y = np.nonzero(ch.nearly_empty | ch.partial)
+        vocab = np.asarray(space.vocab, dtype=object)
+        year_wide = ch.nearly_empty | ch.partial
+        c, y = np.nonzero(year_wide)
         parts.append(
             pd.DataFrame(
                 {
                     "dataset": str(name),
-                    "country": np.asarray(space.vocab, dtype=object)[c],
+                    "country": vocab[c],
                     "year": (y + space.year0).astype("int16"),
+                    "measure": ALL_FLOWS,
                     "rule": np.where(ch.nearly_empty[c, y], NEARLY_EMPTY, PARTIAL_YEAR),
                     "own_usd_m": ch.own[c, y],
                     "mirror_usd_m": ch.mirror[c, y],
                     "coverage": ch.coverage[c, y],
                     "drop": ch.drop[c, y],
+                    "partners": "",
+                }
+            )
+        )
+        m, c, y = np.nonzero(ch.missing & ~year_wide[None])
+        gone = rows.take(ch.gone)
+        names = pd.DataFrame(
+            {
+                "m": gone.measure,
+                "c": gone.country,
+                "y": gone.year,
+                "rank": ch.gone_rank,
+                "partner": vocab[gone.partner],
+            }
+        ).sort_values(["m", "c", "y", "rank", "partner"])
+        listed = names.groupby(["m", "c", "y"])["partner"].agg(", ".join)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dataset": str(name),
+                    "country": vocab[c],
+                    "year": (y + space.year0).astype("int16"),
+                    "measure": np.asarray(MEASURES, dtype=object)[m],
+                    "rule": MISSING_PARTNER,
+                    "own_usd_m": ch.own_flow[m, c, y],
+                    "mirror_usd_m": ch.mirror_flow[m, c, y],
+                    "coverage": share(ch.own_flow[m, c, y], ch.mirror_flow[m, c, y]),
+                    "drop": np.nan,
+                    "partners": listed.reindex(pd.MultiIndex.from_arrays([m, c, y])).to_numpy(),
                 }
             )
         )
@@ -560,7 +693,9 @@ def distrusted_own_reports(obs: pd.DataFrame) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=DISTRUST_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
-    return out.sort_values(["dataset", "country", "year"], kind="stable", ignore_index=True)
+    return out.sort_values(
+        ["dataset", "country", "year", "measure"], kind="stable", ignore_index=True
+    )
 
 
 def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:

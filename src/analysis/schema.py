@@ -201,7 +201,10 @@ RANKINGS: dict[str, Column] = {
         "trade: `reported` (own report, IMF estimates included) or `best` (own report where it "
         "reports, partners' reports where it has no own figures, IMF estimates are half or more "
         "of them, the own report covers under half of what partners report, or a partial year: "
-        "own/mirror ratio below 0.85 of its median in the neighbouring years; see "
+        "own/mirror ratio below 0.85 of its median in the neighbouring years; and, per flow, "
+        "where partners in the top five of partners' reports of that flow have no value in the "
+        "own report and the own report falls short of partners' reports by at least their "
+        "value, trade following either flow; see "
         "`rank_trade.distrusted_own_reports`); ODA received: `mirror` (donor-reported); ODA given, FDI: as the source "
         "reports (`reported`, or `mirror` for partner-reported tables)",
         allowed=frozenset(RANK_BASES),
