@@ -122,3 +122,18 @@ def test_no_label_overlaps_or_is_cut(name: str) -> None:
     finally:
         plt.close(fig)
     assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+def test_each_figure_is_written_as_png_svg_and_csv(job) -> None:
+    """The main job writes every figure as PNG and SVG with the CSV of its rows beside them,
+    and the report links all three."""
+    _, _, root = job
+    folder = root / "reports" / "figures"
+    pngs = sorted(folder.glob("*.png"))
+    assert pngs and {p.stem for p in folder.glob("*.svg")} == {p.stem for p in pngs}
+    assert {p.stem for p in folder.glob("*.csv")} == {p.stem for p in pngs}
+    assert all(p.with_suffix(".svg").read_text()[:200].lstrip().startswith("<?xml") for p in pngs)
+    index = (root / "reports" / "html" / "index.html").read_text(encoding="utf-8")
+    for p in pngs:
+        for suffix in (".png", ".svg", ".csv"):
+            assert f'href="../figures/{p.stem}{suffix}"' in index, p.stem + suffix

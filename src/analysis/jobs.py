@@ -195,7 +195,8 @@ def figures() -> dict[str, Callable[[], object]]:
 
 
 def write_figures(folder: Path) -> list[Path]:
-    """Each figure as PNG, with the rankings rows it draws beside it as CSV (same name)."""
+    """Each figure as PNG and SVG, with the rankings rows it draws beside it as CSV (same
+    name); returns the PNGs."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -209,6 +210,8 @@ def write_figures(folder: Path) -> list[Path]:
         fig = make()
         path = folder / name
         fig.savefig(path, dpi=110, bbox_inches="tight")
+        # metadata: no date, so an SVG drawn from the same data is the same file
+        fig.savefig(path.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None})
         data = getattr(fig, "data", None)
         if data is not None:
             data.to_csv(path.with_suffix(".csv"), index=False, float_format=FLOAT_FORMAT)
@@ -480,7 +483,15 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
         print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
         verdicts, evidence = write_claims()
         print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
-        made = [*figs, *(f.with_suffix(".csv") for f in figs if f.with_suffix(".csv").is_file())]
+        made = [
+            *figs,
+            *(
+                f.with_suffix(x)
+                for f in figs
+                for x in (".svg", ".csv")
+                if f.with_suffix(x).is_file()
+            ),
+        ]
         from .paths import processed_dir
 
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
