@@ -354,7 +354,7 @@ def test_chart_japan_vs_the_us_as_each_reports_it() -> None:
         assert len(fig.axes) == 10
         assert "as each reports it" in fig._suptitle.get_text()
         footer = " ".join(t.get_text() for t in fig.texts)
-        assert "Bureau of Economic Analysis" in footer and "Bank of Japan" in footer
+        assert "BEA" in footer and "Bank of Japan" in footer  # the declared labels
         assert "v2009-2019 | v2020-2024" in footer
         assert max(int(t) for t in fig.axes[0].get_xticks()) == 2024
     finally:

@@ -69,9 +69,15 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     ),
     "bump-{member}-trade.png": (
         "{member}: largest trade partners",
-        "{member}'s largest trade partners by rank each year since 1990 (every partner ever in "
-        "its top 5), Japan in bold. Basis: the member's own report, partners' reports (mirror) "
-        "in shaded years. Gaps: grey bands are years without data, never bridged.",
+        "{member}'s largest trade partners by rank each year since 1990, Japan in bold: the six "
+        "largest in the last year drawn and, where that year ranks among a restricted partner "
+        "set, in the last year ranked among all partners too (so a large partner the set "
+        "lacks is not left out); a name followed by a year is a line that ends that year. "
+        "Basis: the member's own report, partners' reports (mirror) in blue-shaded years, a "
+        "restricted partner set (hollow squares) in yellow-shaded years, drawn apart from "
+        "ranks among all partners. Gaps: grey bands are years without data, never bridged; "
+        "a line also breaks in a year where the partner's value holds only one of exports "
+        "and imports (the other unreported), which gives no rank.",
     ),
     "oda-japan-rank-grid.png": (
         "Japan's rank among each member's ODA donors",
@@ -83,18 +89,23 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "(repayments), which has no rank.",
     ),
     "oda-japan-recipients.png": (
-        "Japan's largest ODA recipients",
-        "Japan's largest ODA recipients worldwide by rank each year (net disbursements, current "
-        "US$; every recipient ever in its top 8), to see where the ASEAN members stand. Basis: "
-        "Japan's reports to the OECD DAC. Gaps: a line stops where the recipient leaves the "
-        "ranks drawn.",
+        "Japan's largest ODA recipients, and where the ASEAN members stand",
+        "Japan's ODA recipients ranked by net disbursements each year (current US$; rank 1 = "
+        "the largest recipient worldwide), one row per recipient with the rank written in "
+        "each cell: the ASEAN members first (blue), then every other recipient in Japan's "
+        "top 5 in some year (grey), each block by its latest rank. Basis: Japan's reports to "
+        "the OECD DAC, each year from the dataset the headline rule picks (to the last year "
+        "recorded); a year's ranks do not depend on the price base. Gaps: '<=0' is net ODA "
+        "zero or negative (repayments exceed new disbursements), which has no rank; a blank "
+        "cell has no figure in the source.",
     ),
     "fdi-japan-rank-grid.png": (
         "Japan's rank among each member's direct investors",
         "Japan's rank among each ASEAN member's sources of direct investment, one line per "
         "source and definition (flows, positions or registered capital, host- or "
-        "investor-reported). Basis: each line as its source reports it; definitions differ, "
-        "so compare ranks, never levels, across lines; a dotted line marked 'new definition' "
+        "investor-reported), each with its own dash and marker. Basis: each line as its source "
+        "reports it; definitions differ, so compare ranks, never levels, across lines; a "
+        "dotted line marked 'new definition' "
         "is a break the source records in its own definition (values on its two sides are "
         "not like for like). Gaps: no rank where Japan's investment is zero or a net "
         "disinvestment; a panel without lines has no recorded data.",
@@ -184,7 +195,8 @@ def figures() -> dict[str, Callable[[], object]]:
 
 
 def write_figures(folder: Path) -> list[Path]:
-    """Each figure as PNG, with the rankings rows it draws beside it as CSV (same name)."""
+    """Each figure as PNG and SVG, with the rankings rows it draws beside it as CSV (same
+    name); returns the PNGs."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -198,6 +210,8 @@ def write_figures(folder: Path) -> list[Path]:
         fig = make()
         path = folder / name
         fig.savefig(path, dpi=110, bbox_inches="tight")
+        # metadata: no date, so an SVG drawn from the same data is the same file
+        fig.savefig(path.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None})
         data = getattr(fig, "data", None)
         if data is not None:
             data.to_csv(path.with_suffix(".csv"), index=False, float_format=FLOAT_FORMAT)
@@ -469,7 +483,15 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
         print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
         verdicts, evidence = write_claims()
         print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
-        made = [*figs, *(f.with_suffix(".csv") for f in figs if f.with_suffix(".csv").is_file())]
+        made = [
+            *figs,
+            *(
+                f.with_suffix(x)
+                for f in figs
+                for x in (".svg", ".csv")
+                if f.with_suffix(x).is_file()
+            ),
+        ]
         from .paths import processed_dir
 
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]

@@ -19,6 +19,7 @@ from .style import (
     footer,
     japan_rank_lines_grid,
     note_for,
+    source_line,
     year_axis,
 )
 
@@ -34,11 +35,10 @@ def fdi_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
     return japan_rank_lines_grid(
         series,
         title="Japan's rank among each ASEAN member's sources of FDI",
-        note=catalog.note(*dict.fromkeys(s[0] for s in series)) + " " + FDI_CAVEAT,
+        note=source_line(*(s[0] for s in series), extra=FDI_CAVEAT),
         empty_text="no recorded data",
         no_rank_text="zero or net disinvestment: no rank",
         df=df,
-        span=(1980, 2024),
     )
 
 
@@ -154,10 +154,10 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
         if ax.get_legend() is not None:
             ax.get_legend().remove()
         drawn.append(mine[mine["rank"] <= n])
-    data = pd.concat(drawn) if drawn else pd.DataFrame(columns=["dataset"])
+    data = pd.concat(drawn) if drawn else pd.DataFrame(columns=["dataset", "year"])
     fig.suptitle("Each ASEAN member's largest direct investors (inward position), headline series")
     fig.texts.clear()
-    footer(
+    bottom = footer(
         fig,
         note_for(
             data,
@@ -165,7 +165,7 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
             "among a restricted set of investors).",
         ),
     )
-    fig.tight_layout(rect=(0, 0.05, 1, 0.95))
+    fig.tight_layout(rect=(0, bottom + 0.01, 1, 0.95))
     return attach(fig, data)
 
 
@@ -286,11 +286,9 @@ def investors_as_each_reports() -> Figure:
         )
     principles = sorted({entries[d].get("principle", "") for d, _ in series} - {""})
     extra = (
-        "Source-reported: each line is the investor's own statistics of its direct investment "
-        "in the member, not the member's figures, and is never ranked with host-reported FDI"
-        + (f"; {' and '.join(principles)} principle" if principles else "")
-        + "; valuations differ between investors. Shaded: no figure published (gaps.csv gives "
-        "the source's marker: (D) suppressed, (*) under US\\$0.5 million), never a zero."
+        "Each line: the investor's own statistics, never ranked with host-reported FDI"
+        + (f" ({' and '.join(principles)} principle)" if principles else "")
+        + ". Shaded: no figure published (gaps.csv), never a zero."
         + (
             f" Dotted: {'; '.join(sorted(breaks))} (the workbook a value comes from)."
             if breaks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -10,13 +11,14 @@ from .. import catalog, headline, query
 from ..countries import JAPAN, asean_members, short_name
 from .style import (
     JAPAN_COLOR,
+    attach,
     catalog_series,
     color_of,
     footer,
     japan_rank_lines_grid,
+    note_for,
     year_axis,
 )
-from .trade import bump_chart
 
 ODA_FAMILIES = ("oda_received_net", "oda_received_gross")  # one line per dataset and family
 
@@ -41,21 +43,95 @@ def oda_japan_rank_grid(*, df: pd.DataFrame | None = None) -> Figure:
     )
 
 
-def oda_japan_recipients(*, n: int = 8, df: pd.DataFrame | None = None) -> Figure:
-    """Japan's largest ODA recipients per year (net, current US$): a bump chart, from the newest
-    dataset that has Japan's net ODA by recipient."""
-    fig = bump_chart(
-        JAPAN,
-        n=n,
-        measure="oda_given_net_current",
-        basis=None,
-        variant="countries",
-        start=2002,
-        df=df,
-        title="Japan's largest ODA recipients (net disbursements; current US\\$, constant 2022 "
-        "US\\$ where no current prices)",
+ASEAN_SHADES = "Blues"  # ASEAN recipients' cells: picked out from the others' greys
+OTHER_SHADES = "Greys"
+
+
+def oda_japan_recipients(
+    *, n: int = 5, start: int = 2002, df: pd.DataFrame | None = None
+) -> Figure:
+    """Japan's largest ODA recipients each year, where the ASEAN members stand among them: a
+    table of ranks (recipients x years, the rank written in each cell, darker = larger) on the
+    headline series of Japan's net ODA by recipient (each year from the dataset the headline
+    rule picks, to the last year any has). Rows: every ASEAN member Japan gives to, in blue,
+    first; then every other recipient in Japan's top ``n`` in some year, in grey; each block
+    by its rank in the last year. "<=0": net ODA zero or negative (repayments), no rank;
+    blank: no figure."""
+    from matplotlib.colors import ListedColormap
+
+    d = query.select(df, measure="oda_given_net_current", variant="countries", basis=None)
+    d = d[(d["country"] == JAPAN).to_numpy() & (d["year"] >= start).to_numpy()]
+    years = list(range(int(d["year"].min()), int(d["year"].max()) + 1)) if len(d) else []
+    members = set(asean_members())
+    last = d[d["year"] == (years[-1] if years else 0)].set_index("partner")["rank"]
+
+    def by_latest(codes) -> list[str]:
+        best = d[d["partner"].isin(list(codes))].groupby("partner", observed=True)["rank"].min()
+        return sorted(
+            codes, key=lambda p: (pd.isna(last.get(p)), last.get(p, 0) or 0, best.get(p, 99), p)
+        )
+
+    asean = by_latest({str(p) for p in d["partner"].unique() if str(p) in members})
+    others = by_latest(
+        {str(p) for p in d.loc[d["rank"] <= n, "partner"].unique() if str(p) not in members}
     )
-    return fig
+    rows = [*asean, *others]
+    fig, ax = plt.subplots(figsize=(12, 0.3 * len(rows) + 2.2))
+    max_rank = 10
+    for block, shades in ((asean, ASEAN_SHADES), (others, OTHER_SHADES)):
+        colours = plt.get_cmap(shades)(np.linspace(0.9, 0.25, max_rank))
+        cmap = ListedColormap(colours).with_extremes(bad=(0, 0, 0, 0))
+        grid = np.full((len(rows), len(years)), np.nan)
+        for i, p in enumerate(rows):
+            if p not in block:
+                continue
+            for y, r in d.loc[d["partner"] == p, ["year", "rank"]].itertuples(index=False):
+                if pd.notna(r):
+                    grid[i, int(y) - years[0]] = min(int(r), max_rank)
+        ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=0.5,
+                  vmax=max_rank + 0.5, interpolation="nearest")  # fmt: skip
+    for i, p in enumerate(rows):
+        for y, r in d.loc[d["partner"] == p, ["year", "rank"]].itertuples(index=False):
+            x = int(y) - years[0]
+            if pd.isna(r):
+                ax.text(x, i, "<=0", ha="center", va="center", fontsize=6, color="0.35")
+            else:
+                dark = int(r) <= 4
+                ax.text(x, i, str(int(r)), ha="center", va="center", fontsize=7,
+                        color="white" if dark else "0.1", fontweight="bold" if dark else None)  # fmt: skip
+    ax.set_yticks(range(len(rows)), [short_name(p) for p in rows], fontsize=8)
+    for label, p in zip(ax.get_yticklabels(), rows, strict=True):
+        if p in members:
+            label.set_color("#08519c")
+            label.set_fontweight("bold")
+    if asean and others:
+        ax.axhline(len(asean) - 0.5, color="0.2", lw=1.2)
+    ax.set_xlim(-0.5, len(years) - 0.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ticks = [i for i, y in enumerate(years) if y % 5 == 0 and years[-1] - y >= 2]
+    ticks.append(len(years) - 1)  # the last year always labelled
+    ax.set_xticks(ticks, [str(years[i]) for i in ticks])
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    const = sorted(int(y) for y in d.loc[~d["measure"].str.endswith("_current"), "year"].unique())
+    words = "current US\\$" + (
+        f" (constant 2022 US\\$ in {headline.spans(const)})" if const else ""
+    )
+    span = f"{years[0]}-{years[-1]}" if years else ""
+    ax.set_title(
+        f"Japan's largest ODA recipients {span}: rank by net disbursements, {words}; "
+        "ASEAN members first, in blue\n" + headline.answered_by(d, labels=True),
+        fontsize=10,
+        pad=10,
+    )
+    note = (
+        f"Rows: the ASEAN members, then every recipient in Japan's top {n} in some year. "
+        "<=0: net ODA zero or negative (repayments), no rank; blank: no figure."
+    )
+    bottom = footer(fig, note_for(d, note))
+    fig.tight_layout(rect=(0, bottom + 0.01, 1, 1))
+    return attach(fig, d[d["partner"].isin(rows)])
 
 
 def china_context(*, df: pd.DataFrame | None = None) -> Figure:

@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 
 from .. import catalog, headline, query
 from ..countries import JAPAN, asean_members, short_name
-from .style import attach, footer
+from .style import attach, footer, source_line
 
 OVERVIEW = (
     # title, measure, variant (None: the measure's default): each row is the headline series
@@ -34,8 +34,13 @@ def overview_heatmaps(
     from matplotlib.colors import ListedColormap
 
     members = asean_members()
-    if span is None:  # 1990 to the last year any dataset in the snapshot holds
-        last = max((e["last_year"] for e in catalog.datasets().values()), default=2022)
+    read = []
+    for title, measure, variant in OVERVIEW:
+        d = query.select(df, measure=measure, variant=variant, basis=None)
+        d = d[(d["partner"] == JAPAN).to_numpy() & d["country"].isin(members).to_numpy()]
+        read.append((title, measure, d))
+    if span is None:  # 1990 to the last year a panel draws: no empty years at the end
+        last = max((int(d["year"].max()) for *_, d in read if len(d)), default=2022)
         span = (1990, last)
     years = list(range(span[0], span[1] + 1))
     drawn: list[str] = []
@@ -45,10 +50,10 @@ def overview_heatmaps(
         bad="white"
     )
     any_restricted = False
-    for ax, (title, measure, variant) in zip(axes, OVERVIEW, strict=True):
-        d = query.select(df, measure=measure, variant=variant, basis=None)
-        d = d[(d["partner"] == JAPAN).to_numpy() & d["country"].isin(members).to_numpy()]
-        names = sorted(str(x) for x in d["dataset"].unique())
+    entries = catalog.datasets()
+    for ax, (title, measure, d) in zip(axes, read, strict=True):
+        first = d.groupby(d["dataset"].astype(str), observed=True)["year"].min()
+        names = list(first.sort_values(kind="stable").index)  # in the order they answer
         drawn += names
         rows.append(d)
         grid = np.full((len(members), len(years)), np.nan)
@@ -72,23 +77,20 @@ def overview_heatmaps(
             interpolation="nearest",
         )
         ax.set_yticks(range(len(members)), [short_name(c) for c in members], fontsize=8)
-        shown = ", ".join(names) if names else "no dataset in the snapshot"
+        shown = (
+            ", ".join(entries.get(n, {}).get("label") or n for n in names)
+            if names
+            else "no dataset in the snapshot"
+        )
         ax.set_title(f"{title} ({shown})", fontsize=10, loc="left")
     ticks = sorted({*range(0, len(years), 5), len(years) - 1})  # the last year always has one
     axes[-1].set_xticks(ticks, [str(years[t]) for t in ticks])
     fig.suptitle("Japan's rank among each ASEAN member's partners: trade, ODA and FDI")
     bottom = footer(
         fig,
-        "White: no recorded data. Dot: Japan present without a rank (net repayments or "
-        "disinvestment)."
-        + (
-            " Square: ranked among a restricted partner set (13 major partners, bilateral "
-            "donors ...), not all partners."
-            if any_restricted
-            else ""
-        )
-        + " Each row: the headline series (asean-japan rank ISO3 says which dataset answers). "
-        + catalog.note(*dict.fromkeys(drawn)),
+        source_line(*drawn)
+        + " White: no data. Dot: no rank (net repayments or disinvestment)."
+        + (" Square: ranked among a restricted partner set." if any_restricted else ""),
     )
     fig.subplots_adjust(bottom=bottom + 0.04, top=0.93)  # the year ticks above the footer
     cbar = fig.colorbar(im, ax=axes, shrink=0.6, ticks=[1, 2, 3, 5, max_rank])

@@ -18,7 +18,9 @@ from .. import catalog, query
 from ..countries import JAPAN, asean_members, short_name
 
 JAPAN_COLOR = "#bc002d"
-# One colour per partner on every chart (none close to Japan's red); others from OTHERS in turn.
+# One colour per frequent partner on every chart (none close to Japan's red, none pastel: a thin
+# line must read on white); a partner without one, or whose colour another line of the same
+# chart already has, takes the first colour of PALETTE that chart has not used (colours_for).
 PARTNER_COLORS = {
     "CHN": "#e6a100",
     "USA": "#1f4e9c",
@@ -27,27 +29,52 @@ PARTNER_COLORS = {
     "ASEAN": "#17becf",
     "SGP": "#8c564b",
     "THA": "#7f7f7f",
-    "MYS": "#bcbd22",
-    "IDN": "#a6cee3",
-    "VNM": "#fb9a99",
-    "TWN": "#b15928",
-    "HKG": "#cab2d6",
+    "MYS": "#9a9a00",
+    "IDN": "#3a9bd9",
+    "VNM": "#1b9e77",
+    "TWN": "#d95f02",
+    "HKG": "#e7298a",
     "DEU": "#333333",
-    "AUS": "#b2df8a",
-    "GBR": "#fdbf6f",
-    "IND": "#ff7f00",
-    "FRA": "#1f78b4",
 }
+PALETTE = (
+    "#1b9e77",
+    "#d95f02",
+    "#e7298a",
+    "#8c564b",
+    "#3a9bd9",
+    "#7f7f7f",
+    "#9a9a00",
+    "#333333",
+    "#6a3d9a",
+    "#2ca02c",
+    "#1f4e9c",
+    "#e6a100",
+    "#17becf",
+)
 FLAG_COLOR = "#f2a541"  # a caveat on a year (e.g. a donor missing from the source)
-OTHERS = ("#9edae5", "#c49c94", "#dbdb8d", "#c7c7c7", "#aec7e8", "#98df8a", "#f7b6d2")
 
 
 def color_of(partner: str, i: int = 0) -> str:
-    """The partner's colour: Japan's red, a fixed colour for frequent partners, else a grey-ish
-    one chosen by position (never a red close to Japan's)."""
+    """The partner's colour: Japan's red, a fixed colour for frequent partners, else one of
+    PALETTE chosen by position (never a red close to Japan's)."""
     if partner == JAPAN:
         return JAPAN_COLOR
-    return PARTNER_COLORS.get(partner, OTHERS[i % len(OTHERS)])
+    return PARTNER_COLORS.get(partner, PALETTE[i % len(PALETTE)])
+
+
+def colours_for(partners: list[str]) -> dict[str, str]:
+    """A colour for each partner of one chart, no two alike: Japan's red, each partner's own
+    colour where no earlier partner of the list took it, else the first unused colour of
+    PALETTE (in the list's order, so the partners that matter most keep their own)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for p in partners:
+        own = color_of(p) if (p == JAPAN or p in PARTNER_COLORS) else None
+        if own is None or own in used:
+            own = next((c for c in PALETTE if c not in used), PALETTE[len(out) % len(PALETTE)])
+        out[p] = own
+        used.add(own)
+    return out
 
 
 BAND_COLOR = "#f1ece1"  # the band below the last rank shown (deeper ranks): not the gaps' grey
@@ -77,6 +104,11 @@ def rank_axis(
     each panel: the band is drawn per panel, the limits and ticks are shared."""
     ticks = ticks or ([1, 3, 5, 10] if max_rank == 10 else sorted({1, *range(5, max_rank + 1, 5)}))
     ticks = [t for t in ticks if t <= max_rank]
+    if band and len(ticks) > 1:  # the last rank's label would run into the band's: left out
+        unit_pt = ax.figure.get_figheight() * ax.get_position().height * 72
+        unit_pt /= band_bottom(max_rank) - top
+        if (BAND_DEPTH / 2 + 0.5) * unit_pt < 13 and ticks[-1] == max_rank:
+            ticks = ticks[:-1]
     if band:
         ax.axhspan(max_rank + 0.5, band_bottom(max_rank), color=BAND_COLOR, zorder=0.2, lw=0)
         ax.axhline(max_rank + 0.5, color="0.65", lw=0.6, ls="--", zorder=0.3)
@@ -91,71 +123,45 @@ def rank_axis(
 
 def end_labels(
     ax: Axes, labels: list[tuple[float, float, str, str, bool]], size: float = 8
-) -> None:
-    """Names at the end of lines, nudged apart vertically so none overlaps another.
+) -> list:
+    """Names of the lines in the margin right of the panel, never over a line: each at the
+    height where its line ends, nudged apart vertically so that none overlaps another.
 
-    ``labels``: (x, y, text, colour, bold) with y already on the drawn scale (:func:`rank_y`).
-    Lines that reach the last year are named just outside the right edge, others at their last
-    point. Labels whose text would overlap sideways (estimated from their length) form a group;
-    in each group they keep their order and are pushed apart to at least one text line, inside
-    the axis limits. Set the x and y limits before calling."""
+    ``labels``: (x, y, text, colour, bold) with y already on the drawn scale (:func:`rank_y`)
+    and x the line's last year; a line that ends before the panel's last year is named with
+    that year ("Thailand (2020)"), as its name stands beside a later year. Set the x and y
+    limits before calling; returns the texts drawn (to make room for them)."""
     if not labels:
-        return
+        return []
     from matplotlib.transforms import blended_transform_factory, offset_copy
 
     fig = ax.figure
     lo, hi = sorted(ax.get_ylim())
-    box = ax.get_position()
-    height_pt = fig.get_figheight() * box.height * 72
-    # the panel's width as it will be after the layout makes room for the names outside it
-    # (about a fifth narrower in the grids): judged on the wider panel, names that end up
-    # side by side could overlap
-    width_pt = 0.8 * fig.get_figwidth() * box.width * 72
-    gap = size * 1.3 * (hi - lo) / max(height_pt, 1.0)  # one text line, in data units
-    x0, x1 = ax.get_xlim()
-    last = max(x0, x1) - 0.75
-
-    def span(lab: tuple) -> tuple[float, float]:
-        """Horizontal extent of a label in points from the axis' left edge."""
-        start = width_pt if lab[0] >= last else width_pt * (lab[0] - x0) / (x1 - x0)
-        return start + 4, start + 4 + 0.62 * size * len(lab[2])
-
-    # groups: labels linked by sideways overlap (transitively)
+    height_pt = fig.get_figheight() * ax.get_position().height * 72
+    # one text line and a little more, in data units: a grid's layout may still shrink the panel
+    gap = size * 1.45 * (hi - lo) / max(height_pt, 1.0)
+    last = max(ax.get_xlim()) - 0.75  # the panel's last year (its limit is that year + 0.5)
     order = sorted(labels, key=lambda t: t[1])
-    group = list(range(len(order)))
-
-    def root(i: int) -> int:
-        while group[i] != i:
-            i = group[i]
-        return i
-
-    for a in range(len(order)):
-        for b in range(a + 1, len(order)):
-            (a0, a1), (b0, b1) = span(order[a]), span(order[b])
-            if a0 < b1 + 4 and b0 < a1 + 4:
-                group[root(b)] = root(a)
-    placed: dict[int, float] = {}
-    for g in {root(i) for i in range(len(order))}:
-        members = [i for i in range(len(order)) if root(i) == g]  # already in y order
-        ys = _spread([order[i][1] for i in members], gap, lo + gap / 2, hi - gap / 2)
-        placed.update(zip(members, ys, strict=True))
-    shift = offset_copy(ax.transData, fig=fig, x=4, y=0, units="points")
+    placed = _spread([t[1] for t in order], gap, lo + gap / 2, hi - gap / 2)
     right = offset_copy(
         blended_transform_factory(ax.transAxes, ax.transData), fig=fig, x=4, y=0, units="points"
     )
-    for i, (x, _, text, color, bold) in enumerate(order):
-        at_end = x >= last
-        ax.text(
-            1.0 if at_end else x,
-            placed[i],
-            text,
-            transform=right if at_end else shift,
-            va="center",
-            color=color,
-            fontsize=size,
-            fontweight="bold" if bold else "normal",
-            clip_on=False,
+    out = []
+    for (x, _, text, color, bold), y in zip(order, placed, strict=True):
+        out.append(
+            ax.text(
+                1.0,
+                y,
+                text if x >= last else f"{text} ({int(round(x))})",
+                transform=right,
+                va="center",
+                color=color,
+                fontsize=size,
+                fontweight="bold" if bold else "normal",
+                clip_on=False,
+            )
         )
+    return out
 
 
 def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
@@ -170,21 +176,17 @@ def _spread(ys: list[float], gap: float, lo: float, hi: float) -> list[float]:
     return out
 
 
-def footer(fig: Figure, text: str) -> float:
-    """The source note at the bottom left of a figure, wrapped; returns the height it takes
-    (a fraction of the figure) so legends and axes are laid out above it, never over it."""
-    lines = textwrap.fill(text, 200).count("\n") + 1
+def footer(fig: Figure, text: str, size: float = 7) -> float:
+    """The source note at the bottom left of a figure, wrapped to the figure's width; returns
+    the height it takes (a fraction of the figure) so legends and axes are laid out above it,
+    never over it. Keep it short (:func:`note_for`): the details are in the report's caption
+    and the CSV beside the chart."""
+    width = max(40, int(fig.get_figwidth() * 72 * 0.97 / (size * 0.56)))  # characters a line
+    wrapped = textwrap.fill(text.replace("\\$", "$"), width)
     # parse_math off: a note's "US$ ... US$" is money, not a formula
-    fig.text(
-        0.01,
-        0.005,
-        textwrap.fill(text.replace("\\$", "$"), 200),
-        fontsize=7,
-        color="0.4",
-        va="bottom",
-        parse_math=False,
-    )
-    return (lines * 9 + 4) / (fig.get_figheight() * 72)
+    fig.text(0.01, 0.005, wrapped, fontsize=size, color="0.4", va="bottom", parse_math=False)
+    lines = wrapped.count("\n") + 1
+    return (lines * size * 1.3 + 4) / (fig.get_figheight() * 72)
 
 
 def attach(fig: Figure, data: pd.DataFrame) -> Figure:
@@ -194,10 +196,28 @@ def attach(fig: Figure, data: pd.DataFrame) -> Figure:
     return fig
 
 
+def source_line(*names: str, extra: str = "") -> str:
+    """A chart's short source note: the declared labels of the datasets drawn (the producers,
+    titles and vintages are in the report's caption; every value drawn, with its dataset, in
+    the CSV beside the chart), then ``extra``."""
+    entries = catalog.datasets()
+    labels = [entries.get(n, {}).get("label") or n for n in dict.fromkeys(n for n in names if n)]
+    text = (
+        f"Source: {', '.join(labels)} (asean-japan rankings; full sources and vintages in the "
+        "report, the values drawn in the CSV beside this chart)."
+        if labels
+        else "Source: no dataset in the snapshot."
+    )
+    return text + (" " + extra if extra else "")
+
+
 def note_for(df: pd.DataFrame, extra: str = "") -> str:
-    """Source note for the datasets in ``df`` (what is drawn), from the snapshot manifest."""
-    names = sorted(str(d) for d in df["dataset"].unique()) if "dataset" in df else []
-    return catalog.note(*names) + (" " + extra if extra else "")
+    """Short source note for the datasets in ``df`` (what is drawn), in the order they first
+    answer (:func:`source_line`)."""
+    if "dataset" not in df or df.empty:
+        return source_line(extra=extra)
+    first = df.groupby(df["dataset"].astype(str), observed=True)["year"].min()
+    return source_line(*first.sort_values(kind="stable").index, extra=extra)
 
 
 def _shade_gaps(ax, years_with_data: set[int], span: tuple[int, int], label: bool = True) -> None:
@@ -246,9 +266,8 @@ def mark_breaks(ax: Axes, d: pd.DataFrame, size: float = 7.5) -> list[str]:
                 zorder=4,
             )
             label = catalog.datasets().get(name, {}).get("label") or name
-            said.append(
-                f"Dotted line 'new definition': {label}'s series breaks in {b['year']} "
-                f"(to {b['previous_year']} {b['before']}; from {b['year']} {b['after']})."
+            said.append(  # what changed is in the report's caption and the explorer's notes
+                f"Dotted line 'new definition': {label}'s series breaks in {b['year']}."
             )
     return said
 
@@ -274,7 +293,21 @@ def _marker_style(value_basis: str, estimated_share: float, restricted: bool = F
     return {"marker": "o"}
 
 
-LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1)), (0, (3, 1)), (0, (1, 1)), (0, (6, 2)))
+# (line style, marker) of each line of a Japan rank grid, in turn: no two alike, so each legend
+# entry names one line (dash patterns alone run out after four that a reader tells apart)
+SERIES_STYLES = (
+    ("-", None),
+    ("--", None),
+    (":", None),
+    ("-.", None),
+    ("-", "o"),
+    ("--", "s"),
+    (":", "^"),
+    ("-.", "D"),
+    ("-", "v"),
+    ("--", "P"),
+)
+MARK_EVERY = 4  # a line's marker on every fourth year: the line stays readable
 BASIS_WORDS = {"reported": "host-reported", "mirror": "investors' reports", "best": ""}
 SERIES_WORDS = {  # what a line of Japan's rank grids shows, by measure family
     "oda_received_net": "net",
@@ -317,31 +350,32 @@ def catalog_series(
                 if measure.endswith("_current") and any(m.endswith("_const2022") for m in measures):
                     prices = "; 2022 US\\$ where no current prices"
                 label = f"{words} ({entry.get('label') or name}{prices})"
-                style = LINE_STYLES[len(out) % len(LINE_STYLES)]
+                style = SERIES_STYLES[len(out) % len(SERIES_STYLES)]
                 out.append((name, measure, None, basis, label, style))
     return tuple(out)
 
 
 def japan_rank_lines_grid(
-    series: tuple[tuple[str, str, str, str, str, str], ...],
+    series: tuple[tuple, ...],
     *,
     title: str,
     note: str = "",
     empty_text: str,
     no_rank_text: str,
     df: pd.DataFrame | None = None,
-    span: tuple[int, int] = (1990, 2022),
+    span: tuple[int, int] | None = None,
     max_rank: int = 10,
     flagged: pd.DataFrame | None = None,
     flagged_text: str = "",
 ) -> Figure:
     """Japan's rank as partner of each ASEAN member, one line per (dataset, measure) series.
 
-    ``series``: (dataset, measure, variant, basis, label, line style); each dataset is read as
-    the headline reads it (its own variant where ``variant`` is None; a current-price ODA
-    measure filled with constant prices in years with none). Years no series covers are
-    shaded; a year where Japan's value was zero or negative (net repayments, disinvestment) has
-    no rank and is marked with a cross at the bottom.
+    ``series``: (dataset, measure, variant, basis, label, (line style, marker)); each dataset
+    is read as the headline reads it (its own variant where ``variant`` is None; a
+    current-price ODA measure filled with constant prices in years with none). ``span``: the
+    years shown, by default the first to the last year any series has for any member. Years
+    no series covers are shaded; a year where Japan's value was zero or negative (net
+    repayments, disinvestment) has no rank and is marked with a cross at the bottom.
     """
     present = set(catalog.datasets())
     series = tuple(s for s in series if s[0] in present)  # follow the data in the snapshot
@@ -350,11 +384,19 @@ def japan_rank_lines_grid(
     r = query.rankings() if df is None else df
     by_dataset = {name: r[(r["dataset"] == name).to_numpy()] for name in {s[0] for s in series}}
     breaks: list[str] = []  # the footer's sentence for each recorded break drawn
+    read = {
+        s: query.select(by_dataset[s[0]], measure=s[1], variant=s[2], basis=s[3]) for s in series
+    }
+    read = {s: d[d["country"].isin(asean_members()).to_numpy()] for s, d in read.items()}
+    if span is None:  # the years the series have, no empty years before or after
+        years_drawn = [int(y) for d in read.values() for y in d["year"].unique()]
+        span = (min(years_drawn), max(years_drawn)) if years_drawn else (1990, 2022)
     for ax, c in zip(axes.flat, asean_members(), strict=True):
         covered: set[int] = set()
         panel = []
-        for dataset, measure, variant, basis, label, style in series:
-            d = query.select(by_dataset[dataset], measure=measure, variant=variant, basis=basis)
+        for key in series:
+            *_, label, (style, marker) = key
+            d = read[key]
             s = d[(d["country"] == c) & (d["partner"] == JAPAN)].sort_values("year")
             drawn.append(s)
             panel.append(d.loc[d["country"] == c, ["dataset", "year"]])
@@ -365,8 +407,12 @@ def japan_rank_lines_grid(
                 line.index,
                 rank_y(line["rank"], max_rank),
                 ls=style,
+                marker=marker,
+                markevery=MARK_EVERY,
+                ms=3.5,
+                mfc="white",
                 color=JAPAN_COLOR,
-                lw=1.6,
+                lw=1.4,
                 label=label,
             )
             neg = s[s["rank"].isna()]  # at the foot of the band: below every rank
@@ -390,11 +436,16 @@ def japan_rank_lines_grid(
                 color="0.4",
             )
         ax.set_title(short_name(c), fontsize=10)
+        ax.set_xlim(span[0] - 0.5, span[1] + 0.5)
         # headroom above rank 1 for the caveat strip, so it never covers a line
         rank_axis(ax, max_rank, top=-0.3 if flagged is not None and len(flagged) else 0.5)
     for ax in axes[:, 0]:
         ax.set_ylabel("Japan's rank")
-    handles = [Line2D([], [], color=JAPAN_COLOR, ls=st, label=lb) for *_, lb, st in series if lb]
+    handles = [
+        Line2D([], [], color=JAPAN_COLOR, ls=ls, marker=mk, ms=4, mfc="white", label=lb)
+        for *_, lb, (ls, mk) in series
+        if lb
+    ]
     handles += [
         Line2D([], [], color=JAPAN_COLOR, marker="x", ls="", label=no_rank_text),
         Patch(color="0.9", label="no recorded data"),
@@ -402,26 +453,89 @@ def japan_rank_lines_grid(
     ]
     if flagged is not None and len(flagged):
         handles.append(Patch(color=FLAG_COLOR, label=flagged_text))
-    year_axis(axes.flat[0])
     fig.suptitle(title)
-    bottom = footer(fig, " ".join([note or catalog.note(*(s[0] for s in series)), *breaks]))
+    bottom = footer(fig, " ".join([note or source_line(*(s[0] for s in series)), *breaks]))
+    ncol = legend_columns(fig, [h.get_label() for h in handles], 8.5, most=4)
     fig.legend(
         handles=handles,
         loc="lower center",
         bbox_to_anchor=(0.5, bottom + 0.005),
-        ncol=min(len(handles), 4),
+        ncol=ncol,
         fontsize=8.5,
         frameon=False,
     )
-    rows = -(-len(handles) // 4)
-    fig.tight_layout(rect=(0, bottom + 0.035 * rows + 0.02, 1, 0.96))
+    rows = -(-len(handles) // ncol)
+    fig.tight_layout(rect=(0, bottom + 0.034 * rows + 0.02, 1, 0.96))
+    year_axis(axes.flat[0])  # after the layout: the ticks that fit the panels' final width
     return attach(fig, pd.concat(drawn) if drawn else pd.DataFrame())
 
 
-def year_axis(ax) -> None:
-    """Whole years on the x axis (never 2002.5), as many as fit the panel's width (about one
-    per 0.7 inch, so the years of a small panel in a grid never run into each other)."""
-    from matplotlib.ticker import MaxNLocator
+def legend_columns(fig: Figure, labels: list[str], size: float, most: int = 8) -> int:
+    """How many columns a legend of these labels across the figure's width takes, so that no
+    entry runs past the figure's edge (each column as wide as its longest entry)."""
+    room = fig.get_figwidth() * 72 * 0.96
+    for ncol in range(min(most, len(labels)), 1, -1):
+        nrows = -(-len(labels) // ncol)  # matplotlib fills a legend column by column
+        columns = [labels[i * nrows : (i + 1) * nrows] for i in range(ncol)]
+        widest = [max(len(t) for t in col) for col in columns if col]
+        if sum(w * size * 0.55 + 3.2 * size for w in widest) <= room:
+            return ncol
+    return 1
 
-    width = ax.figure.get_figwidth() * ax.get_position().width
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, min(6, int(width / 0.7))), integer=True))
+
+def year_axis(ax: Axes, last: int | None = None, first: int | None = None) -> None:
+    """Years on the x axis every ten years (every five on spans of 25 years or less; labelled
+    every other one where the panel is too narrow for all), and the last year with data
+    always labelled; a regular label too close to it, or to the panel's left edge, is left
+    out. ``first``/``last`` default to the data of the panel and the panels
+    sharing its x axis (their lines), else to the axis limits. Set the x limits first."""
+    import math
+
+    siblings = ax.get_shared_x_axes().get_siblings(ax)
+    xs = [
+        np.asarray(line.get_xdata(), dtype=float)
+        for a in siblings
+        for line in a.get_lines()
+        if line.get_transform() == a.transData and len(line.get_xdata())
+    ]
+    xs = [x[np.isfinite(x)] for x in xs]
+    xs = [x for x in xs if len(x)]
+    lo, hi = sorted(ax.get_xlim())
+    if last is None:
+        last = int(max(x.max() for x in xs)) if xs else int(math.floor(hi))
+    if first is None:
+        first = int(min(x.min() for x in xs)) if xs else int(math.ceil(lo))
+    last = min(last, int(math.floor(hi)))
+    first = max(first, int(math.ceil(lo)))
+    span = max(last - first, 1)
+    width_in = ax.figure.get_figwidth() * ax.get_position().width * 0.9  # after the layout
+    fontsize = ax.xaxis.get_ticklabels()[0].get_fontsize() if ax.xaxis.get_ticklabels() else 10
+    label_in = 4 * 0.62 * fontsize / 72 + 0.12  # a four-digit year and room beside it
+    years_per_in = (hi - lo) / max(width_in, 0.1)
+    base = step = 10 if span > 25 else 5
+    while step < 50 and step / years_per_in < label_in:
+        step *= 2  # labels every 20 years in a narrow panel, a tick every 10 still
+    ticks = [y for y in range(first, last + 1) if y % step == 0]
+
+    # clear of the last year's label, and in a grid whole inside the panel (the panel on the
+    # left's last year would otherwise touch this one's first)
+    def left_neighbour(a: Axes) -> bool:
+        box = a.get_position()
+        return any(
+            o is not a
+            and o.get_visible()
+            and o.get_position().y0 < box.y1
+            and o.get_position().y1 > box.y0
+            and 0 <= (box.x0 - o.get_position().x1) * a.figure.get_figwidth() < 0.6
+            for o in a.figure.axes
+        )
+
+    tight = any(left_neighbour(a) for a in siblings)
+    margin = label_in / 2 if tight else 0.0
+    ticks = [
+        y
+        for y in ticks
+        if (last - y) / years_per_in >= label_in and (y - lo) / years_per_in >= margin
+    ]
+    ax.set_xticks([*ticks, last], [str(y) for y in (*ticks, last)])
+    ax.set_xticks([y for y in range(first, last + 1) if y % base == 0], minor=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -19,8 +22,10 @@ from .style import (
     _shade_gaps,
     attach,
     color_of,
+    colours_for,
     end_labels,
     footer,
+    legend_columns,
     mark_breaks,
     note_for,
     rank_axis,
@@ -71,30 +76,98 @@ def _shade_restricted(ax, years: list[int]) -> None:
         ax.axvspan(y - 0.5, y + 0.5, color=RESTRICTED_SHADE, zorder=0, lw=0)
 
 
+def chart_partners(d: pd.DataFrame, n: int, country: str = "") -> list[str]:
+    """The partners a bump chart draws (rows ``d`` of one economy): the ``n`` ranked highest
+    in the last year drawn, and where that year ranks among a restricted partner set, in the
+    last year ranked among all partners too (a restricted set can lack a largest partner:
+    Thailand is none of BACI's 13 for Myanmar), at most ``n`` besides Japan (best of those
+    ranks first, then the latest rank, then the code); Japan always, so at most n + 1 lines."""
+    ranked = d[d["rank"].notna()]
+    if ranked.empty:
+        return [] if country == JAPAN else [JAPAN]
+    among_years, _ = restricted_years(ranked)
+    last = int(ranked["year"].max())
+    anchors = [last]
+    open_years = sorted(set(int(y) for y in ranked["year"].unique()) - set(among_years))
+    if last in among_years and open_years:
+        anchors.append(open_years[-1])
+    best: dict[str, tuple[float, float]] = {}
+    for i, year in enumerate(anchors):
+        rows = ranked[(ranked["year"] == year).to_numpy()]
+        for p, r in zip(rows["partner"].astype(str), rows["rank"].astype(float), strict=True):
+            old = best.get(p, (np.inf, np.inf))
+            best[p] = (min(old[0], r), r if i == 0 else old[1])
+    order = sorted(best, key=lambda p: (best[p][0], best[p][1], p))
+    partners = [p for p in order if p != JAPAN][:n]
+    if country != JAPAN:  # Japan always, in its place by rank
+        at = order.index(JAPAN) if JAPAN in order else len(order)
+        partners.insert(sum(1 for p in partners if order.index(p) < at), JAPAN)
+    return partners
+
+
+def one_flow_rows(d: pd.DataFrame, df: pd.DataFrame | None = None) -> pd.Series:
+    """True for each trade row of ``d`` whose value holds only one of the two flows (exports or
+    imports: the other not reported that year) of a pair that has both in other years of the
+    same ranking: a partial value, whose rank is no rank (Thailand in Myanmar's trade from
+    partners' reports in 1991 and 1994-1995, Thailand's report of one flow only). Other
+    measures: all False."""
+    out = pd.Series(False, index=d.index)
+    trade = d[(d["measure"] == "trade").to_numpy()]
+    if trade.empty:
+        return out
+    r = query.rankings() if df is None else df
+    keys = ["dataset", "variant", "basis", "country", "partner"]
+    flows = r[
+        r["measure"].isin(["exports", "imports"]).to_numpy()
+        & r["country"].isin(trade["country"].unique()).to_numpy()
+        & r["dataset"].isin(trade["dataset"].unique()).to_numpy()
+    ]
+    flows = flows[flows["value_usd_m"].to_numpy() > 0]
+    if flows.empty:
+        return out
+    count = (
+        flows.astype({k: str for k in keys})
+        .groupby([*keys, "year"], observed=True)["measure"]
+        .nunique()
+        .rename("flows")
+        .reset_index()
+    )
+    both = count[count["flows"] == 2][keys].drop_duplicates().assign(pair_has_both=True)
+    rows = trade[[*keys, "year"]].astype({k: str for k in keys}).reset_index()
+    rows = rows.merge(count, on=[*keys, "year"], how="left").merge(both, on=keys, how="left")
+    partial = (rows["flows"].fillna(0) < 2) & rows["pair_has_both"].fillna(False).astype(bool)
+    out.loc[rows.loc[partial.to_numpy(), "index"]] = True
+    return out
+
+
 def bump_chart(
     country: str,
     *,
-    n: int = 5,
+    n: int = 6,
     measure: str = "trade",
     basis: str = "best",
     variant: str = "countries",
     start: int = 1990,
+    end: int | None = None,
     ax=None,
     df: pd.DataFrame | None = None,
     dataset: str | None = None,
     title: str | None = None,
     note: str | None = None,
 ) -> Figure:
-    """Rank over time of every partner that was ever in ``country``'s top ``n`` since ``start``;
-    Japan highlighted. Years ranked from partners' reports are shaded blue, years without data grey.
-    The axis shows ranks 1 to 10 (or ``n`` if larger); deeper ranks are drawn in the band below
-    it, so no line leaves the panel; the names at the line ends are nudged apart.
-    """
+    """Rank over time of ``country``'s largest partners (:func:`chart_partners`: the top ``n``
+    in the last year drawn, and in the last year ranked among all partners where that one
+    ranks among a restricted set; Japan added), ``start`` to ``end`` (default: the last year
+    with data). Years ranked from partners' reports are shaded blue, years without data grey,
+    years among a restricted partner set yellow (hollow squares). The axis shows ranks 1 to
+    10 (or ``n`` if larger); deeper ranks are drawn in the band below it, so no line leaves
+    the panel; the names stand in the margin right of the panel, nudged apart. A value that
+    holds one of the two trade flows only is no rank: a gap (:func:`one_flow_rows`)."""
     d = query.select(df, dataset=dataset, measure=measure, variant=variant, basis=basis)
-    d = d[(d["country"] == country) & (d["year"] >= start)]
-    partners = sorted(d.loc[d["rank"] <= n, "partner"].astype(str).unique())
-    if JAPAN not in partners and country != JAPAN:
-        partners.append(JAPAN)
+    d = d[(d["country"] == country).to_numpy() & (d["year"] >= start).to_numpy()]
+    if end is not None:
+        d = d[(d["year"] <= end).to_numpy()]
+    partners = chart_partners(d, n, country)
     own_figure = ax is None  # a panel of a grid leaves the layout to the grid
     fig = ax.figure if ax is not None else plt.figure(figsize=(10, 5.5))
     ax = ax or fig.add_subplot()
@@ -104,12 +177,17 @@ def bump_chart(
         return attach(fig, d)
     max_rank = max(10, n)
     among_years, sets = restricted_years(d)
+    mine = d[d["partner"].isin(partners).to_numpy()]
+    partial = one_flow_rows(mine, df)
+    gaps = mine[partial.to_numpy()]
+    mine = mine[~partial.to_numpy()]
+    colours = colours_for(partners)
     labels = []
-    for i, p in enumerate(partners):
-        s = d[d["partner"] == p].sort_values("year")
+    for p in partners:
+        s = mine[mine["partner"] == p].sort_values("year")
         s = s[s["rank"].notna()]
         is_japan = p == JAPAN
-        color = color_of(p, i)
+        color = colours[p]
         # ranks among all partners and ranks among a restricted set are drawn apart, never
         # joined: a rank among 13 is not a move up from a rank among 180
         for part in _split_by_set(_full_years(s, years), d):
@@ -118,12 +196,16 @@ def bump_chart(
                 part.index,
                 rank_y(part["rank"], max_rank),
                 color=color,
-                lw=(2.4 if is_japan else 1.1) if restricted else (3.2 if is_japan else 1.4),
-                alpha=1 if is_japan else 0.85,
+                lw=(2.4 if is_japan else 1.3) if restricted else (3.2 if is_japan else 1.6),
                 zorder=3 if is_japan else 2,
                 ms=4.5 if is_japan else 3.5,
                 **(_marker_style("reported", 0.0, restricted=True) if restricted else {}),
             )
+            if not restricted:  # a year between gaps draws no line: a dot, so it is seen
+                y = rank_y(part["rank"], max_rank)
+                ok = np.isfinite(y)
+                alone = ok & ~np.r_[False, ok[:-1]] & ~np.r_[ok[1:], False]
+                ax.plot(part.index[alone], y[alone], "o", color=color, ms=4 if is_japan else 3.5)
         if not s.empty:
             last = s.iloc[-1]
             y = float(rank_y([float(last["rank"])], max_rank)[0])
@@ -142,15 +224,25 @@ def bump_chart(
     rank_axis(ax, max_rank, list(range(1, max_rank + 1)) if max_rank <= 10 else None)
     ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)  # the names at the line ends go beyond it
     ax.set_ylabel("rank (1 = largest partner)")
-    year_axis(ax)
-    end_labels(ax, labels)
-    ax.set_title(
-        (title or f"{short_name(country)}: top {measure} partners by year")
-        + ("\n" + headline.answered_by(d, labels=True) if d["dataset"].nunique() > 1 else ""),
-        pad=16,
-        fontsize=None if d["dataset"].nunique() < 2 else 10,
+    names = end_labels(ax, labels)
+    answered = headline.answered_by(d, labels=True) if d["dataset"].nunique() > 1 else ""
+    if own_figure:  # room on the right for the longest name, inside the figure
+        fig.canvas.draw()  # the names' drawn widths
+        widest = max((t.get_window_extent().width for t in names), default=0.0) / fig.dpi
+        fig.subplots_adjust(left=0.08, right=1 - (widest + 0.2) / fig.get_figwidth())
+    if answered:  # wrapped to the panel's width, so it never runs past the figure's edge
+        width = fig.get_figwidth() * ax.get_position().width * 72 / (10 * 0.55)
+        answered = textwrap.fill(answered, max(40, int(width)))
+    heading = (title or f"{short_name(country)}: top {measure} partners by year") + (
+        "\n" + answered if answered else ""
     )
-    handles = [Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan")]
+    ax.set_title(heading, pad=18, fontsize=None if not answered else 10)
+    if own_figure:  # the title's lines and the legend above the panel, inside the figure
+        lines = heading.count("\n") + 1
+        fig.subplots_adjust(top=1 - (lines * 15 + 30) / (fig.get_figheight() * 72))
+    handles = []
+    if JAPAN in partners:
+        handles.append(Line2D([], [], color=JAPAN_COLOR, lw=3, label="Japan"))
     if mirror_years:
         handles.append(Patch(color=MIRROR_SHADE, label="ranked from partners' reports (mirror)"))
     if among_years:
@@ -165,10 +257,21 @@ def bump_chart(
         frameon=False,
         borderaxespad=0.1,
     )
-    bottom = footer(fig, " ".join([note or note_for(d), *breaks]))
+    said = []
+    if len(gaps):
+        who = [
+            f"{short_name(str(p))} {headline.spans([int(y) for y in g['year']])}"
+            for p, g in gaps.groupby(gaps["partner"].astype(str), observed=True)
+        ]
+        said.append(
+            "A line breaks where a partner's value holds only one of exports and imports (the "
+            f"other unreported): {'; '.join(who)}."
+        )
+    bottom = footer(fig, " ".join([note or note_for(d), *breaks, *said]))
     if own_figure:  # the year labels above the footer, however many lines it wraps to
         fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, bottom + 0.07))
-    return attach(fig, d[d["partner"].isin(partners)])
+    year_axis(ax, last=years[-1])
+    return attach(fig, mine)
 
 
 def japan_rank_grid(
@@ -236,18 +339,19 @@ def japan_rank_grid(
     ]
     if d["dataset"].nunique() > 1:
         legend.append(Line2D([], [], color="0.45", ls=":", label="another dataset from here"))
-    year_axis(axes.flat[0])
     fig.suptitle(f"Japan's rank among each ASEAN member's {measure} partners")
     bottom = footer(fig, note_for(d))
+    ncol = legend_columns(fig, [h.get_label() for h in legend], 9)
     fig.legend(
         handles=legend,
         loc="lower center",
         bbox_to_anchor=(0.5, bottom + 0.005),
-        ncol=len(legend),
+        ncol=ncol,
         fontsize=9,
         frameon=False,
     )
-    fig.tight_layout(rect=(0, bottom + 0.06, 1, 0.96))
+    fig.tight_layout(rect=(0, bottom + 0.045 * -(-len(legend) // ncol) + 0.015, 1, 0.96))
+    year_axis(axes.flat[0])  # after the layout: the ticks that fit the panels' final width
     return attach(fig, d[(d["partner"] == JAPAN) & d["country"].isin(members)])
 
 
@@ -388,9 +492,9 @@ def major_partners_grid(
     entry = catalog.datasets().get(str(dataset), {})
     partners_text = entry.get("partners", "a set of partners")
     fig.suptitle(
-        f"Japan, China, the US and Korea in each ASEAN member's {measure} "
-        f"({entry.get('title', dataset)}; the dataset covers only "
-        f"{partners_text.split(' (')[0]})"
+        f"Japan, China, the US and Korea in each ASEAN member's {measure}, US\\$ billion "
+        f"({entry.get('label') or dataset}: only {partners_text.split(' (')[0]}, so values, "
+        "not ranks)"
     )
     footer(fig, note_for(d))
     fig.tight_layout(rect=(0, 0.09, 1, 0.95))
