@@ -48,11 +48,17 @@ bench: $(STAMP)  ## build times and memory against their targets, DuckDB beside 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
 
-notebooks: $(STAMP)  ## sync each notebooks/*.py (the source, jupytext percent) with its .ipynb
-	$(VENV)/bin/jupytext --sync notebooks/*.py
+# notebooks/*.py (jupytext percent) are the notebooks' source and the only tracked form; each
+# .ipynb beside its .py is written from it here (or by JupyterLab, paired through
+# notebooks/jupytext.toml) and git-ignored, so running a notebook changes no tracked file
+notebooks: $(STAMP)  ## write (or sync) each notebooks/*.ipynb from its .py, kernel python3
+	$(VENV)/bin/jupytext --quiet --set-kernel python3 --sync notebooks/*.py
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab (widgets included)
-	$(VENV)/bin/jupyter lab notebooks/
+# JupyterLab on this machine only (127.0.0.1); as root (a container) with --allow-root, which
+# jupyter otherwise requires and exits without, and no browser to open: open the printed URL
+LAB_FLAGS ?= --ip=127.0.0.1
+lab: notebooks  ## open the notebooks in JupyterLab (widgets included)
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) $$([ "$$(id -u)" -eq 0 ] && echo --allow-root --no-browser) notebooks/
 
 $(TOOLS)/.uv:
 	$(PYTHON) -m venv $(TOOLS)

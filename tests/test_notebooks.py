@@ -1,19 +1,26 @@
-"""The main job offline from the committed snapshot: notebooks run, figures, claims, HTML report.
+"""The notebooks: their sources, the main job running them offline from the committed snapshot,
+and a run saved the way JupyterLab saves it.
 
-One run of the job (the session fixture ``job`` in conftest.py, shared with test_report.py)
-serves every test here: the notebooks are executed once per test session."""
+The main job (the session fixture ``job`` in conftest.py, shared with test_report.py) runs the
+five notebooks once per test session; the tests here that read its outputs go to its worker
+(conftest.GROUPS). One notebook is also run and saved through jupytext's contents manager in a
+scratch checkout.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from analysis.jobs import NOTEBOOKS
+from analysis.jobs import NOTEBOOK_DIR, NOTEBOOKS, notebook_source
 from analysis.paths import PROJECT_ROOT
+from analysis.report import WIDGET_MIME as WIDGET
 
-# nbformat takes 1.3 s to import (jsonschema builds its IRI grammars): imported by the tests
-# that read notebooks, all of them on the main job's worker, which loads it for the report
-pytestmark = pytest.mark.xdist_group("job")
-NB_DIR = PROJECT_ROOT / "notebooks"
 FIGURES = {  # figures each notebook draws
     "00-overview.ipynb": 1,  # heatmaps
     "01-trade-partner-ranking.ipynb": 15,  # grid, 10+1 bump charts, ASEAN x2, BACI majors
@@ -24,17 +31,155 @@ FIGURES = {  # figures each notebook draws
 }
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_is_stored_without_outputs(name: str) -> None:
-    import nbformat
+def figures_expected(name: str, params: dict) -> int:
+    return FIGURES[name]
 
-    nb = nbformat.read(NB_DIR / name, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code and all(not c.outputs and c.execution_count is None for c in code)
-    # notebooks hold no logic: no function or class definitions of their own
-    assert not any(
-        line.lstrip().startswith(("def ", "class ")) for c in code for line in c.source.splitlines()
-    )
+
+def texts(nb) -> str:
+    """Everything a reader sees of the outputs, as text: printed lines, Markdown, HTML
+    tables (widgets and images aside)."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            if o.output_type == "stream":
+                out.append(o.text)
+            for mime in ("text/markdown", "text/html"):
+                if mime in o.get("data", {}):
+                    out.append(o["data"][mime])
+            data = o.get("data", {})
+            richer = {"text/html", "text/markdown", "image/png", WIDGET} & set(data)
+            if "text/plain" in data and not richer:
+                out.append(data["text/plain"])
+    return "\n".join(out)
+
+
+def check_outputs(nb, figures: int) -> str:
+    """A run's outputs: no error, the figures expected; returns the text."""
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    errors = [o for o in outputs if o.output_type == "error"]
+    assert not errors, errors[0].get("evalue")
+    assert len([o for o in outputs if "image/png" in o.get("data", {})]) == figures
+    return texts(nb)
+
+
+# --- the sources: notebooks/*.py, the only tracked form ------------------------------------
+
+
+def check_sources(folder: Path, paired: bool = False) -> None:
+    """The repository's rules for a notebooks folder: each notebook's .py is in jupytext's
+    own form under the folder's settings (so a save of unchanged cells writes it byte for
+    byte), with no notebook metadata (no kernelspec JupyterLab would rewrite), no outputs,
+    and no logic of its own. ``paired``: an .ipynb beside it, where one
+    was written, holds the same cells (just after a save; an older .ipynb, git-ignored,
+    may lag behind an edited .py, whose cells jupytext takes when the notebook is opened)."""
+    import jupytext
+    import nbformat
+    from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
+
+    from analysis.report import read_notebook
+
+    config = load_jupytext_configuration_file(find_jupytext_configuration_file(str(folder)))
+    assert config.formats in ("ipynb,py:percent", ["ipynb,py:percent"])
+    for name in NOTEBOOKS:
+        py = folder / (Path(name).stem + ".py")
+        text = py.read_text(encoding="utf-8")
+        script = read_notebook(py)
+        assert jupytext.writes(script, fmt="py:percent", config=config) == text, py
+        assert not text.startswith("# ---") and "kernelspec" not in text
+        code = [c for c in script.cells if c.cell_type == "code"]
+        assert not any(
+            line.lstrip().startswith(("def ", "class "))
+            for c in code
+            for line in c.source.splitlines()
+        ), f"{py.name} defines a function or class: notebooks hold no logic"
+        ipynb = py.with_suffix(".ipynb")
+        if paired and ipynb.exists():
+            paired = nbformat.read(ipynb, as_version=4)
+            assert [(c.cell_type, c.source) for c in paired.cells] == [
+                (c.cell_type, c.source) for c in script.cells
+            ], f"{ipynb.name} and its .py differ: run `make notebooks`"
+
+
+def tracked(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_notebook_sources_are_the_only_tracked_form() -> None:
+    """notebooks/*.py and the jupytext settings are tracked; every .ipynb there is ignored
+    (generated by `make notebooks` or JupyterLab, outputs and kernelspec kept out of git)."""
+    listed = set(tracked(PROJECT_ROOT, "ls-files", "notebooks").split())
+    assert listed == {f"notebooks/{notebook_source(n).name}" for n in NOTEBOOKS} | {
+        "notebooks/jupytext.toml"
+    }
+    for name in NOTEBOOKS:
+        assert tracked(PROJECT_ROOT, "check-ignore", f"notebooks/{name}").strip()
+    check_sources(NOTEBOOK_DIR)
+
+
+def test_a_notebook_saved_as_jupyterlab_saves_it_changes_no_tracked_file(tmp_path: Path) -> None:
+    """A scratch checkout of the notebooks (their tracked files, committed): `make notebooks`
+    writes the .ipynb, then a notebook is opened, run and saved through jupytext's contents
+    manager, which is what JupyterLab's server uses: outputs, Lab's kernelspec and language,
+    cell ids and the cell metadata Lab adds (timings, scrolled, collapsed headings), and a
+    checkpoint. Afterwards git sees no change to a tracked file, the .ipynb holds the outputs
+    and the repository's checks of the sources pass."""
+    import nbformat
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+    from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+    from analysis.report import run_notebook_async
+
+    root = tmp_path / "checkout"
+    (root / "notebooks").mkdir(parents=True)
+    for rel in tracked(PROJECT_ROOT, "ls-files", "notebooks", ".gitignore").split():
+        shutil.copy2(PROJECT_ROOT / rel, root / rel)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "notebooks"]):
+        subprocess.run([*git, *args], cwd=root, check=True)
+    # make notebooks (the Makefile's command, on the scratch checkout)
+    jupytext_cli = Path(sys.executable).parent / "jupytext"
+    subprocess.run(
+        [str(jupytext_cli), "--quiet", "--set-kernel", "python3", "--sync",
+         *sorted(str(p) for p in (root / "notebooks").glob("*.py"))],
+        cwd=root, check=True,
+    )  # fmt: skip
+    cm = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)(root_dir=str(root))
+    path = "notebooks/04-claims.ipynb"
+
+    async def open_run_save() -> None:
+        model = await cm.get(path, content=True)
+        nb = model["content"]
+        await run_notebook_async(nb, root / "notebooks")
+        nb.metadata["kernelspec"] = {  # what JupyterLab 4 writes for the venv's kernel
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+            "name": "python3",
+        }
+        nb.metadata["language_info"]["version"] = "3.x (whatever runs it)"
+        for cell in nb.cells:
+            cell.metadata["execution"] = {"iopub.status.idle": "2026-01-01T00:00:00.000Z"}
+            if cell.cell_type == "code":
+                cell.metadata["scrolled"] = True
+            else:
+                cell.metadata["jp-MarkdownHeadingCollapsed"] = True
+        await cm.save({"type": "notebook", "format": "json", "content": nb}, path)
+        await cm.create_checkpoint(path)
+
+    asyncio.run(open_run_save())
+    assert tracked(root, "status", "--porcelain") == ""
+    saved = nbformat.read(root / path, as_version=4)
+    assert saved.metadata["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
+    check_outputs(saved, figures_expected(Path(path).name, _defaults(Path(path).name)))
+    check_sources(root / "notebooks", paired=True)
+
+
+def _defaults(name: str) -> dict:
+    return {}
+
+
+# --- the main job -----------------------------------------------------------------------
 
 
 def test_main_job_prints_japans_ranks(job) -> None:
@@ -57,9 +202,10 @@ def test_notebook_runs_top_to_bottom(job, name: str) -> None:
 
     _, _, root = job
     nb = nbformat.read(root / "reports" / "notebooks" / name, as_version=4)
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
-    assert len([o for o in outputs if "image/png" in o.get("data", {})]) == FIGURES[name]
+    check_outputs(nb, figures_expected(name, _defaults(name)))
+
+
+# --- the report and the explorer -----------------------------------------------------------
 
 
 def test_figures_claims_and_html_report(job) -> None:
@@ -71,23 +217,9 @@ def test_figures_claims_and_html_report(job) -> None:
     for name in NOTEBOOKS:
         page = root / "reports" / "html" / name.replace(".ipynb", ".html")
         assert f'href="{page.name}"' in index and "data:image/png" in page.read_text()
+        assert f"notebooks/{notebook_source(name).name}" in index  # the source a reader opens
     assert 'src="../figures/japan-rank-grid-trade.png"' in index
     assert "imf_dots_xlsx" in index and "licence" in index
-
-
-@pytest.mark.parametrize("name", list(FIGURES))
-def test_py_source_and_ipynb_are_paired(name: str) -> None:
-    """The jupytext percent script is the source; its .ipynb twin holds the same cells
-    (`make notebooks` syncs them; an edit made in Jupyter updates both)."""
-    import jupytext
-    import nbformat
-
-    ipynb = nbformat.read(NB_DIR / name, as_version=4)
-    script = jupytext.read(NB_DIR / name.replace(".ipynb", ".py"))
-    assert [(c.cell_type, c.source) for c in script.cells] == [
-        (c.cell_type, c.source) for c in ipynb.cells
-    ], f"{name} and its .py differ: run `make notebooks`"
-    assert ipynb.metadata["jupytext"]["formats"] == "ipynb,py:percent"
 
 
 def test_explorer_draws_headless() -> None:

@@ -20,13 +20,24 @@ import pandas as pd
 from .countries import asean_members
 from .paths import PROJECT_ROOT, reports_dir
 
-NOTEBOOKS = (
+NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, notebooks/<stem>.py
     "00-overview.ipynb",
     "01-trade-partner-ranking.ipynb",
     "02-oda-donor-ranking.ipynb",
     "03-fdi-investor-ranking.ipynb",
     "04-claims.ipynb",
 )
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+
+
+def notebook_source(name: str) -> Path:
+    """A notebook's source, the one tracked form: ``notebooks/<stem>.py`` (jupytext percent).
+
+    Its ``.ipynb`` twin in notebooks/ is generated and git-ignored (`make notebooks`, or
+    JupyterLab on save, paired through notebooks/jupytext.toml), so running a notebook in
+    JupyterLab, which writes outputs and a kernelspec into the .ipynb, changes no tracked
+    file; the job never reads it, and executes each notebook from its .py into reports/."""
+    return NOTEBOOK_DIR / (Path(name).stem + ".py")
 
 
 # Each figure's title and what it shows, in words, for the report (basis and gaps included; the
@@ -291,7 +302,7 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     files = [
         p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml", ".j2")
     ]
-    files += sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    files += [notebook_source(name) for name in NOTEBOOKS]  # not the .ipynb: Lab's scratch
     files.append(Path(claims.DEFAULT_FILE))
     for p in files:
         if p.is_file() and "__pycache__" not in p.parts:
@@ -368,7 +379,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
         async with gate:
             try:
                 done[name] = await execute_notebook_async(
-                    PROJECT_ROOT / "notebooks" / name, out / "notebooks" / name, env=env
+                    notebook_source(name), out / "notebooks" / name, env=env
                 )
             except Exception as exc:
                 raise _NotebookFailed(name, exc) from exc
@@ -421,7 +432,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
         text = text or "".join(traceback.format_exception_only(exc))
         raise SourceError(
             "notebooks",
-            f"notebooks/{error.name}",
+            f"notebooks/{notebook_source(error.name).name}",
             "the notebook stopped with an error:\n" + "\n".join(text.strip().splitlines()[-12:]),
             "Open it with `make lab`, run it top to bottom and fix the failing cell.",
         ) from exc
