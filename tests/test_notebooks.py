@@ -1,15 +1,16 @@
 """The notebooks: their sources, the main job running them offline from the committed snapshot,
-and a run saved the way JupyterLab saves it.
+runs with other parameters, and a run saved the way JupyterLab saves it.
 
 The main job (the session fixture ``job`` in conftest.py, shared with test_report.py) runs the
-five notebooks once per test session; the tests here that read its outputs go to its worker
-(conftest.GROUPS). One notebook is also run and saved through jupytext's contents manager in a
-scratch checkout.
+five notebooks once per test session, with their default parameters; the tests here that read
+its outputs go to its worker (conftest.GROUPS). Each notebook is also run once more with other
+parameters, and one is run and saved through jupytext's contents manager in a scratch checkout.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -21,18 +22,29 @@ from analysis.jobs import NOTEBOOK_DIR, NOTEBOOKS, notebook_source
 from analysis.paths import PROJECT_ROOT
 from analysis.report import WIDGET_MIME as WIDGET
 
-FIGURES = {  # figures each notebook draws
-    "00-overview.ipynb": 1,  # heatmaps
-    "01-trade-partner-ranking.ipynb": 15,  # grid, 10+1 bump charts, ASEAN x2, BACI majors
-    "02-oda-donor-ranking.ipynb": 5,  # grid, Viet Nam's donors, China, recipients, explore
-    "03-fdi-investor-ranking.ipynb": 7,  # grid, Viet Nam, ASEAN, top investors, outward,
-    # Japan vs the US as each reports it, explore
-    "04-claims.ipynb": 9,  # one evidence chart per shipped claim
-}
-
 
 def figures_expected(name: str, params: dict) -> int:
-    return FIGURES[name]
+    """Figures a notebook draws with ``params``: fixed per notebook, plus one chart per
+    dataset that ranks the host (03) or per claim shown (04)."""
+    from analysis import explore
+    from analysis import notebook as nb
+
+    if name.startswith("00"):
+        return 1  # heatmaps
+    if name.startswith("01"):
+        return 6  # grid, the member's bump chart, ASEAN x2, BACI majors, explore
+    if name.startswith("02"):
+        return 4  # grid, the member's donors, China, Japan's recipients
+    if name.startswith("03"):  # grid, the host's headline, ASEAN, top investors, outward,
+        # Japan vs the US as each reports it; and one chart per dataset ranking the host
+        return 6 + len(explore.datasets_for(nb.economy(params["HOST"]), "fdi"))
+    verdicts, _ = nb.claims(
+        params["CLAIM_FILE"],
+        ids=params["CLAIMS"],
+        dimension_name=params["DIMENSION"],
+        read_years=params["THEN"],
+    )
+    return len(verdicts)  # one evidence chart per claim
 
 
 def texts(nb) -> str:
@@ -54,12 +66,17 @@ def texts(nb) -> str:
 
 
 def check_outputs(nb, figures: int) -> str:
-    """A run's outputs: no error, the figures expected; returns the text."""
+    """A run's outputs: no error, the figures expected, readable tables (no raw <NA> or nan,
+    no 0-9 row numbers: a rank or a key indexes every table); returns the text."""
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     errors = [o for o in outputs if o.output_type == "error"]
     assert not errors, errors[0].get("evalue")
     assert len([o for o in outputs if "image/png" in o.get("data", {})]) == figures
-    return texts(nb)
+    text = texts(nb)
+    assert "&lt;NA&gt;" not in text and "<NA>" not in text
+    assert not re.search(r">\s*(nan|NaN|None)\s*<", text), "a missing value shown raw"
+    assert not re.search(r'class="row_heading level0 row0"\s*>\s*0\s*<', text), "a 0-9 index"
+    return text
 
 
 # --- the sources: notebooks/*.py, the only tracked form ------------------------------------
@@ -69,13 +86,14 @@ def check_sources(folder: Path, paired: bool = False) -> None:
     """The repository's rules for a notebooks folder: each notebook's .py is in jupytext's
     own form under the folder's settings (so a save of unchanged cells writes it byte for
     byte), with no notebook metadata (no kernelspec JupyterLab would rewrite), no outputs,
-    and no logic of its own. ``paired``: an .ipynb beside it, where one
+    one parameters cell and no logic of its own. ``paired``: an .ipynb beside it, where one
     was written, holds the same cells (just after a save; an older .ipynb, git-ignored,
     may lag behind an edited .py, whose cells jupytext takes when the notebook is opened)."""
     import jupytext
     import nbformat
     from jupytext.config import find_jupytext_configuration_file, load_jupytext_configuration_file
 
+    from analysis import notebook
     from analysis.report import read_notebook
 
     config = load_jupytext_configuration_file(find_jupytext_configuration_file(str(folder)))
@@ -86,6 +104,7 @@ def check_sources(folder: Path, paired: bool = False) -> None:
         script = read_notebook(py)
         assert jupytext.writes(script, fmt="py:percent", config=config) == text, py
         assert not text.startswith("# ---") and "kernelspec" not in text
+        notebook.parameters(script)  # exactly one cell tagged parameters, of literals
         code = [c for c in script.cells if c.cell_type == "code"]
         assert not any(
             line.lstrip().startswith(("def ", "class "))
@@ -176,7 +195,10 @@ def test_a_notebook_saved_as_jupyterlab_saves_it_changes_no_tracked_file(tmp_pat
 
 
 def _defaults(name: str) -> dict:
-    return {}
+    from analysis import notebook
+    from analysis.report import read_notebook
+
+    return notebook.parameters(read_notebook(notebook_source(name)))
 
 
 # --- the main job -----------------------------------------------------------------------
@@ -203,6 +225,106 @@ def test_notebook_runs_top_to_bottom(job, name: str) -> None:
     _, _, root = job
     nb = nbformat.read(root / "reports" / "notebooks" / name, as_version=4)
     check_outputs(nb, figures_expected(name, _defaults(name)))
+
+
+# --- other parameters ----------------------------------------------------------------------
+
+# per notebook: parameters unlike the defaults, what the outputs must then say (headings and
+# table captions made from them and from the data) and what only the defaults would say
+OTHER = {
+    "00-overview.ipynb": (
+        {"PARTNER": "CHN", "RIVAL": "USA", "DIMENSION": "fdi", "YEARS": (2000, 2015)},
+        [
+            "China among each ASEAN member's partners, 2000-2015",
+            "When did United States overtake China in FDI?",
+            "When United States passed China among each ASEAN member's investors",
+            "China's rank among each ASEAN member's investors by inward direct investment position, 20",
+        ],
+        ["Japan's rank", "trade partners", "Japan among each"],
+    ),
+    "01-trade-partner-ranking.ipynb": (
+        {"MEMBER": "THA", "YEARS": (2000, 2015), "YEAR": 2010, "TOP": 3},
+        [
+            "Thailand, 2000-2015",
+            "Thailand's top 3 trade partners, 2000-2015",
+            "Thailand's top trade partners (exports + imports), 2010,",
+            "Japan's rank among each ASEAN member's trade partners (exports + imports), 2000-2015",
+            "Japan's top trade partners (exports + imports), 2000,",
+            "ASEAN's top trade partners (exports + imports), 2010,",
+        ],
+        ["Viet Nam's top", "Viet Nam, 1990", "1990-"],
+    ),
+    "02-oda-donor-ranking.ipynb": (
+        {"MEMBER": "KHM", "YEARS": (2005, 2015), "YEAR": 2012},
+        [
+            "Cambodia, 2005-2015",
+            "Cambodia's largest donors, 2005-2015",
+            "Cambodia's top donors by gross ODA received (current US$), 2012,",
+            "Cambodia's top donors by net ODA received (current US$), 2012,",
+            "Japan's top recipients of its net ODA (current US$), 2012,",
+        ],
+        ["Viet Nam's top", "Viet Nam's largest", "Viet Nam, 2"],
+    ),
+    "03-fdi-investor-ranking.ipynb": (
+        {"HOST": "VNM", "YEARS": (2005, 2020), "YEAR": 2015},
+        [
+            "Viet Nam, 2005-2020",
+            "Viet Nam's largest investors, 2005-2020",
+            "Viet Nam's top investors by registered direct investment capital, 2015,",
+            "Japan's top destinations by outward direct investment position, 2015,",
+        ],
+        ["Thailand's top", "Thailand's largest", "Thailand, 2"],
+    ),
+    "04-claims.ipynb": (
+        {"DIMENSION": "oda", "THEN": [2005]},
+        ["oda-japan-top-many-net", "**Then** (2005, ", "Read here in 2005 instead of 2008."],
+        ["trade-japan-top-many", "fdi-", "**Then** (2008, "],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_follows_its_parameters(tmp_path: Path, name: str) -> None:
+    """Each notebook run with its parameters cell replaced (the others keep their defaults):
+    every heading, table caption and count follows them, nothing still says the defaults."""
+    import nbformat
+
+    from analysis.report import execute_notebook
+
+    params, said, unsaid = OTHER[name]
+    defaults = _defaults(name)
+    assert all(defaults[k] != v for k, v in params.items()), "not other parameters"
+    out = execute_notebook(notebook_source(name), tmp_path / name, parameters=params)
+    nb = nbformat.read(out, as_version=4)
+    text = check_outputs(nb, figures_expected(name, {**defaults, **params}))
+    if name[:2] in ("01", "02", "03"):  # each rank table indexed by its rank, shown as such
+        said = [*said, 'class="index_name level0" >rank</th>']
+    missing = [s for s in said if s not in text]
+    assert not missing, f"{name} with {params} does not say {missing}"
+    stale = [s for s in unsaid if s in text]
+    assert not stale, f"{name} with {params} still says {stale}"
+
+
+def test_parameters_cell_is_replaced_and_checked() -> None:
+    from analysis import notebook
+    from analysis.errors import ValidationError
+    from analysis.report import read_notebook
+
+    nb = read_notebook(notebook_source("01-trade-partner-ranking.ipynb"))
+    notebook.with_parameters(nb, MEMBER="THA", YEARS=(2000, None))
+    assert notebook.parameters(nb) == {
+        **_defaults("01-trade-partner-ranking.ipynb"),
+        "MEMBER": "THA",
+        "YEARS": (2000, None),
+    }
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert "MEMBER = 'THA'  # the economy looked at closely" in cell.source
+    with pytest.raises(ValidationError, match="not a parameter"):
+        notebook.with_parameters(nb, HOST="VNM")
+    with pytest.raises(ValidationError, match="choose one of"):
+        notebook.economy("XYZ")
+    with pytest.raises(ValidationError, match="ranks no oda partner of Singapore"):
+        notebook.economy("SGP", "oda")
 
 
 # --- the report and the explorer -----------------------------------------------------------

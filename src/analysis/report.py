@@ -32,23 +32,34 @@ def read_notebook(src: Path):
     return jupytext.read(src, fmt="py:percent" if src.suffix == ".py" else None)
 
 
-def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
+def execute_notebook(
+    src: Path, dst: Path, timeout: int = 600, parameters: dict | None = None
+) -> Path:
     """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs
-    (an .ipynb at ``dst``)."""
+    (an .ipynb at ``dst``). ``parameters``: values for its parameters cell."""
     import asyncio
 
-    return asyncio.run(execute_notebook_async(src, dst, timeout))
+    return asyncio.run(execute_notebook_async(src, dst, timeout, parameters=parameters))
 
 
 async def execute_notebook_async(
-    src: Path, dst: Path, timeout: int = 600, env: dict[str, str] | None = None
+    src: Path,
+    dst: Path,
+    timeout: int = 600,
+    env: dict[str, str] | None = None,
+    parameters: dict | None = None,
 ) -> Path:
     """``execute_notebook`` as a coroutine, so one process can drive several kernels at once
     (``jobs.execute_all``): each kernel is a process of its own, driven through nbclient's
-    asyncio client. ``env``: the kernel's environment (default: this process's)."""
+    asyncio client. ``env``: the kernel's environment (default: this process's);
+    ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``)."""
     import nbformat
 
     nb = read_notebook(src)
+    if parameters:
+        from .notebook import with_parameters
+
+        with_parameters(nb, **parameters)
     await run_notebook_async(nb, Path(src).parent, timeout, env)
     dst.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dst)
