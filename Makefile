@@ -49,10 +49,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
 
 # notebooks/*.py (jupytext percent) are the notebooks' source and the only tracked form; each
-# .ipynb beside its .py is written from it here (or by JupyterLab, paired through
-# notebooks/jupytext.toml) and git-ignored, so running a notebook changes no tracked file
-notebooks: $(STAMP)  ## write (or sync) each notebooks/*.ipynb from its .py, kernel python3
-	$(VENV)/bin/jupytext --quiet --set-kernel python3 --sync notebooks/*.py
+# notebooks/X.ipynb is a git-ignored copy written from its .py when missing or older (outputs
+# kept, inputs from the .py), not paired (notebooks/jupytext.toml): running it, with other
+# parameters too, and saving it changes no tracked file. Delete a copy to start it afresh.
+NB_COPIES := $(patsubst %.py,%.ipynb,$(wildcard notebooks/*.py))
+notebooks: $(NB_COPIES)  ## write each notebooks/*.ipynb (kernel python3) from its newer .py
+
+notebooks/%.ipynb: notebooks/%.py | $(STAMP)
+	$(VENV)/bin/jupytext --quiet --set-kernel python3 --update --to ipynb $<
 
 # JupyterLab on this machine only (127.0.0.1); as root (a container) with --allow-root, which
 # jupyter otherwise requires and exits without, and no browser to open: open the printed URL

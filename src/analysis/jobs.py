@@ -33,10 +33,14 @@ NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 def notebook_source(name: str) -> Path:
     """A notebook's source, the one tracked form: ``notebooks/<stem>.py`` (jupytext percent).
 
-    Its ``.ipynb`` twin in notebooks/ is generated and git-ignored (`make notebooks`, or
-    JupyterLab on save, paired through notebooks/jupytext.toml), so running a notebook in
-    JupyterLab, which writes outputs and a kernelspec into the .ipynb, changes no tracked
-    file; the job never reads it, and executes each notebook from its .py into reports/."""
+    ``notebooks/<stem>.ipynb`` beside it is a run copy written from it by `make notebooks`
+    (which `make lab` runs), git-ignored and deliberately not paired with it
+    (notebooks/jupytext.toml): a reader runs the copy in JupyterLab with any parameters and
+    saves it, outputs and kernelspec included, and no tracked file changes; the .py itself,
+    opened and run in JupyterLab, is saved byte for byte as it was (no notebook metadata in
+    it). Why not pairing: a parameter typed into a paired copy is an edit of the source, which
+    JupyterLab's autosave writes to the .py within minutes. The job never reads the copies:
+    it executes each notebook from its .py into reports/notebooks/."""
     return NOTEBOOK_DIR / (Path(name).stem + ".py")
 
 
