@@ -48,11 +48,21 @@ bench: $(STAMP)  ## build times and memory against their targets, DuckDB beside 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
 
-notebooks: $(STAMP)  ## sync each notebooks/*.py (the source, jupytext percent) with its .ipynb
-	$(VENV)/bin/jupytext --sync notebooks/*.py
+# notebooks/*.py (jupytext percent) are the notebooks' source and the only tracked form; each
+# notebooks/X.ipynb is a git-ignored copy written from its .py when missing or older (outputs
+# kept, inputs from the .py), not paired (notebooks/jupytext.toml): running it, with other
+# parameters too, and saving it changes no tracked file. Delete a copy to start it afresh.
+NB_COPIES := $(patsubst %.py,%.ipynb,$(wildcard notebooks/*.py))
+notebooks: $(NB_COPIES)  ## write each notebooks/*.ipynb (kernel python3) from its newer .py
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab (widgets included)
-	$(VENV)/bin/jupyter lab notebooks/
+notebooks/%.ipynb: notebooks/%.py | $(STAMP)
+	$(VENV)/bin/jupytext --quiet --set-kernel python3 --update --to ipynb $<
+
+# JupyterLab on this machine only (127.0.0.1); as root (a container) with --allow-root, which
+# jupyter otherwise requires and exits without, and no browser to open: open the printed URL
+LAB_FLAGS ?= --ip=127.0.0.1
+lab: notebooks  ## open the notebooks in JupyterLab (widgets included)
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) $$([ "$$(id -u)" -eq 0 ] && echo --allow-root --no-browser) notebooks/
 
 $(TOOLS)/.uv:
 	$(PYTHON) -m venv $(TOOLS)

@@ -1,51 +1,37 @@
-# ---
-# jupyter:
-#   jupytext:
-#     formats: ipynb,py:percent
-#     text_representation:
-#       extension: .py
-#       format_name: percent
-#       format_version: '1.3'
-#       jupytext_version: 1.19.6
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
-
 # %% [markdown]
 # # Checking the claims of a 2009 article
 #
-# Each claim is a record in `claims/article_2009.toml` with an explicit reading of its words ("top" = rank 1, "many" = at least half of the members with data, the article's data year 2008). Verdicts: supported, partly supported, not supported, insufficient data. Net vs gross ODA, flows vs stocks and reported vs mirror data are part of each claim, so the same sentence can get two verdicts. Edit the file, or pass your own with `asean-japan claims --file`.
+# Each claim is a record in a claim file (`claims/article_2009.toml` by default) with an explicit reading of its words ("top" = rank 1, "many" = at least half of the members with data, the article's data year). Verdicts: supported, partly supported, not supported, insufficient data. Net vs gross ODA, flows vs stocks and reported vs mirror data are part of each claim, so the same sentence can get two verdicts. Edit the file, or pass your own with `asean-japan claims --file` or the parameters below.
+#
+# Each claim is read twice: in the years the file names with the dataset named in the claim ("then"), and in each member's latest year through the headline rule ("now": the newest complete, trustworthy dataset for that member; a restricted partner set is named in `partner_set`).
+
+# %% tags=["parameters"]
+# Parameters: change them and run all cells. Every cell below reads them.
+CLAIM_FILE = None  # a claim file (TOML); None: claims/article_2009.toml
+CLAIMS = None  # the ids of the claims to show, e.g. ["trade-japan-top-many"]; None: all
+DIMENSION = None  # only the claims of one dimension: trade, oda or fdi; None: all
+THEN = None  # read "then" in these years instead of the file's, e.g. [2000]; None: the file's
 
 # %%
 # %matplotlib inline
-from analysis import claims, plots
-from analysis.query import rankings
-from analysis.snapshot import read_manifest
+from IPython.display import display
 
-verdicts, evidence = claims.check_all(claims.DEFAULT_FILE, rankings(),
-                                      claims.dataset_vintages(read_manifest()))
-verdicts[['claim_id', 'years', 'verdict', 'n_supported', 'n_cases', 'dataset',
-          'latest_year', 'latest_verdict', 'latest_supported', 'latest_cases', 'latest_datasets']]
+from analysis import notebook as nb
+from analysis import plots
+
+verdicts, evidence = nb.claims(CLAIM_FILE, ids=CLAIMS, dimension_name=DIMENSION, read_years=THEN)
+print(f"{len(verdicts)} claims, {len(evidence)} cases")
+nb.table(verdicts[['claim_id', 'years', 'verdict', 'n_supported', 'n_cases', 'dataset',
+                   'latest_year', 'latest_verdict', 'latest_supported', 'latest_cases',
+                   'latest_datasets']], caption="Verdicts, then and now", index="claim_id")
 
 # %% [markdown]
-# ## Then and now
+# ## The claims one by one
 #
-# Each claim is read twice: in the article's year with the dataset named in the claim file ("then"), and in each member's latest year through the headline rule ("now": the newest complete, trustworthy dataset for that member; the `dataset` column says which, and a restricted partner set is named in `partner_set`).
+# Each claim's words, its reading, both verdicts, then its evidence: the partner's rank per member and year as a dot (rank 1 at the top), then (left) and now (right), coloured by the case's status; a case with no rank sits on the bottom line with its status written. The table under each chart lists the cases.
 
 # %%
-now = evidence[evidence['reading'] == 'latest']
-now[['claim_id', 'country', 'year', 'status', 'rank', 'dataset', 'partner_set']].style.hide(axis='index')
-
-# %% [markdown]
-# ## The evidence, claim by claim
-
-# %%
-for row in verdicts.itertuples():
-    print(f'{row.claim_id}: {row.verdict}\n  said: {row.sentence}\n'
-          f'  read as: {row.interpretation}')
-    plots.claim_evidence(evidence, row.claim_id)
-
-# %%
-evidence[['claim_id', 'reading', 'country', 'year', 'status', 'rank', 'share', 'value_usd_m', 'value_basis', 'dataset', 'vintage']]
+for claim in verdicts.itertuples():
+    display(nb.claim_text(claim))
+    nb.show(plots.claim_evidence(evidence, claim.claim_id))
+    display(nb.evidence_table(evidence, claim.claim_id))

@@ -91,11 +91,10 @@ def test_notebook_page_is_titled_and_linked_both_ways(
 ) -> None:
     """Titled with the notebook's own first heading (not "Notebook"), a link back to the
     index, and the index links the page under that title."""
-    import nbformat  # here, not at the top: 1.3 s of imports for a worker that needs none
+    from analysis.jobs import notebook_source
+    from analysis.report import read_notebook
 
-    from analysis.paths import PROJECT_ROOT
-
-    title = notebook_title(nbformat.read(PROJECT_ROOT / "notebooks" / name, as_version=4))
+    title = notebook_title(read_notebook(notebook_source(name)))  # from the tracked source
     page_name = name.replace(".ipynb", ".html")
     page = loaded[page_name]
     assert title and page.title == title

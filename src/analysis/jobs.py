@@ -20,13 +20,28 @@ import pandas as pd
 from .countries import asean_members
 from .paths import PROJECT_ROOT, reports_dir
 
-NOTEBOOKS = (
+NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, notebooks/<stem>.py
     "00-overview.ipynb",
     "01-trade-partner-ranking.ipynb",
     "02-oda-donor-ranking.ipynb",
     "03-fdi-investor-ranking.ipynb",
     "04-claims.ipynb",
 )
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+
+
+def notebook_source(name: str) -> Path:
+    """A notebook's source, the one tracked form: ``notebooks/<stem>.py`` (jupytext percent).
+
+    ``notebooks/<stem>.ipynb`` beside it is a run copy written from it by `make notebooks`
+    (which `make lab` runs), git-ignored and deliberately not paired with it
+    (notebooks/jupytext.toml): a reader runs the copy in JupyterLab with any parameters and
+    saves it, outputs and kernelspec included, and no tracked file changes; the .py itself,
+    opened and run in JupyterLab, is saved byte for byte as it was (no notebook metadata in
+    it). Why not pairing: a parameter typed into a paired copy is an edit of the source, which
+    JupyterLab's autosave writes to the .py within minutes. The job never reads the copies:
+    it executes each notebook from its .py into reports/notebooks/."""
+    return NOTEBOOK_DIR / (Path(name).stem + ".py")
 
 
 # Each figure's title and what it shows, in words, for the report (basis and gaps included; the
@@ -305,7 +320,7 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     files = [
         p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml", ".j2")
     ]
-    files += sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    files += [notebook_source(name) for name in NOTEBOOKS]  # not the .ipynb: Lab's scratch
     files.append(Path(claims.DEFAULT_FILE))
     for p in files:
         if p.is_file() and "__pycache__" not in p.parts:
@@ -382,7 +397,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
         async with gate:
             try:
                 done[name] = await execute_notebook_async(
-                    PROJECT_ROOT / "notebooks" / name, out / "notebooks" / name, env=env
+                    notebook_source(name), out / "notebooks" / name, env=env
                 )
             except Exception as exc:
                 raise _NotebookFailed(name, exc) from exc
@@ -435,7 +450,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
         text = text or "".join(traceback.format_exception_only(exc))
         raise SourceError(
             "notebooks",
-            f"notebooks/{error.name}",
+            f"notebooks/{notebook_source(error.name).name}",
             "the notebook stopped with an error:\n" + "\n".join(text.strip().splitlines()[-12:]),
             "Open it with `make lab`, run it top to bottom and fix the failing cell.",
         ) from exc

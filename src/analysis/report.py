@@ -23,38 +23,67 @@ WIDGET_NOTE = (
 )
 
 
-def execute_notebook(src: Path, dst: Path, timeout: int = 600) -> Path:
-    """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs."""
+def read_notebook(src: Path):
+    """A notebook from its source: ``notebooks/X.py`` (jupytext percent, the tracked form) or
+    an ``.ipynb``."""
+    import jupytext
+
+    src = Path(src)
+    return jupytext.read(src, fmt="py:percent" if src.suffix == ".py" else None)
+
+
+def execute_notebook(
+    src: Path, dst: Path, timeout: int = 600, parameters: dict | None = None
+) -> Path:
+    """Run a notebook top to bottom with the current interpreter's kernel; save it with outputs
+    (an .ipynb at ``dst``). ``parameters``: values for its parameters cell."""
     import asyncio
 
-    return asyncio.run(execute_notebook_async(src, dst, timeout))
+    return asyncio.run(execute_notebook_async(src, dst, timeout, parameters=parameters))
 
 
 async def execute_notebook_async(
-    src: Path, dst: Path, timeout: int = 600, env: dict[str, str] | None = None
+    src: Path,
+    dst: Path,
+    timeout: int = 600,
+    env: dict[str, str] | None = None,
+    parameters: dict | None = None,
 ) -> Path:
     """``execute_notebook`` as a coroutine, so one process can drive several kernels at once
     (``jobs.execute_all``): each kernel is a process of its own, driven through nbclient's
-    asyncio client. ``env``: the kernel's environment (default: this process's)."""
+    asyncio client. ``env``: the kernel's environment (default: this process's);
+    ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``)."""
+    import nbformat
+
+    nb = read_notebook(src)
+    if parameters:
+        from .notebook import with_parameters
+
+        with_parameters(nb, **parameters)
+    await run_notebook_async(nb, Path(src).parent, timeout, env)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dst)
+    return dst
+
+
+async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None):
+    """Execute ``nb`` in place (outputs into its cells) with a ``python3`` kernel working in
+    ``cwd``; returns it."""
     import tempfile
 
-    import nbformat
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    nb = nbformat.read(src, as_version=4)
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
     # no "running over TCP without encryption" warning to print
     with tempfile.TemporaryDirectory(prefix="asean-japan-kernel-") as sockets:
-        km = AsyncKernelManager(
-            kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k")
-        )
+        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
         client = NotebookClient(
             nb,
             km=km,
             timeout=timeout,
             kernel_name="python3",
-            resources={"metadata": {"path": str(src.parent)}},
+            resources={"metadata": {"path": str(cwd)}},
         )
         try:
             await client.async_execute(**({"env": env} if env is not None else {}))
@@ -63,9 +92,7 @@ async def execute_notebook_async(
                 client.kc.stop_channels()
             if km.has_kernel:
                 await km.shutdown_kernel(now=True)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, dst)
-    return dst
+    return nb
 
 
 def notebook_title(nb) -> str:
@@ -199,7 +226,7 @@ def render_html(
         rank_class=findings.rank_class,
         claims=[] if verdicts is None else findings.claim_rows(verdicts, evidence),
         figures=figure_entries(figures, folder),
-        notebooks=[{"href": p.name, "title": t, "file": p.stem + ".ipynb"} for p, t in pages],
+        notebooks=[{"href": p.name, "title": t, "file": p.stem + ".py"} for p, t in pages],
         sources=sources_rows(),
     )
     index = folder / "index.html"

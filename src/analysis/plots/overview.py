@@ -24,11 +24,16 @@ OVERVIEW = (
 
 
 def overview_heatmaps(
-    *, df: pd.DataFrame | None = None, span: tuple[int, int] | None = None, max_rank: int = 10
+    *,
+    df: pd.DataFrame | None = None,
+    span: tuple[int, int] | None = None,
+    max_rank: int = 10,
+    partner: str = JAPAN,
 ) -> Figure:
-    """Members x years heatmaps of Japan's rank, one per dimension (trade, ODA, FDI).
+    """Members x years heatmaps of ``partner``'s rank (Japan's by default), one per dimension
+    (trade, ODA, FDI).
 
-    White: no recorded data; dark: Japan first; a dot marks a year where Japan is present
+    White: no recorded data; dark: the partner first; a dot marks a year where it is present
     without a rank (net repayments or disinvestment).
     """
     from matplotlib.colors import ListedColormap
@@ -37,7 +42,7 @@ def overview_heatmaps(
     read = []
     for title, measure, variant in OVERVIEW:
         d = query.select(df, measure=measure, variant=variant, basis=None)
-        d = d[(d["partner"] == JAPAN).to_numpy() & d["country"].isin(members).to_numpy()]
+        d = d[(d["partner"] == partner).to_numpy() & d["country"].isin(members).to_numpy()]
         read.append((title, measure, d))
     if span is None:  # 1990 to the last year a panel draws: no empty years at the end
         last = max((int(d["year"].max()) for *_, d in read if len(d)), default=2022)
@@ -85,7 +90,8 @@ def overview_heatmaps(
         ax.set_title(f"{title} ({shown})", fontsize=10, loc="left")
     ticks = sorted({*range(0, len(years), 5), len(years) - 1})  # the last year always has one
     axes[-1].set_xticks(ticks, [str(years[t]) for t in ticks])
-    fig.suptitle("Japan's rank among each ASEAN member's partners: trade, ODA and FDI")
+    name = short_name(partner)
+    fig.suptitle(f"{name}'s rank among each ASEAN member's partners: trade, ODA and FDI")
     bottom = footer(
         fig,
         source_line(*drawn)
@@ -94,7 +100,7 @@ def overview_heatmaps(
     )
     fig.subplots_adjust(bottom=bottom + 0.04, top=0.93)  # the year ticks above the footer
     cbar = fig.colorbar(im, ax=axes, shrink=0.6, ticks=[1, 2, 3, 5, max_rank])
-    cbar.set_label(f"Japan's rank ({max_rank} = {max_rank} or lower)")
+    cbar.set_label(f"{name}'s rank ({max_rank} = {max_rank} or lower)")
     return attach(fig, pd.concat(rows))
 
 
