@@ -31,13 +31,14 @@ def figures_expected(name: str, params: dict) -> int:
 
     if name.startswith("00"):
         return 1  # heatmaps
+    # the explorer's cell shows its first chart once, above its controls (explore.explorer)
     if name.startswith("01"):
-        return 6  # grid, the member's bump chart, ASEAN x2, BACI majors, explore
+        return 7  # grid, the member's bump chart, ASEAN x2, BACI majors, draw, explorer
     if name.startswith("02"):
-        return 4  # grid, the member's donors, China, Japan's recipients
+        return 5  # grid, the member's donors, China, Japan's recipients, explorer
     if name.startswith("03"):  # grid, the host's headline, ASEAN, top investors, outward,
-        # Japan vs the US as each reports it; and one chart per dataset ranking the host
-        return 6 + len(explore.datasets_for(nb.economy(params["HOST"]), "fdi"))
+        # Japan vs the US as each reports it, explorer; one chart per dataset ranking the host
+        return 7 + len(explore.datasets_for(nb.economy(params["HOST"]), "fdi"))
     verdicts, _ = nb.claims(
         params["CLAIM_FILE"],
         ids=params["CLAIMS"],

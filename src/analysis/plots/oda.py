@@ -67,8 +67,18 @@ def oda_japan_recipients(
 
     def by_latest(codes) -> list[str]:
         best = d[d["partner"].isin(list(codes))].groupby("partner", observed=True)["rank"].min()
+
+        def rank_or(value, default: int) -> int:  # a nullable rank (pd.NA) sorts as default
+            return default if value is None or pd.isna(value) else int(value)
+
         return sorted(
-            codes, key=lambda p: (pd.isna(last.get(p)), last.get(p, 0) or 0, best.get(p, 99), p)
+            codes,
+            key=lambda p: (
+                rank_or(last.get(p), -1) < 0,
+                rank_or(last.get(p), 0),
+                rank_or(best.get(p), 99),
+                p,
+            ),
         )
 
     asean = by_latest({str(p) for p in d["partner"].unique() if str(p) in members})
