@@ -403,7 +403,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
                 raise _NotebookFailed(name, exc) from exc
         while len(printed) < len(names) and names[len(printed)] in done:
             name = names[len(printed)]
-            print(f"Executed notebooks/{name} -> {done[name]}")
+            print(f"Executed notebooks/{notebook_source(name).name} -> {done[name]}")
             printed.append(name)
 
     async def run_all() -> None:
