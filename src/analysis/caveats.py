@@ -23,6 +23,7 @@ from .countries import (
     bloc_row_members_apart,
     entity_notes,
     ever_members,
+    names_text,
     short_name,
 )
 from .schema import FLAG_WORDS, PRINCIPLES, dimension_of
@@ -232,7 +233,7 @@ def distrust_words(obs: pd.DataFrame, dataset: str, measure: str, country: str, 
     lacking = d[(d["rule"] == rank_trade.MISSING_PARTNER) & d["measure"].isin(flows)]
     if len(lacking):
         lacks = " and ".join(
-            f"{_names(p.split(', '))} in its {flow}"
+            f"{names_text(p.split(', '))} in its {flow}"
             for flow, p in zip(lacking["measure"], lacking["partners"], strict=True)
         )
         return (
@@ -251,11 +252,6 @@ def distrust_words(obs: pd.DataFrame, dataset: str, measure: str, country: str, 
     if estimated >= rank_trade.ESTIMATE_LIMIT * own["value_usd_m"].sum():
         return "is mostly IMF estimates: they make up half or more of its value"
     return ""
-
-
-def _names(codes: list[str]) -> str:
-    names = [short_name(c) for c in codes]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def unpriced_lines(

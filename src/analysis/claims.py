@@ -245,6 +245,17 @@ def _check_types(cid: str, rec: dict) -> None:
             raise _fail(cid, name, f"{value!r} is not {expected}")
 
 
+def _quantifier_holds(claim: Claim, supported: int, cases: int) -> bool:
+    """The claim's quantifier over one set of cases with data (one year, or the latest
+    reading): ``all`` needs every country to have data and hold."""
+    q = _QUANTIFIER.match(claim.quantifier)
+    if q.group(1) == "all":
+        return supported == cases == len(claim.countries)
+    if q.group(1) == "most":
+        return supported > cases / 2
+    return supported >= int(q.group(2))
+
+
 def evaluate(claim: Claim, rankings: pd.DataFrame, vintages: dict[str, str] | None = None):
     """-> (summary dict, evidence DataFrame) for one claim."""
     r = rankings[
@@ -296,19 +307,13 @@ def evaluate(claim: Claim, rankings: pd.DataFrame, vintages: dict[str, str] | No
     ev["vintage"] = (vintages or {}).get(claim.dataset, "")
     data = ev[ev["status"] != "no data"]
     n_sup = int((data["status"] == "supported").sum())
-    q = _QUANTIFIER.match(claim.quantifier)
     years_ok = []
     for year in claim.years:
         y = data[data["year"] == year]
         if y.empty:
             continue
         s = int((y["status"] == "supported").sum())
-        if q.group(1) == "all":
-            years_ok.append(s == len(y) and len(y) == len(claim.countries))
-        elif q.group(1) == "most":
-            years_ok.append(s > len(y) / 2)
-        else:
-            years_ok.append(s >= int(q.group(2)))
+        years_ok.append(_quantifier_holds(claim, s, len(y)))
     if data.empty:
         verdict = "insufficient data"
     elif years_ok and all(years_ok) and len(years_ok) == len(claim.years):
@@ -438,16 +443,10 @@ def evaluate_latest(claim: Claim, rankings: pd.DataFrame) -> tuple[dict, pd.Data
     ev["partner"] = claim.partner
     data = ev[ev["status"] != "no data"]
     n_sup = int((data["status"] == "supported").sum())
-    q = _QUANTIFIER.match(claim.quantifier)
     if data.empty:
         verdict = "insufficient data"
     else:
-        if q.group(1) == "all":
-            ok = n_sup == len(data) == len(claim.countries)
-        elif q.group(1) == "most":
-            ok = n_sup > len(data) / 2
-        else:
-            ok = n_sup >= int(q.group(2))
+        ok = _quantifier_holds(claim, n_sup, len(data))
         verdict = "supported" if ok else ("partly supported" if n_sup else "not supported")
     years = sorted({int(y) for y in data["year"]})
     summary = {

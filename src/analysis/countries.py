@@ -287,6 +287,18 @@ def has_name(code: str) -> bool:
     return code in display_names() or pycountry.countries.get(alpha_3=code) is not None
 
 
+def and_list(words: list[str]) -> str:
+    """'Brunei, Indonesia and Thailand': words joined for a sentence ('' for none)."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def names_text(codes: list[str]) -> str:
+    """Economies' short names joined for a sentence ('Cambodia, Myanmar and Viet Nam')."""
+    return and_list([short_name(c) for c in codes])
+
+
 def short_name(code: str) -> str:
     """A short display name for tables and charts: ``data/names.csv``, then pycountry, then the
     code itself (which the test of the committed rankings never lets through)."""

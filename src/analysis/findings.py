@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import catalog, headline, query
-from .countries import JAPAN, asean_members, short_name
+from .countries import JAPAN, and_list, asean_members, names_text, short_name
 
 # One column group per question: (dimension, what is ranked, measure, variant (None: the
 # measure's default), years, mark mirror/estimate cells). Each is the headline series of its
@@ -139,14 +139,6 @@ class Finding:
     command: str
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _names(codes: list[str]) -> str:
-    return _join([short_name(c) for c in codes]) if codes else ""
-
-
 def _the(name: str) -> str:
     """A partner's name as a sentence's subject ("the United States", "China")."""
     return f"The {name}" if name.startswith("United ") else name
@@ -158,7 +150,7 @@ def _by_year(pairs: list[tuple[str, int]]) -> str:
     years: dict[int, list[str]] = {}
     for name, y in sorted(pairs, key=lambda p: p[1]):
         years.setdefault(y, []).append(name)
-    return ", ".join(f"{_join(ns)} {y}" for y, ns in years.items())
+    return ", ".join(f"{and_list(ns)} {y}" for y, ns in years.items())
 
 
 def _latest(measure: str) -> pd.DataFrame:
@@ -198,7 +190,7 @@ def key_findings() -> list[Finding]:
             f"Japan is the largest trade partner of {len(top) or 'none'} of the {len(members)} ASEAN "
             f"members in their latest year ({_spans(trade)}), against {first_1990} in 1990; "
             f"it ranks {int(trade['rank'].min())}-{int(trade['rank'].max())} today "
-            f"(2nd: {_names(list(trade.loc[trade['rank'] == 2, 'country'])) or 'none'})"
+            f"(2nd: {names_text(list(trade.loc[trade['rank'] == 2, 'country'])) or 'none'})"
             + (
                 f"; for {int(trade['restricted'].sum())} of them the latest year is ranked "
                 "among a restricted set of partners."
@@ -233,10 +225,14 @@ def key_findings() -> list[Finding]:
             Finding(
                 f"Japan is the largest bilateral donor by gross disbursements of "
                 f"{int((gross['rank'] == 1).sum())} of {len(gross)} recipients in "
-                f"{_spans(gross)} ({_names(list(gross.loc[gross['rank'] == 1, 'country']))}); "
+                f"{_spans(gross)} ({names_text(list(gross.loc[gross['rank'] == 1, 'country']))}); "
                 f"net of loan repayments it is the largest DAC donor of "
                 f"{int((net['rank'] == 1).sum())} in {_spans(net)}"
-                + (f", and has no positive net flow to {_names(unranked)}." if unranked else "."),
+                + (
+                    f", and has no positive net flow to {names_text(unranked)}."
+                    if unranked
+                    else "."
+                ),
                 sorted({*_datasets(gross), *_datasets(net)}),
                 "oda-japan-rank-grid.png",
                 "asean-japan standing JPN --dimension oda",
@@ -248,7 +244,7 @@ def key_findings() -> list[Finding]:
         out.append(
             Finding(
                 f"By inward FDI position, as the hosts report it, Japan is the largest investor "
-                f"in {_names(first) if first else 'no member'} in the latest year "
+                f"in {names_text(first) if first else 'no member'} in the latest year "
                 f"({_spans(stock)}) and ranks {int(stock['rank'].min())}-"
                 f"{int(stock['rank'].max())} across the {len(stock)} members with data.",
                 _datasets(stock),
