@@ -27,10 +27,12 @@ equal values share the smaller rank (1, 2, 2, 4), listed by partner code.
 
 from __future__ import annotations
 
+import os
 import re
 import weakref
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -42,6 +44,7 @@ from .validate import check
 
 COLUMNS = list(RANKINGS)
 CACHED_ECONOMIES = 16  # rankings kept per table of observations (rank_economy)
+BATCH_WORKERS = 2  # batches ranked at once (rank_in_batches): the machines this runs on have 2 cores
 SPLIT = ("aggregation", "partner_set")  # filled last, from variant (``split_variant``)
 BASE = [c for c in COLUMNS if c not in SPLIT]  # what each policy ranks
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
@@ -195,7 +198,11 @@ def split_variant(
     cats = [np.asarray(c.cat.categories.astype(str), dtype=object) for c in cols]
     codes = [c.cat.codes.to_numpy().astype(np.int64) for c in cols]
     combined = (codes[0] * len(cats[1]) + codes[1]) * len(cats[2]) + codes[2]
-    uniques, inverse = np.unique(combined, return_inverse=True)
+    # the distinct combinations, ascending, and each row's index among them (``np.unique``
+    # with ``return_inverse``, by counting: the combinations are few, the rows millions)
+    present = np.bincount(combined, minlength=1) > 0
+    uniques = np.flatnonzero(present)
+    inverse = (np.cumsum(present) - 1)[combined]
     sets = {name: ps for name, ps, _ in partner_sets}
     own_aggregation = {name: agg for name, _, agg in partner_sets if agg}
     agg_of, set_of = [], []
@@ -212,7 +219,7 @@ def split_variant(
             set_of.append("all")
         else:
             set_of.append(sets.get(dataset, "all"))
-    out = ranked.copy()
+    out = ranked.copy(deep=False)  # two columns added: the others are not copied
     for col, values in (("aggregation", agg_of), ("partner_set", set_of)):
         names = sorted(set(values))
         per_combo = np.array([names.index(v) for v in values], dtype=np.int64)
@@ -449,33 +456,50 @@ def rank_in_batches(
     partner_sets: tuple[tuple[str, str, str], ...] = (),
     unranked: frozenset[str] = frozenset(),
     batch_rows: int = 400_000,
+    workers: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The rankings of ``rank_observations`` economy batch by economy batch, in economy
     order (each batch ordered as ``rank_observations`` orders its rows).
 
     Why: the world scope's 16 million ranking rows need several GB at once; a batch of
     economies whose rankings read about ``batch_rows`` observations needs a fraction of that,
-    and its rows can be written out before the next batch is ranked.
+    and its rows can be written out before the next batch is ranked. Batches are independent
+    and their work is mostly numpy sorts and sums, which release the GIL, so ``workers``
+    threads (default ``BATCH_WORKERS``, at most the cores) rank that many batches at once;
+    the batches still come out in economy order, at most ``workers`` ranked ahead.
     """
     index = economy_index(obs)
     # ASEAN is an economy of trade's bloc variants even where no observation names it
     every = sorted(set(index.economies) | {ASEAN})
     wanted = [c for c in every if countries is None or c in countries]
-    batch: list[str] = []
+    batches: list[list[str]] = [[]]
     size = 0
     for c in wanted:
         start, end = index.slices.get(c, (0, 0))
-        batch.append(c)
+        batches[-1].append(c)
         size += end - start
         if size >= batch_rows:
-            yield _rank_subset(
-                obs, index, batch, restricted, single_reporter, partial, partner_sets, unranked
-            )
-            batch, size = [], 0
-    if batch:
-        yield _rank_subset(
+            batches.append([])
+            size = 0
+    batches = [b for b in batches if b]
+
+    def rank(batch: list[str]) -> pd.DataFrame:
+        return _rank_subset(
             obs, index, batch, restricted, single_reporter, partial, partner_sets, unranked
         )
+
+    workers = min(workers or BATCH_WORKERS, os.cpu_count() or 1, len(batches) or 1)
+    if workers <= 1:
+        yield from map(rank, batches)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[pd.DataFrame]] = deque()
+        for batch in batches:
+            pending.append(pool.submit(rank, batch))
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _rank_subset(
@@ -497,7 +521,9 @@ def _rank_subset(
         sub, wanted, restricted, single_reporter, partial, partner_sets, unranked
     )
     if ASEAN not in wanted and len(ranked):
-        ranked = ranked[(ranked["country"] != ASEAN).to_numpy()].reset_index(drop=True)
+        others = (ranked["country"] != ASEAN).to_numpy()
+        if not others.all():
+            ranked = ranked[others].reset_index(drop=True)
     return ranked
 
 
