@@ -44,7 +44,9 @@ from .validate import check
 
 COLUMNS = list(RANKINGS)
 CACHED_ECONOMIES = 16  # rankings kept per table of observations (rank_economy)
-BATCH_WORKERS = 2  # batches ranked at once (rank_in_batches): the machines this runs on have 2 cores
+BATCH_WORKERS = (
+    2  # batches ranked at once (rank_in_batches): the machines this runs on have 2 cores
+)
 SPLIT = ("aggregation", "partner_set")  # filled last, from variant (``split_variant``)
 BASE = [c for c in COLUMNS if c not in SPLIT]  # what each policy ranks
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
@@ -466,12 +468,14 @@ def rank_in_batches(
     and its rows can be written out before the next batch is ranked. Batches are independent
     and their work is mostly numpy sorts and sums, which release the GIL, so ``workers``
     threads (default ``BATCH_WORKERS``, at most the cores) rank that many batches at once;
-    the batches still come out in economy order, at most ``workers`` ranked ahead.
+    the batches are the same whatever ``workers`` is (so are the rows and their order) and
+    come out in economy order, at most ``workers`` ranked ahead of the one being read.
     """
     index = economy_index(obs)
     # ASEAN is an economy of trade's bloc variants even where no observation names it
     every = sorted(set(index.economies) | {ASEAN})
     wanted = [c for c in every if countries is None or c in countries]
+    workers = max(1, min(workers or BATCH_WORKERS, os.cpu_count() or 1))
     batches: list[list[str]] = [[]]
     size = 0
     for c in wanted:
@@ -488,7 +492,7 @@ def rank_in_batches(
             obs, index, batch, restricted, single_reporter, partial, partner_sets, unranked
         )
 
-    workers = min(workers or BATCH_WORKERS, os.cpu_count() or 1, len(batches) or 1)
+    workers = min(workers, len(batches) or 1)
     if workers <= 1:
         yield from map(rank, batches)
         return

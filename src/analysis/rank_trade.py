@@ -465,17 +465,10 @@ def rank_dataset(
             if c in space.index:
                 keep_country[space.index[c]] = True
 
-    variants = {
-        # an economy not ranked needs no countries rows (its rows serve ASEAN in the blocs)
-        "countries": rows
-        if countries is None
-        else rows.take(np.flatnonzero(keep_country[rows.country])),
-        "blocs": _blocs(rows, space, dated=True),
-        "blocs_fixed": _blocs(rows, space, dated=False),
-    }
     blocks = []
     for variant in VARIANTS:
-        vrows = variants[variant]
+        # made when ranked and dropped after: a batch's memory is its largest variant's
+        vrows = _variant_rows(rows, space, variant, None if countries is None else keep_country)
         g = space.group(vrows.measure, vrows.country, vrows.year)
         for basis in BASES:
             if basis == "reported":
@@ -495,6 +488,7 @@ def rank_dataset(
             block = _ranked_block(ranked, totals, space)
             block["variant"], block["basis"] = variant, basis
             blocks.append(block)
+    del rows, vrows, chosen, ranked  # the blocks hold what is left: freed before joining them
     return _to_frame(blocks, dataset, space)
 
 
@@ -731,20 +725,38 @@ def distrusted_own_reports(obs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _variant_rows(rows: Rows, space: Space, variant: str, keep: np.ndarray | None) -> Rows:
+    """The rows a variant ranks: members summed into their blocs, or the economies' own rows
+    (of the economies ``keep`` marks; None: all)."""
+    if variant != "countries":
+        return _blocs(rows, space, dated=variant == "blocs")
+    # an economy not ranked needs no countries rows (its rows serve ASEAN in the blocs)
+    if keep is None:
+        return rows
+    return rows.take(np.flatnonzero(keep[rows.country]))
+
+
 def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
+    """The blocks joined into one frame; each block column is dropped once joined, so the
+    blocks and the frame are never held whole at once (the blocks are emptied)."""
+    sizes = [len(b["value"]) for b in blocks]
+
+    def joined(key: str) -> np.ndarray:
+        return np.concatenate([b.pop(key) for b in blocks])
+
     def cat(key: str, cats) -> pd.Categorical:
-        return pd.Categorical.from_codes(
-            np.concatenate([b[key] for b in blocks]), categories=list(cats)
-        )
+        return pd.Categorical.from_codes(joined(key), categories=list(cats))
 
     def const(key: str, cats) -> pd.Categorical:
-        codes = np.concatenate([np.full(len(b["value"]), cats.index(b[key])) for b in blocks])
+        codes = np.concatenate(
+            [np.full(n, cats.index(b[key])) for n, b in zip(sizes, blocks, strict=True)]
+        )
         return pd.Categorical.from_codes(codes, categories=list(cats))
 
-    n = sum(len(b["value"]) for b in blocks)
-    rank = np.concatenate([b["rank"] for b in blocks])
-    value = np.concatenate([b["value"] for b in blocks])
-    total = np.concatenate([b["total"] for b in blocks])
+    n = sum(sizes)
+    rank = joined("rank")
+    value = joined("value")
+    total = joined("total")
     return pd.DataFrame(
         {
             "dataset": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[dataset]),
@@ -752,15 +764,15 @@ def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
             "variant": const("variant", VARIANTS),
             "basis": const("basis", BASES),
             "country": cat("country", space.vocab),
-            "year": (np.concatenate([b["year"] for b in blocks]) + space.year0).astype("int16"),
+            "year": (joined("year") + space.year0).astype("int16"),
             "partner": cat("partner", space.vocab),
             "value_usd_m": value,
             "total_usd_m": total,
             "share": share(value, total),
             "rank": pd.arrays.IntegerArray(rank.astype("int32"), rank == 0),
-            "n_partners": np.concatenate([b["n_partners"] for b in blocks]).astype("int32"),
+            "n_partners": joined("n_partners").astype("int32"),
             "value_basis": cat("vbasis", VALUE_BASES),
-            "estimated_share": np.concatenate([b["est_share"] for b in blocks]),
+            "estimated_share": joined("est_share"),
         },
         copy=False,  # the arrays are new: not copied again into 2-D blocks
     )
