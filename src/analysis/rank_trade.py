@@ -130,18 +130,26 @@ def competition_rank(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarr
 
 
 def _rank_sorted(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray):
-    """The order (group, value descending, tiebreak) and the competition rank at each position."""
+    """The order (group, value descending, tiebreak) and the competition rank at each position
+    (``value``: -inf where a row is not ranked, last in its group)."""
     n = len(value)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="int32")
-    order = _packed_order(group_id, value, tiebreak)
-    if order is None:
-        # three stable passes (least significant key first) beat one lexsort: the integer
-        # passes use numpy's radix sort when the codes fit in 16 bits
-        order = np.argsort(_small(tiebreak), kind="stable")
-        order = order[np.argsort(-value[order], kind="stable")]
-        order = order[np.argsort(_small(group_id)[order], kind="stable")]
-    g, v = group_id[order], value[order]
+    micro = _micro(value)
+    found = None if micro is None else _rank_sorted_micro(group_id, micro, tiebreak)
+    if found is not None:
+        return found
+    # three stable passes (least significant key first) beat one lexsort: the integer
+    # passes use numpy's radix sort when the codes fit in 16 bits
+    order = np.argsort(_small(tiebreak), kind="stable")
+    order = order[np.argsort(-value[order], kind="stable")]
+    order = order[np.argsort(_small(group_id)[order], kind="stable")]
+    return order, _ranks_in_order(group_id[order], value[order])
+
+
+def _ranks_in_order(g: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Competition ranks of rows ordered by group and value (descending)."""
+    n = len(v)
     pos = np.arange(n)
     new_group = np.empty(n, dtype=bool)
     new_group[0] = True
@@ -150,26 +158,35 @@ def _rank_sorted(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray):
     new_value[1:] |= v[1:] != v[:-1]
     group_start = np.maximum.accumulate(np.where(new_group, pos, 0))
     value_start = np.maximum.accumulate(np.where(new_value, pos, 0))
-    return order, (value_start - group_start + 1).astype("int32")
+    return (value_start - group_start + 1).astype("int32")
 
 
-def _packed_order(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray):
-    """The order (group, value descending, tiebreak) from one sort of one int64 key, or None
-    where the key does not fit: values not on the dollar grid (``np.round(value, 6)``, so
-    that equal values are equal integers) or negative, or the three parts wider than 63 bits.
-
-    Why: one unstable sort of distinct integers (numpy's SIMD sort) takes a sixth of the
-    three stable passes' time. The key is distinct wherever (group, tiebreak) is, which the
-    rankings' key check (``validate.check``) demands; unranked rows (value ``-inf``) sort
-    last in their group. The groups are renumbered densely so that they take few bits."""
-    if group_id.min() < 0 or tiebreak.min() < 0:
-        return None
-    ranked = value > -np.inf  # NaN compares False: not packed
+def _micro(value: np.ndarray) -> np.ndarray | None:
+    """Values on the dollar grid (``np.round(value, 6)``) as whole micro-units (millionths of
+    a million: dollars), -1 where a row is not ranked (``-inf``); None where a value is off
+    the grid, negative, NaN or too large for exact integers."""
+    ranked = value > -np.inf  # NaN compares False
     base = np.where(ranked, value, 0.0)
     micro = np.rint(base * 1e6)
     if not (ranked | (value == -np.inf)).all() or micro.min() < 0 or micro.max() >= 2.0**52:
         return None
     if not np.array_equal(micro / 1e6, base):
+        return None
+    out = micro.astype(np.int64)
+    out[~ranked] = -1
+    return out
+
+
+def _rank_sorted_micro(group_id: np.ndarray, micro: np.ndarray, tiebreak: np.ndarray):
+    """``_rank_sorted`` on whole micro-units (-1: not ranked, last in its group) from one sort
+    of one int64 key, or None where the key does not fit in 63 bits.
+
+    Why: one unstable sort of distinct integers (numpy's SIMD sort) takes a sixth of the
+    three stable passes' time. The key (group, value descending, tiebreak) is distinct
+    wherever (group, tiebreak) is, which the rankings' key check (``validate.check``)
+    demands. The groups are renumbered densely so that they take few bits; equal values
+    are equal integers, so ties are found on the integers."""
+    if group_id.min() < 0 or tiebreak.min() < 0:
         return None
     top = int(micro.max())
     used = np.zeros(int(group_id.max()) + 1, dtype=bool)
@@ -180,9 +197,15 @@ def _packed_order(group_id: np.ndarray, value: np.ndarray, tiebreak: np.ndarray)
     t_bits = int(tiebreak.max()).bit_length()
     if g_bits + v_bits + t_bits > 63:
         return None
-    desc = np.where(ranked, top + 1 - micro.astype(np.int64), top + 2)
-    key = (dense[group_id] << v_bits | desc) << t_bits | tiebreak.astype(np.int64)
-    return np.argsort(key)
+    key = dense[group_id]
+    key <<= v_bits
+    key |= top + 1 - micro  # descending; not ranked (-1): top + 2, last
+    key <<= t_bits
+    key |= tiebreak
+    order = np.argsort(key)
+    key >>= t_bits  # (group, value) in order: ranks from the key itself
+    sorted_key = key[order]
+    return order, _ranks_in_order(sorted_key >> v_bits, sorted_key)
 
 
 def _small(a: np.ndarray) -> np.ndarray:
@@ -417,9 +440,17 @@ def _ranked_block(rows: Rows, totals: np.ndarray, space: Space) -> dict[str, np.
     g = space.group(rows.measure, rows.country, rows.year)
     rankable = rows.partner != rows.country  # only ASEAN's intra-ASEAN row fails this
     # unranked rows sort last in their group
-    # values equal to the dollar tie (float sums in another order must not break a tie)
-    sort_value = np.where(rankable, np.round(rows.value, 6), -np.inf)
-    order, ranks = _rank_sorted(g, sort_value, rows.partner)
+    # values equal to the dollar tie (float sums in another order must not break a tie):
+    # whole micro-units, rint(value * 1e6), equal where np.round(value, 6) is
+    micro = np.rint(rows.value * 1e6)
+    found = None
+    if len(micro) and micro.min() >= 0 and micro.max() < 2.0**52:
+        micro = micro.astype(np.int64)
+        micro[~rankable] = -1
+        found = _rank_sorted_micro(g, micro, rows.partner)
+    if found is None:
+        found = _rank_sorted(g, np.where(rankable, np.round(rows.value, 6), -np.inf), rows.partner)
+    order, ranks = found
     rank = np.where(rankable[order], ranks, 0)
     g_o = g[order]
     n_partners = np.bincount(g[rankable], minlength=space.n_groups)[g_o]

@@ -36,7 +36,7 @@ def _duplicated(df: pd.DataFrame, key: list[str]) -> pd.Series:
     for col in key:
         s = df[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            codes, size = s.cat.codes.to_numpy().astype(np.int64), len(s.cat.categories) + 1
+            codes, size = s.cat.codes.to_numpy(), len(s.cat.categories) + 1
         elif pd.api.types.is_integer_dtype(s) or pd.api.types.is_bool_dtype(s):
             codes = s.to_numpy().astype(np.int64)
             lo = int(codes.min()) if len(codes) else 0
@@ -46,13 +46,22 @@ def _duplicated(df: pd.DataFrame, key: list[str]) -> pd.Series:
         bound *= size + 1
         if bound > np.iinfo(np.int64).max:
             return df.duplicated(subset=key, keep=False)
-        combined = combined * (size + 1) + codes + 1
+        combined *= size + 1  # in place: no temporary arrays of millions of keys
+        combined += codes
+        combined += 1
     # one SIMD sort of the keys and a look at neighbours, not a hash table of millions of keys;
     # the rows whose key repeats are looked up only where one does
     ordered = np.sort(combined)
     repeated = ordered[1:][ordered[1:] == ordered[:-1]]
     dup = np.isin(combined, repeated) if len(repeated) else np.zeros(len(df), dtype=bool)
     return pd.Series(dup, index=df.index)
+
+
+def _only_allowed(s: pd.Series, allowed) -> bool:
+    """A categorical column whose every category is allowed (so is every value)."""
+    return isinstance(s.dtype, pd.CategoricalDtype) and bool(
+        s.cat.categories.isin(list(allowed)).all()
+    )
 
 
 def _isin(s: pd.Series, allowed) -> pd.Series:
@@ -80,7 +89,8 @@ def check(df: pd.DataFrame, schema: dict[str, Column], key: list[str], table: st
         nulls = s.isna()
         if not col.nullable and nulls.any():
             raise _fail(table, f"column {name!r} has missing values", df[nulls])
-        if col.allowed is not None:
+        # a categorical whose categories are all allowed holds no other value: nothing to test
+        if col.allowed is not None and not _only_allowed(s, col.allowed):
             bad = ~_isin(s, col.allowed) & ~nulls
             if bad.any():
                 raise _fail(
