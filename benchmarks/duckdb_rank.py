@@ -131,13 +131,14 @@ WITH base AS (
     WHERE (side = 0) = (o.c IS NOT NULL)
     UNION ALL
     SELECT 1::TINYINT, * FROM variant_rows WHERE side = 0
-), totals AS MATERIALIZED (
-    SELECT variant, basis, m, c, y,
-           CASE WHEN bool_or(side = 0) AND any_value(t.own_total) > 0 THEN any_value(t.own_total)
-                ELSE coalesce(sum(v) FILTER (p <> c), 0) END AS total,
-           count(*) FILTER (p <> c) AS n_partners
-    FROM bases LEFT JOIN own_total t USING (m, c, y)
-    GROUP BY ALL
+), totals AS MATERIALIZED (  -- per group; the own World row joined to the groups, not the rows
+    SELECT variant, basis, m, c, y, n_partners,
+           CASE WHEN has_own AND t.own_total > 0 THEN t.own_total ELSE psum END AS total
+    FROM (SELECT variant, basis, m, c, y, bool_or(side = 0) AS has_own,
+                 coalesce(sum(v) FILTER (p <> c), 0) AS psum,
+                 count(*) FILTER (p <> c) AS n_partners
+          FROM bases GROUP BY ALL)
+    LEFT JOIN own_total t USING (m, c, y)
 ), members AS (
     SELECT variant, year AS y, member AS c FROM bloc_map WHERE bloc = {asean}
 ), asean AS (  -- ASEAN as an economy: its members' rows, summed partner by partner
@@ -154,17 +155,23 @@ WITH base AS (
     JOIN (SELECT variant, basis, m, y, count(*) FILTER (p <> {asean}) AS n
           FROM asean GROUP BY ALL) a USING (variant, basis, m, y)
     CROSS JOIN (SELECT {asean}::SMALLINT AS c)
-), ranked_rows AS (
-    SELECT variant, basis, m, c, y, p, v, est, side AS vb, {group} AS g FROM bases
+), ranked_rows AS (  -- narrow: the group key carries variant, basis, measure, economy, year
+    SELECT {group} AS g, p, v, est, side::INT AS vb FROM bases
     UNION ALL
-    SELECT variant, basis, m, c, y, p, v, est, vb, {group} FROM asean
+    SELECT {group}, p, v, est, vb FROM asean
+), ranked AS (  -- the one sort: within a group, ranked rows by value (dollars) descending
+    SELECT g, p, v, est, vb, (g // {ny}) % {nc} AS c,
+           CASE WHEN p <> (g // {ny}) % {nc} THEN rank() OVER (
+               PARTITION BY g ORDER BY ((p = (g // {ny}) % {nc})::BIGINT << 52)
+                                       - round_even(v * 1000000.0, 0)::BIGINT)
+           ELSE 0 END AS rank
+    FROM ranked_rows
 )
-SELECT variant, basis, m, c, y, p, v AS value, total,
-       CASE WHEN total > 0 THEN v / total END AS share,
-       CASE WHEN p <> c THEN rank() OVER (
-           PARTITION BY g ORDER BY p = c, round_even(v * 1000000.0, 0) DESC) ELSE 0 END AS rank,
-       n_partners, vb, least(greatest(est / v, 0), 1) AS estimated_share
-FROM ranked_rows JOIN facts USING (g)
+SELECT g // {ny * nc * 6} AS variant, (g // {ny * nc * 3}) % 2 AS basis,
+       (g // {ny * nc}) % 3 AS m, c, g % {ny} + {y0} AS y, p, v AS value, total,
+       CASE WHEN total > 0 THEN v / total END AS share, rank, n_partners, vb,
+       least(greatest(est / v, 0), 1) AS estimated_share
+FROM ranked JOIN facts USING (g)
 """
 
 
