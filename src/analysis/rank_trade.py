@@ -425,9 +425,13 @@ def _asean_economy(
     return out, asean_totals
 
 
-def _group_totals(rows: Rows, own_total: np.ndarray, space: Space) -> np.ndarray:
-    """Per group: the own World row where the group rests on own reports, else the partner sum."""
-    g = space.group(rows.measure, rows.country, rows.year)
+def _group_totals(
+    rows: Rows, own_total: np.ndarray, space: Space, g: np.ndarray | None = None
+) -> np.ndarray:
+    """Per group: the own World row where the group rests on own reports, else the partner sum
+    (``g``: the rows' groups, where the caller has them)."""
+    if g is None:
+        g = space.group(rows.measure, rows.country, rows.year)
     ranked = rows.partner != rows.country
     psum = np.bincount(g[ranked], weights=rows.value[ranked], minlength=space.n_groups)
     own = np.zeros(space.n_groups, dtype=bool)
@@ -435,9 +439,13 @@ def _group_totals(rows: Rows, own_total: np.ndarray, space: Space) -> np.ndarray
     return np.where(own & (own_total > 0), own_total, psum)
 
 
-def _ranked_block(rows: Rows, totals: np.ndarray, space: Space) -> dict[str, np.ndarray]:
-    """Rank one variant x basis; returns output columns in output order."""
-    g = space.group(rows.measure, rows.country, rows.year)
+def _ranked_block(
+    rows: Rows, totals: np.ndarray, space: Space, g: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Rank one variant x basis; returns output columns in output order (``g``: the rows'
+    groups, where the caller has them)."""
+    if g is None:
+        g = space.group(rows.measure, rows.country, rows.year)
     rankable = rows.partner != rows.country  # only ASEAN's intra-ASEAN row fails this
     # unranked rows sort last in their group
     # values equal to the dollar tie (float sums in another order must not break a tie):
@@ -506,20 +514,31 @@ def rank_dataset(
                 sel = vrows.side == 0
             else:
                 sel = np.where(vrows.side == 0, own_ok[g], ~own_ok[g])
-            chosen = vrows.take(np.flatnonzero(sel))
-            totals = _group_totals(chosen, own_total, space)
+            idx = np.flatnonzero(sel)
+            chosen, g_chosen = vrows.take(idx), g[idx]
+            totals = _group_totals(chosen, own_total, space, g_chosen)
             kept = keep_country[chosen.country]
-            ranked = chosen if kept.all() else chosen.take(np.flatnonzero(kept))
+            ranked, g_ranked = chosen, g_chosen
+            if not kept.all():
+                ranked, g_ranked = chosen.take(np.flatnonzero(kept)), None
             if variant != "countries" and form_asean:
                 dated = variant == "blocs"
                 asean_rows, asean_totals = _asean_economy(chosen, totals, space, dated)
                 totals = totals + asean_totals
                 # the order of rows does not matter: _ranked_block orders them all
-                ranked = Rows.concat([ranked, asean_rows])
-            block = _ranked_block(ranked, totals, space)
+                ranked, g_ranked = Rows.concat([ranked, asean_rows]), None
+            block = _ranked_block(ranked, totals, space, g_ranked)
             block["variant"], block["basis"] = variant, basis
             blocks.append(block)
-    del rows, vrows, chosen, ranked  # the blocks hold what is left: freed before joining them
+    del (
+        rows,
+        vrows,
+        chosen,
+        ranked,
+        g,
+        g_chosen,
+        g_ranked,
+    )  # the blocks hold what is left: freed before joining them
     return _to_frame(blocks, dataset, space)
 
 
