@@ -198,13 +198,15 @@ def split_variant(
     no text is built per row."""
     cols = [_cat(ranked[c]) for c in ("dataset", "measure", "variant")]
     cats = [np.asarray(c.cat.categories.astype(str), dtype=object) for c in cols]
-    codes = [c.cat.codes.to_numpy().astype(np.int64) for c in cols]
+    # int32 where the combinations fit (they are few): less memory per batch of millions
+    width = np.int32 if len(cats[0]) * len(cats[1]) * len(cats[2]) < 2**31 else np.int64
+    codes = [c.cat.codes.to_numpy().astype(width) for c in cols]
     combined = (codes[0] * len(cats[1]) + codes[1]) * len(cats[2]) + codes[2]
     # the distinct combinations, ascending, and each row's index among them (``np.unique``
     # with ``return_inverse``, by counting: the combinations are few, the rows millions)
     present = np.bincount(combined, minlength=1) > 0
     uniques = np.flatnonzero(present)
-    inverse = (np.cumsum(present) - 1)[combined]
+    inverse = (np.cumsum(present) - 1).astype(width)[combined]
     sets = {name: ps for name, ps, _ in partner_sets}
     own_aggregation = {name: agg for name, _, agg in partner_sets if agg}
     agg_of, set_of = [], []
@@ -224,9 +226,9 @@ def split_variant(
     out = ranked.copy(deep=False)  # two columns added: the others are not copied
     for col, values in (("aggregation", agg_of), ("partner_set", set_of)):
         names = sorted(set(values))
-        per_combo = np.array([names.index(v) for v in values], dtype=np.int64)
+        per_combo = np.array([names.index(v) for v in values], dtype=np.int16)
         out[col] = pd.Categorical.from_codes(
-            per_combo[inverse] if len(inverse) else np.zeros(0, dtype=np.int64),
+            per_combo[inverse] if len(inverse) else np.zeros(0, dtype=np.int16),
             categories=names,
         )
     return out[COLUMNS]

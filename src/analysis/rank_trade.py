@@ -464,16 +464,17 @@ def _ranked_block(
     n_partners = np.bincount(g[rankable], minlength=space.n_groups)[g_o]
     value = rows.value[order]
     total = totals[g_o]
+    # codes as narrow as the frame holds them: a batch's blocks wait in memory until joined
     return {
-        "measure": rows.measure[order],
-        "country": rows.country[order],
-        "year": rows.year[order],
-        "partner": rows.partner[order],
+        "measure": rows.measure[order].astype(np.int8),
+        "country": rows.country[order].astype(np.int16),
+        "year": rows.year[order].astype(np.int16),
+        "partner": rows.partner[order].astype(np.int16),
         "value": value,
         "total": total,
-        "rank": rank,
-        "n_partners": n_partners,
-        "vbasis": rows.vbasis[order],
+        "rank": rank.astype(np.int32, copy=False),
+        "n_partners": n_partners.astype(np.int32),
+        "vbasis": rows.vbasis[order].astype(np.int8),
         "est_share": np.clip(rows.est[order] / value, 0.0, 1.0),
     }
 
@@ -781,9 +782,10 @@ def _variant_rows(rows: Rows, space: Space, variant: str, keep: np.ndarray | Non
     if variant != "countries":
         return _blocs(rows, space, dated=variant == "blocs")
     # an economy not ranked needs no countries rows (its rows serve ASEAN in the blocs)
-    if keep is None:
+    kept = None if keep is None else keep[rows.country]
+    if kept is None or kept.all():
         return rows
-    return rows.take(np.flatnonzero(keep[rows.country]))
+    return rows.take(np.flatnonzero(kept))
 
 
 def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
@@ -799,7 +801,7 @@ def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
 
     def const(key: str, cats) -> pd.Categorical:
         codes = np.concatenate(
-            [np.full(n, cats.index(b[key])) for n, b in zip(sizes, blocks, strict=True)]
+            [np.full(n, cats.index(b[key]), np.int8) for n, b in zip(sizes, blocks, strict=True)]
         )
         return pd.Categorical.from_codes(codes, categories=list(cats))
 
@@ -809,18 +811,18 @@ def _to_frame(blocks: list[dict], dataset: str, space: Space) -> pd.DataFrame:
     total = joined("total")
     return pd.DataFrame(
         {
-            "dataset": pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[dataset]),
+            "dataset": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[dataset]),
             "measure": cat("measure", MEASURES),
             "variant": const("variant", VARIANTS),
             "basis": const("basis", BASES),
             "country": cat("country", space.vocab),
-            "year": (joined("year") + space.year0).astype("int16"),
+            "year": (joined("year") + space.year0).astype("int16", copy=False),
             "partner": cat("partner", space.vocab),
             "value_usd_m": value,
             "total_usd_m": total,
             "share": share(value, total),
-            "rank": pd.arrays.IntegerArray(rank.astype("int32"), rank == 0),
-            "n_partners": joined("n_partners").astype("int32"),
+            "rank": pd.arrays.IntegerArray(rank.astype("int32", copy=False), rank == 0),
+            "n_partners": joined("n_partners").astype("int32", copy=False),
             "value_basis": cat("vbasis", VALUE_BASES),
             "estimated_share": joined("est_share"),
         },
