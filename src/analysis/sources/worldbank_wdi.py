@@ -106,12 +106,18 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
         )
     if not isinstance(rows, list):
         raise SourceError(NAME, where, f"expected a list of rows, got {type(rows).__name__}")
+    from ..limits import max_observations, refuse_duplicates, too_many
+
+    if len(rows) > max_observations():
+        raise too_many(NAME, where, max_observations())
     out = []
     for i, r in enumerate(rows):
         row = _row(r, i, where)
         if row is not None:
             out.append(row)
-    return header, pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+    frame = pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+    refuse_duplicates(frame, ["country", "indicator", "year"], "value_usd_m", NAME, where)
+    return header, frame
 
 
 def _row(r: object, i: int, where: str) -> tuple[str, str, int, float] | None:
