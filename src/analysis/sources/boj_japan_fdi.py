@@ -265,6 +265,9 @@ def read_workbook(path: Path) -> tuple[pd.DataFrame, dict]:
     cell counts."""
     from python_calamine import CalamineWorkbook
 
+    from ..limits import check_workbook
+
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

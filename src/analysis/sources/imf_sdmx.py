@@ -7,8 +7,6 @@ divided by 1e6 here (US$ million) and nowhere else.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 import pandas as pd
 
 from ..errors import SourceError
@@ -18,62 +16,64 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-CHUNK = 1 << 20  # bytes fed to the incremental parser at a time
+CHUNK = 1 << 20  # bytes fed to the parser at a time
 
 
 def parse_series(data: bytes, source: str, where: str, dimensions: tuple[str, ...]) -> pd.DataFrame:
     """-> one row per observation: the dimensions, year, value_usd_m, status (as given).
 
-    Parsed incrementally (each observation read from its start tag and dropped), so memory
-    follows the observations kept, never a tree of the whole message; past
-    ``limits.max_observations()`` observations the parse stops, and a key (the dimensions and
-    the year) given twice is refused (``limits.refuse_duplicates``)."""
+    Parsed incrementally (expat's start tags: no tree of the message is ever built), so memory
+    follows the observations kept; past ``limits.max_observations()`` observations the parse
+    stops, and a key (the dimensions and the year) given twice is refused
+    (``limits.refuse_duplicates``)."""
+    from xml.parsers import expat
+
     from ..limits import max_observations, refuse_duplicates, too_many
 
     limit = max_observations()
-    parser = ET.XMLPullParser(events=("start", "end"))
     rows: list[tuple] = []
-    n_series = n_obs = 0
-    key: tuple = ()
-    stack: list[ET.Element] = []
+    counts = {"series": 0, "obs": 0}
+    key: list[tuple] = [()]
+    path: list[str] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        name = _local(tag)
+        if not path and name != "StructureSpecificData":
+            raise SourceError(
+                source,
+                where,
+                f"root element is {name!r}",
+                "Expected an SDMX-ML 3.0 StructureSpecificData message (is the Accept "
+                "header honoured?); nothing was saved.",
+            )
+        if name == "Series":
+            counts["series"] += 1
+            key[0] = _series_key(attrs, dimensions, source, where)
+        elif name == "Obs" and path[-1] == "Series":
+            counts["obs"] += 1
+            if counts["obs"] > limit:
+                raise too_many(source, where, limit)
+            row = _observation(attrs, source, where)
+            if row is not None:
+                rows.append((*key[0], *row))
+        path.append(name)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda tag: path.pop()
     try:
-        for at in range(0, max(len(data), 1), CHUNK):
-            parser.feed(data[at : at + CHUNK])
-            for event, elem in parser.read_events():
-                if event == "end":
-                    stack.pop()
-                    if stack:  # done with it: dropped from its parent, so nothing piles up
-                        stack[-1].remove(elem)
-                    continue
-                name = _local(elem.tag)
-                if not stack and name != "StructureSpecificData":
-                    raise SourceError(
-                        source,
-                        where,
-                        f"root element is {name!r}",
-                        "Expected an SDMX-ML 3.0 StructureSpecificData message (is the Accept "
-                        "header honoured?); nothing was saved.",
-                    )
-                stack.append(elem)
-                if name == "Series":
-                    n_series += 1
-                    key = _series_key(elem.attrib, dimensions, source, where)
-                elif name == "Obs" and len(stack) > 1 and _local(stack[-2].tag) == "Series":
-                    n_obs += 1
-                    if n_obs > limit:
-                        raise too_many(source, where, limit)
-                    row = _observation(elem.attrib, source, where)
-                    if row is not None:
-                        rows.append((*key, *row))
-        parser.close()
-    except ET.ParseError as exc:
+        for at in range(0, len(data), CHUNK):
+            parser.Parse(data[at : at + CHUNK], False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
         raise SourceError(
             source,
             where,
-            f"malformed XML ({exc})",
+            f"malformed XML ({expat.ErrorString(exc.code)}: line {exc.lineno}, column "
+            f"{exc.offset})",
             "Expected an SDMX-ML 3.0 structure-specific message; nothing was saved.",
         ) from exc
-    if n_series == 0:
+    if counts["series"] == 0:
         raise SourceError(
             source,
             where,
