@@ -12,15 +12,27 @@ Chromium and fails on any request that leaves the machine or any link that does 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+from .tempdirs import write_output
+
 TEMPLATES = Path(__file__).parent / "templates"
+KERNEL_DIRS = "asean-japan-kernel-"  # the prefix of a running kernel's temporary folder
+# bidirectional controls: they reorder what a reader sees (a claim's sentence, a label) without
+# changing the bytes checked, so report text never carries them
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = (
     '<p class="widget-note">Here the notebook shows its explorer (dropdowns for the economy, '
     "dimension and dataset, a year range). A static page cannot run it: open the notebook "
     "with <code>make lab</code> to use it.</p>"
 )
+
+
+def strip_bidi(text: str) -> str:
+    """``text`` without bidirectional control characters (``BIDI``)."""
+    return BIDI.sub("", text)
 
 
 def read_notebook(src: Path):
@@ -61,23 +73,34 @@ async def execute_notebook_async(
 
         with_parameters(nb, **parameters)
     await run_notebook_async(nb, Path(src).parent, timeout, env)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, dst)
+    write_output(dst, lambda p: nbformat.write(nb, str(p)))
     return dst
 
 
 async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None):
     """Execute ``nb`` in place (outputs into its cells) with a ``python3`` kernel working in
-    ``cwd``; returns it."""
+    ``cwd``; returns it.
+
+    The kernel's sockets and its connection file (which holds the key that signs its messages)
+    live in a temporary folder of this process (``tempdirs.owned``), removed when it ends; the
+    folders a killed run left behind are removed by the next run, once their owner is gone."""
     import tempfile
 
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
+    from .tempdirs import clean, owned
+
+    clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
     # no "running over TCP without encryption" warning to print
-    with tempfile.TemporaryDirectory(prefix="asean-japan-kernel-") as sockets:
-        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
+    with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:
+        km = AsyncKernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(sockets / "k"),
+            connection_file=str(sockets / "kernel.json"),
+        )
         client = NotebookClient(
             nb,
             km=km,
@@ -134,7 +157,7 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
         nb.metadata["title"] = title
         body, _ = exporter.from_notebook_node(nb, resources={"report_page_title": title})
         page = folder / (nb_path.stem + ".html")
-        page.write_text(body, encoding="utf-8")
+        write_output(page, strip_bidi(body))
         pages.append((page, title))
     return pages
 
@@ -230,7 +253,7 @@ def render_html(
         sources=sources_rows(),
     )
     index = folder / "index.html"
-    index.write_text(html, encoding="utf-8")
+    write_output(index, strip_bidi(html))
     return index
 
 

@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
+from ..settings import join_url
 from .spec import Dataset, RawFiles, Source, each_file
 
 NAME = "worldbank_wdi"
@@ -75,7 +76,9 @@ def indicators() -> list[str]:
 
 
 def _request(page: int) -> Request:
-    url = f"{base_url()}/country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    url = join_url(
+        base_url(), f"country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    )
     params = {
         "format": "json",
         "date": "1960:2030",
