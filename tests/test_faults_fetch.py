@@ -340,3 +340,232 @@ def test_a_live_writers_temporary_folder_is_never_removed(
     _record("imf_imts", "a live writer's temporary folder", kept and not dead.exists())
     assert rc == 0, err
     assert kept and not dead.exists() and gone and len(store.vintages()) == 1
+
+
+# --- item 11: HTTP rules, paths, kernels, report text, notebook parameters --------------------
+
+
+@pytest.mark.parametrize("when", ["Thu, 01 Jan 1970 00:00:00 GMT", "0"])
+def test_a_retry_after_in_the_past_waits_the_backoff(
+    when: str, data_dir: Path, monkeypatch, capsys
+) -> None:
+    """429 with a Retry-After already past (or 0): each retry still waits the backoff (0.2,
+    0.4, 0.8 s), never asking again at once."""
+    server = _serve([Reply(429, b"Too Many Requests", {"Retry-After": when, **JSON})])
+    monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+    monkeypatch.setenv("ASEAN_JAPAN_HTTP_RETRIES", "3")
+    monkeypatch.setenv("ASEAN_JAPAN_HTTP_BACKOFF", "0.2")
+    before = _checksums(data_dir)
+    try:
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+    finally:
+        server.stop()
+    times = [r["time"] for r in server.log]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    intact = _record(
+        "worldbank_wdi", f"429 with Retry-After {when}", _checksums(data_dir) == before
+    )
+    assert rc == 75, (rc, err)
+    _one_paragraph(err)
+    assert len(gaps) == 3 and all(g >= w * 0.95 for g, w in zip(gaps, (0.2, 0.4, 0.8), strict=True))
+    assert intact, gaps
+
+
+@pytest.mark.parametrize("status", [302, 206])
+def test_only_a_200_answer_is_stored(status: int, data_dir: Path, monkeypatch, capsys) -> None:
+    """A 302 without a Location, or a 206, carrying the real recorded body: not data."""
+    server = _serve([Reply(status, need(WB).read_bytes(), JSON)])
+    monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+    before = _checksums(data_dir)
+    try:
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+    finally:
+        server.stop()
+    intact = _record("worldbank_wdi", f"HTTP {status} with a body", _checksums(data_dir) == before)
+    assert rc == 1, (rc, err)
+    _one_paragraph(err)
+    err = _flat(err)
+    assert f"HTTP {status}" in err and "[worldbank_wdi]" in err and "/api" in err, err
+    assert ("without a Location" in err) == (status == 302), err
+    assert intact and _no_vintage(data_dir, "worldbank_wdi")
+
+
+def test_a_60_kb_etag_is_neither_kept_nor_sent(data_dir: Path, monkeypatch, capsys) -> None:
+    real = need(IMTS).read_bytes()
+    server = _serve([Reply(200, real, {**XML, "ETag": '"' + "e" * 60_000 + '"'})])
+    monkeypatch.setenv(BASE_ENV["imf_imts"], server.url + "/api")
+    try:
+        first, err1 = _run(["fetch", "imf_imts"], capsys)
+        second, err2 = _run(["fetch", "imf_imts"], capsys)
+    finally:
+        server.stop()
+    store = RawStore("imf_imts")
+    kept = [e["etag"] for v in store.vintages() for e in store.manifest(v)]
+    sent = [r["headers"].get("If-None-Match") for r in server.log]
+    _record("imf_imts", "a 60 kB ETag", kept == ["", ""] and sent == [None] * 4)
+    assert (first, second) == (0, 0), (err1, err2)
+    assert kept == ["", ""] and sent == [None] * 4, (kept, [len(s or "") for s in sent])
+
+
+def test_a_validator_refused_with_a_4xx_is_dropped(data_dir: Path, monkeypatch, capsys) -> None:
+    """A kept ETag the server now refuses (HTTP 431): the request is asked once more without
+    it, and the fetch goes on."""
+    real = need(IMTS).read_bytes()
+    server = _serve([Reply(200, real, {**XML, "ETag": '"v1"'})])
+    monkeypatch.setenv(BASE_ENV["imf_imts"], server.url + "/api")
+    try:
+        assert _run(["fetch", "imf_imts"], capsys)[0] == 0
+        server.log.clear()
+        header_too_large = Reply(
+            431, b"Request Header Fields Too Large", {"Content-Type": "text/plain"}
+        )
+        server.default = [header_too_large, Reply(200, real, XML)]
+        rc, err = _run(["fetch", "imf_imts"], capsys)
+    finally:
+        server.stop()
+    sent = [r["headers"].get("If-None-Match") for r in server.log]
+    ok = rc == 0 and sent == ['"v1"', None, '"v1"']
+    _record("imf_imts", "a kept ETag refused with 431", ok)
+    assert rc == 0, err
+    assert sent == ['"v1"', None, '"v1"'] and "asking again without" in err, (sent, err)
+    assert len(RawStore("imf_imts").vintages()) == 1  # the same bytes: nothing new stored
+
+
+def test_a_base_url_on_port_0_is_a_usage_error(data_dir: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv(BASE_ENV["worldbank_wdi"], "http://127.0.0.1:0/v2")
+    before = _checksums(data_dir)
+    rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+    intact = _record("settings", "a base URL on port 0", _checksums(data_dir) == before)
+    assert rc == 2, (rc, err)
+    _one_paragraph(err)
+    assert "port 0" in _flat(err) and intact
+
+
+def test_request_urls_are_joined_and_checked() -> None:
+    from analysis.settings import join_url
+
+    assert join_url("http://h:8/api/v2", "data/x+y/*.A") == "http://h:8/api/v2/data/x+y/*.A"
+    assert join_url("http://h:8/api/v2/", "/country/IDN;THA") == "http://h:8/api/v2/country/IDN;THA"
+    for bad in ("../../etc", "x?y=1", "x#frag", "http://elsewhere/x"):
+        with pytest.raises(ValueError, match="does not stay under the base URL"):
+            join_url("http://h:8/api/v2", bad)
+
+
+def test_a_tilde_in_a_path_setting_is_the_home_folder(data_dir: Path, tmp_path: Path) -> None:
+    """ASEAN_JAPAN_DATA=~/d: the real command reads $HOME/d (no literal ~ folder is made in the
+    current directory); a relative setting is taken from the project root."""
+    from analysis import paths
+
+    home = tmp_path / "home"
+    (home / "d").mkdir(parents=True)
+    (data_dir / "processed").rename(home / "d" / "processed")
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {**os.environ, "HOME": str(home), "ASEAN_JAPAN_DATA": "~/d"}
+    env["PYTHONPATH"] = str(PROJECT_ROOT / "src")
+    p = subprocess.run(
+        [sys.executable, "-m", "analysis", "rank", "JPN", "--year", "2020"],
+        env=env, cwd=work, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    ok = p.returncode == 0 and not (work / "~").exists()
+    _record("folders", "ASEAN_JAPAN_DATA=~/d", ok)
+    assert p.returncode == 0, p.stderr
+    assert not (work / "~").exists() and "Traceback" not in p.stderr
+    os.environ["ASEAN_JAPAN_DATA"], old = "some/relative", os.environ.get("ASEAN_JAPAN_DATA")
+    try:
+        assert paths.data_dir() == PROJECT_ROOT / "some" / "relative"
+    finally:
+        os.environ["ASEAN_JAPAN_DATA"] = old or ""
+
+
+def test_kernel_files_a_killed_run_left_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A kernel folder left by a killed run (its connection file holds the kernel's key) is
+    removed when the next notebook runs; a running one's is not; the run leaves none."""
+    import fcntl
+
+    from analysis.report import KERNEL_DIRS
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    dead = temp / (KERNEL_DIRS + "dead")
+    dead.mkdir()
+    (dead / "kernel.json").write_text('{"key": "left by a killed run"}')
+    live = temp / (KERNEL_DIRS + "live")
+    live.mkdir()
+    held = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # a run still at work
+    source = tmp_path / "tiny.py"
+    source.write_text("# %%\nprint(6 * 7)\n", encoding="utf-8")
+    env = {**os.environ, "TMPDIR": str(temp), "PYTHONPATH": str(PROJECT_ROOT / "src")}
+    code = (
+        "import sys; from pathlib import Path; from analysis.report import execute_notebook; "
+        "execute_notebook(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    try:
+        p = subprocess.run(
+            [sys.executable, "-c", code, str(source), str(tmp_path / "tiny.ipynb")],
+            env=env, capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+    finally:
+        os.close(held)
+    left = sorted(x.name for x in temp.glob(KERNEL_DIRS + "*"))
+    _record("folders", "kernel files left by a killed run", left == [live.name])
+    assert p.returncode == 0, p.stderr
+    assert left == [live.name] and "42" in (tmp_path / "tiny.ipynb").read_text()
+
+
+def test_bidi_controls_never_reach_the_report(data_dir: Path, tmp_path: Path) -> None:
+    """A claim whose sentence carries right-to-left overrides (as a hostile claim file could):
+    the report's index shows its words without them."""
+    import pandas as pd
+
+    from analysis.report import BIDI, render_html
+
+    verdicts = pd.read_csv(data_dir / "processed" / "claims.csv", keep_default_na=False)
+    evidence = pd.read_csv(data_dir / "processed" / "claims_evidence.csv")
+    sentence = verdicts.loc[0, "sentence"]
+    verdicts.loc[0, "sentence"] = "\u202e" + sentence + "\u2066\u200f"
+    index = render_html([], [], tmp_path / "report", verdicts, evidence)
+    html = index.read_text(encoding="utf-8")
+    clean = not BIDI.search(html) and sentence in html
+    _record("report", "bidi controls in a claim's sentence", clean)
+    assert clean
+
+
+@pytest.mark.parametrize(("name", "value"), [("MEMBER", "XYZ"), ("TOP", 0)])
+def test_a_wrong_notebook_parameter_is_named(name: str, value, tmp_path: Path) -> None:
+    """A notebook run with a parameter it cannot use stops in its first code cell, and the
+    message names the parameter, without a traceback or terminal colour codes."""
+    from analysis.errors import SourceError
+    from analysis.jobs import notebook_source
+    from analysis.report import execute_notebook
+
+    src = notebook_source("01-trade-partner-ranking.ipynb")
+    with pytest.raises(SourceError) as err:
+        execute_notebook(src, tmp_path / "out.ipynb", parameters={name: value})
+    text = str(err.value)
+    ok = f"sets {name} = {value!r}" in text and "\x1b" not in text and "Traceback" not in text
+    _record("notebooks", f"{name} = {value!r}", ok and not (tmp_path / "out.ipynb").exists())
+    assert ok and "\n" not in text, text
+    assert "notebooks/01-trade-partner-ranking.py" in text
+
+
+# --- item 10: outputs never followed through a symlink -----------------------------------
+
+
+def test_chart_outputs_replace_a_planted_symlink(data_dir: Path, tmp_path: Path, capsys) -> None:
+    """`chart JPN --out DIR` where DIR/JPN-trade.png, .svg and .csv are symlinks to another
+    file: each link is replaced by the chart's file, and the file it pointed to is untouched."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    out = tmp_path / "charts"
+    out.mkdir()
+    for ext in (".png", ".svg", ".csv"):
+        (out / f"JPN-trade{ext}").symlink_to(victim)
+    rc, err = _run(["chart", "JPN", "--out", str(out)], capsys)
+    files = [out / f"JPN-trade{ext}" for ext in (".png", ".svg", ".csv")]
+    ok = victim.read_text() == "keep me" and all(f.is_file() and not f.is_symlink() for f in files)
+    _record("outputs", "chart files planted as symlinks", ok)
+    assert rc == 0, err
+    assert ok and files[0].read_bytes().startswith(b"\x89PNG")
+    assert not list(out.glob(".*part*"))

@@ -452,12 +452,13 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
         import traceback
 
         exc = error.error
-        text = str(exc) if exc.__class__.__name__ == "CellExecutionError" else ""
-        text = text or "".join(traceback.format_exception_only(exc))
+        if isinstance(exc, SourceError):  # execute_notebook_async said what failed, and where
+            raise exc
+        text = "".join(traceback.format_exception_only(exc)).strip()
         raise SourceError(
             "notebooks",
             f"notebooks/{notebook_source(error.name).name}",
-            "the notebook stopped with an error:\n" + "\n".join(text.strip().splitlines()[-12:]),
+            "the notebook stopped with an error: " + " ".join(text.splitlines()[-3:]),
             "Open it with `make lab`, run it top to bottom and fix the failing cell.",
         ) from exc
     if error is not None:

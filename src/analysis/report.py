@@ -30,6 +30,11 @@ WIDGET_NOTE = (
 )
 
 
+def _quotes(text: str, value: str) -> bool:
+    """Whether ``text`` holds ``value`` as a whole token (``5`` is not quoted by ``2025``)."""
+    return re.search(rf"(?<![\w.]){re.escape(value)}(?![\w.])", text) is not None
+
+
 def strip_bidi(text: str) -> str:
     """``text`` without bidirectional control characters (``BIDI``)."""
     return BIDI.sub("", text)
@@ -67,14 +72,53 @@ async def execute_notebook_async(
     ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``)."""
     import nbformat
 
+    from .errors import SourceError
+
     nb = read_notebook(src)
     if parameters:
         from .notebook import with_parameters
 
         with_parameters(nb, **parameters)
-    await run_notebook_async(nb, Path(src).parent, timeout, env)
+    try:
+        await run_notebook_async(nb, Path(src).parent, timeout, env)
+    except Exception as exc:
+        if exc.__class__.__name__ != "CellExecutionError":
+            raise
+        raise SourceError(
+            "notebooks",
+            f"notebooks/{Path(src).name}",
+            "the notebook stopped with an error: " + failure_text(exc, nb),
+            "Open it with `make lab`, run it top to bottom and fix the failing cell (or the "
+            "parameter named).",
+        ) from exc
     write_output(dst, lambda p: nbformat.write(nb, str(p)))
     return dst
+
+
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour and cursor codes
+
+
+def failure_text(exc: BaseException, nb) -> str:
+    """What a failed cell says, for a message: the error's name and text without a traceback
+    or terminal colour codes; where the error quotes the value of a parameter of the
+    notebook's parameters cell (the first code cell checks them all), that parameter named."""
+    from .notebook import parameters
+
+    name = getattr(exc, "ename", "") or type(exc).__name__
+    value = getattr(exc, "evalue", None)
+    text = ANSI.sub("", str(exc if value is None else value)).strip()
+    if value is None:  # no structured error: the traceback's last line says what failed
+        text = text.splitlines()[-1] if text else ""
+    try:
+        params = parameters(nb)
+    except Exception:  # a notebook without a parameters cell names none
+        params = {}
+    quoted = [k for k, v in params.items() if v is not None and _quotes(text, repr(v))]
+    said = f"{name}: {text}" if text else name
+    if quoted:
+        named = " and ".join(f"{k} = {params[k]!r}" for k in quoted)
+        return f"its parameters cell sets {named}, which the notebook refuses: {said}"
+    return said
 
 
 async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None):
