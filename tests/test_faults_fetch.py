@@ -212,6 +212,30 @@ def test_a_key_given_twice_in_one_response_is_refused(
     assert intact and _no_vintage(data_dir, source)
 
 
+def test_a_page_of_more_rows_than_the_cap_is_refused_unparsed(
+    data_dir: Path, monkeypatch, capsys
+) -> None:
+    """A World Bank page of 3,000 rows (the recorded rows over other years) where 1,000 are
+    allowed: refused from its count of objects, before the JSON is parsed."""
+    rows = [{**r, "date": str(1000 + i)} for i, r in enumerate(_oda_rows() * 600)]
+    server = _serve([Reply(200, _wb(rows=rows), JSON)])
+    monkeypatch.setenv(BASE_ENV["worldbank_wdi"], server.url + "/api")
+    monkeypatch.setenv("ASEAN_JAPAN_MAX_OBSERVATIONS", "1000")
+    before = _checksums(data_dir)
+    try:
+        rc, err = _run(["fetch", "worldbank_wdi"], capsys)
+    finally:
+        server.stop()
+    intact = _record(
+        "worldbank_wdi", "a page of 3,000 rows, 1,000 allowed", _checksums(data_dir) == before
+    )
+    assert rc == 1, (rc, err)
+    _one_paragraph(err)
+    err = _flat(err)
+    assert "more than 1,000 observations" in err and "ASEAN_JAPAN_MAX_OBSERVATIONS" in err, err
+    assert intact and _no_vintage(data_dir, "worldbank_wdi") and len(server.log) == 1
+
+
 def test_pages_that_would_not_build_together_are_not_stored(
     data_dir: Path, monkeypatch, capsys
 ) -> None:

@@ -169,7 +169,8 @@ class RawStore:
         ($ASEAN_JAPAN_LOCK_TIMEOUT), saying so, then a SourceError."""
         from .snapshot import lock_timeout
 
-        key = self.root.resolve() if self.root.exists() else self.root.absolute()
+        self.root.mkdir(parents=True, exist_ok=True)
+        key = self.root.resolve()  # one key however the folder is named (links, relative)
         if _HELD.get(key):
             _HELD[key] += 1
             try:
@@ -178,7 +179,6 @@ class RawStore:
                 _HELD[key] -= 1
             return
         timeout = lock_timeout() if timeout is None else timeout
-        self.root.mkdir(parents=True, exist_ok=True)
         lock = self.root / ".lock"
         try:  # never through a symlink, never truncated: a planted link locks nothing
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)

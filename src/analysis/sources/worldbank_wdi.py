@@ -94,6 +94,12 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
 
     The API's layout is checked, not assumed: a list of the paging header and a list of row
     objects, each with text codes, a four-digit year and a number (or null) as value."""
+    from ..limits import max_observations, refuse_duplicates, too_many
+
+    # three objects a row (the row, its indicator, its country), counted before parsing: the
+    # parsed objects of a page of millions of rows would take gigabytes
+    if data.count(b"{") > 3 * max_observations() + 10:
+        raise too_many(NAME, where, max_observations())
     try:
         body = json.loads(data)
     except (ValueError, RecursionError) as exc:  # bad JSON, encoding, nesting or huge numbers
@@ -109,8 +115,6 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
         )
     if not isinstance(rows, list):
         raise SourceError(NAME, where, f"expected a list of rows, got {type(rows).__name__}")
-    from ..limits import max_observations, refuse_duplicates, too_many
-
     if len(rows) > max_observations():
         raise too_many(NAME, where, max_observations())
     out = []
