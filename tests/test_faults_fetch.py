@@ -257,7 +257,7 @@ def test_pages_that_would_not_build_together_are_not_stored(
     assert rc == 1, (rc, err)
     _one_paragraph(err)
     err = _flat(err)
-    assert "[worldbank_wdi]" in err and "would not build as one vintage" in err, err
+    assert "[worldbank_wdi]" in err and "the vintage holds values the schema refuses" in err, err
     assert "duplicate key" in err and "not stored" in err, err
     assert intact and _no_vintage(data_dir, "worldbank_wdi")
 

@@ -80,8 +80,8 @@ def fetch(
     into the vintage's temporary folder and parsed from there one at a time (never every page
     in memory at once), the bodies of one fetch are capped in all (the client's
     ``max_total_bytes``) and so are their observations (``limits.max_observations``); the
-    vintage is then read as the build will read it (``check_vintage``) before it is renamed
-    into place."""
+    vintage's rows are then checked together as the build will read them (``check_values``)
+    before it is renamed into place."""
     from .limits import max_observations, too_many
 
     store = store or RawStore(source)
@@ -95,6 +95,8 @@ def fetch(
             store.check_new_name(vintage)
         new: list[RawRecord] = []
         carried: list[tuple[dict, Path]] = []
+        tables: list[object] = []  # each response's parsed rows, once its bytes are dropped
+        tabled: set[str] = set()  # the files they came from
         unchanged = downloaded = observations = 0
         started = time.monotonic()
         for n, req in enumerate(requests, 1):
@@ -128,7 +130,9 @@ def fetch(
             if observations > limit:
                 raise too_many(source, resp.url, limit)
             check_values(source, req.file, resp.url, parsed)
-            del parsed  # one response's table at a time
+            tables.append(_table(parsed, req.file))  # for the vintage's own check
+            tabled.add(req.file)
+            del parsed
             kept = store.find(resp.sha256, req.file)
             if kept is not None:
                 log.info("%s: same bytes as vintage %s, kept once", step, kept[0])
@@ -160,8 +164,13 @@ def fetch(
             )
             return FetchResult([path for _, path in carried], downloaded, unchanged, 0, None)
         name = vintage or store.new_vintage_name(datetime.now(UTC).strftime("%Y-%m-%d"))
+        for entry, kept_copy in carried:  # unchanged upstream (304): read as the build will
+            if entry["file"] not in tabled:
+                data = kept_copy.read_bytes()
+                parsed = parse_response(source, validate, data, str(kept_copy), "data")
+                tables.append(_table(parsed, entry["file"]))
+        check_values(source, "", f"vintage {name}, not stored", _concat(tables), "the vintage")
         store.finish_vintage(tmp, name, new, carried)
-        check_vintage(source, tmp, name)
         folder = store.publish(tmp, name)
     log.info(
         "%s: wrote vintage %s (%d new file(s), %s bytes; %d carried unchanged) in %.1f s",
@@ -211,36 +220,22 @@ def _rows(parsed: object) -> int:
     return sum(len(p) for p in parts if isinstance(p, pd.DataFrame))
 
 
-def check_vintage(source: str, folder: Path, vintage: str) -> None:
-    """A vintage not yet in place (its files and manifest in ``folder``) read exactly as the
-    build will read it, through the build's own reading of one source: files a build would
-    refuse (a key in two pages, values that conflict between files) are refused now, and
-    nothing is stored."""
-    import json
+def _table(parsed: object, file: str) -> object:
+    """A parsed response's rows (its first table) with the file they came from, as the build's
+    ``parse`` of a vintage gives them; None if it has no table."""
+    import pandas as pd
 
-    from .errors import ValidationError
-    from .pipeline import _observe
-    from .sources import REGISTRY
-    from .sources.spec import RawFiles
+    parts = parsed if isinstance(parsed, tuple) else (parsed,)
+    frame = next((p for p in parts if isinstance(p, pd.DataFrame)), None)
+    return None if frame is None else frame.assign(file=file)
 
-    src = REGISTRY.get(source)
-    if src is None:
-        return
-    entries = tuple(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["files"])
-    listed = {e["file"] for e in entries}
-    files = tuple(p for p in src.files_in(folder) if p.name in listed)
-    raw = RawFiles(source, folder, f"{source}/{vintage}", files, vintage, "checked", entries)
-    try:
-        _observe(src, raw, None)
-    except (SourceError, ValidationError) as exc:
-        problem = exc.problem if isinstance(exc, SourceError) else str(exc)
-        raise SourceError(
-            source,
-            f"vintage {vintage}, not stored",
-            f"the files fetched would not build as one vintage: {problem}",
-            "Nothing was saved; existing raw and processed files are unchanged. The server may "
-            "have answered inconsistently: fetch again later.",
-        ) from exc
+
+def _concat(tables: list[object]) -> object:
+    """Every file's rows in one table, as the build reads a whole vintage."""
+    import pandas as pd
+
+    frames = [t for t in tables if isinstance(t, pd.DataFrame)]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _step(source: str, n: int, total: int, file: str) -> str:
@@ -272,10 +267,14 @@ def parse_response(
         ) from exc
 
 
-def check_values(source: str, file: str, url: str, parsed: object) -> None:
+def check_values(
+    source: str, file: str, url: str, parsed: object, what: str = "the response"
+) -> None:
     """A parsed response goes through the source's own ``to_observations`` and so through the
-    one schema (finite values, plausible sizes and years, known codes) before it is stored:
-    a response that would break every later build is refused now, and nothing is written."""
+    one schema (finite values, plausible sizes and years, known codes, one value per key) before
+    it is stored: a response that would break every later build is refused now, and nothing is
+    written. The whole vintage's rows too (``what``: "the vintage"; ``file`` "": the rows
+    carry their own), as the build reads them together: a key in two pages is refused."""
     import pandas as pd
 
     from .errors import PARSE_ERRORS, ValidationError
@@ -292,14 +291,14 @@ def check_values(source: str, file: str, url: str, parsed: object) -> None:
         return
     raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
     try:
-        src.to_observations(frames[0].assign(file=file), raw, None)
+        src.to_observations(frames[0].assign(file=file) if file else frames[0], raw, None)
     except (ValidationError, *PARSE_ERRORS) as exc:
         refused = isinstance(exc, ValidationError)
-        what = "holds values the schema refuses" if refused else "cannot become observations"
+        problem = "holds values the schema refuses" if refused else "cannot become observations"
         raise SourceError(
             source,
             url,
-            f"the response {what} ({'' if refused else type(exc).__name__ + ': '}{exc})",
+            f"{what} {problem} ({'' if refused else type(exc).__name__ + ': '}{exc})",
             "Nothing was saved; existing raw and processed files are unchanged. The source may "
             "have changed its units or codes: check the response before fetching again.",
         ) from exc

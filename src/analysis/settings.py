@@ -42,6 +42,14 @@ def number_setting(
     return int(number) if whole else number
 
 
+def lock_timeout() -> float:
+    """Seconds a command waits for another's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600): a
+    fetch for another fetch of its source (``rawstore``), as a build for another build."""
+    return number_setting(
+        "ASEAN_JAPAN_LOCK_TIMEOUT", 600.0, "a number of seconds from 0 to a week", False, True, WEEK
+    )
+
+
 def base_url(env: str, default: str) -> str:
     """A source's base URL ($env, else ``default``), without a trailing slash; anything that is
     not an http(s) URL with a host (and a valid port) is a SettingsError naming the variable."""
