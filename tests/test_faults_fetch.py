@@ -340,6 +340,27 @@ def test_two_fetches_of_one_source_at_once(data_dir: Path) -> None:
     assert not list(store.root.glob(".tmp-*")) and not list(store.root.glob(".new*"))
 
 
+def test_a_fetch_lock_planted_as_a_symlink_truncates_nothing(
+    data_dir: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    root = data_dir / "raw" / "imf_imts"
+    root.mkdir(parents=True)
+    (root / ".lock").symlink_to(victim)
+    server = _serve([Reply(200, need(IMTS).read_bytes(), XML)])
+    monkeypatch.setenv(BASE_ENV["imf_imts"], server.url + "/api")
+    try:
+        rc, err = _run(["fetch", "imf_imts"], capsys)
+    finally:
+        server.stop()
+    intact = _record("imf_imts", "the fetch lock a symlink", victim.read_text() == "keep me")
+    assert rc == 1, (rc, err)
+    _one_paragraph(err)
+    assert "a symlink is refused" in _flat(err) and "[imf_imts]" in err, err
+    assert intact and server.log == [] and not RawStore("imf_imts").vintages()
+
+
 def test_a_live_writers_temporary_folder_is_never_removed(
     data_dir: Path, monkeypatch, capsys
 ) -> None:
