@@ -176,6 +176,31 @@ def test_cli_writes_claims_csv(tmp_path: Path) -> None:
     assert (data / "processed" / "claims_evidence.csv").is_file()
 
 
+def test_another_claim_file_never_overwrites_the_articles_verdicts(tmp_path: Path) -> None:
+    """`claims --file mine.toml` writes reports/claims/mine.csv (+ _evidence); the snapshot's
+    claims.csv and claims_evidence.csv (the article's, committed) keep their bytes."""
+    import shutil
+
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(PROJECT_ROOT / "data" / "processed", data / "processed")
+    before = {
+        n: (data / "processed" / n).read_bytes() for n in ("claims.csv", "claims_evidence.csv")
+    }
+    text = claims.DEFAULT_FILE.read_text(encoding="utf-8")
+    mine = tmp_path / "mine.toml"  # the article's first claim alone, under another name
+    mine.write_text(text[: text.index("[[claim]]", text.index("[[claim]]") + 1)], encoding="utf-8")
+    env = {"ASEAN_JAPAN_DATA": str(data), "ASEAN_JAPAN_REPORTS": str(reports)}
+    p = run_cli("claims", "--file", str(mine), env=env)
+    assert p.returncode == 0, p.stderr
+    assert {n: (data / "processed" / n).read_bytes() for n in before} == before
+    out = pd.read_csv(reports / "claims" / "mine.csv")
+    assert len(out) == 1 and (reports / "claims" / "mine_evidence.csv").is_file()
+    assert str(reports / "claims" / "mine.csv") in p.stdout
+    # the article's own file, named explicitly, is still the snapshot's
+    assert run_cli("claims", "--file", str(claims.DEFAULT_FILE), env=env).returncode == 0
+    assert not (reports / "claims" / "article_2009.csv").exists()
+
+
 def test_cases_in_a_donor_gap_carry_a_caveat() -> None:
     """Viet Nam's donors 2004-2008 in the QWIDS export: the Asian Development Bank (a top-10
     donor once recorded, from 2012) is missing, so every case carries the caveat."""

@@ -629,7 +629,11 @@ def test_data_folder_that_is_a_file_is_a_usage_error(
 
 
 def _unprivileged(argv: list[str]) -> list[str]:
-    """The command as a user the file permissions apply to (root ignores them)."""
+    """The command as a process the file permissions apply to. Root ignores them through two
+    capabilities (override and read-search of permissions; and owner's rights on others' files):
+    it keeps its identity but loses those from the bounding set, so it still reaches the
+    interpreter, .venv and source wherever the clone sits (a private home folder too), and
+    the data folder's own mode bits decide."""
     import os
     import sys
 
@@ -639,9 +643,9 @@ def _unprivileged(argv: list[str]) -> list[str]:
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.fail(
-            "running as root, the permission cases need setpriv (util-linux) to drop to nobody"
+            "running as root, the permission cases need setpriv (util-linux) to drop capabilities"
         )
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--", *cmd]
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.jobs import NOTEBOOK_DIR, NOTEBOOKS, notebook_source
-from analysis.paths import PROJECT_ROOT
+from analysis.jobs import NOTEBOOKS, notebook_source
+from analysis.paths import PROJECT_ROOT, notebooks_dir
 from analysis.report import WIDGET_MIME as WIDGET
 
 
@@ -128,7 +128,7 @@ def test_notebook_sources_are_the_only_tracked_form() -> None:
     }
     for name in NOTEBOOKS:
         assert tracked(PROJECT_ROOT, "check-ignore", f"notebooks/{name}").strip()
-    check_sources(NOTEBOOK_DIR)
+    check_sources(notebooks_dir())
 
 
 LAB_KERNELSPEC = {  # what JupyterLab 4 writes for the venv's kernel
