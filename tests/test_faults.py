@@ -18,7 +18,6 @@ import pytest
 from analysis import claims as claims_mod
 from analysis import cli
 from analysis.paths import PROJECT_ROOT
-from analysis.sources import imf_dip, imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
 
 from .conftest import SHARED, need
 from .replay import ReplayServer, Reply
@@ -28,13 +27,20 @@ RESULTS: list[tuple[str, str, bool]] = []  # (source, fault, data intact)
 XML = {"Content-Type": "application/vnd.sdmx.structurespecificdata+xml;version=3.0.0"}
 CSV = {"Content-Type": "application/vnd.sdmx.data+csv; charset=utf-8"}
 JSON = {"Content-Type": "application/json"}
-BASE_ENV = {
-    "imf_imts": imf_imts.BASE_URL_ENV,
-    "oecd_dac2a": oecd_dac2a.BASE_URL_ENV,
-    "oecd_fdi": oecd_fdi.BASE_URL_ENV,
-    "worldbank_wdi": worldbank_wdi.BASE_URL_ENV,
-    "imf_dip": imf_dip.BASE_URL_ENV,
-}
+def _base_env() -> dict[str, str]:
+    """Every live source (one with a fetcher in the registry) and its base-URL setting."""
+    import importlib
+
+    from analysis.sources import REGISTRY
+
+    return {
+        name: importlib.import_module(f"analysis.sources.{name}").BASE_URL_ENV
+        for name, src in REGISTRY.items()
+        if src.fetch is not None
+    }
+
+
+BASE_ENV = _base_env()
 
 
 def _real(source: str) -> tuple[bytes | None, dict]:
