@@ -3,7 +3,8 @@
 The project root is found from this file (src layout). ``ASEAN_JAPAN_SHARED`` points to the folder
 of recorded real data (default ``../shared/data`` beside the project root); ``ASEAN_JAPAN_DATA``
 moves ``data/`` (raw and processed) elsewhere. In every path setting ``~`` is the home folder,
-and a relative path is relative to the project root (not the current directory).
+and a relative path is relative to ``PROJECT_ROOT`` (the source checkout; for an installed
+wheel, the folder it runs in), never to the current directory of one process or another.
 """
 
 from __future__ import annotations
