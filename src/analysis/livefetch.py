@@ -2,10 +2,15 @@
 
 A source declares its requests (:class:`Request`: a file name, URL, parameters, headers) and a
 ``validate`` function (its parser). This module then:
-- asks conditionally (``If-None-Match`` / ``If-Modified-Since`` from the last kept copy), so an
-  unchanged upstream costs no download, which matters under the OECD's ~20 downloads an hour;
-- validates every new body with the source's parser before anything is written, so one bad
-  response leaves the raw folder exactly as it was;
+- holds the source's lock for the whole fetch, so two fetches of one source never interleave;
+- asks conditionally (``If-None-Match`` / ``If-Modified-Since`` from the last kept copy, when
+  short and printable; a 4xx answer is asked again without them), so an unchanged upstream
+  costs no download, which matters under the OECD's ~20 downloads an hour;
+- streams each body into the new vintage's temporary folder, within a byte cap for the whole
+  fetch, and validates it with the source's parser (observations capped, a key given twice
+  refused) and the schema; then checks all the vintage's rows together as the build will read
+  them, before anything is put in place, so one bad response leaves the raw folder exactly as
+  it was;
 - keeps each new body verbatim, write-once, in a new complete vintage
   ``data/raw/<source>/<vintage>/`` with its provenance in the vintage's manifest; files that did
   not change are carried into it from the earlier vintage (hard links, ``carried_from`` in the
