@@ -340,6 +340,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
     from .explore import draw
     from .paths import reports_dir
+    from .tempdirs import write_output
 
     _check_economy(args.country)
     if args.start > args.end:
@@ -348,18 +349,20 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else reports_dir() / "charts"
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"{args.country}-{args.dimension}{'-' + args.dataset if args.dataset else ''}"
-    fig.savefig(stem.with_suffix(".png"), dpi=110, bbox_inches="tight")
-    fig.savefig(stem.with_suffix(".svg"), bbox_inches="tight")
-    fig.data.to_csv(stem.with_suffix(".csv"), index=False)
+    # through a temporary file and a rename each: a symlink there is replaced, never followed
+    write_output(stem.with_suffix(".png"), lambda p: fig.savefig(p, dpi=110, bbox_inches="tight"))
+    write_output(stem.with_suffix(".svg"), lambda p: fig.savefig(p, bbox_inches="tight"))
+    write_output(stem.with_suffix(".csv"), lambda p: fig.data.to_csv(p, index=False))
     print(f"{stem}.png, .svg and .csv ({len(fig.data)} rows drawn)")
     return 0
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .claims import DEFAULT_FILE
-    from .jobs import write_claims
+    from .jobs import claims_outputs, write_claims
 
     verdicts, _ = write_claims(args.file)
+    written, evidence = claims_outputs(args.file)
     cols = ["claim_id", "years", "verdict", "n_supported", "n_cases", "supported_in"]
     now = ["claim_id", "latest_year", "latest_verdict", "latest_supported", "latest_cases"]
     now += ["latest_supported_in", "latest_datasets"]
@@ -367,6 +370,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     print(verdicts[cols].to_string(index=False))
     print("\nThe same claims now (each member's latest year, the headline rule's dataset):")
     print(verdicts[now].to_string(index=False))
+    print(f"\nWritten: {written} and {evidence.name}.")
     return 0
 
 
@@ -570,10 +574,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "claims",
-        help="check claims against the rankings; writes data/processed/claims.csv and "
-        "claims_evidence.csv",
+        help="check claims against the rankings; the article's verdicts go to "
+        "data/processed/claims.csv and claims_evidence.csv, another file's to "
+        "reports/claims/<stem>.csv and <stem>_evidence.csv",
     )
-    s.add_argument("--file", help="a claim file (TOML); default claims/article_2009.toml")
+    s.add_argument(
+        "--file",
+        help="a claim file (TOML); default: the article's, src/analysis/claim_files/article_2009.toml",
+    )
     s.set_defaults(func=_cmd_claims)
 
     s = sub.add_parser(
