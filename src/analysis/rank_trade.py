@@ -188,6 +188,8 @@ def _rank_sorted_micro(group_id: np.ndarray, micro: np.ndarray, tiebreak: np.nda
     are equal integers, so ties are found on the integers."""
     if group_id.min() < 0 or tiebreak.min() < 0:
         return None
+    if group_id.max() > DENSE_BINS_PER_ROW * len(group_id) + (1 << 16):
+        return None  # sparse group ids: renumbering them would take a large table
     top = int(micro.max())
     used = np.zeros(int(group_id.max()) + 1, dtype=bool)
     used[group_id] = True
