@@ -44,7 +44,7 @@ world: $(STAMP)  ## rank every reporter in the data (data/build/world/, not comm
 
 bench: $(STAMP)  ## build times and memory against their targets, DuckDB and polars beside (bench extra)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(BENCH_LOCK)
-	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_build.py --check
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
