@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import headline, query
+from analysis import headline, query, snapshot
 from analysis.errors import SourceError
 from analysis.schema import MAX_ABS_VALUE
 from analysis.sources import REGISTRY
@@ -219,10 +219,10 @@ def test_never_ranked() -> None:
     """Declared never ranked: the snapshot ranks nothing from it, the headline never answers
     from it (Laos 2023, Brunei 2024: only BEA has a US figure, and nothing answers), and
     ``rank --dataset`` says why."""
-    from analysis.pipeline import rank_settings
     from analysis.query import rank_table
+    from analysis.rank import RankSettings
 
-    assert bea.NAME in rank_settings()["unranked"]
+    assert bea.NAME in RankSettings.from_manifest(snapshot.read_manifest()).unranked
     r = query.rankings()
     assert not (r["dataset"] == bea.NAME).any()
     assert headline.answering(r, "LAO", 2023, "fdi_inward_stock") is None

@@ -366,6 +366,12 @@ def test_a_fetched_dataset_reaches_the_charts(
     built = built[built["dataset"].astype(str).str.startswith("oecd_fdi")]
     assert set(ranked["variant"].astype(str)) == set(built["variant"].astype(str))
     assert "countries" not in set(ranked["variant"].astype(str))
+    key = ["dataset", "measure", "variant", "basis", "country", "year", "partner", "rank"]
+
+    def rows(r: pd.DataFrame) -> pd.DataFrame:  # every ranking row of the vintage, as text
+        return r[key].astype(str).sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(rows(ranked), rows(built))  # the snapshot's ranks, each one
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -30,19 +30,19 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
         "observations differ from a rebuild: run `asean-japan build --force` and commit"
     )
     assert not (COMMITTED / snapshot.RANKINGS_FILE).exists()  # derived on load, not committed
-    from analysis.rank import rank_snapshot
+    from analysis.rank import RankSettings, rank
 
-    derived = rank_snapshot(
-        snapshot.load_observations(COMMITTED), snapshot.read_manifest(COMMITTED)
+    derived = rank(
+        snapshot.load_observations(COMMITTED),
+        RankSettings.from_manifest(snapshot.read_manifest(COMMITTED)),
     )
     pd.testing.assert_frame_equal(derived, focus_build.rankings, check_exact=True)
     manifest = snapshot.read_manifest(COMMITTED)
-    from analysis.pipeline import build_fingerprint
+    from analysis.fingerprint import fingerprints, library_versions
 
-    assert manifest["build_code_sha256"] == build_fingerprint(), (
+    assert manifest["fingerprints"] == fingerprints(), (
         "the committed snapshot was built by other code: run `asean-japan build` and commit"
     )
-    from analysis.pipeline import library_versions
 
     assert manifest["libraries"] == library_versions(), (
         "the committed snapshot was written by other library versions: install from "

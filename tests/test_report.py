@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis.jobs import CAPTIONS, NOTEBOOKS, caption
+from analysis.captions import CAPTIONS, caption
+from analysis.jobs import NOTEBOOKS
 from analysis.report import notebook_title
 
 from .browser import INSTALL_HINT, Browser, broken_links, find_chromium, remote_requests

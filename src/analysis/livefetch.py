@@ -26,9 +26,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import SourceError
+import pandas as pd
+
+from .errors import PARSE_ERRORS, SourceError, ValidationError, unreadable
 from .http import HttpClient
 from .rawstore import RawRecord, RawStore, sha256_bytes
+
+# parsed rows -> the source's observations (``spec.observer``: its ``to_observations``)
+Observe = Callable[[pd.DataFrame], object]
 
 log = logging.getLogger("analysis.fetch")
 
@@ -70,10 +75,13 @@ def fetch(
     store: RawStore | None = None,
     client: HttpClient | None = None,
     vintage: str | None = None,
+    observe: Observe | None = None,
 ) -> FetchResult:
     """Ask every request (conditionally), validate every new body, then write one complete
     vintage, or nothing at all when nothing changed upstream. ``vintage``: the name the caller
-    chose, checked (safe, not taken) before the first request; default today's date."""
+    chose, checked (safe, not taken) before the first request; default today's date.
+    ``observe``: the source's ``to_observations`` (``spec.observer``), through which every
+    parsed body passes before it is stored (``check_values``)."""
     store = store or RawStore(source)
     if vintage is not None:
         store.check_new_name(vintage)
@@ -109,7 +117,8 @@ def fetch(
         )
         downloaded += 1
         parsed = parse_response(source, validate, resp.content, resp.url, req.expect)
-        check_values(source, req.file, resp.url, parsed)
+        if observe is not None:
+            check_values(source, req.file, resp.url, parsed, observe)
         digest = sha256_bytes(resp.content)
         kept = store.find(digest, req.file)
         if kept is not None:
@@ -170,8 +179,6 @@ def parse_response(
 ) -> object:
     """A response through the source's parser; whatever the parser did not foresee becomes a
     SourceError naming the source and the request (nothing is written)."""
-    from .errors import PARSE_ERRORS, ValidationError, unreadable
-
     try:
         return validate(data, url)
     except (SourceError, ValidationError):
@@ -187,27 +194,20 @@ def parse_response(
         ) from exc
 
 
-def check_values(source: str, file: str, url: str, parsed: object) -> None:
-    """A parsed response goes through the source's own ``to_observations`` and so through the
-    one schema (finite values, plausible sizes and years, known codes) before it is stored:
-    a response that would break every later build is refused now, and nothing is written."""
-    import pandas as pd
-
-    from .errors import PARSE_ERRORS, ValidationError
-    from .sources import REGISTRY
-    from .sources.spec import RawFiles
-
-    src = REGISTRY.get(source)
+def check_values(source: str, file: str, url: str, parsed: object, observe: Observe) -> None:
+    """A parsed response goes through the source's own ``to_observations`` (``observe``) and so
+    through the one schema (finite values, plausible sizes and years, known codes) before it is
+    stored: a response that would break every later build is refused now, and nothing is
+    written."""
     frames = [
         p
         for p in (parsed if isinstance(parsed, tuple) else (parsed,))
         if isinstance(p, pd.DataFrame)
     ]
-    if src is None or not frames:
+    if not frames:
         return
-    raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
     try:
-        src.to_observations(frames[0].assign(file=file), raw, None)
+        observe(frames[0].assign(file=file))
     except (ValidationError, *PARSE_ERRORS) as exc:
         refused = isinstance(exc, ValidationError)
         what = "holds values the schema refuses" if refused else "cannot become observations"
@@ -233,6 +233,7 @@ def fetcher(
     *,
     licence: str,
     citation: str,
+    observe: Observe | None = None,
 ) -> Callable[..., list[Path]]:
     """The ``fetch`` function of a source whose requests are known up front (no paging)."""
 
@@ -248,6 +249,7 @@ def fetcher(
             store=store,
             client=client,
             vintage=vintage,
+            observe=observe,
         ).paths
 
     fetch.__doc__ = f"Fetch {source} into data/raw/{source}/<vintage>/ (conditional, validated)."

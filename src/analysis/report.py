@@ -140,12 +140,12 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
 
 
 def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
-    """The index's figures: overview first, each with its title and caption (jobs.CAPTIONS),
+    """The index's figures: overview first, each with its title and caption (captions.CAPTIONS),
     the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
     import pandas as pd
 
     from . import catalog
-    from .jobs import caption
+    from .captions import caption
 
     def rel(p: Path) -> str:
         return Path(os.path.relpath(p, folder)).as_posix()

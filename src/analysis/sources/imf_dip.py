@@ -18,7 +18,7 @@ from ..errors import SourceError
 from ..livefetch import Request
 from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
 from .imf_sdmx import parse_series
-from .spec import Dataset, RawFiles, Source, each_file
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "imf_dip"
 INWARD, OUTWARD = "INWD_D_NETLA_FALL_ALL", "OTWD_D_NETAL_FALL_ALL"
@@ -76,7 +76,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
 def to_observations(
@@ -103,6 +102,16 @@ def to_observations(
         "",
         raw.label + "/" + p["file"].astype(str),
     )
+
+
+fetch = livefetch.fetcher(
+    NAME,
+    requests_for,
+    parse,
+    licence=LICENCE,
+    citation=CITATION,
+    observe=observer(NAME, to_observations),
+)
 
 
 SOURCE = Source(

@@ -20,7 +20,7 @@ from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
 from .imf_sdmx import parse_series
-from .spec import Dataset, RawFiles, Source
+from .spec import Dataset, RawFiles, Source, observer
 
 NAME = "imf_imts"
 DEFAULT_BASE_URL = "https://api.imf.org/external/sdmx/3.0"
@@ -92,7 +92,12 @@ def fetch(
 ) -> list[Path]:
     """Fetch both requests (conditionally); nothing is written unless every response parses."""
     return livefetch.fetcher(
-        NAME, lambda: requests_for(economies), parse_xml, licence=LICENCE, citation=CITATION
+        NAME,
+        lambda: requests_for(economies),
+        parse_xml,
+        licence=LICENCE,
+        citation=CITATION,
+        observe=observer(NAME, to_observations),
     )(store=store, client=client, vintage=vintage)
 
 

@@ -16,7 +16,7 @@ from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
 from .oecd_sdmx import parse_csv
-from .spec import Dataset, RawFiles, Source, each_file
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "oecd_dac2a"
 DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
@@ -76,7 +76,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
 def to_observations(
@@ -85,6 +84,16 @@ def to_observations(
     from .dac_table import observations
 
     return observations(parsed, NAME, NAME, "current", raw.label + "/" + parsed["file"])
+
+
+fetch = livefetch.fetcher(
+    NAME,
+    requests_for,
+    parse,
+    licence=LICENCE,
+    citation=CITATION,
+    observe=observer(NAME, to_observations),
+)
 
 
 SOURCE = Source(

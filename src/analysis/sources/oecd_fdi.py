@@ -20,7 +20,7 @@ from ..countries import JAPAN, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
 from .oecd_sdmx import parse_csv
-from .spec import Dataset, RawFiles, Source, each_file
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "oecd_fdi"
 MIRROR = "oecd_fdi_mirror"
@@ -92,7 +92,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
 
 
 def to_observations(
@@ -137,6 +136,16 @@ def to_observations(
         ref[host],
     )
     return concat([outward, mirror])
+
+
+fetch = livefetch.fetcher(
+    NAME,
+    requests_for,
+    parse,
+    licence=LICENCE,
+    citation=CITATION,
+    observe=observer(NAME, to_observations),
+)
 
 
 SOURCE = Source(

@@ -211,6 +211,19 @@ def each_file(
     return parse
 
 
+def observer(
+    source: str, to_observations: Callable[..., pd.DataFrame]
+) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A fetched response's parsed rows -> ``to_observations`` of ``source`` (``livefetch``
+    checks every response through it before storing; no raw files exist yet)."""
+
+    def observe(rows: pd.DataFrame) -> pd.DataFrame:
+        raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
+        return to_observations(rows, raw, None)
+
+    return observe
+
+
 def raw_files(
     src: Source, folder: Path, label: str | None = None, vintage: str = "", origin: str = "own copy"
 ) -> RawFiles:

@@ -19,7 +19,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
-from .spec import Dataset, RawFiles, Source, each_file
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "worldbank_wdi"
 DEFAULT_BASE_URL = "https://api.worldbank.org/v2"
@@ -158,6 +158,7 @@ def fetch(
         store=store,
         client=client,
         vintage=vintage,
+        observe=observer(NAME, to_observations),
     ).paths
 
 
