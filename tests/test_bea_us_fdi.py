@@ -184,7 +184,7 @@ def test_markers_are_gaps_not_zeros(raw, parsed, obs, cells) -> None:
 
 
 def test_burma_is_myanmar_with_negative_positions(obs, cells) -> None:
-    """``Burma`` is Myanmar (data/fdi_names.csv); its small negative positions 2020-2024 are
+    """``Burma`` is Myanmar (data/partner_names.csv); its small negative positions 2020-2024 are
     kept as BEA publishes them (NOTES.md: end-2022, -6)."""
     assert "Burma" in {c["country"] for c in cells}
     assert _value(obs, "MMR", 2022, "fdi_inward_stock") == -6

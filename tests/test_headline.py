@@ -13,7 +13,7 @@ import pytest
 
 from analysis import catalog, headline, query
 from analysis.countries import JAPAN, asean_members, economy_code
-from analysis.sources.spec import AUTHORITIES
+from analysis.schema import AUTHORITIES
 
 from .clirun import run_cli
 from .conftest import SHARED, need

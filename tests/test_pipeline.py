@@ -268,7 +268,7 @@ def test_world_build_writes_observations_and_streams_rankings_on_request(
     lists what was written and counts the streamed rows; a write without rankings removes a
     rankings file an earlier build left; a build asked for rankings is stale without them."""
     import analysis.pipeline as pipeline
-    from analysis.rank import rank_in_batches
+    from analysis.rank import rank_batches
 
     # the world scope of 30 of the 235 real workbooks (the other sources' files left out):
     # the same code path, a tenth of the parsing and writing
@@ -280,11 +280,11 @@ def test_world_build_writes_observations_and_streams_rankings_on_request(
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(tmp_path / "data"))
     tmp_path = tmp_path / "world"
 
-    def three(obs, countries, **kw):
-        assert countries is None  # the world: every economy
-        return rank_in_batches(obs, frozenset({"BRN", "LAO", "FJI"}), batch_rows=5_000, **kw)
+    def three(obs, settings):
+        assert settings.countries is None  # the world: every economy
+        return rank_batches(obs, settings.only({"BRN", "LAO", "FJI"}), batch_rows=5_000)
 
-    monkeypatch.setattr(pipeline, "rank_in_batches", three)
+    monkeypatch.setattr(pipeline, "rank_batches", three)
     result = pipeline.build(scope="world", force=True, folder=tmp_path, rankings="batches")
     manifest = snapshot.read_manifest(tmp_path)
     assert manifest["scope"] == "world" and snapshot.verify(tmp_path) == []

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.rank import competition_rank, rank_observations
+from analysis.rank import competition_rank, rank
 from analysis.validate import OBSERVATIONS
 
 
@@ -63,7 +63,7 @@ HANDMADE = handmade_observations(
 
 @pytest.fixture(scope="module")
 def ranked() -> pd.DataFrame:
-    return rank_observations(HANDMADE)
+    return rank(HANDMADE)
 
 
 def test_ranks_ties_and_shares(ranked: pd.DataFrame) -> None:
@@ -138,7 +138,7 @@ def test_datasets_ranked_apart() -> None:
     other = HANDMADE.copy()
     other["dataset"] = pd.Categorical(["other"] * len(other))
     both = pd.concat([HANDMADE, other], ignore_index=True)
-    r = rank_observations(both)
+    r = rank(both)
     one = _get(
         r,
         dataset="handmade",

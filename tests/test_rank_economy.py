@@ -75,10 +75,10 @@ def test_rank_economy_is_cached_and_not_shared(committed) -> None:
 
 
 def test_the_cache_keeps_the_latest_economies_only(committed, monkeypatch) -> None:
-    import analysis.rank as rank
+    import analysis.rank as engine
 
     obs, _ = committed
-    monkeypatch.setattr(rank, "CACHED_ECONOMIES", 2)
+    monkeypatch.setattr(engine, "CACHED_ECONOMIES", 2)
     index = economy_index(obs)
     index.rankings.clear()
     for economy in ("BRN", "LAO", "BRN", "KHM"):

@@ -118,7 +118,7 @@ def caveats(
         )
     if "mixed" in basis:
         out.append("Some values sum members on different bases (own and partners' reports).")
-    if (shown["estimated_share"] >= 0.5).any():
+    if (shown["estimated_share"] >= rank_trade.ESTIMATE_LIMIT).any():
         out.append("Half or more of some values rest on cells the IMF flags as estimates.")
     if observations is not None:
         out += flag_lines(observations(), name, m, country, year, shown["partner"])

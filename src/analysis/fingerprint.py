@@ -37,7 +37,7 @@ OBSERVATIONS_CODE = (
     "schema.py",
     "validate.py",
     "countries.py",
-    "fdi_names.py",
+    "partner_names.py",
     "donors.py",
     "fx.py",
     "oda_prices.py",

@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import catalog, caveats, headline
 from .countries import ASEAN, JAPAN, asean_members, entity_notes, short_name
+from .rank_trade import ESTIMATE_LIMIT
 from .snapshot import load_rankings
 
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
@@ -556,7 +557,7 @@ def standing(
                 if not marks
                 else "m"
                 if hit["value_basis"].iat[0] != "reported"
-                else ("e" if hit["estimated_share"].iat[0] >= 0.5 else "")
+                else ("e" if hit["estimated_share"].iat[0] >= ESTIMATE_LIMIT else "")
             )
             if hit["restricted"].iat[0]:
                 mark += "*"
@@ -576,19 +577,7 @@ def japan_rank_table(
     return standing(JAPAN, years, **kwargs)
 
 
-def top_partners(
-    country: str,
-    *,
-    n: int = 5,
-    measure: str = "trade",
-    variant: str = "countries",
-    basis: str = "best",
-    dataset: str | None = None,
-) -> list[str]:
-    """Partners that were ever in the top ``n`` of ``country`` (for bump charts)."""
-    d = select(dataset=dataset, measure=measure, variant=variant, basis=basis)
-    d = d[(d["country"] == country) & (d["rank"] <= n)]
-    return sorted(d["partner"].astype(str).unique())
+UNRANKED = 2**31  # below every rank: a partner with no rank in a year
 
 
 def overtake(
@@ -602,9 +591,10 @@ def overtake(
 ) -> pd.DataFrame:
     """Per member, when partner ``a`` passed partner ``b`` on the headline series.
 
-    A year counts where both can be compared: in a dataset of all partners a partner with no
-    row has no trade (zero); in a restricted set a partner outside the set cannot be compared,
-    and the year is skipped. Columns: ``first_ahead`` (the first year ``a`` was ahead),
+    ``a`` is ahead in a year where the ranking puts it above ``b`` (its rank read, never
+    re-derived from values): ranked where ``b`` is not (no row: no trade; a value at or below
+    zero), or ranked higher. A year counts where both can be compared: in a restricted set a
+    partner outside the set cannot be compared, and the year is skipped. Columns: ``first_ahead`` (the first year ``a`` was ahead),
     ``ahead_since`` (the first year of the run in which ``a`` is ahead up to the last year
     compared; empty if ``b`` is ahead then), ``dataset`` (of the ``ahead_since`` year, else of
     ``first_ahead``), ``stayed_ahead`` (``a`` ahead in every year compared since
@@ -625,16 +615,18 @@ def overtake(
     for c in countries:
         years = d.loc[(d["country"] == c).to_numpy(), ["year", "dataset"]].drop_duplicates()
         sub = pairs[(pairs["country"] == c).to_numpy()]
-        value = {
-            (str(p), int(y)): float(v)
-            for p, y, v in zip(sub["partner"], sub["year"], sub["value_usd_m"], strict=True)
+        ranked = sub[sub["rank"].notna().to_numpy()]
+        rank_of = {
+            (str(p), int(y)): int(r)
+            for p, y, r in zip(ranked["partner"], ranked["year"], ranked["rank"], strict=True)
         }
         compared = []
         for y, ds in sorted((int(y), str(ds)) for y, ds in years.itertuples(index=False)):
             have = members.get((ds, c), set())
             if headline.restricted(ds, measure) and not {a, b} <= have:
                 continue
-            compared.append((y, ds, value.get((a, y), 0.0) > value.get((b, y), 0.0)))
+            ahead = (a, y) in rank_of and rank_of[(a, y)] < rank_of.get((b, y), UNRANKED)
+            compared.append((y, ds, ahead))
             used.append((ds, c, y))
         first = next((i for i, (_, _, ahead) in enumerate(compared) if ahead), None)
         since = None
@@ -664,13 +656,6 @@ def overtake(
     notes += caveats.break_lines(pd.DataFrame(used, columns=["dataset", "country", "year"]))
     out.attrs["notes"] = notes
     return out
-
-
-def china_overtakes_japan(*, measure: str = "trade", basis: str | None = None) -> pd.DataFrame:
-    """For each member, the first year from which China stays ahead of Japan to the last year
-    compared (``overtake``), with the dataset of that year."""
-    t = overtake("CHN", JAPAN, measure=measure, basis=basis)
-    return pd.DataFrame({"member": t["member"], "year": t["ahead_since"], "dataset": t["dataset"]})
 
 
 def coverage(dataset: str | None = None, measure: str = "trade") -> pd.DataFrame:

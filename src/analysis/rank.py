@@ -1,28 +1,15 @@
-"""Observations -> rankings: the one entry point, with a policy per dimension.
+"""Observations -> rankings: the one entry point (``rank`` and ``rank_batches`` with one
+``RankSettings``), with a policy per dimension (``schema.dimension_of``): trade in
+``rank_trade``, ODA and FDI here.
 
-Every dataset is ranked apart (never summed with another). Which policy applies follows from the
-measure (``schema.dimension_of``):
-- trade (``rank_trade``): own reports and mirror data, bases ``reported`` and ``best``,
-  variants ``countries``, ``blocs`` (members of each year summed, ASEAN as an economy) and
-  ``blocs_fixed`` (today's members in every year);
-- ODA: recipients rank their donors in the donor variants ``all``, ``bilateral`` and
-  ``grouped`` (multilateral families as one) on basis ``mirror`` (donor-reported); donors rank
-  their recipients (``countries``, ``reported``); within a year on current prices, constant
-  prices only where current prices are neither recorded nor derived (``_one_price_per_year``);
-- FDI: as the source reports it (its own basis), variant ``countries``; variant ``blocs`` where
-  the source publishes its own ASEAN or EU rows: each bloc row is ranked with its published
-  membership (the members of that year, ``countries.published_members``), and a country row is
-  dropped wherever a published bloc row of the same host-year contains it, so that no member is
-  ranked beside a bloc that holds it (nor dropped where no bloc row holds it); a host that is a
-  bloc (ASEAN as a whole) holds its own members (intra-ASEAN flows, as in trade), and its own
-  bloc row (intra-ASEAN FDI into ASEAN) is kept with no rank, as trade keeps intra-ASEAN trade.
-  Where a source publishes several rows of one bloc (ASEANstats' EU-28 and EU-27), its module
-  keeps the row that is the bloc of the year and flags it; its membership is that row's.
-
-Rules shared by ODA and FDI (``rank_simple``): values above zero are ranked; negative values
-(net repayments, disinvestment) and an economy's own bloc row stay with no rank; zeros are
-dropped. Rank 1 is the largest;
-equal values share the smaller rank (1, 2, 2, 4), listed by partner code.
+What each variant, basis, rank and share means is written once, for readers, in
+data/processed/README.md ("How the rankings are made"). Rules held here: every dataset is ranked
+apart, never summed with another; ODA donors are ranked within a year on current prices
+(``_one_price_per_year``); an FDI source's own bloc rows are ranked in variant ``blocs`` with
+their published membership, and a country row inside a published bloc row of its host-year is
+left out of that variant (``_inside_bloc_rows``); values above zero are ranked, negative ones
+and an economy's own bloc row kept with no rank, zeros dropped; rank 1 is the largest, equal
+values share the smaller rank (1, 2, 2, 4), listed by partner code.
 """
 
 from __future__ import annotations

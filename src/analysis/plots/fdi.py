@@ -65,7 +65,7 @@ def japan_outward_position(*, df: pd.DataFrame | None = None) -> Figure:
         title = "Japan's outward FDI position: ASEAN against China, the US and the EU"
     else:
         d = d[d["variant"] == "countries"]
-        last = d[d["year"] == d["year"].max()].nlargest(6, "value_usd_m")
+        last = d[d["year"] == d["year"].max()].nsmallest(6, "rank")  # the ranking's order
         partners = list(last["partner"].astype(str))
         title = "Japan's outward FDI position: its largest hosts in this dataset"
     d = d[d["basis"] == d["basis"].iloc[0]] if len(d) else d

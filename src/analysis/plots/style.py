@@ -16,6 +16,7 @@ from matplotlib.patches import Patch
 
 from .. import catalog, query
 from ..countries import JAPAN, asean_members, short_name
+from ..rank_trade import ESTIMATE_LIMIT
 
 JAPAN_COLOR = "#bc002d"
 # One colour per frequent partner on every chart (none close to Japan's red, none pastel: a thin
@@ -288,7 +289,7 @@ def _marker_style(value_basis: str, estimated_share: float, restricted: bool = F
         return {"marker": "s", "mfc": "white"}
     if value_basis != "reported":
         return {"marker": "o", "mfc": "white"}  # open: partners' (mirror) reports
-    if estimated_share >= 0.5:
+    if estimated_share >= ESTIMATE_LIMIT:  # mostly IMF estimates, as the ranking counts them
         return {"marker": "x"}
     return {"marker": "o"}
 

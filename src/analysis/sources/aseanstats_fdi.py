@@ -33,7 +33,7 @@ Rules (each tested on the real files):
   its bloc rows, so it has no ranking and shows as a gap (the Philippines every year, Myanmar
   2014-2015).
 - Partners: labels are ``Name [ISO2]``; the name (whitespace collapsed) is resolved through
-  ``data/fdi_names.csv`` then pycountry, and a resolved country's ISO2 must equal the code in
+  ``data/partner_names.csv`` then pycountry, and a resolved country's ISO2 must equal the code in
   brackets. Aggregates: ``Total countries`` is the total (``WLD``, never ranked); ``Total ASEAN``
   is the bloc ``ASEAN``; ``Unspecified`` and ``International organisations`` are aggregates,
   dropped.
@@ -69,7 +69,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..partner_names import clean_label
 from .spec import Dataset, RawFiles, Source
 
 NAME = "aseanstats_fdi"
@@ -205,7 +205,7 @@ def resolve(parsed: pd.DataFrame, folder: Path) -> pd.DataFrame:
 def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
     import pycountry
 
-    from ..fdi_names import resolve as resolve_names
+    from ..partner_names import resolve as resolve_names
 
     split = {lab: split_label(lab) for lab in parsed["label"].unique()}
     names = resolve_names({n for n, _ in split.values()}, NAME, f"{path}, source labels")
@@ -221,7 +221,7 @@ def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
             f"{path}, source labels",
             f"{len(clash)} label(s) resolve to a country whose ISO2 is not the code in brackets: "
             + "; ".join(sorted(clash)),
-            "Fix the row of src/analysis/data/fdi_names.csv for each name.",
+            "Fix the row of src/analysis/data/partner_names.csv for each name.",
         )
     hosts = resolve_names(parsed["host"].unique(), NAME, f"{path}, host labels")
     bad = [h for h, e in hosts.items() if e.kind != "country" and e.code != "ASEAN"]
@@ -260,7 +260,7 @@ def to_observations(
                 f"{r.country} {r.year} {r.partner} <- {r.label!r}"
                 for r in rows.head(6).itertuples()
             ),
-            "Fix the mapping rows in src/analysis/data/fdi_names.csv.",
+            "Fix the mapping rows in src/analysis/data/partner_names.csv.",
         )
     return make(
         NAME,

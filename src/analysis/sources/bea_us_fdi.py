@@ -7,7 +7,7 @@ suppressed there), to set beside Japan's own outward positions by host (the Bank
 "Japan vs the US as investors in each member, as each reports it".
 
 Layout (``NOTES.md``): one CSV, header ``country,year,metric,value,file``; ``country`` a BEA
-name (``Burma``, ``Laos``, ``Vietnam``, ``Brunei``, resolved through ``data/fdi_names.csv``),
+name (``Burma``, ``Laos``, ``Vietnam``, ``Brunei``, resolved through ``data/partner_names.csv``),
 ``metric`` ``Position`` (year end, historical cost) or ``Financial transactions`` (the year's
 flow, negative = net disinvestment), ``value`` text, ``file`` the BEA workbook the value was
 copied from (``2009-2019`` or ``2020-2024``).
@@ -79,15 +79,15 @@ def _fail(path: Path, line: int | None, problem: str) -> SourceError:
         problem,
         "Replace the file with the copy PROVENANCE.md section 21 names (commit 3338447 of "
         "ccmdesign/bfna-indopacific); if BEA's layout or names changed, update this parser or "
-        "src/analysis/data/fdi_names.csv.",
+        "src/analysis/data/partner_names.csv.",
     )
 
 
 def _hosts(names: set[str], path: Path) -> dict[str, str]:
-    """BEA country names -> ISO3 of an ASEAN member (``data/fdi_names.csv``, then pycountry);
+    """BEA country names -> ISO3 of an ASEAN member (``data/partner_names.csv``, then pycountry);
     an unknown name, or a country that is no member, is an error naming the file."""
     from ..countries import asean_members
-    from ..fdi_names import resolve
+    from ..partner_names import resolve
 
     table = resolve(sorted(names), NAME, f"{path}, column 'country'")
     out = {}

@@ -401,8 +401,8 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     from ..countries import JAPAN
-    from ..fdi_names import labelled, resolve
     from ..observations import make
+    from ..partner_names import labelled, resolve
 
     for file, g in parsed.groupby("file", sort=True):  # an unknown label names its workbook
         resolve(g["partner"].unique(), NAME, f"{raw.ref(str(file))}, partner labels")

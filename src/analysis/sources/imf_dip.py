@@ -16,7 +16,8 @@ from .. import livefetch
 from ..countries import JAPAN, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
-from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
+from ..settings import base_url
+from .imf_imts import ACCEPT, BASE_URL_ENV, DEFAULT_BASE_URL
 from .imf_sdmx import parse_series
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
@@ -37,7 +38,7 @@ def requests_for(start: int = 2009) -> list[Request]:
         "measures": "all",
     }
     hosts = "+".join(asean_members())
-    path = f"{base_url()}/data/dataflow/IMF.STA/DIP/+/"
+    path = f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/data/dataflow/IMF.STA/DIP/+/"
     return [
         Request(
             "inward_asean.xml",
@@ -74,8 +75,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
             "value_usd_m": df["value_usd_m"],
         }
     )
-
-
 
 
 def to_observations(

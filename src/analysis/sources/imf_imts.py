@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
+from ..settings import base_url
 from .imf_sdmx import parse_series
 from .spec import Dataset, RawFiles, Source, observer
 
@@ -32,13 +33,6 @@ CITATION = (
     "International Monetary Fund, International Merchandise Trade Statistics (IMTS), "
     "dataflow IMF.STA/IMTS, exports FOB and imports CIF by counterpart, annual, US dollars."
 )
-
-
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, tuple[str, dict]]:
@@ -59,7 +53,13 @@ def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, 
 
 def requests_for(economies: tuple[str, ...] = FOCUS) -> list[Request]:
     return [
-        Request(fname, base_url() + path, params, {"Accept": ACCEPT}, "SDMX-ML data")
+        Request(
+            fname,
+            base_url(BASE_URL_ENV, DEFAULT_BASE_URL) + path,
+            params,
+            {"Accept": ACCEPT},
+            "SDMX-ML data",
+        )
         for fname, (path, params) in queries(economies).items()
     ]
 

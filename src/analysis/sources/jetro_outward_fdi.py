@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..partner_names import clean_label
 from .spec import Dataset, RawFiles, Source
 
 NAME = "jetro_outward_fdi"
@@ -121,8 +121,8 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     from ..countries import JAPAN
-    from ..fdi_names import labelled
     from ..observations import make
+    from ..partner_names import labelled
 
     j = labelled(parsed, NAME)
     return make(

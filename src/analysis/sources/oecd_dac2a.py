@@ -15,12 +15,11 @@ from .. import livefetch
 from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
-from .oecd_sdmx import parse_csv
+from ..settings import base_url
+from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "oecd_dac2a"
-DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
-BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 DATAFLOW = "OECD.DCD.FSD,DSD_DAC2@DF_DAC2A,"
 MEASURES = {"206": "net", "240": "gross"}
 DIMENSIONS = ("DONOR", "RECIPIENT", "MEASURE", "UNIT_MEASURE", "PRICE_BASE")
@@ -31,13 +30,6 @@ CITATION = (
 )
 
 
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
-
-
 def requests_for(start: int = 1960) -> list[Request]:
     measures = "+".join(MEASURES)
     recipients = "+".join(asean_members())
@@ -46,7 +38,7 @@ def requests_for(start: int = 1960) -> list[Request]:
         "format": "csvfilewithlabels",
         "dimensionAtObservation": "AllDimensions",
     }
-    url = f"{base_url()}/data/{DATAFLOW}/"
+    url = f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/data/{DATAFLOW}/"
     return [
         Request("to_asean.csv", url + f".{recipients}.{measures}.USD.Q", params, {}, "SDMX-CSV"),
         Request("from_japan.csv", url + f"JPN..{measures}.USD.Q", params, {}, "SDMX-CSV"),
@@ -74,8 +66,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
             "value_usd_m": df["value_usd_m"],
         }
     )
-
-
 
 
 def to_observations(

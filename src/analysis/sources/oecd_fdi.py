@@ -19,13 +19,12 @@ from .. import livefetch
 from ..countries import JAPAN, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
-from .oecd_sdmx import parse_csv
+from ..settings import base_url
+from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "oecd_fdi"
 MIRROR = "oecd_fdi_mirror"
-DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
-BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 FLOWS = {
     "flows.csv": ("OECD.DAF.INV,DSD_FDI@DF_FDI_FLOW_CTRY,", "T_FA_F", "fdi_outflow"),
     "positions.csv": ("OECD.DAF.INV,DSD_FDI@DF_FDI_POS_CTRY,", "LE_FA_F", "fdi_outward_stock"),
@@ -34,13 +33,6 @@ MEASURES = {m: measure for _, m, measure in FLOWS.values()}
 DIMENSIONS = ("REF_AREA", "MEASURE", "MEASURE_PRINCIPLE", "COUNTERPART_AREA")
 LICENCE = "OECD terms and conditions; CC BY 4.0 for OECD data since 2024"
 CITATION = "OECD, FDI statistics by counterpart area and by industry (BMD4), OECD Data Explorer."
-
-
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 MIRROR_FILES = {"flows.csv": "flows_into_asean.csv", "positions.csv": "positions_in_asean.csv"}
@@ -61,7 +53,7 @@ def requests_for(reporters: tuple[str, ...] = (JAPAN,), start: int = 2005) -> li
             out.append(
                 Request(
                     names[fname] if names else fname,
-                    f"{base_url()}/data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
+                    f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
                     params,
                     {},
                     "SDMX-CSV",
@@ -90,8 +82,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
             "value_usd_m": df["value_usd_m"],
         }
     )
-
-
 
 
 def to_observations(

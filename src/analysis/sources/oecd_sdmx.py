@@ -16,6 +16,9 @@ import pandas as pd
 
 from ..errors import SourceError
 
+# the OECD SDMX API of every OECD dataflow (one setting moves them all)
+DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
+BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 RATE_LIMIT = re.compile(rb"rate.?limit|too many requests|quota", re.IGNORECASE)
 
 

@@ -34,7 +34,7 @@ class Dataset:
     variant: str = (
         ""  # for a restricted partner set: its ranking variant (schema.RESTRICTED_VARIANTS)
     )
-    authority: str = "international"  # whose statistics: see AUTHORITIES (the headline rule)
+    authority: str = "international"  # whose statistics: schema.AUTHORITIES (headline rule)
     partner_set: str = "all"  # the rankings' ``partner_set``: "all", or an id of the restricted
     # set ``partners`` describes (e.g. "major_13"), the same in every aggregation
     aggregation: str = ""  # a restricted set that lists blocs as its source defines them
@@ -47,13 +47,6 @@ class Dataset:
     # partner is no rank and a host's ranking must never mix it with host-reported figures
     principle: str = ""  # FDI: "directional" or "asset_liability" where the source says
     # which; charts put side by side only positions on one principle
-
-
-# Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):
-# the reporter's own statistics office or central bank, then an international body's table of
-# the reporters' own reports (the IMF, UNCTAD, the OECD DAC, the ASEAN Secretariat), then a
-# table compiled from the partners' side (investors' reports, reconciled pairs).
-AUTHORITIES = ("national", "international", "compiled")
 
 
 @dataclass(frozen=True)

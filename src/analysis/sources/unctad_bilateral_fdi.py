@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..partner_names import clean_label
 from .spec import Dataset, RawFiles, Source
 
 NAME = "unctad_bilateral_fdi"
@@ -174,8 +174,8 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..fdi_names import labelled
     from ..observations import concat, make
+    from ..partner_names import labelled
 
     t = labelled(parsed[parsed["part"] == "tables"], NAME)
     m = parsed[parsed["part"] == "matrix"]

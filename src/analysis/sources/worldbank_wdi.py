@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
+from ..settings import base_url
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "worldbank_wdi"
@@ -63,19 +64,12 @@ CITATION = "World Bank, World Development Indicators, via the World Bank API v2.
 PER_PAGE = 20000
 
 
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
-
-
 def indicators() -> list[str]:
     return [TOTAL] + [f"DC.DAC.{d}L.CD" for d in DAC_DONORS]
 
 
 def _request(page: int) -> Request:
-    url = f"{base_url()}/country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    url = f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
     params = {
         "format": "json",
         "date": "1960:2030",
