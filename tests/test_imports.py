@@ -83,6 +83,29 @@ def test_the_import_graph_has_no_cycle() -> None:
     assert cycles(graph) == []
 
 
+def test_an_import_inside_a_function_says_it_defers_a_heavy_one() -> None:
+    """Inside a function, a package module is imported only to defer a heavy import (matplotlib,
+    the registry of sources, the build), and a comment says so; the CLI defers everything (its
+    docstring says why) so that `--help` imports nothing heavy."""
+    silent = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if path.name == "cli.py" and path.parent == PACKAGE_DIR:
+            continue
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        tree = ast.parse(text)
+        top = {id(n) for n in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level and id(node) not in top:
+                start = node.lineno - 1  # the import, and the comments and imports above it
+                while start > 0 and lines[start - 1].strip().startswith(("#", "from ", "import ")):
+                    start -= 1
+                said = " ".join(lines[start : node.end_lineno])
+                if "deferred" not in said:
+                    silent.append(f"{path.relative_to(PACKAGE_DIR)}:{node.lineno}")
+    assert not silent, f"function-level imports without a reason: {silent}"
+
+
 def test_the_cycle_finder_finds_a_hand_made_cycle() -> None:
     hand_made = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(hand_made) == [["a", "b", "c"]]

@@ -17,8 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .countries import asean_members
-from .paths import PROJECT_ROOT, reports_dir
+from . import catalog, claims, query
+from .catalog import datasets
+from .countries import JAPAN, asean_members
+from .errors import SourceError
+from .paths import PACKAGE_DIR, PROJECT_ROOT, processed_dir, reports_dir
+from .query import japan_rank_table, material_gaps, rankings, select
+from .rawstore import atomic_write, sha256_file
+from .snapshot import FLOAT_FORMAT, read_manifest
 
 NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, notebooks/<stem>.py
     "00-overview.ipynb",
@@ -47,9 +53,7 @@ def notebook_source(name: str) -> Path:
 def figures() -> dict[str, Callable[[], object]]:
     """The main job's figures: file name -> chart. Trade charts only when the snapshot holds a
     trade dataset; ODA and FDI grids draw whichever of their datasets the snapshot holds."""
-    from . import plots, query
-    from .catalog import datasets
-    from .countries import JAPAN
+    from . import plots  # deferred: matplotlib, only when the job draws figures
 
     have = {e["dimension"] for e in datasets().values()}
     out: dict[str, Callable[[], object]] = {}
@@ -85,8 +89,6 @@ def write_figures(folder: Path) -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .snapshot import FLOAT_FORMAT
-
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, make in figures().items():
@@ -105,12 +107,6 @@ def write_figures(folder: Path) -> list[Path]:
 
 def write_claims(file: str | Path | None = None):
     """Check a claim file against the snapshot; write claims.csv and claims_evidence.csv."""
-    from . import claims
-    from .paths import processed_dir
-    from .query import material_gaps, rankings
-    from .rawstore import atomic_write
-    from .snapshot import read_manifest
-
     if file is not None and not str(file).strip():
         raise claims.ValidationError(
             "claim file '': an empty path; name a TOML file or omit --file"
@@ -130,8 +126,6 @@ def write_claims(file: str | Path | None = None):
 
 def datasets_text() -> str:
     """What the snapshot holds, per dataset: years, origin and vintage (where the answers stop)."""
-    from . import catalog
-
     rows = [
         {
             "dataset": name,
@@ -151,9 +145,6 @@ def datasets_text() -> str:
 
 def rank_table_text(table: pd.DataFrame) -> str:
     """Japan's rank table with a title naming the datasets it rests on (from the manifest)."""
-    from . import catalog
-    from .query import rankings, select
-
     if len(table.columns) <= 1:
         return "Japan's rank among each ASEAN member's trade partners: no trade dataset in the snapshot."
     names = sorted(str(n) for n in select(rankings())["dataset"].unique())
@@ -176,10 +167,6 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     snapshot's files (by the manifest's checksums), all package code and mapping files, the
     notebooks, the claim file and the plotting and notebook libraries' versions."""
     from importlib import metadata
-
-    from . import claims
-    from .paths import PACKAGE_DIR
-    from .snapshot import read_manifest
 
     h = hashlib.sha256()
     manifest = read_manifest()
@@ -205,8 +192,6 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
 
 def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
     """True when ``out`` holds outputs made from ``fingerprint``, each file unchanged."""
-    from .paths import processed_dir
-    from .rawstore import sha256_file
 
     try:
         stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
@@ -226,8 +211,6 @@ def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
 
 
 def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
-    from .paths import processed_dir
-    from .rawstore import atomic_write, sha256_file
 
     outputs = {}
     for p in files:
@@ -252,8 +235,7 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
     import asyncio
     import threading
 
-    from .errors import SourceError
-    from .report import execute_notebook_async
+    from .report import execute_notebook_async  # deferred: nbclient, kernels (the job only)
 
     env = {**os.environ, "MPLBACKEND": "Agg"}
     done: dict[str, Path] = {}
@@ -337,8 +319,9 @@ class _NotebookFailed(Exception):
 
 
 def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool = False) -> int:
+    # deferred: the build and every source module, the report's templates (the job only; the
+    # claims command imports this module too)
     from .pipeline import build, find_inputs
-    from .query import japan_rank_table
     from .report import render_html
     from .sources import REGISTRY
 
@@ -375,7 +358,6 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
                 if f.with_suffix(x).is_file()
             ),
         ]
-        from .paths import processed_dir
 
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
         if execute_notebooks:

@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from . import catalog, caveats, headline
-from .countries import ASEAN, JAPAN, asean_members, entity_notes, short_name
+from .countries import ASEAN, FOCUS, JAPAN, asean_members, entity_notes, short_name
+from .errors import ValidationError
+from .paths import processed_dir
 from .rank_trade import ESTIMATE_LIMIT
-from .snapshot import load_rankings
+from .snapshot import MANIFEST_FILE, load_observations, load_rankings
 
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 _spans = headline.spans  # 1990-1995, 1998 style text for a set of years
@@ -16,8 +18,6 @@ _spans = headline.spans  # 1990-1995, 1998 style text for a set of years
 
 def observations() -> pd.DataFrame:
     """The snapshot's observations, read once per process and again after a rebuild."""
-    from .paths import processed_dir
-    from .snapshot import MANIFEST_FILE, load_observations
 
     manifest = processed_dir() / MANIFEST_FILE
     key = ("obs:" + str(manifest), manifest.stat().st_mtime_ns if manifest.is_file() else 0)
@@ -30,8 +30,6 @@ def observations() -> pd.DataFrame:
 
 def rankings() -> pd.DataFrame:
     """The snapshot's rankings, read once per process and again when a build replaced them."""
-    from .paths import processed_dir
-    from .snapshot import MANIFEST_FILE
 
     manifest = processed_dir() / MANIFEST_FILE
     key = (str(manifest), manifest.stat().st_mtime_ns if manifest.is_file() else 0)
@@ -92,7 +90,6 @@ def rank_table(
     ``variant`` and ``basis`` left out: the dataset's own (trade: countries, best; ODA
     received: all donors, mirror; a restricted dataset: its variant; FDI: as reported). ``attrs``: ``title``, ``notes`` (which dataset answered and why, what other
     datasets say, the caveats that apply), ``year``, ``years``, ``dataset``."""
-    from .errors import ValidationError
 
     r = rankings()
     _fetched(dataset)
@@ -155,9 +152,7 @@ def rank_table(
         raise ValidationError(
             f"no ranked {catalog.top_words(measure)} of {short_name(country)} ({country}) in "
             f"{year} in {where}{_reading(variant, basis)}; years with data there: "
-            f"{_spans(years)}. "
-            + priced
-            + _sentence(caveats.elsewhere(r, country, year, measure))
+            f"{_spans(years)}. " + priced + _sentence(caveats.elsewhere(r, country, year, measure))
         )
     d = ranked.nsmallest(top, "rank")
     first = d.iloc[0]
@@ -378,7 +373,6 @@ def _steps(spans: np.ndarray) -> np.ndarray:
 
 
 def _gaps_file() -> pd.DataFrame | None:
-    from .paths import processed_dir
 
     path = processed_dir() / "gaps.csv"
     return pd.read_csv(path, keep_default_na=False) if path.is_file() else None
@@ -420,8 +414,7 @@ def partner_rank(
 def _fetched(dataset: str | None) -> None:
     """A dataset a live source declares but the snapshot does not hold is an error that says
     so and how to get it (never "no trade ranking" for an ODA or FDI dataset)."""
-    from .errors import ValidationError
-    from .sources import datasets
+    from .sources import datasets  # deferred: the registry, for a dataset the snapshot lacks
 
     if dataset is None or dataset in catalog.datasets():
         return
@@ -662,7 +655,6 @@ def coverage(dataset: str | None = None, measure: str = "trade") -> pd.DataFrame
     """Per economy: the years ranked from its own reports and from partners' reports (best basis)."""
     d = select(dataset=dataset, measure=measure, variant="countries", basis="best")
     rows = []
-    from .countries import FOCUS
 
     for c in FOCUS:
         sub = d[d["country"] == c]

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .countries import ASEAN, EU, FOCUS, WORLD, ever_members, published_members
+from .donors import donor_table
 from .rank_trade import competition_rank, rank_dataset, share
 from .schema import RANKING_KEY, RANKINGS, dimension_of, ranks_recipients
 from .validate import check
@@ -598,7 +599,6 @@ def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.Dat
 
 
 def _oda(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
-    from .donors import donor_table
 
     rows = _one_price_per_year(_partner_rows(obs, countries))
     received = rows[rows["measure"].str.startswith("oda_received")]

@@ -14,6 +14,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import __version__, catalog, findings
+from .captions import caption
+from .notebook import with_parameters
+from .paths import processed_dir
+from .snapshot import read_manifest
+
 TEMPLATES = Path(__file__).parent / "templates"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = (
@@ -57,8 +63,6 @@ async def execute_notebook_async(
 
     nb = read_notebook(src)
     if parameters:
-        from .notebook import with_parameters
-
         with_parameters(nb, **parameters)
     await run_notebook_async(nb, Path(src).parent, timeout, env)
     dst.parent.mkdir(parents=True, exist_ok=True)
@@ -144,9 +148,6 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
     the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
     import pandas as pd
 
-    from . import catalog
-    from .captions import caption
-
     def rel(p: Path) -> str:
         return Path(os.path.relpath(p, folder)).as_posix()
 
@@ -173,8 +174,7 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
 
 def sources_rows() -> list[dict]:
     """Every registered source with what it is, its coverage, licence and the vintages used."""
-    from .snapshot import read_manifest
-    from .sources import REGISTRY
+    from .sources import REGISTRY  # deferred: every source module, for the sources table only
 
     vintages: dict[str, set[str]] = {}
     for f in read_manifest().get("inputs", []):
@@ -202,9 +202,6 @@ def render_html(
     checked by this run (default: the snapshot's claims.csv and claims_evidence.csv)."""
     import jinja2
     import pandas as pd
-
-    from . import __version__, findings
-    from .paths import processed_dir
 
     folder.mkdir(parents=True, exist_ok=True)
     pages = render_notebook_pages(executed, folder)

@@ -22,6 +22,7 @@ from .style import (
     source_line,
     year_axis,
 )
+from .trade import bump_chart
 
 FDI_CAVEAT = "Definitions differ between lines: never compare levels across them."
 # one line per dataset, family and basis; registered capital (licences, not a balance-of-
@@ -118,7 +119,6 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
     """Each member's largest direct investors over time (inward position), on the headline
     series: each year from the dataset the headline rule picks (a bump chart per member;
     Japan in red; years among a restricted set of investors shaded)."""
-    from .trade import bump_chart
 
     r = query.rankings() if df is None else df
     inward = query.select(r, measure="fdi_inward_stock", variant=None, basis=None)

@@ -68,8 +68,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import bloc_row_codes, bloc_row_of_year
 from ..errors import SourceError
+from ..observations import make
 from ..partner_names import clean_label
+from ..partner_names import resolve as resolve_names
 from .spec import Dataset, RawFiles, Source
 
 NAME = "aseanstats_fdi"
@@ -205,8 +208,6 @@ def resolve(parsed: pd.DataFrame, folder: Path) -> pd.DataFrame:
 def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
     import pycountry
 
-    from ..partner_names import resolve as resolve_names
-
     split = {lab: split_label(lab) for lab in parsed["label"].unique()}
     names = resolve_names({n for n, _ in split.values()}, NAME, f"{path}, source labels")
     clash = []
@@ -238,7 +239,6 @@ def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     b = resolve(parsed, raw.folder)
     b = b[b["kind"].isin(_KEEP) & (b["value_usd_m"] != 0)]  # zero is not reported
@@ -280,7 +280,6 @@ def bloc_rows_of_year(b: pd.DataFrame, folder: Path) -> tuple[pd.DataFrame, pd.S
     """Where the source publishes several rows of one bloc (EU-27 and EU-28), keep in each
     host-year the row that is the bloc of that year (``countries.bloc_row_of_year``) and return
     each kept row's code (the flag of its value; '' for a bloc's only row and for countries)."""
-    from ..countries import bloc_row_codes, bloc_row_of_year
 
     code = b["label"].map(lambda x: split_label(x)[1])
     row = pd.Series("", index=b.index, dtype=object)

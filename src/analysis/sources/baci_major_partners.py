@@ -43,7 +43,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import ASEAN, bloc_members, resolve_labels
 from ..errors import SourceError
+from ..observations import make
 from .spec import Dataset, RawFiles, Source
 
 NAME = "baci_major_partners"
@@ -138,7 +140,6 @@ def read_file(path: Path) -> pd.DataFrame:
 
 def _check_codes(df: pd.DataFrame, path: Path) -> None:
     """Each name resolves (mapping file, then pycountry) to a country with the ISO3 beside it."""
-    from ..countries import resolve_labels
 
     names = set(df["exporter_name"]) | set(df["importer_name"])
     table = resolve_labels(
@@ -163,7 +164,6 @@ def _check_codes(df: pd.DataFrame, path: Path) -> None:
 
 def _check_sides(df: pd.DataFrame, path: Path) -> None:
     """Exactly one side of each row is an ASEAN member, the side its direction names."""
-    from ..countries import ASEAN, bloc_members
 
     members = bloc_members()[ASEAN]
     exp_in = df["exporter"].isin(members)
@@ -197,7 +197,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """One observation per flow, from the ASEAN member's side (see the module's rules)."""
-    from ..observations import make
 
     out = parsed["direction"] == "asean_to_partner"
     country = parsed["exporter"].where(out, parsed["importer"])

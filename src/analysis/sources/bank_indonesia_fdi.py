@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from ..partner_names import clean_label
+from ..observations import make
+from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
 
 NAME = "bank_indonesia_fdi"
@@ -125,8 +126,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
-    from ..partner_names import labelled
 
     b = labelled(parsed, NAME)
     return make(

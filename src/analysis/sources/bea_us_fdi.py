@@ -48,7 +48,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import asean_members
 from ..errors import SourceError
+from ..gaps import COLUMNS
+from ..observations import make
+from ..partner_names import resolve
 from ..schema import MAX_ABS_VALUE
 from .spec import Dataset, RawFiles, Source, csv_rows
 
@@ -86,8 +90,6 @@ def _fail(path: Path, line: int | None, problem: str) -> SourceError:
 def _hosts(names: set[str], path: Path) -> dict[str, str]:
     """BEA country names -> ISO3 of an ASEAN member (``data/partner_names.csv``, then pycountry);
     an unknown name, or a country that is no member, is an error naming the file."""
-    from ..countries import asean_members
-    from ..partner_names import resolve
 
     table = resolve(sorted(names), NAME, f"{path}, column 'country'")
     out = {}
@@ -181,7 +183,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     d = parsed[parsed["marker"] == ""]
     if countries is not None:
@@ -202,7 +203,6 @@ def to_observations(
 def gaps(parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
     """The cells with a marker, as ``gaps.csv`` rows: one per member, metric, marker and
     workbook run of consecutive years; ``reason`` starts with BEA's marker."""
-    from ..gaps import COLUMNS
 
     d = parsed[parsed["marker"] != ""]
     if countries is not None:

@@ -53,8 +53,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import JAPAN
 from ..errors import SourceError
-from ..fx import usd_per_unit_at_end  # the year-end rate of positions (shared in fx.py)
+from ..fx import (
+    usd_per_unit,
+    usd_per_unit_at_end,  # the year-end rate of positions (shared in fx.py)
+)
+from ..observations import make
+from ..partner_names import labelled, resolve
 from .spec import Dataset, RawFiles, Source
 
 NAME = "boj_japan_fdi"
@@ -378,7 +384,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 
 def usd_m(parsed: pd.DataFrame) -> pd.Series:
     """100 million yen -> US$ million: flows at the year's mean rate, positions at year end."""
-    from ..fx import usd_per_unit
 
     rate = [
         usd_per_unit_at_end("JPY", int(y)) if m in STOCKS else usd_per_unit("JPY", int(y))
@@ -400,9 +405,6 @@ def flags(b: pd.DataFrame) -> pd.Series:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..countries import JAPAN
-    from ..observations import make
-    from ..partner_names import labelled, resolve
 
     for file, g in parsed.groupby("file", sort=True):  # an unknown label names its workbook
         resolve(g["partner"].unique(), NAME, f"{raw.ref(str(file))}, partner labels")

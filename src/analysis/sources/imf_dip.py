@@ -13,9 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import livefetch
-from ..countries import JAPAN, asean_members
+from ..countries import JAPAN, asean_members, resolve_imts_codes
 from ..errors import SourceError
 from ..livefetch import Request
+from ..observations import make
 from ..settings import base_url
 from .imf_imts import ACCEPT, BASE_URL_ENV, DEFAULT_BASE_URL
 from .imf_sdmx import parse_series
@@ -81,8 +82,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """IMF codes resolved through data/imts_codes.csv; aggregates dropped."""
-    from ..countries import resolve_imts_codes
-    from ..observations import make
 
     codes = set(parsed["country"]) | set(parsed["partner"])
     table = resolve_imts_codes(codes, NAME, "DIP codes")

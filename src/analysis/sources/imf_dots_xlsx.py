@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..countries import resolve_imf_names
 from ..errors import SourceError
+from ..observations import resolve_trade, trade
 from .spec import Dataset, RawFiles, Source
 
 NAME = "imf_dots_xlsx"
@@ -236,8 +238,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Own rows and mirror rows; IMF names resolved through data/imf_names.csv."""
-    from ..countries import resolve_imf_names
-    from ..observations import resolve_trade, trade
 
     names = set(parsed["reporter_name"].cat.categories) | set(parsed["partner_name"].cat.categories)
     table = resolve_imf_names(names, NAME, "partner and reporter names of the workbooks")

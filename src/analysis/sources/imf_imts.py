@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from .. import livefetch
-from ..countries import FOCUS
+from ..countries import FOCUS, resolve_imts_codes
 from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
+from ..observations import resolve_trade, trade
 from ..rawstore import RawStore
 from ..settings import base_url
 from .imf_sdmx import parse_series
@@ -111,8 +112,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Own rows and mirror rows; IMF codes resolved through data/imts_codes.csv."""
-    from ..countries import resolve_imts_codes
-    from ..observations import resolve_trade, trade
 
     # a pair of two focus economies comes back in both requests (own and mirror): keep the
     # row of the own-reports request (both hold the reporter's own figure)

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import JAPAN
 from ..errors import SourceError
-from ..partner_names import clean_label
+from ..observations import make
+from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
 
 NAME = "jetro_outward_fdi"
@@ -120,9 +122,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..countries import JAPAN
-    from ..observations import make
-    from ..partner_names import labelled
 
     j = labelled(parsed, NAME)
     return make(

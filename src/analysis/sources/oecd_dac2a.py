@@ -16,6 +16,7 @@ from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
 from ..settings import base_url
+from .dac_table import observations
 from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
@@ -71,7 +72,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from .dac_table import observations
 
     return observations(parsed, NAME, NAME, "current", raw.label + "/" + parsed["file"])
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import livefetch
-from ..countries import JAPAN, asean_members
+from ..countries import JAPAN, WORLD, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
+from ..observations import concat, make
 from ..settings import base_url
 from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
 from .spec import Dataset, RawFiles, Source, each_file, observer
@@ -92,9 +93,6 @@ def to_observations(
     reporter-counterpart pair found in two responses is kept once."""
     import numpy as np
     import pycountry
-
-    from ..countries import WORLD
-    from ..observations import concat, make
 
     parsed = parsed.drop_duplicates(["reporter", "counterpart", "measure", "year"])
     cp = parsed["counterpart"].astype(str)

@@ -37,6 +37,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..fx import usd_per_unit
+from ..observations import make
+from ..partner_names import resolve
 from .spec import Dataset, RawFiles, Source
 
 NAME = "singstat_trade"
@@ -223,9 +226,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Singapore's own rows only (basis reported); markets resolved, aggregates dropped."""
-    from ..fx import usd_per_unit
-    from ..observations import make
-    from ..partner_names import resolve
 
     where = f"market labels of {sorted(set(parsed['file']))}"
     table = resolve(parsed["label"].unique(), NAME, where)

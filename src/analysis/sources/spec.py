@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import SourceError
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -78,7 +80,6 @@ class RawFiles:
     def file(self, name: str) -> Path:
         """The raw file called ``name`` among ``files`` (in whichever folder it is); a missing
         one is a SourceError naming where it was expected."""
-        from ..errors import SourceError
 
         for p in self.files:
             if p.name == name:
@@ -229,7 +230,6 @@ def raw_files(
 def mapped(source: str, path: Path, table: dict, code: str, what: str, mapping: str):
     """``table[code]``; an unknown code is a SourceError naming the file and the mapping file
     (data/<mapping>) to extend, for sources whose file names carry a code."""
-    from ..errors import SourceError
 
     if code not in table:
         raise SourceError(
@@ -242,8 +242,6 @@ def csv_rows(source: str, path: Path, max_bytes: int, what: str) -> list[list[st
     """A small CSV file's rows (UTF-8, undecodable bytes replaced), refused above ``max_bytes``
     (``what`` it should be, for the message) before it is read."""
     import csv
-
-    from ..errors import SourceError
 
     if path.stat().st_size > max_bytes:
         raise SourceError(source, str(path), f"larger than {max_bytes:,} bytes: not {what}")

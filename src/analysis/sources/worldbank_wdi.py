@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from .. import livefetch
-from ..countries import asean_members
+from ..countries import WORLD, asean_members
 from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
+from ..observations import make
 from ..rawstore import RawStore
 from ..settings import base_url
 from .spec import Dataset, RawFiles, Source, each_file, observer
@@ -166,9 +167,6 @@ def to_observations(
     """
     import numpy as np
     import pycountry
-
-    from ..countries import WORLD
-    from ..observations import make
 
     ref = raw.label + "/" + rows["file"].astype(str)
     ind = rows["indicator"].astype(str)
