@@ -12,10 +12,11 @@ whole. No code here knows any source by name.
 Where a source's raw files come from, in order of preference: its latest fetched vintage
 (``data/raw/<source>/<vintage>/`` with a manifest), the user's own copy
 (``data/raw/<source>/*``), the recorded real data (``../shared/data/<folder>``). Any subset
-works: fetched-only, recorded-only or mixed. A build whose inputs, build code and libraries match
-the snapshot's manifest is skipped (``force`` rebuilds). ``scope='focus'`` (the committed
-snapshot) keeps Japan, the ASEAN members and ASEAN; ``scope='world'`` ranks every reporter and
-writes to ``data/build/world/`` (not committed).
+works: fetched-only, recorded-only or mixed. A build whose inputs, code fingerprints
+(``fingerprint.py``) and libraries match the snapshot's manifest is skipped (``force``
+rebuilds). ``scope='focus'`` (the committed snapshot) keeps Japan, the ASEAN members and
+ASEAN; ``scope='world'`` ranks every reporter and writes to ``data/build/world/`` (not
+committed).
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ class Dataset:
     label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
     prices_from: tuple[str, ...] = ()  # constant prices only: the datasets whose current prices
     # give the donors' deflators (``oda_prices``), in order: a donor-year takes the first that has it
-    ranked: bool = True  # False: observations only, never ranked (``rank.ranking_settings``):
+    ranked: bool = True  # False: observations only, never ranked (``rank.RankSettings``):
     # one investor's own report of its investment in each host, where a rank among one
     # partner is no rank and a host's ranking must never mix it with host-reported figures
     principle: str = ""  # FDI: "directional" or "asset_liability" where the source says
