@@ -70,6 +70,7 @@ import pandas as pd
 
 from ..countries import bloc_row_codes, bloc_row_of_year
 from ..errors import SourceError
+from ..limits import check_workbook
 from ..observations import make
 from ..partner_names import clean_label
 from ..partner_names import resolve as resolve_names
@@ -121,6 +122,7 @@ def read_rows(path: Path) -> list[list]:
             "the file is missing",
             "Put the portal's Excel export under this name (see PROVENANCE.md, section 13).",
         )
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
         rows = wb.get_sheet_by_index(0).to_python() if wb.sheet_names else []

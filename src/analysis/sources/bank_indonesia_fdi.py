@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
+from ..limits import check_workbook
 from ..observations import make
 from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
@@ -100,6 +101,7 @@ def read(folder: Path) -> tuple[pd.DataFrame, list[str]]:
     from python_calamine import CalamineWorkbook
 
     path = folder / FILE
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

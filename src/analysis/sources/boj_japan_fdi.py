@@ -59,6 +59,7 @@ from ..fx import (
     usd_per_unit,
     usd_per_unit_at_end,  # the year-end rate of positions (shared in fx.py)
 )
+from ..limits import check_workbook
 from ..observations import make
 from ..partner_names import labelled, resolve
 from .spec import Dataset, RawFiles, Source
@@ -103,6 +104,8 @@ def _number(v: object) -> float | str:
 
 def modified(path: Path) -> str:
     """The workbook's own ``dcterms:modified`` (ISO text, '' if absent): its release order."""
+
+    check_workbook(path, NAME)  # its declared sizes, before a part is inflated
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("docProps/core.xml").decode("utf-8")
@@ -271,6 +274,7 @@ def read_workbook(path: Path) -> tuple[pd.DataFrame, dict]:
     cell counts."""
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

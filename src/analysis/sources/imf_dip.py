@@ -17,7 +17,7 @@ from ..countries import JAPAN, asean_members, resolve_imts_codes
 from ..errors import SourceError
 from ..livefetch import Request
 from ..observations import make
-from ..settings import base_url
+from ..settings import base_url, join_url
 from .imf_imts import ACCEPT, BASE_URL_ENV, DEFAULT_BASE_URL
 from .imf_sdmx import parse_series
 from .spec import Dataset, RawFiles, Source, each_file, observer
@@ -39,18 +39,20 @@ def requests_for(start: int = 2009) -> list[Request]:
         "measures": "all",
     }
     hosts = "+".join(asean_members())
-    path = f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/data/dataflow/IMF.STA/DIP/+/"
+    path = "data/dataflow/IMF.STA/DIP/+/"
     return [
         Request(
             "inward_asean.xml",
-            path + f"{hosts}.O+SCC.{INWARD}.*.A",
+            join_url(
+                base_url(BASE_URL_ENV, DEFAULT_BASE_URL), path + f"{hosts}.O+SCC.{INWARD}.*.A"
+            ),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",
         ),
         Request(
             "outward_japan.xml",
-            path + f"{JAPAN}.O.{OUTWARD}.*.A",
+            join_url(base_url(BASE_URL_ENV, DEFAULT_BASE_URL), path + f"{JAPAN}.O.{OUTWARD}.*.A"),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..countries import resolve_imf_names
 from ..errors import SourceError
+from ..limits import check_workbook
 from ..observations import resolve_trade, trade
 from .spec import Dataset, RawFiles, Source
 
@@ -96,6 +97,7 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for zip/xml faults

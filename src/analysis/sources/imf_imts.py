@@ -20,7 +20,7 @@ from ..http import HttpClient
 from ..livefetch import Request
 from ..observations import resolve_trade, trade
 from ..rawstore import RawStore
-from ..settings import base_url
+from ..settings import base_url, join_url
 from .imf_sdmx import parse_series
 from .spec import Dataset, RawFiles, Source, observer
 
@@ -56,7 +56,7 @@ def requests_for(economies: tuple[str, ...] = FOCUS) -> list[Request]:
     return [
         Request(
             fname,
-            base_url(BASE_URL_ENV, DEFAULT_BASE_URL) + path,
+            join_url(base_url(BASE_URL_ENV, DEFAULT_BASE_URL), path),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..countries import JAPAN
 from ..errors import SourceError
+from ..limits import check_workbook
 from ..observations import make
 from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
@@ -50,6 +51,7 @@ def parse_workbook(path: Path, kind: str) -> tuple[pd.DataFrame, dict]:
     """-> rows: label, year, value_usd_m, flag; and cell counts (numbers, no_value, unread)."""
     from python_calamine import CalamineWorkbook
 
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

@@ -15,7 +15,7 @@ from .. import livefetch
 from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
-from ..settings import base_url
+from ..settings import base_url, join_url
 from .dac_table import observations
 from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
 from .spec import Dataset, RawFiles, Source, each_file, observer
@@ -39,10 +39,24 @@ def requests_for(start: int = 1960) -> list[Request]:
         "format": "csvfilewithlabels",
         "dimensionAtObservation": "AllDimensions",
     }
-    url = f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/data/{DATAFLOW}/"
+    url = f"data/{DATAFLOW}/"
     return [
-        Request("to_asean.csv", url + f".{recipients}.{measures}.USD.Q", params, {}, "SDMX-CSV"),
-        Request("from_japan.csv", url + f"JPN..{measures}.USD.Q", params, {}, "SDMX-CSV"),
+        Request(
+            "to_asean.csv",
+            join_url(
+                base_url(BASE_URL_ENV, DEFAULT_BASE_URL), url + f".{recipients}.{measures}.USD.Q"
+            ),
+            params,
+            {},
+            "SDMX-CSV",
+        ),
+        Request(
+            "from_japan.csv",
+            join_url(base_url(BASE_URL_ENV, DEFAULT_BASE_URL), url + f"JPN..{measures}.USD.Q"),
+            params,
+            {},
+            "SDMX-CSV",
+        ),
     ]
 
 

@@ -20,7 +20,7 @@ from ..countries import JAPAN, WORLD, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
 from ..observations import concat, make
-from ..settings import base_url
+from ..settings import base_url, join_url
 from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
@@ -54,7 +54,10 @@ def requests_for(reporters: tuple[str, ...] = (JAPAN,), start: int = 2005) -> li
             out.append(
                 Request(
                     names[fname] if names else fname,
-                    f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
+                    join_url(
+                        base_url(BASE_URL_ENV, DEFAULT_BASE_URL),
+                        f"data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
+                    ),
                     params,
                     {},
                     "SDMX-CSV",

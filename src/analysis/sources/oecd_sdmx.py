@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..limits import max_observations, refuse_duplicates, too_many
 
 # the OECD SDMX API of every OECD dataflow (one setting moves them all)
 DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
@@ -47,6 +48,10 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
             f"not an SDMX-CSV file (first bytes {data[:80].decode('utf-8', 'replace')!r})",
             "Expected format=csvfilewithlabels starting with 'STRUCTURE,'.",
         )
+
+    limit = max_observations()
+    if data.count(b"\n") > limit + 1:  # a line per observation: counted before parsing
+        raise too_many(source, where, limit)
     try:
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -101,7 +106,9 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
     for dim in dimensions:
         out[dim] = df[dim].to_numpy()
         out[f"{dim}_label"] = df[labels[dim]].to_numpy()
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    refuse_duplicates(frame, [*dimensions, "year"], "value_usd_m", source, where)
+    return frame
 
 
 def _check_codes(df: pd.DataFrame, source: str, where: str) -> None:

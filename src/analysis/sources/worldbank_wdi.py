@@ -17,10 +17,11 @@ from .. import livefetch
 from ..countries import WORLD, asean_members
 from ..errors import SourceError
 from ..http import HttpClient
+from ..limits import max_observations, refuse_duplicates, too_many
 from ..livefetch import Request
 from ..observations import make
 from ..rawstore import RawStore
-from ..settings import base_url
+from ..settings import base_url, join_url
 from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "worldbank_wdi"
@@ -70,7 +71,10 @@ def indicators() -> list[str]:
 
 
 def _request(page: int) -> Request:
-    url = f"{base_url(BASE_URL_ENV, DEFAULT_BASE_URL)}/country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    url = join_url(
+        base_url(BASE_URL_ENV, DEFAULT_BASE_URL),
+        f"country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}",
+    )
     params = {
         "format": "json",
         "date": "1960:2030",
@@ -86,6 +90,11 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
 
     The API's layout is checked, not assumed: a list of the paging header and a list of row
     objects, each with text codes, a four-digit year and a number (or null) as value."""
+
+    # three objects a row (the row, its indicator, its country), counted before parsing: the
+    # parsed objects of a page of millions of rows would take gigabytes
+    if data.count(b"{") > 3 * max_observations() + 10:
+        raise too_many(NAME, where, max_observations())
     try:
         body = json.loads(data)
     except (ValueError, RecursionError) as exc:  # bad JSON, encoding, nesting or huge numbers
@@ -101,12 +110,16 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
         )
     if not isinstance(rows, list):
         raise SourceError(NAME, where, f"expected a list of rows, got {type(rows).__name__}")
+    if len(rows) > max_observations():
+        raise too_many(NAME, where, max_observations())
     out = []
     for i, r in enumerate(rows):
         row = _row(r, i, where)
         if row is not None:
             out.append(row)
-    return header, pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+    frame = pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+    refuse_duplicates(frame, ["country", "indicator", "year"], "value_usd_m", NAME, where)
+    return header, frame
 
 
 def _row(r: object, i: int, where: str) -> tuple[str, str, int, float] | None:
