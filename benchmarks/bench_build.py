@@ -159,9 +159,8 @@ def _rank_economy() -> tuple[float, float]:
     slowest economies (a note below the table)."""
     from analysis import rank, snapshot
     from analysis.countries import ASEAN, FOCUS
-    from analysis.pipeline import rank_settings
 
-    settings = rank_settings()
+    settings = rank.RankSettings.from_manifest(snapshot.read_manifest()).keywords()
     worst = (0.0, 0.0)
     times: dict[str, float] = {}
     for label, obs, economies in (

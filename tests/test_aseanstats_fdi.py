@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import SourceError
-from analysis.rank import rank_observations
+from analysis.rank import rank
 from analysis.sources import REGISTRY
 from analysis.sources import aseanstats_fdi as mod
 from analysis.sources.spec import raw_files
@@ -35,7 +35,7 @@ def _built() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 @cache
 def _rankings() -> pd.DataFrame:
-    return rank_observations(_built()[1])
+    return rank(_built()[1])
 
 
 @cache
@@ -323,7 +323,7 @@ def test_intra_asean_fdi_is_kept_shown_and_never_ranked() -> None:
     assert own.loc[2022, "share"] == pytest.approx(intra[2022] / total, abs=1e-6)
     # the other ranks are those of the observations without the intra-ASEAN row
     o = _built()[1]
-    without = rank_observations(o[~((o.country == "ASEAN") & (o.partner == "ASEAN"))])
+    without = rank(o[~((o.country == "ASEAN") & (o.partner == "ASEAN"))])
     w = without[(without.country == "ASEAN") & (without.variant == "blocs")]
     w = w[w.measure == "fdi_inflow"]
     key = ["year", "partner"]

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.countries import ASEAN, bloc_members
 from analysis.errors import SourceError
-from analysis.rank import rank_observations
+from analysis.rank import RankSettings, rank
 from analysis.sources import REGISTRY
 from analysis.sources.baci_major_partners import FLAG, NAME, SOURCE
 from analysis.sources.spec import raw_files
@@ -151,7 +151,7 @@ def test_units_agree_with_the_partner_group_file(obs) -> None:
 
 def test_shares_are_of_the_13_partners(obs) -> None:
     """No World total: a member's shares over its 13 partners sum to 1."""
-    ranked = rank_observations(obs, None, {NAME: "major_partners"})
+    ranked = rank(obs, RankSettings(restricted=((NAME, "major_partners"),)))
     t = ranked[(ranked["measure"] == "trade") & (ranked["basis"] == "reported")]
     sums = t.groupby(["country", "year"], observed=True)["share"].sum()
     assert sums.to_numpy() == pytest.approx(1.0)
@@ -165,7 +165,9 @@ def test_japan_china_us_for_viet_nam_2024_ranked_among_13_only(obs, rows: list[d
     }
     assert len(trade) == 13
     order = sorted(trade, key=lambda p: -trade[p])
-    ranked = rank_observations(obs, frozenset({"JPN", "VNM"}), {NAME: "major_partners"})
+    ranked = rank(
+        obs, RankSettings(frozenset({"JPN", "VNM"}), restricted=((NAME, "major_partners"),))
+    )
     assert set(ranked["variant"].astype(str)) == {"major_partners"}  # never countries or blocs
     v = ranked[
         (ranked["country"] == "VNM")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import headline, query
+from analysis import headline, query, snapshot
 from analysis.errors import SourceError
 from analysis.schema import MAX_ABS_VALUE
 from analysis.sources import REGISTRY
@@ -184,7 +184,7 @@ def test_markers_are_gaps_not_zeros(raw, parsed, obs, cells) -> None:
 
 
 def test_burma_is_myanmar_with_negative_positions(obs, cells) -> None:
-    """``Burma`` is Myanmar (data/fdi_names.csv); its small negative positions 2020-2024 are
+    """``Burma`` is Myanmar (data/partner_names.csv); its small negative positions 2020-2024 are
     kept as BEA publishes them (NOTES.md: end-2022, -6)."""
     assert "Burma" in {c["country"] for c in cells}
     assert _value(obs, "MMR", 2022, "fdi_inward_stock") == -6
@@ -219,10 +219,10 @@ def test_never_ranked() -> None:
     """Declared never ranked: the snapshot ranks nothing from it, the headline never answers
     from it (Laos 2023, Brunei 2024: only BEA has a US figure, and nothing answers), and
     ``rank --dataset`` says why."""
-    from analysis.pipeline import rank_settings
     from analysis.query import rank_table
+    from analysis.rank import RankSettings
 
-    assert bea.NAME in rank_settings()["unranked"]
+    assert bea.NAME in RankSettings.from_manifest(snapshot.read_manifest()).unranked
     r = query.rankings()
     assert not (r["dataset"] == bea.NAME).any()
     assert headline.answering(r, "LAO", 2023, "fdi_inward_stock") is None

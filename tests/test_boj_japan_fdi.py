@@ -398,9 +398,9 @@ def test_rank_of_thailand_and_asean_in_japans_outward_positions(
     folder: Path, obs: pd.DataFrame
 ) -> None:
     from analysis.countries import bloc_members
-    from analysis.rank import rank_observations
+    from analysis.rank import rank
 
-    r = rank_observations(obs)
+    r = rank(obs)
     r = r[(r.dataset == "boj_japan_fdi") & (r.measure == "fdi_outward_stock") & (r.year == 2024)]
     countries = opx_positions_countries(folder / "dip2024.xlsx", "1")
     tha = countries["Thailand"]

@@ -197,9 +197,9 @@ def test_kept_years_agree_with_the_imf_for_japan_china_us(obs, imf) -> None:
 
 
 def test_japan_rank_for_indonesia_2022_against_the_derived_csv(obs, derived) -> None:
-    from analysis.rank import rank_observations
+    from analysis.rank import RankSettings, rank
 
-    ranked = rank_observations(obs, frozenset({"IDN"}), {NAME: "major_partners"})
+    ranked = rank(obs, RankSettings(frozenset({"IDN"}), restricted=((NAME, "major_partners"),)))
     assert set(ranked["variant"].astype(str)) == {"major_partners"}
     sel = ranked[
         (ranked["measure"] == "trade")

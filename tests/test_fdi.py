@@ -33,14 +33,14 @@ def built():
     need(SHARED / "jetro_outward_fdi")
     from analysis.observations import concat
     from analysis.pipeline import find_inputs
-    from analysis.rank import rank_observations
+    from analysis.rank import RankSettings, rank
 
     fdi = [r for r in find_inputs() if r.source in FDI_SOURCES]
     assert len(fdi) == len(FDI_SOURCES), "every recorded FDI source must be found"
     obs = concat(
         [REGISTRY[r.source].to_observations(REGISTRY[r.source].parse(r), r, None) for r in fdi]
     )
-    return obs, {}, rank_observations(obs, frozenset({"VNM", "JPN", "BRN", "THA"}))
+    return obs, {}, rank(obs, RankSettings(frozenset({"VNM", "JPN", "BRN", "THA"})))
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from analysis import findings, query
+from analysis.captions import CAPTIONS
 from analysis.countries import asean_members
-from analysis.jobs import CAPTIONS
 
 from .clirun import run_cli
 

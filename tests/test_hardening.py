@@ -187,7 +187,9 @@ def test_fetch_killed_midway_leaves_no_vintage(
         "ASEAN_JAPAN_HTTP_RETRIES": "0",
     }
     for req, delay in ((reported, 0.0), (mirror, 30.0)):
-        url = req.url.replace(imf_imts.base_url(), server.url)
+        url = req.url.replace(
+            imf_imts.base_url(imf_imts.BASE_URL_ENV, imf_imts.DEFAULT_BASE_URL), server.url
+        )
         server.routes["/" + url.split("/", 3)[3]] = [Reply(200, imts_xml, XML, delay=delay)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "analysis", "fetch", "imf_imts"],

@@ -13,7 +13,7 @@ import pytest
 
 from analysis import catalog, headline, query
 from analysis.countries import JAPAN, asean_members, economy_code
-from analysis.sources.spec import AUTHORITIES
+from analysis.schema import AUTHORITIES
 
 from .clirun import run_cli
 from .conftest import SHARED, need
@@ -366,6 +366,12 @@ def test_a_fetched_dataset_reaches_the_charts(
     built = built[built["dataset"].astype(str).str.startswith("oecd_fdi")]
     assert set(ranked["variant"].astype(str)) == set(built["variant"].astype(str))
     assert "countries" not in set(ranked["variant"].astype(str))
+    key = ["dataset", "measure", "variant", "basis", "country", "year", "partner", "rank"]
+
+    def rows(r: pd.DataFrame) -> pd.DataFrame:  # every ranking row of the vintage, as text
+        return r[key].astype(str).sort_values(key).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(rows(ranked), rows(built))  # the snapshot's ranks, each one
     import matplotlib.pyplot as plt
 
     plt.close("all")

@@ -226,8 +226,8 @@ def test_annual_from_periods_pure_logic() -> None:
 def test_legacy_annual_column_and_ranking(isolated_data: Path) -> None:
     """The recorded legacy file with its period header relabelled ``2024`` (the numbers are
     February's; the copy exercises the annual-column path and the ranking on real numbers):
-    Germany's export partners ranked by rank_observations in the order of the raw values."""
-    from analysis.rank import rank_observations
+    Germany's export partners ranked by rank.rank in the order of the raw values."""
+    from analysis.rank import rank
 
     rows = _rows(need(FOLDER / LEGACY))
     rows[0][7] = "2024"
@@ -250,7 +250,7 @@ def test_legacy_annual_column_and_ranking(isolated_data: Path) -> None:
         if r[1] == "158" and r[3] == "TMG_CIF_USD" and r[5] == "134" and r[6] == "Value"
     )
     assert jpn[jpn["measure"] == "exports"]["value_usd_m"].tolist() == [jpn_imp / 1e6]
-    ranks = rank_observations(obs)
+    ranks = rank(obs)
     r = ranks[
         (ranks["country"] == "DEU")
         & (ranks["measure"] == "exports")

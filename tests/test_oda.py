@@ -143,7 +143,7 @@ def test_two_extracts_differ_only_by_each_donors_deflator(qwids, bilateral) -> N
 @pytest.fixture(scope="module")
 def oda_rankings(qwids, bilateral):
     from analysis.observations import concat
-    from analysis.rank import rank_observations
+    from analysis.rank import RankSettings, rank
     from analysis.sources.dac_table import observations
 
     obs = concat(
@@ -154,7 +154,7 @@ def oda_rankings(qwids, bilateral):
             ),
         ]
     )
-    return rank_observations(obs, frozenset({"VNM", "IDN", "JPN"}))
+    return rank(obs, RankSettings(frozenset({"VNM", "IDN", "JPN"})))
 
 
 def _r(r, **kw):

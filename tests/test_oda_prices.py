@@ -147,7 +147,7 @@ def test_constant_prices_are_ranked_where_current_prices_miss_a_donor() -> None:
     """Pure logic on a hand-built frame (not data): a year whose current prices cover every
     donor is ranked on them; a year where one donor has none is ranked on constant prices."""
     from analysis.observations import make
-    from analysis.rank import rank_observations
+    from analysis.rank import rank
 
     rows = [  # measure suffix, partner, year, value
         ("const2022", "JPN", 2009, 92.0),
@@ -169,7 +169,7 @@ def test_constant_prices_are_ranked_where_current_prices_miss_a_donor() -> None:
         "",
         "handmade",
     )
-    r = _sel(rank_observations(obs), variant="bilateral")
+    r = _sel(rank(obs), variant="bilateral")
     got = {
         (m, y, p): k
         for m, y, p, k in zip(r["measure"], r["year"], r["partner"], r["rank"], strict=True)

@@ -30,19 +30,19 @@ def test_snapshot_is_byte_for_byte_reproducible(focus_build) -> None:
         "observations differ from a rebuild: run `asean-japan build --force` and commit"
     )
     assert not (COMMITTED / snapshot.RANKINGS_FILE).exists()  # derived on load, not committed
-    from analysis.rank import rank_snapshot
+    from analysis.rank import RankSettings, rank
 
-    derived = rank_snapshot(
-        snapshot.load_observations(COMMITTED), snapshot.read_manifest(COMMITTED)
+    derived = rank(
+        snapshot.load_observations(COMMITTED),
+        RankSettings.from_manifest(snapshot.read_manifest(COMMITTED)),
     )
     pd.testing.assert_frame_equal(derived, focus_build.rankings, check_exact=True)
     manifest = snapshot.read_manifest(COMMITTED)
-    from analysis.pipeline import build_fingerprint
+    from analysis.fingerprint import fingerprints, library_versions
 
-    assert manifest["build_code_sha256"] == build_fingerprint(), (
+    assert manifest["fingerprints"] == fingerprints(), (
         "the committed snapshot was built by other code: run `asean-japan build` and commit"
     )
-    from analysis.pipeline import library_versions
 
     assert manifest["libraries"] == library_versions(), (
         "the committed snapshot was written by other library versions: install from "
@@ -268,7 +268,7 @@ def test_world_build_writes_observations_and_streams_rankings_on_request(
     lists what was written and counts the streamed rows; a write without rankings removes a
     rankings file an earlier build left; a build asked for rankings is stale without them."""
     import analysis.pipeline as pipeline
-    from analysis.rank import rank_in_batches
+    from analysis.rank import rank_batches
 
     # the world scope of 30 of the 235 real workbooks (the other sources' files left out):
     # the same code path, a tenth of the parsing and writing
@@ -280,11 +280,11 @@ def test_world_build_writes_observations_and_streams_rankings_on_request(
     monkeypatch.setenv("ASEAN_JAPAN_DATA", str(tmp_path / "data"))
     tmp_path = tmp_path / "world"
 
-    def three(obs, countries, **kw):
-        assert countries is None  # the world: every economy
-        return rank_in_batches(obs, frozenset({"BRN", "LAO", "FJI"}), batch_rows=5_000, **kw)
+    def three(obs, settings):
+        assert settings.countries is None  # the world: every economy
+        return rank_batches(obs, settings.only({"BRN", "LAO", "FJI"}), batch_rows=5_000)
 
-    monkeypatch.setattr(pipeline, "rank_in_batches", three)
+    monkeypatch.setattr(pipeline, "rank_batches", three)
     result = pipeline.build(scope="world", force=True, folder=tmp_path, rankings="batches")
     manifest = snapshot.read_manifest(tmp_path)
     assert manifest["scope"] == "world" and snapshot.verify(tmp_path) == []

@@ -57,7 +57,7 @@ def test_the_china_overtook_japan_year_the_readme_gives() -> None:
     """Question 2's answer in prose: China ahead of Thailand's other partners from 2013 on."""
     from analysis import query
 
-    t = query.china_overtakes_japan().set_index("member")["year"]
+    t = query.overtake("CHN", "JPN").set_index("member")["ahead_since"]
     assert t["Thailand"] == 2013 and str(t["Thailand"]) == "2013"  # a whole year, not 2013.0
     assert "**2. When did China overtake Japan as Thailand's trade partner?** In 2013" in (
         README.read_text(encoding="utf-8")

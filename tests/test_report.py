@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from analysis.jobs import CAPTIONS, NOTEBOOKS, caption
+from analysis.captions import CAPTIONS, caption
+from analysis.jobs import NOTEBOOKS
 from analysis.report import notebook_title
 
 from .browser import INSTALL_HINT, Browser, broken_links, find_chromium, remote_requests
@@ -166,7 +167,7 @@ def test_claims_show_verdicts_with_evidence(job, index: BeautifulSoup) -> None:
 
 
 def test_every_figure_has_a_caption(job) -> None:
-    """Each figure the job wrote has a title and caption in jobs.CAPTIONS, and CAPTIONS holds
+    """Each figure the job wrote has a title and caption in captions.CAPTIONS, and CAPTIONS holds
     none for a figure the job no longer draws."""
     _, _, root = job
     written = sorted(p.name for p in (root / "reports" / "figures").glob("*.png"))

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.errors import SourceError
 from analysis.fx import usd_per_unit
-from analysis.rank import rank_observations
+from analysis.rank import RankSettings, rank
 from analysis.sources import REGISTRY
 from analysis.sources.spec import raw_files
 
@@ -308,7 +308,7 @@ def test_japan_rank_among_singapore_partners_2024(folder: Path, obs: pd.DataFram
     order = sorted(trade, key=trade.get, reverse=True)
     expected = order.index("Japan") + 1
 
-    ranks = rank_observations(obs, frozenset({"SGP"}))
+    ranks = rank(obs, RankSettings().only(["SGP"]))
     sel = ranks[
         (ranks.dataset == "singstat_trade")
         & (ranks.measure == "trade")

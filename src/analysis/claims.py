@@ -22,9 +22,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import headline
-from .countries import ASEAN, EU, asean_members, short_name
+from .countries import ASEAN, EU, FOCUS, asean_members, short_name
 from .errors import ValidationError
 from .paths import PACKAGE_DIR
+from .schema import MAX_YEAR, MEASURES, MIN_YEAR, RANK_BASES, VARIANTS
 
 # the article's claims ship with the package (a wheel has them too)
 DEFAULT_FILE = PACKAGE_DIR / "claim_files" / "article_2009.toml"
@@ -103,9 +104,7 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
         raise ValidationError(f"claim file {path}: `claim` must be a list of [[claim]] tables")
     if not records:
         raise ValidationError(f"claim file {path}: no [[claim]] records")
-    from .countries import FOCUS
-    from .schema import MAX_YEAR, MEASURES, MIN_YEAR, RANK_BASES, VARIANTS
-    from .sources import datasets
+    from .sources import datasets  # deferred: the registry (every source module)
 
     # a declared dataset the snapshot lacks is no error: its claims get "insufficient data"
     known = {

@@ -4,7 +4,9 @@ Every failure ends in one paragraph on stderr and a traceback only with ``--debu
 so a scheduler can tell them apart: 0 done; 1 a data or validation problem (a source changed,
 an answer is empty, a file is damaged); 2 a usage problem (a bad flag, value or setting);
 75 the network gave up (try again later); 130 interrupted. The commands call the package's
-modules and hold no logic of their own.
+modules and hold no logic of their own. Each command imports what it needs when it runs (the
+one place imports sit in functions throughout): `asean-japan --help` and a usage error never
+import pandas, the build or the charts.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     ranked = (
         f"{rows['rankings']:,} ranking rows"
         if "rankings" in rows
-        else "rankings on demand (rank.rank_economy; --rankings writes them all)"
+        else "rankings on demand (rank.rank of one economy; --rankings writes them all)"
     )
     print(f"{where}: {rows['observations']:,} observations, {ranked} ({secs}).")
     return 0

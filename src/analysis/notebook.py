@@ -21,9 +21,12 @@ from collections.abc import Iterable
 import pandas as pd
 
 from . import catalog, headline, query
+from . import claims as claims_mod
 from .countries import ASEAN, FOCUS, JAPAN, asean_members, economy_code, short_name
 from .errors import ValidationError
+from .explore import datasets_for
 from .schema import DIMENSION_MEASURES, dimension_of
+from .snapshot import read_manifest
 
 ECONOMIES = (*FOCUS, ASEAN)  # what a notebook's economy parameter may name
 PARAMETERS_TAG = "parameters"
@@ -37,15 +40,12 @@ def economy(text: str, dimension_name: str | None = None) -> str:
         raise ValidationError(
             f"economy {text!r}: choose one of {', '.join(ECONOMIES)} (an ISO3 code or a name)"
         )
-    if dimension_name is not None:
-        from .explore import datasets_for
-
-        if not datasets_for(code, dimension(dimension_name)):
-            have = [c for c in ECONOMIES if datasets_for(c, dimension_name)]
-            raise ValidationError(
-                f"the snapshot ranks no {dimension_name} partner of {short_name(code)}; "
-                f"choose one of {', '.join(have)}"
-            )
+    if dimension_name is not None and not datasets_for(code, dimension(dimension_name)):
+        have = [c for c in ECONOMIES if datasets_for(c, dimension_name)]
+        raise ValidationError(
+            f"the snapshot ranks no {dimension_name} partner of {short_name(code)}; "
+            f"choose one of {', '.join(have)}"
+        )
     return code
 
 
@@ -224,7 +224,6 @@ def tables_by_dataset(
     """One table per dataset that ranks ``country`` in the dimension (newest first), each in
     ``year`` or, where the dataset stops earlier or starts later, the nearest year it has
     (its last before ``year``, else its first): every source's answer side by side."""
-    from .explore import datasets_for
 
     r = query.rankings()
     out = []
@@ -330,9 +329,6 @@ def claims(
     for the claims ``ids`` or of one dimension only, read in ``read_years`` instead of the
     years the file names where given ("then"); "now" is each member's latest year."""
     import dataclasses
-
-    from . import claims as claims_mod
-    from .snapshot import read_manifest
 
     path = claims_mod.DEFAULT_FILE if path is None else path
     r = query.rankings()

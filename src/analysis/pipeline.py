@@ -12,21 +12,18 @@ whole. No code here knows any source by name.
 Where a source's raw files come from, in order of preference: its latest fetched vintage
 (``data/raw/<source>/<vintage>/`` with a manifest), the user's own copy
 (``data/raw/<source>/*``), the recorded real data (``../shared/data/<folder>``). Any subset
-works: fetched-only, recorded-only or mixed. A build whose inputs, build code and libraries match
-the snapshot's manifest is skipped (``force`` rebuilds). ``scope='focus'`` (the committed
-snapshot) keeps Japan, the ASEAN members and ASEAN; ``scope='world'`` ranks every reporter and
-writes to ``data/build/world/`` (not committed).
+works: fetched-only, recorded-only or mixed. A build whose inputs, code fingerprints
+(``fingerprint.py``) and libraries match the snapshot's manifest is skipped (``force``
+rebuilds). ``scope='focus'`` (the committed snapshot) keeps Japan, the ASEAN members and
+ASEAN; ``scope='world'`` ranks every reporter and writes to ``data/build/world/`` (not
+committed).
 """
 
 from __future__ import annotations
 
-import hashlib
-import platform
 import time
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -34,45 +31,27 @@ import pandas as pd
 from . import __version__
 from .breaks import find as find_breaks
 from .countries import ASEAN, FOCUS
-from .errors import SourceError
+from .errors import PARSE_ERRORS, SourceError, ValidationError, unreadable
+from .fingerprint import fingerprints, library_versions
 from .gaps import donor_gaps, with_declared
 from .observations import concat
 from .oda_prices import with_current
-from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
-from .rank import rank_in_batches, rank_snapshot, ranking_settings, snapshot_settings
+from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
+from .rank import RankSettings, rank, rank_batches
 from .rawstore import RawStore, sha256_file
-from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
+from .snapshot import (
+    RANKINGS_FILE,
+    as_stored,
+    check_writable,
+    lock_timeout,
+    read_manifest,
+    verify,
+    write,
+)
 from .sources import REGISTRY, RawFiles, Source
 from .sources.spec import recorded_files
 
 SNAPSHOT_SCHEMA = 4  # 4: rankings split variant into aggregation and partner_set
-# Modules that only fetch or present (charts, tables, the CLI, claims, the report): a change to
-# them cannot change the snapshot's bytes, so it does not make the snapshot stale.
-NOT_BUILD_CODE = frozenset(
-    {
-        "__main__.py",
-        "catalog.py",
-        "cli.py",
-        "claims.py",
-        "docs.py",
-        "http.py",
-        "jobs.py",
-        "livefetch.py",
-        "query.py",
-        "rankcache.py",
-        "report.py",
-        "vintages.py",
-        "explore.py",
-        "fetchrun.py",
-        "data/names.csv",  # display names: tables and charts, never the snapshot
-        "findings.py",
-        "headline.py",  # which dataset answers: read from the rankings, never built into them
-        "caveats.py",
-    }
-)
-NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})
-# The libraries whose versions can change the snapshot's bytes (parsing, arithmetic, CSV, gzip).
-LIBRARIES = ("pandas", "numpy", "python-calamine", "pyreadr", "pycountry", "pypdfium2")
 
 
 def locate(src: Source, vintage: str | None = None, root: Path | None = None) -> RawFiles | None:
@@ -173,7 +152,7 @@ def build_tables(
     ``rankings``: ``frame`` ranks every economy of the scope into one frame; ``batches`` gives
     an iterator that ranks them economy batch by economy batch as it is read (the world
     scope's 16 million rows never held at once); ``none`` ranks nothing (any economy's
-    ranking is derived from the observations on demand, ``rank.rank_economy``).
+    economy's ranking is derived from the observations on demand, ``rank.rank``).
     """
     if rankings not in ("frame", "batches", "none"):
         raise ValueError(f"rankings={rankings!r}: expected frame, batches or none")
@@ -220,7 +199,7 @@ def build_tables(
     manifest = {
         "snapshot_schema": SNAPSHOT_SCHEMA,
         "code_version": __version__,
-        "build_code_sha256": build_fingerprint(),
+        "fingerprints": fingerprints(),  # what makes each artefact (fingerprint.py)
         "libraries": library_versions(),
         "scope": scope,
         "datasets": datasets,
@@ -228,29 +207,37 @@ def build_tables(
     }
     t1 = time.perf_counter()
     ranked: pd.DataFrame | Iterator[pd.DataFrame] | None = None
+    settings = RankSettings.from_manifest(manifest)  # as every reader of the snapshot ranks
     if rankings == "frame":  # from the observations as stored: what a reader ranks on load
-        ranked = rank_snapshot(obs, manifest)
+        ranked = rank(obs, settings)
         seconds["rank"] = time.perf_counter() - t1
     elif rankings == "batches":
-        ranked = rank_in_batches(obs, countries, **snapshot_settings(manifest))
+        ranked = rank_batches(obs, settings)
     manifest["rows"] = {"observations": len(obs)}
     if isinstance(ranked, pd.DataFrame):
         manifest["rows"]["rankings"] = len(ranked)  # batches: counted as they are written
     elif ranked is None:
-        manifest["rankings"] = "on demand: rank.rank_economy(observations, economy)"
+        manifest["rankings"] = "on demand: rank.rank(observations, settings.only([economy]))"
     seconds["total"] = time.perf_counter() - t0
     return BuildResult(obs, ranked, manifest, seconds, extras=extras)
 
 
-def rank_settings() -> dict:
-    """What the registry says about ranking (``rank_observations`` and ``rank_economy``
-    keywords): datasets of restricted partners ranked in their own variant, and datasets of
-    one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
-    declared = (d for src in REGISTRY.values() for d in src.datasets)
-    return ranking_settings(
-        (d.name, d.variant, d.reporters, d.partners, d.partner_set, d.aggregation, d.ranked)
-        for d in declared
-    )
+def declared_datasets() -> dict[str, dict]:
+    """What the registry declares about ranking each dataset, as a manifest records it
+    (``RankSettings.from_manifest`` reads these fields): for ranking raw files that no
+    snapshot holds yet."""
+    return {d.name: _ranking_fields(d) for src in REGISTRY.values() for d in src.datasets}
+
+
+def _ranking_fields(ds) -> dict:
+    return {
+        "partners": ds.partners,
+        "variant": ds.variant or "",
+        "reporters": ds.reporters,
+        "partner_set": ds.partner_set,
+        "aggregation": ds.aggregation,
+        "ranked": ds.ranked,
+    }
 
 
 def _observe(
@@ -292,8 +279,6 @@ def _reading(src: Source, raw: RawFiles | None, read):
     A file the parser did not foresee (empty, truncated, another encoding, a changed layout)
     ends in a SourceError naming the source and the file being read when it failed (``raw``
     None: the files are being located, the file is found in the traceback alone)."""
-    from .errors import PARSE_ERRORS, ValidationError, unreadable
-
     try:
         try:
             return read()
@@ -356,15 +341,10 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, breaks: list[dict], years: pd
         "producer": src.producer,
         "licence": src.licence,
         "citation": src.citation,
-        "partners": ds.partners,
-        "variant": ds.variant or "",
-        "reporters": ds.reporters,
+        **_ranking_fields(ds),
         "authority": ds.authority,
-        "partner_set": ds.partner_set,
-        "aggregation": ds.aggregation,
         "label": ds.label or ds.name,
         "prices_from": list(ds.prices_from),
-        "ranked": ds.ranked,
         "principle": ds.principle,
         "origin": raw.origin,
         "vintage": raw.vintage,
@@ -385,41 +365,6 @@ def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def build_files() -> list[Path]:
-    """The code and mapping files that make the snapshot (not charts, CLI, report or fetch)."""
-    out = []
-    for p in sorted(PACKAGE_DIR.rglob("*")):
-        rel = p.relative_to(PACKAGE_DIR)
-        if p.suffix not in (".py", ".csv") or set(rel.parts) & NOT_BUILD_DIRS:
-            continue
-        if rel.as_posix() not in NOT_BUILD_CODE:
-            out.append(p)
-    return out
-
-
-def build_fingerprint() -> str:
-    """sha256 over ``build_files()``: a snapshot built by other build code is stale."""
-    h = hashlib.sha256()
-    for p in build_files():
-        h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of what writes the snapshot's bytes: Python, zlib and the parsing libraries."""
-    out = {
-        "python": ".".join(platform.python_version_tuple()[:2]),
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,
-    }
-    for name in LIBRARIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]:
     """Why the snapshot in ``folder`` is not what a build now would write ([] = up to date)."""
     old = read_manifest(folder)
@@ -428,16 +373,18 @@ def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]
     reasons = []
     checks = {
         "snapshot layout": (old.get("snapshot_schema"), SNAPSHOT_SCHEMA),
-        "build code": (old.get("build_code_sha256"), build_fingerprint()),
         "library versions": (old.get("libraries"), library_versions()),
         "scope": (old.get("scope"), scope),
         "raw inputs": (old.get("inputs"), input_records(inputs)),
     }
+    # each artefact's code, under the libraries the snapshot was written with (a library
+    # change is said once, above)
+    recorded = old.get("fingerprints", {})
+    for artefact, fp in fingerprints(old.get("libraries", {})).items():
+        checks[f"{artefact} code"] = (recorded.get(artefact), fp)
     for what, (was, now) in checks.items():
         if was != now:
             reasons.append(what)
-    from .snapshot import verify
-
     if verify(folder):
         reasons.append("snapshot files differ from its manifest")
     return reasons
@@ -458,7 +405,7 @@ def build(
     ``rankings`` (see ``build_tables``): both scopes write their observations alone; the
     focus scope ranks in memory (the manifest's row count, the caller's frame) and readers
     derive its rankings on load (``snapshot.load_rankings``); in the world scope every
-    economy's ranking is a fraction of a second away (``rank.rank_economy``), and ``batches``
+    economy's ranking is a fraction of a second away (``rank.rank`` of one economy), and ``batches``
     writes the world's rankings too, batch by batch (minutes of CSV, in bounded memory).
     """
     folder = folder or (processed_dir() if scope == "focus" else world_dir())

@@ -7,8 +7,8 @@ data folder (a copy of the snapshot reuses it), and the four most recently writt
 Ranking the committed observations takes about a second; every notebook kernel, CLI call and
 test would pay it again. The cache file is named by what the rankings are a function of: the
 observations file's checksum (from the manifest, which ``load_observations`` verifies), the
-build code and mapping files as they are now (``pipeline.build_fingerprint``) and the library
-versions. Anything else in that folder is never read. The format is NumPy's ``.npz`` loaded with
+ranking code, mapping files and library versions as they are now (``fingerprint``). Anything
+else in that folder is never read. The format is NumPy's ``.npz`` loaded with
 ``allow_pickle=False`` (plain arrays; no code runs on load), written to a temporary name and
 renamed. A cache that cannot be read or written is ignored: the rankings are ranked again.
 """
@@ -24,6 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .fingerprint import fingerprint
+from .schema import RANKINGS
+from .schema import dtypes as schema_dtypes
 
 PREFIX = "rankings-"
 KEEP = 4  # cache files kept (each ~20 MB): the snapshot, a rebuild, a test's variant or two
@@ -42,20 +46,14 @@ def cache_dir() -> Path:
         return Path(tempfile.gettempdir()) / f"asean-japan-cache-{os.getuid()}"
 
 
-def key(manifest: dict) -> str | None:
-    """The cache key for a snapshot's rankings, or None when the manifest lists no observations."""
-    from .pipeline import build_fingerprint, library_versions
-    from .snapshot import OBSERVATIONS_FILE
-
-    entry = manifest.get("files", {}).get(OBSERVATIONS_FILE)
-    if not entry:
-        return None
+def key(observations_sha256: str, manifest: dict) -> str:
+    """The cache key for the rankings of the observations file with that checksum, under its
+    snapshot's manifest (scope and datasets: the ranking settings)."""
     parts = {
-        "observations": entry["sha256"],
+        "observations": observations_sha256,
         "scope": manifest.get("scope"),
         "datasets": manifest.get("datasets"),
-        "code": build_fingerprint(),
-        "libraries": library_versions(),
+        "code": fingerprint("rankings"),  # the ranking code and libraries as they are now
     }
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
@@ -67,9 +65,6 @@ def _path(key: str) -> Path:
 
 def read(key: str) -> pd.DataFrame | None:
     """The cached rankings, or None (absent, unreadable, or not a frame this module wrote)."""
-    from .schema import RANKINGS
-    from .schema import dtypes as schema_dtypes
-
     dtypes = schema_dtypes(RANKINGS)
     path = _path(key)
     if not path.is_file():

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from .errors import SettingsError, SourceError
 from .paths import raw_dir
+from .settings import lock_timeout
 from .tempdirs import clean, owned
 
 log = logging.getLogger("analysis.fetch")
@@ -167,7 +168,6 @@ class RawStore:
         """The source's fetch lock, held while the block runs (re-entrant within a process).
         Another fetch of the source holding it is waited for at most ``timeout`` seconds
         ($ASEAN_JAPAN_LOCK_TIMEOUT), saying so, then a SourceError."""
-        from .settings import lock_timeout
 
         self.root.mkdir(parents=True, exist_ok=True)
         key = self.root.resolve()  # one key however the folder is named (links, relative)

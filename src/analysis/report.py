@@ -15,7 +15,13 @@ import os
 import re
 from pathlib import Path
 
-from .tempdirs import write_output
+from . import __version__, catalog, findings
+from .captions import caption
+from .errors import SourceError
+from .notebook import parameters, with_parameters
+from .paths import processed_dir
+from .snapshot import read_manifest
+from .tempdirs import clean, owned, write_output
 
 TEMPLATES = Path(__file__).parent / "templates"
 KERNEL_DIRS = "asean-japan-kernel-"  # the prefix of a running kernel's temporary folder
@@ -72,12 +78,8 @@ async def execute_notebook_async(
     ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``)."""
     import nbformat
 
-    from .errors import SourceError
-
     nb = read_notebook(src)
     if parameters:
-        from .notebook import with_parameters
-
         with_parameters(nb, **parameters)
     try:
         await run_notebook_async(nb, Path(src).parent, timeout, env)
@@ -102,7 +104,6 @@ def failure_text(exc: BaseException, nb) -> str:
     """What a failed cell says, for a message: the error's name and text without a traceback
     or terminal colour codes; where the error quotes the value of a parameter of the
     notebook's parameters cell (the first code cell checks them all), that parameter named."""
-    from .notebook import parameters
 
     name = getattr(exc, "ename", "") or type(exc).__name__
     value = getattr(exc, "evalue", None)
@@ -132,8 +133,6 @@ async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, s
 
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
-
-    from .tempdirs import clean, owned
 
     clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
@@ -207,12 +206,9 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
 
 
 def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
-    """The index's figures: overview first, each with its title and caption (jobs.CAPTIONS),
+    """The index's figures: overview first, each with its title and caption (captions.CAPTIONS),
     the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
     import pandas as pd
-
-    from . import catalog
-    from .jobs import caption
 
     def rel(p: Path) -> str:
         return Path(os.path.relpath(p, folder)).as_posix()
@@ -240,8 +236,7 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
 
 def sources_rows() -> list[dict]:
     """Every registered source with what it is, its coverage, licence and the vintages used."""
-    from .snapshot import read_manifest
-    from .sources import REGISTRY
+    from .sources import REGISTRY  # deferred: every source module, for the sources table only
 
     vintages: dict[str, set[str]] = {}
     for f in read_manifest().get("inputs", []):
@@ -269,9 +264,6 @@ def render_html(
     checked by this run (default: the snapshot's claims.csv and claims_evidence.csv)."""
     import jinja2
     import pandas as pd
-
-    from . import __version__, findings
-    from .paths import processed_dir
 
     folder.mkdir(parents=True, exist_ok=True)
     pages = render_notebook_pages(executed, folder)

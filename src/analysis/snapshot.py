@@ -7,7 +7,7 @@ so readers never see a half-written snapshot.
 
 The committed (focus) snapshot holds no rankings file: rankings are a pure function of the
 observations as stored (``as_stored``), ranked on load in about a second and cached outside the
-snapshot (``rankcache.cache_dir()``, keyed by the observations' checksum and the build code). That keeps a
+snapshot (``rankcache.cache_dir()``, keyed by the observations' checksum and the ranking code). That keeps a
 rebuild's growth of the git history to the observations file (2.7 MB instead of 27 MB), while
 the rankings stay exactly reproducible; ``asean-japan export`` writes them as CSV for readers
 without the package. The world scope (not committed) writes its rankings file.
@@ -28,11 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import csvtext
+from . import csvtext, rankcache
 from .errors import SourceError
 from .paths import processed_dir
-from .rawstore import atomic_write
+from .rank import RankSettings, rank
+from .rawstore import atomic_write, sha256_bytes, sha256_file
 from .schema import OBSERVATIONS, RANKINGS, dtypes
+from .settings import WEEK, number_setting
 
 FLOAT_FORMAT = "%.12g"
 OBSERVATIONS_FILE = "observations.csv.gz"
@@ -56,8 +58,6 @@ def export_csv(df: pd.DataFrame, path: Path) -> None:
     """A table in the snapshot's own CSV format (gzip when the name ends .gz), written whole.
     Never into the snapshot folder: an export over observations.csv.gz would replace the
     snapshot with a file every reader then refuses."""
-    from .paths import processed_dir
-
     target = path.resolve()
     inside = processed_dir().resolve()
     if target == inside or inside in target.parents:
@@ -84,8 +84,6 @@ def check_writable(folder: Path) -> None:
 def lock_timeout() -> float:
     """Seconds a build waits for another build's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600);
     checked like every numeric setting (a number of seconds, 0 to a week)."""
-    from .settings import WEEK, number_setting
-
     return number_setting(
         "ASEAN_JAPAN_LOCK_TIMEOUT", 600.0, "a number of seconds from 0 to a week", False, True, WEEK
     )
@@ -181,7 +179,7 @@ def write(
     ``rankings``: a frame; or batches of rows (the world scope), streamed through gzip into
     the file one batch at a time, the same bytes as the batches' concatenation written at
     once, without holding it; or None: no rankings file (any economy's ranking is derived from
-    the observations on demand, ``rank.rank_economy``).
+    the observations on demand, ``rank.rank``).
     """
     payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations, level)}
     if isinstance(rankings, pd.DataFrame):
@@ -191,8 +189,6 @@ def write(
             index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
         ).encode("utf-8")
     manifest = {**manifest, "files": {}}
-    from .rawstore import sha256_bytes
-
     for name, data in payloads.items():
         manifest["files"][name] = {"sha256": sha256_bytes(data), "bytes": len(data)}
     with locked(folder):
@@ -283,8 +279,6 @@ def verify(folder: Path | None = None) -> list[str]:
     The manifest is written last: a build killed between its renames leaves new files beside an
     old manifest, which this detects, so nobody reads half of two snapshots.
     """
-    from .rawstore import sha256_file
-
     folder = folder or processed_dir()
     listed = read_manifest(folder).get("files", {})
     bad = []
@@ -301,8 +295,6 @@ def _read(name: str, dtypes: dict, folder: Path | None) -> pd.DataFrame:
 
 def _checked(folder: Path, name: str) -> Path:
     """A snapshot file's path, once its bytes are those the manifest lists."""
-    from .rawstore import sha256_file
-
     path = folder / name
     if not path.is_file():
         raise SourceError(
@@ -343,15 +335,14 @@ def load_rankings(folder: Path | None = None) -> pd.DataFrame:
     manifest = read_manifest(folder)
     if RANKINGS_FILE in manifest.get("files", {}):
         return _read(RANKINGS_FILE, RANK_DTYPES, folder)
-    from . import rankcache
-    from .rank import rank_snapshot
-
     path = _checked(folder, OBSERVATIONS_FILE)  # a cached ranking is served for intact files only
-    key = rankcache.key(manifest)
+    entry = manifest.get("files", {}).get(OBSERVATIONS_FILE)
+    key = rankcache.key(entry["sha256"], manifest) if entry else None
     cached = rankcache.read(key) if key else None
     if cached is not None:
         return cached
-    rankings = rank_snapshot(_parse(path, OBS_DTYPES), manifest)  # checked above: read once
+    # checked above: read once
+    rankings = rank(_parse(path, OBS_DTYPES), RankSettings.from_manifest(manifest))
     if key:
         rankcache.write(key, rankings)
     return rankings

@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..countries import resolve_imf_names
 from ..errors import SourceError
+from ..limits import check_workbook
+from ..observations import resolve_trade, trade
 from .spec import Dataset, RawFiles, Source
 
 NAME = "imf_dots_xlsx"
@@ -92,8 +95,6 @@ def _trim(rows: list[list]) -> list[list]:
 def parse_workbook(path: str | Path) -> pd.DataFrame:
     """Parse one DOTS workbook into long rows (both sheets), in the IMF's own names."""
     from python_calamine import CalamineWorkbook
-
-    from ..limits import check_workbook
 
     path = Path(path)
     check_workbook(path, NAME)  # its declared sizes, before it is inflated
@@ -239,8 +240,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Own rows and mirror rows; IMF names resolved through data/imf_names.csv."""
-    from ..countries import resolve_imf_names
-    from ..observations import resolve_trade, trade
 
     names = set(parsed["reporter_name"].cat.categories) | set(parsed["partner_name"].cat.categories)
     table = resolve_imf_names(names, NAME, "partner and reporter names of the workbooks")

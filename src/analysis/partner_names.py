@@ -1,4 +1,5 @@
-"""FDI partner labels (UNCTAD, JETRO) -> codes, from data/fdi_names.csv then pycountry."""
+"""Partner labels of the national and FDI tables (UNCTAD, JETRO, SingStat, BACI ...) -> codes,
+from data/partner_names.csv then pycountry."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ def clean_label(text: str) -> str:
 
 
 def resolve(labels, source: str, where: str) -> dict[str, Entity]:
-    """FDI partner labels -> Entity (kind country | historical | bloc | total | aggregate)."""
-    return resolve_labels(labels, "fdi_names.csv", source, where, what="partner label")
+    """Partner labels -> Entity (kind country | historical | bloc | total | aggregate)."""
+    return resolve_labels(labels, "partner_names.csv", source, where, what="partner label")
 
 
 def labelled(df, source: str):
