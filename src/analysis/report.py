@@ -25,6 +25,7 @@ from .tempdirs import clean, owned, write_output
 
 TEMPLATES = Path(__file__).parent / "templates"
 KERNEL_DIRS = "asean-japan-kernel-"  # the prefix of a running kernel's temporary folder
+UNIX_SOCKET_PATH_MAX = 107  # bytes in sockaddr_un.sun_path, less the final NUL (Linux)
 # bidirectional controls: they reorder what a reader sees (a claim's sentence, a label) without
 # changing the bytes checked, so report text never carries them
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -138,10 +139,13 @@ async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, s
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
     # no "running over TCP without encryption" warning to print
     with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:
+        # a unix socket's path holds at most 107 bytes: under a deep TMPDIR the channels
+        # ("<folder>/k-<port>") would not fit, so such a run listens on 127.0.0.1 instead
+        ipc = len(os.fsencode(sockets / "k")) + len("-65535") <= UNIX_SOCKET_PATH_MAX
         km = AsyncKernelManager(
             kernel_name="python3",
-            transport="ipc",
-            ip=str(sockets / "k"),
+            transport="ipc" if ipc else "tcp",
+            ip=str(sockets / "k") if ipc else "127.0.0.1",
             connection_file=str(sockets / "kernel.json"),
         )
         client = NotebookClient(
