@@ -69,7 +69,7 @@ def test_stale_part_files_are_removed_by_the_next_write(copy: Path, tmp_path: Pa
 def test_a_held_lock_ends_in_a_clear_error(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "processed"
     folder.mkdir()
-    with open(folder / ".lock", "w") as held:
+    with open(snapshot.lock_file(folder), "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         t = time.monotonic()
         with (
@@ -102,7 +102,7 @@ def test_empty_path_settings_mean_the_defaults(monkeypatch: pytest.MonkeyPatch) 
 
 def test_unreadable_manifest_is_a_clear_error(copy: Path) -> None:
     (copy / snapshot.MANIFEST_FILE).write_text("{not json", encoding="utf-8")
-    with pytest.raises(SourceError, match="manifest is not readable JSON"):
+    with pytest.raises(SourceError, match="not readable as the snapshot's manifest"):
         snapshot.read_manifest(copy)
 
 
@@ -239,8 +239,9 @@ def test_export_never_writes_into_the_snapshot(copy: Path) -> None:
 def test_a_lock_planted_as_a_symlink_truncates_nothing(copy: Path, tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    (copy / ".lock").unlink(missing_ok=True)  # a build's lock file, if the copy has one
-    (copy / ".lock").symlink_to(victim)
+    lock = snapshot.lock_file(copy)  # beside the folder, which a build swaps as a whole
+    lock.unlink(missing_ok=True)  # a build's lock file, if the copy has one
+    lock.symlink_to(victim)
     with pytest.raises(SourceError, match="a symlink is refused"), snapshot.locked(copy, timeout=0):
         pass
     assert victim.read_text() == "keep me"

@@ -59,10 +59,11 @@ def test_a_damaged_cache_is_ranked_again(data: Path, ranked) -> None:
 
 def test_a_cache_of_other_observations_is_never_read(data: Path) -> None:
     manifest = snapshot.read_manifest()
-    key = rankcache.key(manifest)
-    other = {**manifest, "files": {snapshot.OBSERVATIONS_FILE: {"sha256": "0" * 64}}}
-    assert rankcache.key(other) != key
-    assert rankcache.read(rankcache.key(other)) is None
+    sha = manifest["files"][snapshot.OBSERVATIONS_FILE]["sha256"]
+    key = rankcache.key(manifest, sha)
+    assert rankcache.read(key) is not None
+    assert rankcache.key(manifest, "0" * 64) != key
+    assert rankcache.read(rankcache.key(manifest, "0" * 64)) is None
 
 
 def test_export_writes_what_load_rankings_gives(data: Path, capsys) -> None:

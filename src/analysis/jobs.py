@@ -240,8 +240,7 @@ def write_claims(file: str | Path | None = None):
     from . import claims
     from .paths import processed_dir
     from .query import material_gaps, rankings
-    from .rawstore import atomic_write
-    from .snapshot import read_manifest
+    from .snapshot import add_files, read_manifest
 
     if file is not None and not str(file).strip():
         raise claims.ValidationError(
@@ -253,10 +252,11 @@ def write_claims(file: str | Path | None = None):
     verdicts, evidence = claims.check(
         checked, table, claims.dataset_vintages(read_manifest()), material_gaps(table)
     )
-    out = processed_dir()
-    for name, frame in (("claims.csv", verdicts), ("claims_evidence.csv", evidence)):
-        text = frame.to_csv(index=False, float_format="%.12g", lineterminator="\n")
-        atomic_write(out / name, text.encode("utf-8"))
+    files = {  # listed in the snapshot's manifest, so every reader can check them
+        name: frame.to_csv(index=False, float_format="%.12g", lineterminator="\n").encode()
+        for name, frame in (("claims.csv", verdicts), ("claims_evidence.csv", evidence))
+    }
+    add_files(processed_dir(), files)
     return verdicts, evidence
 
 
@@ -311,11 +311,12 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
 
     from . import claims
     from .paths import PACKAGE_DIR
-    from .snapshot import read_manifest
+    from .snapshot import built_by_build, read_manifest
 
     h = hashlib.sha256()
     manifest = read_manifest()
-    h.update(json.dumps(manifest.get("files", {}), sort_keys=True).encode())
+    built = {k: v for k, v in manifest.get("files", {}).items() if built_by_build(k)}
+    h.update(json.dumps(built, sort_keys=True).encode())  # not the claims' own outputs
     h.update(json.dumps(manifest.get("datasets", {}), sort_keys=True).encode())
     files = [
         p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml", ".j2")
@@ -337,11 +338,13 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
 
 def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
     """True when ``out`` holds outputs made from ``fingerprint``, each file unchanged."""
+    from .errors import SourceError
+    from .loaders import load_json
     from .paths import processed_dir
     from .rawstore import sha256_file
 
-    try:
-        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    try:  # the stamp of a run is a hint: any doubt means making the outputs again
+        stamp = load_json(out / STAMP, "run", "a run's stamp", "", _stamp_problem)
         if stamp.get("fingerprint") != fingerprint:
             return False
         for rel, sha in stamp["outputs"].items():
@@ -353,8 +356,14 @@ def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
             if not path.is_file() or sha256_file(path) != sha:
                 return False
         return True
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+    except (SourceError, OSError, ValueError, KeyError, AttributeError, TypeError):
         return False
+
+
+def _stamp_problem(stamp: object) -> str | None:
+    if not isinstance(stamp, dict) or not isinstance(stamp.get("outputs"), dict):
+        return "expected a table with a table of outputs"
+    return None
 
 
 def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:

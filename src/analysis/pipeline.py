@@ -40,7 +40,7 @@ from .observations import concat
 from .oda_prices import with_current
 from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import rank_in_batches, rank_snapshot, ranking_settings, snapshot_settings
-from .rawstore import RawStore, sha256_file
+from .rawstore import RawStore, _vintage_key, sha256_file
 from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
 from .sources import REGISTRY, RawFiles, Source
 from .sources.spec import recorded_files
@@ -80,6 +80,10 @@ def locate(src: Source, vintage: str | None = None, root: Path | None = None) ->
     the latest; ``root``: another raw folder), or None when there are none."""
     store = RawStore(src.name, root=root)
     vintages = store.vintages()
+    damaged = store.damaged()  # a damaged vintage newer than the latest whole one is refused
+    newer = [v for v in damaged if not vintages or _vintage_key(v) > _vintage_key(vintages[-1])]
+    if vintage in damaged or (vintage is None and newer):
+        raise damaged[vintage or max(newer, key=_vintage_key)]
     if vintage is not None and vintage not in vintages:
         raise SourceError(
             src.name,
@@ -126,22 +130,70 @@ def find_inputs(names: list[str] | None = None) -> list[RawFiles]:
 
 
 def input_records(inputs: list[RawFiles]) -> list[dict]:
-    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched)."""
+    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched).
+
+    Every checksum is of the file's bytes as they are now, never copied from a record: a
+    fetched file must still be the one its vintage's manifest records (sha256 and size), or the
+    build refuses, naming it (``check_fetched``); so a file replaced by other bytes can neither
+    leave the snapshot "up to date" nor be built under the old checksum."""
     records = []
     for raw in inputs:
         by_file = {e["file"]: e for e in raw.entries}
         for p in raw.files:
             entry = by_file.get(p.name)
+            digest = sha256_file(p)
             rec = {
                 "source": raw.source,
                 "file": raw.ref(p),
-                "sha256": entry["sha256"] if entry else sha256_file(p),
+                "sha256": digest,
                 "vintage": raw.vintage,
             }
             if entry:
+                check_fetched(raw, p, entry, digest)
                 rec["url"] = entry["url"]
             records.append(rec)
     return sorted(records, key=lambda f: f["file"])
+
+
+def check_fetched(raw: RawFiles, path: Path, entry: dict, digest: str) -> None:
+    """A fetched raw file is the one its vintage's manifest records, or a SourceError."""
+    size = path.stat().st_size
+    if digest == entry["sha256"] and size == entry["bytes"]:
+        return
+    raise SourceError(
+        raw.source,
+        str(path),
+        f"the fetched file is not the one vintage {raw.vintage} recorded (sha256 "
+        f"{entry['sha256'][:12]}..., {entry['bytes']:,} bytes; now {digest[:12]}..., "
+        f"{size:,} bytes)",
+        "Raw files are write-once and the build uses none that changed: restore the file, or "
+        f"move the vintage away (e.g. `mv {raw.folder} /tmp/`) and fetch again. The snapshot "
+        "was not changed.",
+    )
+
+
+def _file_stats(inputs: list[RawFiles]) -> dict[str, tuple[int, ...]]:
+    """Identity of every raw file (device, inode, size, time of last write), taken before it
+    is hashed: the files parsed are the files hashed, or the build refuses
+    (``_unchanged_since``)."""
+    out = {}
+    for raw in inputs:
+        for p in raw.files:
+            st = p.stat()
+            out[str(p)] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _unchanged_since(seen: dict[str, tuple[int, ...]], inputs: list[RawFiles]) -> None:
+    now = _file_stats(inputs)
+    changed = sorted(p for p in seen if now.get(p) != seen[p])
+    if changed:
+        raise SourceError(
+            "pipeline",
+            ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""),
+            "raw file(s) changed while the build was reading them",
+            "Nothing was written; run the build again once whatever is changing them is done.",
+        )
 
 
 @dataclass
@@ -181,6 +233,10 @@ def build_tables(
         raise no_inputs_error()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
+    # every raw file hashed (a fetched one checked against its vintage) before it is parsed,
+    # and found unchanged after: what is recorded is what was read
+    seen = _file_stats(inputs)
+    records = input_records(inputs)
     # ASEAN itself is an economy of the focus scope where a source reports it as one
     # (ASEANstats' inflows into ASEAN); trade ranks it in 'blocs' from its members
     countries = frozenset((*FOCUS, ASEAN)) if scope == "focus" else None
@@ -208,6 +264,7 @@ def build_tables(
     # donors missing from a source (gaps.py), and the cells sources publish without a number
     extras["gaps.csv"] = with_declared(donor_gaps(obs, countries), declared_gaps)
     del frames
+    _unchanged_since(seen, inputs)
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
@@ -224,7 +281,7 @@ def build_tables(
         "libraries": library_versions(),
         "scope": scope,
         "datasets": datasets,
-        "inputs": input_records(inputs),
+        "inputs": records,
     }
     t1 = time.perf_counter()
     ranked: pd.DataFrame | Iterator[pd.DataFrame] | None = None

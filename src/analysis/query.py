@@ -377,10 +377,9 @@ def _steps(spans: np.ndarray) -> np.ndarray:
 
 
 def _gaps_file() -> pd.DataFrame | None:
-    from .paths import processed_dir
+    from .snapshot import load_gaps
 
-    path = processed_dir() / "gaps.csv"
-    return pd.read_csv(path, keep_default_na=False) if path.is_file() else None
+    return load_gaps()
 
 
 def partner_rank(

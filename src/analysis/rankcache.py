@@ -42,16 +42,13 @@ def cache_dir() -> Path:
         return Path(tempfile.gettempdir()) / f"asean-japan-cache-{os.getuid()}"
 
 
-def key(manifest: dict) -> str | None:
-    """The cache key for a snapshot's rankings, or None when the manifest lists no observations."""
+def key(manifest: dict, observations_sha256: str) -> str | None:
+    """The cache key for a snapshot's rankings: the checksum of the observations' bytes being
+    ranked (read and verified by the caller), with what else the ranking depends on."""
     from .pipeline import build_fingerprint, library_versions
-    from .snapshot import OBSERVATIONS_FILE
 
-    entry = manifest.get("files", {}).get(OBSERVATIONS_FILE)
-    if not entry:
-        return None
     parts = {
-        "observations": entry["sha256"],
+        "observations": observations_sha256,
         "scope": manifest.get("scope"),
         "datasets": manifest.get("datasets"),
         "code": build_fingerprint(),
@@ -65,33 +62,159 @@ def _path(key: str) -> Path:
     return cache_dir() / f"{PREFIX}{key}.npz"
 
 
-def read(key: str) -> pd.DataFrame | None:
-    """The cached rankings, or None (absent, unreadable, or not a frame this module wrote)."""
+CHECKSUM = "__sha256__"
+ALLOWED_KINDS = "biuf"  # bool, int, unsigned, float: plain numbers, never objects
+MAX_FILE = 2 * 1024 * 1024 * 1024  # a cache file the tool writes is ~20 MB (world: ~300 MB)
+
+
+def _digest(arrays: dict[str, np.ndarray]) -> str:
+    """sha256 over every array's name, dtype, shape and bytes, in name order."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _trusted(path: Path) -> bool:
+    """Only a file this user wrote and only this user can change is read: the cache folder
+    may be shared ($ASEAN_JAPAN_CACHE), and another user's entry is never served."""
+    import stat
+
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISREG(info.st_mode)
+        and info.st_uid == os.getuid()
+        and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        and 0 < info.st_size <= MAX_FILE
+    )
+
+
+def _headers_fit(data: bytes) -> bool:
+    """Every member of the .npz is a one-dimensional array of numbers or fixed-width text
+    whose header's shape and dtype account for exactly its stored size: a forged header
+    (a shape of trillions of rows) is refused before NumPy allocates anything."""
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            if info.file_size > MAX_FILE:
+                return False
+            with z.open(info) as fh:
+                fmt = np.lib.format
+                version = fmt.read_magic(fh)
+                read_header = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+                if version not in read_header:
+                    return False
+                shape, fortran, dtype = read_header[version](fh, max_header_size=10_000)
+                offset = fh.tell()
+            if fortran or len(shape) > 1 or dtype.hasobject:  # () only for the checksum
+                return False
+            if dtype.kind not in ALLOWED_KINDS + "U":
+                return False
+            if offset + (shape[0] if shape else 1) * dtype.itemsize != info.file_size:
+                return False
+    return True
+
+
+def read(key: str, rows: int | None = None) -> pd.DataFrame | None:
+    """The cached rankings, or None: re-rank. The cache is untrusted input: the file must be
+    this user's (``_trusted``), its bytes must hash to the checksum stored with them, its array
+    headers must fit their sizes, and the frame must pass the rankings' own checks
+    (``check_rankings``: the manifest's row count, dtypes, ranges, ranks in value order).
+    Any doubt, or any failure at all (MemoryError included), means ranking again."""
     from .schema import RANKINGS
     from .schema import dtypes as schema_dtypes
 
     dtypes = schema_dtypes(RANKINGS)
     path = _path(key)
-    if not path.is_file():
+    if not _trusted(path):
         return None
     try:
-        with np.load(path, allow_pickle=False) as z:
-            cols = {}
-            for name in RANKINGS:
-                if f"{name}.codes" in z:
-                    cols[name] = pd.Categorical.from_codes(
-                        z[f"{name}.codes"], categories=z[f"{name}.categories"].tolist()
-                    )
-                elif f"{name}.text" in z:
-                    cols[name] = z[f"{name}.text"].astype(object)
-                elif f"{name}.mask" in z:
-                    cols[name] = pd.array(z[f"{name}.values"], dtype=dtypes[name])
-                    cols[name][z[f"{name}.mask"]] = pd.NA
-                else:
-                    cols[name] = z[name]
-        return pd.DataFrame(cols)
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        import io
+
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE + 1)
+        if not _headers_fit(data):
+            return None
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            arrays = {name: z[name] for name in z.files}
+        stored = arrays.pop(CHECKSUM, None)
+        if stored is None or str(stored) != _digest(arrays):
+            return None
+        cols = {}
+        for name in RANKINGS:
+            if f"{name}.codes" in arrays:
+                cols[name] = pd.Categorical.from_codes(
+                    arrays[f"{name}.codes"], categories=arrays[f"{name}.categories"].tolist()
+                )
+            elif f"{name}.mask" in arrays:
+                cols[name] = pd.array(arrays[f"{name}.values"], dtype=dtypes[name])
+                cols[name][arrays[f"{name}.mask"]] = pd.NA
+            else:
+                cols[name] = arrays[name]
+        frame = pd.DataFrame(cols)
+        return frame if check_rankings(frame, rows) else None
+    except Exception:  # noqa: BLE001 (MemoryError, a damaged zip, a bad category: re-rank)
         return None
+
+
+def check_rankings(frame: pd.DataFrame, rows: int | None) -> bool:
+    """A cached frame is what the ranking makes: ``rows`` rows (the manifest's count), the
+    schema's dtypes, its rules (``validate.check``: values, ranges, keys), ranks at most the
+    number of partners, shares equal to value / total, and ranks in order of value within
+    each ranking."""
+    from .errors import ValidationError
+    from .schema import RANKING_KEY, RANKINGS
+    from .schema import dtypes as schema_dtypes
+    from .validate import check
+
+    if rows is not None and len(frame) != rows:
+        return False
+    want = schema_dtypes(RANKINGS)
+    if list(frame.columns) != list(want):
+        return False
+    for name, dtype in want.items():
+        have = frame[name].dtype
+        if (dtype == "category") != isinstance(have, pd.CategoricalDtype):
+            return False
+        if dtype != "category" and str(have) != dtype:
+            return False
+    try:
+        check(frame, RANKINGS, RANKING_KEY, "cached rankings")
+    except ValidationError:
+        return False
+    rank = frame["rank"].astype("float64").to_numpy()
+    value = frame["value_usd_m"].to_numpy()
+    total = frame["total_usd_m"].astype("float64").to_numpy()
+    share = frame["share"].astype("float64").to_numpy()
+    if (rank > frame["n_partners"].to_numpy()).any():
+        return False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = value / total
+    has = ~np.isnan(share)
+    if not np.allclose(share[has], expected[has], rtol=1e-9, atol=0, equal_nan=False):
+        return False
+    ranked = ~np.isnan(rank)
+    group = frame.loc[ranked, RANKING_KEY[:-1]]
+    codes = np.zeros(len(group), dtype=np.int64)
+    for col in RANKING_KEY[:-1]:  # one integer per ranking (dataset ... year)
+        c = group[col]
+        c = c.cat.codes.to_numpy() if isinstance(c.dtype, pd.CategoricalDtype) else c.to_numpy()
+        c = c.astype(np.int64) - int(c.min(initial=0))
+        codes = codes * (int(c.max(initial=0)) + 1) + c
+    r = rank[ranked].astype(np.int64)
+    order = np.argsort(codes * (int(r.max(initial=0)) + 1) + r, kind="stable")
+    v, g, r = value[ranked][order], codes[order], r[order]
+    same = g[1:] == g[:-1]
+    dollar = 1e-6 + 1e-12 * np.abs(v[:-1])  # ties are equal to the dollar (US$ million)
+    later = same & (r[1:] > r[:-1]) & (v[1:] > v[:-1] + dollar)
+    tied = same & (r[1:] == r[:-1]) & (np.abs(v[1:] - v[:-1]) > dollar)
+    return not (later.any() or tied.any())
 
 
 def write(key: str, rankings: pd.DataFrame) -> None:
@@ -105,12 +228,13 @@ def write(key: str, rankings: pd.DataFrame) -> None:
             arrays[f"{name}.categories"] = np.asarray(col.cat.categories, dtype=str)
         elif isinstance(col.dtype, np.dtype) and col.dtype != object:
             arrays[name] = col.to_numpy()
-        elif col.dtype == object:
-            arrays[f"{name}.text"] = col.to_numpy(dtype=str)
+        elif col.dtype == object:  # text columns are categories in the schema: not cached
+            return
         else:  # nullable (Int64, boolean): values with a mask, never object arrays
             mask = col.isna().to_numpy()
             arrays[f"{name}.values"] = col.to_numpy(dtype=col.dtype.numpy_dtype, na_value=0)
             arrays[f"{name}.mask"] = mask
+    arrays[CHECKSUM] = np.asarray(_digest(arrays))
     folder = cache_dir()
     tmp = None
     try:

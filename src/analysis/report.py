@@ -201,7 +201,6 @@ def render_html(
     """The notebook pages and ``folder/index.html``. ``verdicts``/``evidence``: the claims as
     checked by this run (default: the snapshot's claims.csv and claims_evidence.csv)."""
     import jinja2
-    import pandas as pd
 
     from . import __version__, findings
     from .paths import processed_dir
@@ -209,10 +208,11 @@ def render_html(
     folder.mkdir(parents=True, exist_ok=True)
     pages = render_notebook_pages(executed, folder)
     if verdicts is None or evidence is None:
-        claims_csv = processed_dir() / "claims.csv"
-        if claims_csv.is_file():
-            verdicts = pd.read_csv(claims_csv, keep_default_na=False)
-            evidence = pd.read_csv(processed_dir() / "claims_evidence.csv")
+        from .snapshot import load_table  # read once, checked against the manifest
+
+        verdicts = load_table("claims.csv", processed_dir(), ("claim_id",), keep_default_na=False)
+        if verdicts is not None:
+            evidence = load_table("claims_evidence.csv", processed_dir(), ("claim_id",))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
