@@ -479,7 +479,10 @@ def library_versions() -> dict[str, str]:
 
 def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]:
     """Why the snapshot in ``folder`` is not what a build now would write ([] = up to date)."""
-    old = read_manifest(folder)
+    try:
+        old = read_manifest(folder)
+    except SourceError:  # a damaged manifest: the build writes the whole snapshot again
+        return ["snapshot manifest unreadable"]
     if not old:
         return ["no snapshot"]
     reasons = []
@@ -498,6 +501,13 @@ def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]
     if verify(folder):
         reasons.append("snapshot files differ from its manifest")
     return reasons
+
+
+def _has_rankings(folder: Path) -> bool:
+    try:
+        return RANKINGS_FILE in read_manifest(folder).get("files", {})
+    except SourceError:
+        return False
 
 
 def world_dir() -> Path:
@@ -522,7 +532,7 @@ def build(
     rankings = rankings or ("frame" if scope == "focus" else "none")
     inputs = find_inputs()
     reasons = [] if force else stale_reasons(inputs, folder, scope)
-    if rankings == "batches" and RANKINGS_FILE not in read_manifest(folder).get("files", {}):
+    if rankings == "batches" and "no rankings file" not in reasons and not _has_rankings(folder):
         reasons.append("no rankings file")
     if not force and not reasons:
         return None
