@@ -296,3 +296,82 @@ def test_credentials_never_reach_a_message_or_a_record() -> None:
     )
     same = "https://api.imf.org/x/+/JPN.XG?c%5BTIME_PERIOD%5D=ge%3A1960"
     assert redact(same) == same
+
+
+# --- #23, second round: one checked read per file, a snapshot swapped in whole ---------------
+
+
+def test_a_write_swaps_in_a_whole_folder_keeping_the_other_files(copy: Path) -> None:
+    """A write stages the new snapshot beside the folder and swaps it in with one rename: the
+    folder is a new one, every file the build does not make (README.md, the claims' outputs)
+    is still there with its manifest entry, nothing is left beside it, and the lock lives
+    beside the folder (a lock inside would be swapped away with it)."""
+    import os
+
+    names = sorted(
+        p.name
+        for p in copy.iterdir()
+        if not snapshot.built_by_build(p.name)  # README.md, the claims' outputs
+        or p.name in (snapshot.OBSERVATIONS_FILE, snapshot.MANIFEST_FILE)  # written again
+    )
+    old = snapshot.read_manifest(copy)
+    inode = os.stat(copy).st_ino
+    obs = snapshot.load_observations(copy).head(50)
+    snapshot.write(copy, obs, None, {k: v for k, v in old.items() if k != "files"})
+    assert os.stat(copy).st_ino != inode  # a new folder, swapped in
+    assert sorted(p.name for p in copy.iterdir() if not p.name.startswith(".")) == names
+    assert (copy / "README.md").read_bytes() == (COMMITTED / "README.md").read_bytes()
+    new = snapshot.read_manifest(copy)
+    for name in ("claims.csv", "claims_evidence.csv"):
+        assert new["files"][name] == old["files"][name]
+    assert snapshot.verify(copy) == [] and len(snapshot.load_observations(copy)) == 50
+    assert not [p for p in copy.parent.iterdir() if ".processed.new-" in p.name]
+    assert snapshot.lock_file(copy) == copy.parent / ".processed.lock"
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("context_aiddata_china.csv", lambda f: snapshot.load_context("aiddata_china", f)),
+        ("claims.csv", lambda f: snapshot.load_table("claims.csv", f)),
+        ("claims_evidence.csv", lambda f: snapshot.load_table("claims_evidence.csv", f)),
+        ("gaps.csv", snapshot.load_gaps),
+    ],
+)
+def test_every_side_table_goes_through_the_checked_reader(copy: Path, name: str, read) -> None:
+    """Context tables, gaps and the claims' outputs: read once, verified against the manifest,
+    parsed from those bytes; an edited one is refused, an unlisted one too."""
+    assert len(read(copy)) > 0
+    path = copy / name
+    path.write_bytes(path.read_bytes() + b"\n")
+    with pytest.raises(SourceError, match="not the one the snapshot's manifest lists"):
+        read(copy)
+    (copy / "context_unlisted.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(SourceError, match="not listed in the snapshot's manifest"):
+        snapshot.load_context("unlisted", copy)
+    assert snapshot.load_context("absent", copy) is None
+
+
+def test_a_raw_file_changed_during_the_parse_is_refused(
+    isolated_data: Path, imts_xml: bytes
+) -> None:
+    """The raw files are identified (device, inode, size, mtime) before they are hashed and
+    again after the parse: a file replaced meanwhile ends the build, naming it."""
+    import os
+
+    from analysis.pipeline import _file_stats, _unchanged_since, find_inputs
+    from analysis.rawstore import RawRecord, RawStore, sha256_bytes
+
+    rec = RawRecord(
+        "reported.xml", "u", {}, "t", 200, sha256_bytes(imts_xml), len(imts_xml), "", "", ""
+    )
+    folder = RawStore("imf_imts").write_vintage("2026-11-29", [(rec, imts_xml)], [])
+    inputs = find_inputs(["imf_imts"])
+    seen = _file_stats(inputs)
+    _unchanged_since(seen, inputs)  # nothing changed: no error
+    target = folder / "reported.xml"
+    replacement = folder / "replacement"
+    replacement.write_bytes(imts_xml)
+    os.replace(replacement, target)  # the same bytes, another file
+    with pytest.raises(SourceError, match="changed while the build was reading them"):
+        _unchanged_since(seen, inputs)
