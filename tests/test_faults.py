@@ -929,9 +929,13 @@ def _forge_cache(cache: Path, change: str) -> Path:
         with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
             for info in zin.infolist():
                 body = zin.read(info)
-                if info.filename == "year.npy":
-                    n = len(arrays["year"])
-                    body = body.replace(f"({n},)".encode(), b"(1099511627776,)", 1)
+                if info.filename == "year.npy":  # the header's shape, its length kept
+                    was, now = f"({len(arrays['year'])},)".encode(), b"(1099511627776,)"
+                    size = int.from_bytes(body[8:10], "little")  # format 1.0
+                    header = body[10 : 10 + size].replace(was, now, 1)
+                    header = header[:-1].removesuffix(b" " * (len(now) - len(was))) + b"\n"
+                    assert len(header) == size and now in header
+                    body = body[:10] + header + body[10 + size :]
                 zout.writestr(info, body)
         data = out.getvalue()
     path.write_bytes(data)

@@ -6,11 +6,20 @@ data folder (a copy of the snapshot reuses it), and the four most recently writt
 
 Ranking the committed observations takes about a second; every notebook kernel, CLI call and
 test would pay it again. The cache file is named by what the rankings are a function of: the
-observations file's checksum (from the manifest, which ``load_observations`` verifies), the
-build code and mapping files as they are now (``pipeline.build_fingerprint``) and the library
-versions. Anything else in that folder is never read. The format is NumPy's ``.npz`` loaded with
-``allow_pickle=False`` (plain arrays; no code runs on load), written to a temporary name and
-renamed. A cache that cannot be read or written is ignored: the rankings are ranked again.
+checksum of the observations' bytes being ranked (read once and verified by
+``snapshot.load_rankings``), the build code and mapping files as they are now
+(``pipeline.build_fingerprint``) and the library versions. Anything else in that folder is
+never read. The format is NumPy's ``.npz`` loaded with ``allow_pickle=False`` (plain arrays; no
+code runs on load), written to a temporary name and renamed.
+
+The folder may be shared ($ASEAN_JAPAN_CACHE), so an entry is untrusted input (``read``): it is
+served only if this user wrote it and only this user can change it, its array headers fit their
+sizes (no forged shape makes NumPy allocate terabytes), its bytes match the checksum stored with
+them, and the frame passes the rankings' own checks (``check_rankings``: the manifest's row
+count, dtypes, ranges, shares, ranks in value order). On any doubt, and on any failure
+(MemoryError included), the rankings are ranked again. A checksum is no signature: an entry
+forged by this same user with its checksum made to fit and values that stay consistent is
+beyond what can be checked without ranking again.
 """
 
 from __future__ import annotations

@@ -142,10 +142,9 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
 def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
     """The index's figures: overview first, each with its title and caption (jobs.CAPTIONS),
     the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
-    import pandas as pd
-
     from . import catalog
     from .jobs import caption
+    from .loaders import load_csv
 
     def rel(p: Path) -> str:
         return Path(os.path.relpath(p, folder)).as_posix()
@@ -156,7 +155,15 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
         csv, svg = f.with_suffix(".csv"), f.with_suffix(".svg")
         names: list[str] = []
         if csv.is_file():
-            names = sorted(pd.read_csv(csv, usecols=["dataset"])["dataset"].astype(str).unique())
+            drawn = load_csv(
+                csv,
+                "report",
+                "a figure's data (CSV with a dataset column)",
+                "Run `asean-japan run --force` to draw the figures again.",
+                ("dataset",),
+                usecols=["dataset"],
+            )
+            names = sorted(drawn["dataset"].astype(str).unique())
         out.append(
             {
                 "id": f.stem,

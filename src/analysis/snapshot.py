@@ -2,8 +2,11 @@
 
 Files are gzip-compressed CSV with a fixed gzip header (no time stamp, no file name), a stable row
 order and a fixed float format, so the same inputs give the same bytes on every machine. Each file
-is written to a temporary name and renamed into place; a lock file serialises concurrent builds,
-so readers never see a half-written snapshot.
+is listed in ``manifest.json`` with its sha256 and size. A write makes a whole new folder beside
+this one and swaps it in with one rename (``_staged``), under a lock beside the folder, so
+readers never see a half-written snapshot and a failed write changes nothing; a reader reads
+each file once, checks those bytes against the manifest and parses the same bytes
+(``read_checked``).
 
 The committed (focus) snapshot holds no rankings file: rankings are a pure function of the
 observations as stored (``as_stored``), ranked on load in about a second and cached outside the
