@@ -109,10 +109,14 @@ def locked(folder: Path, timeout: float | None = None) -> Iterator[None]:
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
+        import errno
+
+        if exc.errno != errno.ELOOP:  # no permission, a read-only disk: the file system's error
+            raise
         raise SourceError(
             "snapshot",
             str(lock),
-            f"cannot open the lock file ({exc.strerror}; a symlink is refused)",
+            "cannot open the lock file: it is a symlink (a symlink is refused)",
             f"Remove {lock} (it holds nothing) and run the command again.",
         ) from exc
     with os.fdopen(fd, "r+") as fh:
