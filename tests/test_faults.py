@@ -1146,3 +1146,29 @@ def test_a_full_disk_while_claims_are_written_changes_nothing(
     _one_paragraph(err)
     assert "No space left on device" in _flat(err) and "was changed" in _flat(err)
     assert intact and not list(data_dir.glob(".processed.*-*"))
+
+
+CLAIM_FILE_DAMAGE = {
+    "nested 5000 deep": b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n",
+    "inline tables 5000 deep": b"x = " + b"{a = " * 5000 + b"1" + b"}" * 5000 + b"\n",
+    "over 1 MB": b"# " + b"x" * 1_100_000 + b"\n",
+    "UTF-16": "[[claim]]\nid = 'x'\n".encode("utf-16"),
+    "binary garbage": bytes(range(256)) * 64,
+}
+
+
+@pytest.mark.parametrize("how", list(CLAIM_FILE_DAMAGE))
+def test_a_damaged_claim_file_is_one_paragraph(
+    how: str, data_dir: Path, cache: Path, tmp_path: Path, capsys
+) -> None:
+    """Claim files go through the one loader: whatever the bytes (deep nesting included, which
+    ends in RecursionError inside the TOML parser), one paragraph naming the file, exit 1."""
+    path = tmp_path / "claims.toml"
+    path.write_bytes(CLAIM_FILE_DAMAGE[how])
+    before = _checksums(data_dir)
+    rc, err = _run(["claims", "--file", str(path)], capsys)
+    intact = _record("claims", f"claim file {how}", before, data_dir)
+    assert rc == 1, (how, rc, err)
+    _one_paragraph(err)
+    assert f"claim file {path}" in _flat(err) and "not readable as a claim file" in _flat(err)
+    assert intact
