@@ -1,6 +1,6 @@
 """Claims as data, checked against the rankings: a verdict with its evidence.
 
-A claim file (TOML, see ``claims/article_2009.toml``) holds ``[[claim]]`` records naming a
+A claim file (TOML, see ``src/analysis/claim_files/article_2009.toml``) holds ``[[claim]]`` records naming a
 ranking (dataset, measure, variant, basis), the countries, the partner, the years, a predicate
 (``rank <= N`` or ``share >= X``) and a quantifier (``all``, ``at_least N``, ``most``).
 
@@ -23,9 +23,10 @@ import pandas as pd
 from . import headline
 from .countries import ASEAN, EU, asean_members, short_name
 from .errors import ValidationError
-from .paths import PROJECT_ROOT
+from .paths import PACKAGE_DIR
 
-DEFAULT_FILE = PROJECT_ROOT / "claims" / "article_2009.toml"
+# the article's claims ship with the package (a wheel has them too)
+DEFAULT_FILE = PACKAGE_DIR / "claim_files" / "article_2009.toml"
 FIELDS = (
     "id",
     "sentence",
@@ -83,7 +84,7 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
         body = load_toml(
             Path(path),
             "claims",
-            "a claim file (TOML text, see claims/article_2009.toml)",
+            "a claim file (TOML text, see src/analysis/claim_files/article_2009.toml)",
             "",
             limit=MAX_CLAIM_FILE,
         )
