@@ -376,3 +376,16 @@ def test_a_raw_file_changed_during_the_parse_is_refused(
     os.replace(replacement, target)  # the same bytes, another file
     with pytest.raises(SourceError, match="changed while the build was reading them"):
         _unchanged_since(seen, inputs)
+
+
+def test_a_symlinked_snapshot_folder_stays_a_symlink(copy: Path, tmp_path: Path) -> None:
+    """data/processed as a symlink to a folder elsewhere: the write replaces the folder it
+    points to (the link stays), under one lock for every path to it."""
+    link = tmp_path / "data" / "processed"
+    link.parent.mkdir()
+    link.symlink_to(copy)
+    obs = snapshot.load_observations(link).head(20)
+    manifest = {k: v for k, v in snapshot.read_manifest(link).items() if k != "files"}
+    snapshot.write(link, obs, None, manifest)
+    assert link.is_symlink() and len(snapshot.load_observations(copy)) == 20
+    assert snapshot.lock_file(link) == snapshot.lock_file(copy) and snapshot.verify(link) == []

@@ -259,8 +259,10 @@ def _write_new(path: Path, data: bytes) -> None:
 
 
 def lock_file(folder: Path) -> Path:
-    """The lock of a snapshot folder: beside it, since the folder itself is swapped."""
-    return folder.parent / f".{folder.name}.lock"
+    """The lock of a snapshot folder: beside it, since the folder itself is swapped (beside
+    the real folder where ``folder`` is a symlink, so every path to it takes one lock)."""
+    real = Path(os.path.realpath(folder))
+    return real.parent / f".{real.name}.lock"
 
 
 @contextlib.contextmanager
@@ -277,6 +279,7 @@ def _staged(folder: Path, carry) -> Iterator[tuple[Path, dict]]:
     from .rawstore import sha256_file
 
     folder.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(os.path.realpath(folder))  # a symlinked folder: its target is replaced
     with locked(folder):
         for left in folder.parent.glob(f".{folder.name}.new-*"):  # a killed build's
             shutil.rmtree(left, ignore_errors=True)
