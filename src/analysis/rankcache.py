@@ -253,7 +253,8 @@ def write(key: str, rankings: pd.DataFrame) -> None:
             np.savez(fh, **arrays)
         os.replace(tmp, _path(key))
         tmp = None
-        files = sorted(folder.glob(f"{PREFIX}*.npz"), key=lambda p: p.stat().st_mtime)
+        mine = (p for p in folder.glob(f"{PREFIX}*.npz") if p.stat().st_uid == os.getuid())
+        files = sorted(mine, key=lambda p: p.stat().st_mtime)  # a shared folder: ours only
         for old in files[:-KEEP]:
             old.unlink(missing_ok=True)
     except OSError:
