@@ -211,6 +211,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
         live = {s for s, *_ in results} & set(test_faults.BASE_ENV)
         terminalreporter.write_line(
             f"fault injection: {len(results)} faults tried across {len(live)} live sources, "
-            "settings, recorded files, claim files, folders and arguments; "
+            "settings, recorded files, claim files, folders, arguments, snapshot and cache files, "
+            "vintage manifests and raw files; "
             f"{intact} left data intact"
         )

@@ -70,7 +70,7 @@ def test_stale_part_files_are_removed_by_the_next_write(copy: Path, tmp_path: Pa
 def test_a_held_lock_ends_in_a_clear_error(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "processed"
     folder.mkdir()
-    with open(folder / ".lock", "w") as held:
+    with open(snapshot.lock_file(folder), "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         t = time.monotonic()
         with (
@@ -103,7 +103,7 @@ def test_empty_path_settings_mean_the_defaults(monkeypatch: pytest.MonkeyPatch) 
 
 def test_unreadable_manifest_is_a_clear_error(copy: Path) -> None:
     (copy / snapshot.MANIFEST_FILE).write_text("{not json", encoding="utf-8")
-    with pytest.raises(SourceError, match="manifest is not readable JSON"):
+    with pytest.raises(SourceError, match="not readable as the snapshot's manifest"):
         snapshot.read_manifest(copy)
 
 
@@ -243,8 +243,9 @@ def test_export_never_writes_into_the_snapshot(copy: Path) -> None:
 def test_a_lock_planted_as_a_symlink_truncates_nothing(copy: Path, tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
-    (copy / ".lock").unlink(missing_ok=True)  # a build's lock file, if the copy has one
-    (copy / ".lock").symlink_to(victim)
+    lock = snapshot.lock_file(copy)  # beside the folder, which a build swaps as a whole
+    lock.unlink(missing_ok=True)  # a build's lock file, if the copy has one
+    lock.symlink_to(victim)
     with pytest.raises(SourceError, match="a symlink is refused"), snapshot.locked(copy, timeout=0):
         pass
     assert victim.read_text() == "keep me"
@@ -299,3 +300,95 @@ def test_credentials_never_reach_a_message_or_a_record() -> None:
     )
     same = "https://api.imf.org/x/+/JPN.XG?c%5BTIME_PERIOD%5D=ge%3A1960"
     assert redact(same) == same
+
+
+# --- #23, second round: one checked read per file, a snapshot swapped in whole ---------------
+
+
+def test_a_write_swaps_in_a_whole_folder_keeping_the_other_files(copy: Path) -> None:
+    """A write stages the new snapshot beside the folder and swaps it in with one rename: the
+    folder is a new one, every file the build does not make (README.md, the claims' outputs)
+    is still there with its manifest entry, nothing is left beside it, and the lock lives
+    beside the folder (a lock inside would be swapped away with it)."""
+    import os
+
+    names = sorted(
+        p.name
+        for p in copy.iterdir()
+        if not snapshot.built_by_build(p.name)  # README.md, the claims' outputs
+        or p.name in (snapshot.OBSERVATIONS_FILE, snapshot.MANIFEST_FILE)  # written again
+    )
+    old = snapshot.read_manifest(copy)
+    inode = os.stat(copy).st_ino
+    obs = snapshot.load_observations(copy).head(50)
+    snapshot.write(copy, obs, None, {k: v for k, v in old.items() if k != "files"})
+    assert os.stat(copy).st_ino != inode  # a new folder, swapped in
+    assert sorted(p.name for p in copy.iterdir() if not p.name.startswith(".")) == names
+    assert (copy / "README.md").read_bytes() == (COMMITTED / "README.md").read_bytes()
+    new = snapshot.read_manifest(copy)
+    for name in ("claims.csv", "claims_evidence.csv"):
+        assert new["files"][name] == old["files"][name]
+    assert snapshot.verify(copy) == [] and len(snapshot.load_observations(copy)) == 50
+    assert not [p for p in copy.parent.iterdir() if ".processed.new-" in p.name]
+    assert snapshot.lock_file(copy) == copy.parent / ".processed.lock"
+
+
+@pytest.mark.parametrize(
+    ("name", "read"),
+    [
+        ("context_aiddata_china.csv", lambda f: snapshot.load_context("aiddata_china", f)),
+        ("claims.csv", lambda f: snapshot.load_table("claims.csv", f)),
+        ("claims_evidence.csv", lambda f: snapshot.load_table("claims_evidence.csv", f)),
+        ("gaps.csv", snapshot.load_gaps),
+    ],
+)
+def test_every_side_table_goes_through_the_checked_reader(copy: Path, name: str, read) -> None:
+    """Context tables, gaps and the claims' outputs: read once, verified against the manifest,
+    parsed from those bytes; an edited one is refused, an unlisted one too."""
+    assert len(read(copy)) > 0
+    path = copy / name
+    path.write_bytes(path.read_bytes() + b"\n")
+    with pytest.raises(SourceError, match="not the one the snapshot's manifest lists"):
+        read(copy)
+    (copy / "context_unlisted.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(SourceError, match="not listed in the snapshot's manifest"):
+        snapshot.load_context("unlisted", copy)
+    assert snapshot.load_context("absent", copy) is None
+
+
+def test_a_raw_file_changed_during_the_parse_is_refused(
+    isolated_data: Path, imts_xml: bytes
+) -> None:
+    """The raw files are identified (device, inode, size, mtime) before they are hashed and
+    again after the parse: a file replaced meanwhile ends the build, naming it."""
+    import os
+
+    from analysis.pipeline import _file_stats, _unchanged_since, find_inputs
+    from analysis.rawstore import RawRecord, RawStore, sha256_bytes
+
+    rec = RawRecord(
+        "reported.xml", "u", {}, "t", 200, sha256_bytes(imts_xml), len(imts_xml), "", "", ""
+    )
+    folder = RawStore("imf_imts").write_vintage("2026-11-29", [(rec, imts_xml)], [])
+    inputs = find_inputs(["imf_imts"])
+    seen = _file_stats(inputs)
+    _unchanged_since(seen, inputs)  # nothing changed: no error
+    target = folder / "reported.xml"
+    replacement = folder / "replacement"
+    replacement.write_bytes(imts_xml)
+    os.replace(replacement, target)  # the same bytes, another file
+    with pytest.raises(SourceError, match="changed while the build was reading them"):
+        _unchanged_since(seen, inputs)
+
+
+def test_a_symlinked_snapshot_folder_stays_a_symlink(copy: Path, tmp_path: Path) -> None:
+    """data/processed as a symlink to a folder elsewhere: the write replaces the folder it
+    points to (the link stays), under one lock for every path to it."""
+    link = tmp_path / "data" / "processed"
+    link.parent.mkdir()
+    link.symlink_to(copy)
+    obs = snapshot.load_observations(link).head(20)
+    manifest = {k: v for k, v in snapshot.read_manifest(link).items() if k != "files"}
+    snapshot.write(link, obs, None, manifest)
+    assert link.is_symlink() and len(snapshot.load_observations(copy)) == 20
+    assert snapshot.lock_file(link) == snapshot.lock_file(copy) and snapshot.verify(link) == []

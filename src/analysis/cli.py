@@ -688,6 +688,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
         return 141  # 128 + SIGPIPE, as a shell reports a pipe its reader closed
+    except Exception as exc:  # noqa: BLE001 (the last resort: MemoryError, RecursionError, a bug)
+        if args.debug:
+            raise
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        text = (
+            f"asean-japan {args.command} failed: an unexpected error ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}). The tool did not foresee this (a bug, or a "
+            "damaged file no check caught); run the command again with --debug for the "
+            "traceback and report it. Raw files are never changed by it, and data/processed/ "
+            "is only ever replaced as a whole, so it holds the snapshot it held before or the "
+            "new one."
+        )
+        print(
+            textwrap.fill(text, 100, break_long_words=False, break_on_hyphens=False),
+            file=sys.stderr,
+        )
+        return EXIT_DATA
 
 
 if __name__ == "__main__":

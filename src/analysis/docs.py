@@ -20,7 +20,7 @@ from .findings import key_findings
 from .paths import PROJECT_ROOT
 from .query import coverage, japan_rank_table
 from .schema import OBSERVATIONS, RANKINGS, dimension_of, markdown
-from .snapshot import load_rankings, read_manifest
+from .snapshot import load_gaps, load_rankings, load_table, read_manifest
 from .sources import REGISTRY
 
 README = PROJECT_ROOT / "data" / "processed" / "README.md"
@@ -125,12 +125,10 @@ def trade_coverage_table() -> str:
 
 def claims_table() -> str:
     """The shipped claims' verdicts on the committed snapshot (data/processed/claims.csv)."""
-    import pandas as pd
 
-    path = README.parent / "claims.csv"
-    if not path.is_file():
+    v = load_table("claims.csv", README.parent, ("claim_id", "verdict"), keep_default_na=False)
+    if v is None:
         return "(no claims.csv in the snapshot: run `asean-japan claims`)"
-    v = pd.read_csv(path, keep_default_na=False)
     lines = [
         "| claim | reading then | then | now (latest year: dataset) | caveats |",
         "|---|---|---|---|---|",
@@ -156,12 +154,10 @@ def gaps_table() -> str:
     """Donors missing from a source in a run of years (data/processed/gaps.csv), one row per
     donor and run, with the members affected; then the cells sources publish without a number
     (BEA's (D) and (*)), one row per member and run, with the source's reason."""
-    import pandas as pd
 
-    path = README.parent / "gaps.csv"
-    if not path.is_file():
+    g = load_gaps(README.parent)
+    if g is None:
         return "(no gaps.csv in the snapshot)"
-    g = pd.read_csv(path, keep_default_na=False)
     if g.empty:
         return "(no gaps found)"
     entries = read_manifest().get("datasets", {})

@@ -21,10 +21,11 @@ from . import catalog, claims, query
 from .catalog import datasets
 from .countries import JAPAN, asean_members
 from .errors import SourceError
+from .loaders import load_json
 from .paths import PACKAGE_DIR, notebooks_dir, processed_dir, reports_dir
 from .query import japan_rank_table, material_gaps, rankings, select
 from .rawstore import atomic_write, sha256_file
-from .snapshot import FLOAT_FORMAT, read_manifest
+from .snapshot import FLOAT_FORMAT, add_files, built_by_build, read_manifest
 from .tempdirs import write_output
 
 NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, notebooks/<stem>.py
@@ -137,10 +138,17 @@ def write_claims(file: str | Path | None = None):
     verdicts, evidence = claims.check(
         checked, table, claims.dataset_vintages(read_manifest()), material_gaps(table)
     )
-    for target, frame in zip(claims_outputs(file), (verdicts, evidence), strict=True):
-        text = frame.to_csv(index=False, float_format="%.12g", lineterminator="\n")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, text.encode("utf-8"))
+    bodies = [
+        frame.to_csv(index=False, float_format="%.12g", lineterminator="\n").encode("utf-8")
+        for frame in (verdicts, evidence)
+    ]
+    targets = claims_outputs(file)
+    if targets[0].parent == processed_dir():  # the article's: listed in the snapshot's manifest
+        add_files(processed_dir(), {t.name: b for t, b in zip(targets, bodies, strict=True)})
+    else:
+        for target, body in zip(targets, bodies, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, body)
     return verdicts, evidence
 
 
@@ -190,7 +198,8 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
 
     h = hashlib.sha256()
     manifest = read_manifest()
-    h.update(json.dumps(manifest.get("files", {}), sort_keys=True).encode())
+    built = {k: v for k, v in manifest.get("files", {}).items() if built_by_build(k)}
+    h.update(json.dumps(built, sort_keys=True).encode())  # not the claims' own outputs
     h.update(json.dumps(manifest.get("datasets", {}), sort_keys=True).encode())
     # the package's code, mapping data, templates and the article's claims, then the notebooks'
     # sources (not the .ipynb: Lab's scratch), each named relative to its folder
@@ -216,8 +225,8 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
 def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
     """True when ``out`` holds outputs made from ``fingerprint``, each file unchanged."""
 
-    try:
-        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    try:  # the stamp of a run is a hint: any doubt means making the outputs again
+        stamp = load_json(out / STAMP, "run", "a run's stamp", "", _stamp_problem)
         if stamp.get("fingerprint") != fingerprint:
             return False
         for rel, sha in stamp["outputs"].items():
@@ -229,8 +238,14 @@ def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
             if not path.is_file() or sha256_file(path) != sha:
                 return False
         return True
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+    except (SourceError, OSError, ValueError, KeyError, AttributeError, TypeError):
         return False
+
+
+def _stamp_problem(stamp: object) -> str | None:
+    if not isinstance(stamp, dict) or not isinstance(stamp.get("outputs"), dict):
+        return "expected a table with a table of outputs"
+    return None
 
 
 def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:

@@ -38,7 +38,7 @@ from .observations import concat
 from .oda_prices import with_current
 from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import RankSettings, rank, rank_batches
-from .rawstore import RawStore, sha256_file
+from .rawstore import RawStore, _vintage_key, sha256_file
 from .snapshot import (
     RANKINGS_FILE,
     as_stored,
@@ -59,6 +59,10 @@ def locate(src: Source, vintage: str | None = None, root: Path | None = None) ->
     the latest; ``root``: another raw folder), or None when there are none."""
     store = RawStore(src.name, root=root)
     vintages = store.vintages()
+    damaged = store.damaged()  # a damaged vintage newer than the latest whole one is refused
+    newer = [v for v in damaged if not vintages or _vintage_key(v) > _vintage_key(vintages[-1])]
+    if vintage in damaged or (vintage is None and newer):
+        raise damaged[vintage or max(newer, key=_vintage_key)]
     if vintage is not None and vintage not in vintages:
         raise SourceError(
             src.name,
@@ -105,22 +109,70 @@ def find_inputs(names: list[str] | None = None) -> list[RawFiles]:
 
 
 def input_records(inputs: list[RawFiles]) -> list[dict]:
-    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched)."""
+    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched).
+
+    Every checksum is of the file's bytes as they are now, never copied from a record: a
+    fetched file must still be the one its vintage's manifest records (sha256 and size), or the
+    build refuses, naming it (``check_fetched``); so a file replaced by other bytes can neither
+    leave the snapshot "up to date" nor be built under the old checksum."""
     records = []
     for raw in inputs:
         by_file = {e["file"]: e for e in raw.entries}
         for p in raw.files:
             entry = by_file.get(p.name)
+            digest = sha256_file(p)
             rec = {
                 "source": raw.source,
                 "file": raw.ref(p),
-                "sha256": entry["sha256"] if entry else sha256_file(p),
+                "sha256": digest,
                 "vintage": raw.vintage,
             }
             if entry:
+                check_fetched(raw, p, entry, digest)
                 rec["url"] = entry["url"]
             records.append(rec)
     return sorted(records, key=lambda f: f["file"])
+
+
+def check_fetched(raw: RawFiles, path: Path, entry: dict, digest: str) -> None:
+    """A fetched raw file is the one its vintage's manifest records, or a SourceError."""
+    size = path.stat().st_size
+    if digest == entry["sha256"] and size == entry["bytes"]:
+        return
+    raise SourceError(
+        raw.source,
+        str(path),
+        f"the fetched file is not the one vintage {raw.vintage} recorded (sha256 "
+        f"{entry['sha256'][:12]}..., {entry['bytes']:,} bytes; now {digest[:12]}..., "
+        f"{size:,} bytes)",
+        "Raw files are write-once and the build uses none that changed: restore the file, or "
+        f"move the vintage away (e.g. `mv {raw.folder} /tmp/`) and fetch again. The snapshot "
+        "was not changed.",
+    )
+
+
+def _file_stats(inputs: list[RawFiles]) -> dict[str, tuple[int, ...]]:
+    """Identity of every raw file (device, inode, size, time of last write), taken before it
+    is hashed: the files parsed are the files hashed, or the build refuses
+    (``_unchanged_since``)."""
+    out = {}
+    for raw in inputs:
+        for p in raw.files:
+            st = p.stat()
+            out[str(p)] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _unchanged_since(seen: dict[str, tuple[int, ...]], inputs: list[RawFiles]) -> None:
+    now = _file_stats(inputs)
+    changed = sorted(p for p in seen if now.get(p) != seen[p])
+    if changed:
+        raise SourceError(
+            "pipeline",
+            ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""),
+            "raw file(s) changed while the build was reading them",
+            "Nothing was written; run the build again once whatever is changing them is done.",
+        )
 
 
 @dataclass
@@ -160,6 +212,10 @@ def build_tables(
         raise no_inputs_error()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
+    # every raw file hashed (a fetched one checked against its vintage) before it is parsed,
+    # and found unchanged after: what is recorded is what was read
+    seen = _file_stats(inputs)
+    records = input_records(inputs)
     # ASEAN itself is an economy of the focus scope where a source reports it as one
     # (ASEANstats' inflows into ASEAN); trade ranks it in 'blocs' from its members
     countries = frozenset((*FOCUS, ASEAN)) if scope == "focus" else None
@@ -187,6 +243,7 @@ def build_tables(
     # donors missing from a source (gaps.py), and the cells sources publish without a number
     extras["gaps.csv"] = with_declared(donor_gaps(obs, countries), declared_gaps)
     del frames
+    _unchanged_since(seen, inputs)
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
@@ -203,7 +260,7 @@ def build_tables(
         "libraries": library_versions(),
         "scope": scope,
         "datasets": datasets,
-        "inputs": input_records(inputs),
+        "inputs": records,
     }
     t1 = time.perf_counter()
     ranked: pd.DataFrame | Iterator[pd.DataFrame] | None = None
@@ -367,7 +424,10 @@ def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
 
 def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]:
     """Why the snapshot in ``folder`` is not what a build now would write ([] = up to date)."""
-    old = read_manifest(folder)
+    try:
+        old = read_manifest(folder)
+    except SourceError:  # a damaged manifest: the build writes the whole snapshot again
+        return ["snapshot manifest unreadable"]
     if not old:
         return ["no snapshot"]
     reasons = []
@@ -388,6 +448,13 @@ def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]
     if verify(folder):
         reasons.append("snapshot files differ from its manifest")
     return reasons
+
+
+def _has_rankings(folder: Path) -> bool:
+    try:
+        return RANKINGS_FILE in read_manifest(folder).get("files", {})
+    except SourceError:
+        return False
 
 
 def world_dir() -> Path:
@@ -412,7 +479,7 @@ def build(
     rankings = rankings or ("frame" if scope == "focus" else "none")
     inputs = find_inputs()
     reasons = [] if force else stale_reasons(inputs, folder, scope)
-    if rankings == "batches" and RANKINGS_FILE not in read_manifest(folder).get("files", {}):
+    if rankings == "batches" and "no rankings file" not in reasons and not _has_rankings(folder):
         reasons.append("no rankings file")
     if not force and not reasons:
         return None

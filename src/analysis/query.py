@@ -10,7 +10,7 @@ from .countries import ASEAN, FOCUS, JAPAN, asean_members, entity_notes, short_n
 from .errors import ValidationError
 from .paths import processed_dir
 from .rank_trade import ESTIMATE_LIMIT
-from .snapshot import MANIFEST_FILE, load_observations, load_rankings
+from .snapshot import MANIFEST_FILE, load_gaps, load_observations, load_rankings
 
 _CACHE: dict[tuple[str, int], pd.DataFrame] = {}
 _spans = headline.spans  # 1990-1995, 1998 style text for a set of years
@@ -374,8 +374,7 @@ def _steps(spans: np.ndarray) -> np.ndarray:
 
 def _gaps_file() -> pd.DataFrame | None:
 
-    path = processed_dir() / "gaps.csv"
-    return pd.read_csv(path, keep_default_na=False) if path.is_file() else None
+    return load_gaps()
 
 
 def partner_rank(

@@ -18,9 +18,10 @@ from pathlib import Path
 from . import __version__, catalog, findings
 from .captions import caption
 from .errors import SourceError
+from .loaders import load_csv
 from .notebook import parameters, with_parameters
 from .paths import processed_dir
-from .snapshot import read_manifest
+from .snapshot import load_table, read_manifest
 from .tempdirs import clean, owned, write_output
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -212,7 +213,6 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
 def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
     """The index's figures: overview first, each with its title and caption (captions.CAPTIONS),
     the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
-    import pandas as pd
 
     def rel(p: Path) -> str:
         return Path(os.path.relpath(p, folder)).as_posix()
@@ -223,7 +223,15 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
         csv, svg = f.with_suffix(".csv"), f.with_suffix(".svg")
         names: list[str] = []
         if csv.is_file():
-            names = sorted(pd.read_csv(csv, usecols=["dataset"])["dataset"].astype(str).unique())
+            drawn = load_csv(
+                csv,
+                "report",
+                "a figure's data (CSV with a dataset column)",
+                "Run `asean-japan run --force` to draw the figures again.",
+                ("dataset",),
+                usecols=["dataset"],
+            )
+            names = sorted(drawn["dataset"].astype(str).unique())
         out.append(
             {
                 "id": f.stem,
@@ -267,15 +275,13 @@ def render_html(
     """The notebook pages and ``folder/index.html``. ``verdicts``/``evidence``: the claims as
     checked by this run (default: the snapshot's claims.csv and claims_evidence.csv)."""
     import jinja2
-    import pandas as pd
 
     folder.mkdir(parents=True, exist_ok=True)
     pages = render_notebook_pages(executed, folder)
     if verdicts is None or evidence is None:
-        claims_csv = processed_dir() / "claims.csv"
-        if claims_csv.is_file():
-            verdicts = pd.read_csv(claims_csv, keep_default_na=False)
-            evidence = pd.read_csv(processed_dir() / "claims_evidence.csv")
+        verdicts = load_table("claims.csv", processed_dir(), ("claim_id",), keep_default_na=False)
+        if verdicts is not None:
+            evidence = load_table("claims_evidence.csv", processed_dir(), ("claim_id",))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,

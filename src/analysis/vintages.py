@@ -50,6 +50,8 @@ def list_vintages(root: Path | None = None) -> pd.DataFrame:
     rows = []
     for source in live_sources():
         store = RawStore(source, root=root)
+        for exc in store.damaged().values():  # named, never skipped in silence
+            raise exc
         for v in store.vintages():
             files = store.manifest(v)
             rows.append(
@@ -102,7 +104,10 @@ def diff(source: str, old: str, new: str, root: Path | None = None) -> Diff:
             f"Known: {', '.join(live_sources())}.",
         )
     store = RawStore(source, root=root)
+    damaged = store.damaged()
     for v in (old, new):
+        if v in damaged:
+            raise damaged[v]
         if v not in store.vintages():
             raise SourceError(
                 source,
