@@ -8,6 +8,7 @@ the newest trade dataset, each dataset's vintage from the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -209,6 +210,29 @@ def figures() -> dict[str, Callable[[], object]]:
     return out
 
 
+PNG_DPI = 110
+
+
+def tight_box(fig, dpi: float, pad: float = 0.1):
+    """The figure's tight bounding box (inches, padded as savefig pads it), measured in one
+    layout pass without rendering: given to both savefig calls, it replaces the layout pass
+    each of them makes for ``bbox_inches="tight"``."""
+    with matplotlib_dpi(fig, dpi):
+        fig.draw_without_rendering()
+        return fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+
+
+@contextlib.contextmanager
+def matplotlib_dpi(fig, dpi: float):
+    """``fig`` at ``dpi`` for the block (text is measured at the resolution it is drawn at)."""
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield
+    finally:
+        fig.dpi = old
+
+
 def write_figures(folder: Path) -> list[Path]:
     """Each figure as PNG and SVG, with the rankings rows it draws beside it as CSV (same
     name); returns the PNGs."""
@@ -224,9 +248,10 @@ def write_figures(folder: Path) -> list[Path]:
     for name, make in figures().items():
         fig = make()
         path = folder / name
-        fig.savefig(path, dpi=110, bbox_inches="tight")
+        box = tight_box(fig, dpi=PNG_DPI)  # measured once for both files
+        fig.savefig(path, dpi=PNG_DPI, bbox_inches=box)
         # metadata: no date, so an SVG drawn from the same data is the same file
-        fig.savefig(path.with_suffix(".svg"), bbox_inches="tight", metadata={"Date": None})
+        fig.savefig(path.with_suffix(".svg"), bbox_inches=box, metadata={"Date": None})
         data = getattr(fig, "data", None)
         if data is not None:
             data.to_csv(path.with_suffix(".csv"), index=False, float_format=FLOAT_FORMAT)
@@ -373,14 +398,20 @@ def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
     atomic_write(out / STAMP, body.encode())
 
 
-def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
+def execute_all(
+    names: tuple[str, ...], out: Path, alongside: Callable[[], object] | None = None
+) -> list[Path]:
     """Run the notebooks, ``NOTEBOOK_WORKERS`` kernels at a time, each kernel a process of its
     own, all driven by nbclient's asyncio client from one thread of this process (an
     interpreter started per notebook only to drive its kernel spent 1.3 s importing nbclient
     and nbformat). Progress is printed in the notebooks' order. A failure names the notebook
     and stops the others' kernels; so does Ctrl-C, which reaches this (main) thread as
     KeyboardInterrupt, as the event loop runs in a thread of its own (where nbclient installs
-    no signal handlers, and which works under an event loop already running, as in Jupyter)."""
+    no signal handlers, and which works under an event loop already running, as in Jupyter).
+
+    ``alongside``: work that needs no notebook (the job's figures and claims), done in this
+    thread while the kernels run, so the cores the kernels leave idle are used; an error in it
+    stops the kernels as Ctrl-C does, and is raised."""
     import asyncio
     import threading
 
@@ -432,9 +463,11 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
     ended = threading.Event()
     threading.Thread(target=drive, name="asean-japan-notebooks", daemon=True).start()
     try:
+        if alongside is not None:
+            alongside()
         while not ended.wait(0.2):
             pass
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or an error of the work alongside
         while not running and not ended.wait(0.01):
             pass
         for loop, task in running:
@@ -494,10 +527,21 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
             "are up to date (snapshot, code, notebooks and claims unchanged); --force redraws."
         )
     else:
-        figs = write_figures(out / "figures")
-        print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
-        verdicts, evidence = write_claims()
-        print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
+        done: dict[str, object] = {}
+
+        def figures_and_claims() -> None:  # needs no notebook: drawn while they run
+            done["figures"] = write_figures(out / "figures")
+            print(f"Wrote {len(done['figures'])} figures to {out / 'figures'}.")
+            done["claims"] = write_claims()
+            print(f"Checked {len(done['claims'][0])} claims -> data/processed/claims.csv.")
+
+        executed = []
+        if execute_notebooks:
+            executed = execute_all(NOTEBOOKS, out, alongside=figures_and_claims)
+        else:
+            figures_and_claims()
+        figs: list[Path] = done["figures"]  # type: ignore[assignment]
+        verdicts, evidence = done["claims"]  # type: ignore[misc]
         made = [
             *figs,
             *(
@@ -511,7 +555,6 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
 
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
         if execute_notebooks:
-            executed = execute_all(NOTEBOOKS, out)
             index = render_html(executed, figs, out / "html", verdicts, evidence)
             made += [*executed, *sorted((out / "html").glob("*.html"))]
             print(f"Report: {index} (open it in a browser; works offline)")

@@ -36,6 +36,7 @@ from .schema import OBSERVATIONS, RANKINGS, dtypes
 
 FLOAT_FORMAT = "%.12g"
 OBSERVATIONS_FILE = "observations.csv.gz"
+CODED_OBSERVATIONS_FILE = "observations.npz"  # the world folder's form (coded.py says why)
 RANKINGS_FILE = "rankings.csv.gz"
 MANIFEST_FILE = "manifest.json"
 
@@ -173,6 +174,7 @@ def write(
     manifest: dict,
     extras: dict[str, pd.DataFrame] | None = None,
     level: int = 6,
+    coded: bool = False,
 ) -> None:
     """Write the files atomically (each renamed into place), the manifest last. ``level``: the
     gzip level of the observations and rankings files (the same level, the same bytes). ``extras``:
@@ -182,8 +184,18 @@ def write(
     the file one batch at a time, the same bytes as the batches' concatenation written at
     once, without holding it; or None: no rankings file (any economy's ranking is derived from
     the observations on demand, ``rank.rank_economy``).
+
+    ``coded``: the observations as codes and numbers (``coded.py``, ``observations.npz``), not
+    gzip CSV: the world folder's form; the committed snapshot keeps its CSV.
     """
-    payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations, level)}
+    if coded:
+        from . import coded as coded_form
+
+        other = OBSERVATIONS_FILE
+        payloads = {CODED_OBSERVATIONS_FILE: coded_form.to_bytes(observations)}
+    else:
+        other = CODED_OBSERVATIONS_FILE
+        payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations, level)}
     if isinstance(rankings, pd.DataFrame):
         payloads[RANKINGS_FILE] = csv_gz_bytes(rankings, level)
     for name, frame in (extras or {}).items():
@@ -207,6 +219,7 @@ def write(
         try:
             for name, data in payloads.items():
                 atomic_write(folder / name, data)
+            (folder / other).unlink(missing_ok=True)  # the observations' other form, if any
             if streamed:
                 os.replace(streamed[0], folder / RANKINGS_FILE)
             elif rankings is None:
@@ -333,6 +346,14 @@ def _parse(source, dtypes: dict) -> pd.DataFrame:
 
 
 def load_observations(folder: Path | None = None) -> pd.DataFrame:
+    """The snapshot's observations, from its CSV or, where its manifest lists one instead, its
+    coded file (the world folder: ``coded.py``)."""
+    where = folder or processed_dir()
+    if CODED_OBSERVATIONS_FILE in read_manifest(where).get("files", {}):
+        from . import coded
+
+        nullable = frozenset(n for n, col in OBSERVATIONS.items() if col.nullable)
+        return coded.read(_checked(where, CODED_OBSERVATIONS_FILE), OBS_DTYPES, nullable)
     return _read(OBSERVATIONS_FILE, OBS_DTYPES, folder)
 
 
@@ -346,6 +367,8 @@ def load_rankings(folder: Path | None = None) -> pd.DataFrame:
     from . import rankcache
     from .rank import rank_snapshot
 
+    if CODED_OBSERVATIONS_FILE in manifest.get("files", {}):  # the world folder: not cached
+        return rank_snapshot(load_observations(folder), manifest)
     path = _checked(folder, OBSERVATIONS_FILE)  # a cached ranking is served for intact files only
     key = rankcache.key(manifest)
     cached = rankcache.read(key) if key else None
