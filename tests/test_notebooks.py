@@ -331,6 +331,36 @@ def test_notebook_follows_its_parameters(tmp_path: Path, name: str) -> None:
     assert not stale, f"{name} with {params} still says {stale}"
 
 
+def test_notebook_figures_are_drawn_once() -> None:
+    """In a kernel with the inline backend, importing the notebooks' module removes pyplot's
+    after-cell redraw (``notebook.draw_once``): the backend's display after the cell draws
+    each figure, once. Counted: Figure.draw calls for one figure shown by a cell."""
+    import nbformat
+
+    from analysis.report import run_notebook_async
+
+    code = (
+        "%matplotlib inline\n"
+        "import matplotlib.figure, matplotlib.pyplot as plt\n"
+        "draws = []\n"
+        "_draw = matplotlib.figure.Figure.draw\n"
+        "def counted(self, renderer):\n"
+        "    draws.append(renderer.__class__.__name__)\n"
+        "    return _draw(self, renderer)\n"
+        "matplotlib.figure.Figure.draw = counted\n"
+        "from analysis import notebook as nb\n"
+        "plt.plot([1, 2])\n"
+        "plt.title('one figure');"
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("print(draws)")]
+    asyncio.run(run_notebook_async(nb, NOTEBOOK_DIR))
+    shown = [o for o in nb.cells[0].outputs if "image/png" in o.get("data", {})]
+    assert len(shown) == 1
+    # the inline display's layout pass (bbox 'tight') and its PNG: no earlier full draw
+    assert nb.cells[1].outputs[0]["text"].strip() == "['RendererAgg', 'RendererAgg']"
+
+
 def test_parameters_cell_is_replaced_and_checked() -> None:
     from analysis import notebook
     from analysis.errors import ValidationError

@@ -39,19 +39,10 @@ import numpy as np
 import pandas as pd
 
 from .countries import WORLD
-from .observations import COLUMNS, TEXT_COLUMNS, concat, validate
+from .observations import COLUMNS, TEXT_COLUMNS, concat, text_mask, validate
 
 FLAG = "derived_current"
 CONST, CURRENT = "_const2022", "_current"
-
-
-def _where(col: pd.Series, test) -> np.ndarray:
-    """Rows whose text passes ``test`` (a prefix or suffix test, an equality): tested once per
-    category, not once per row (millions of rows, a few hundred categories in the world scope)."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        per_category = np.array([bool(test(str(c))) for c in col.cat.categories] + [False])
-        return per_category[col.cat.codes.to_numpy()]  # code -1 (missing): the last, False
-    return np.fromiter((bool(test(str(v))) for v in col), dtype=bool, count=len(col))
 
 
 def _text(df: pd.DataFrame) -> pd.DataFrame:
@@ -67,7 +58,7 @@ def deflators(obs: pd.DataFrame, dataset: str, current_dataset: str) -> pd.DataF
     """
     cols = ["country", "partner", "year", "value_usd_m"]
     o = obs[obs["dataset"].isin([dataset, current_dataset])]
-    o = _text(o[_where(o["measure"], lambda m: m.startswith("oda_received_net_"))])
+    o = _text(o[text_mask(o["measure"], lambda m: m.startswith("oda_received_net_"))])
     o = o[(o["partner"] != WORLD) & (o["value_usd_m"] > 0)]
     cur = o[(o["dataset"] == current_dataset) & (o["measure"] == "oda_received_net" + CURRENT)]
     con = o[(o["dataset"] == dataset) & (o["measure"] == "oda_received_net" + CONST)]
@@ -91,8 +82,8 @@ def base_year(obs: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Deflator 1 for every donor of ``dataset`` in the price base year: constant 2022 US$ are
     current US$ in 2022 by definition, so every donor is priced there, those no current-price
     source covers (non-DAC donors) included."""
-    o = obs[_where(obs["dataset"], dataset.__eq__) & (obs["year"] == BASE_YEAR).to_numpy()]
-    o = _text(o[_where(o["measure"], lambda m: m.endswith(CONST))])
+    o = obs[text_mask(obs["dataset"], dataset.__eq__) & (obs["year"] == BASE_YEAR).to_numpy()]
+    o = _text(o[text_mask(o["measure"], lambda m: m.endswith(CONST))])
     received = o["measure"].str.startswith("oda_received")
     donors = sorted(set(np.where(received, o["partner"], o["country"])) - {WORLD})
     return pd.DataFrame(
@@ -135,8 +126,8 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -
         if d.empty:
             continue
         src = obs[
-            _where(obs["dataset"], dataset.__eq__)
-            & _where(obs["measure"], lambda m: m.startswith("oda_") and m.endswith(CONST))
+            text_mask(obs["dataset"], dataset.__eq__)
+            & text_mask(obs["measure"], lambda m: m.startswith("oda_") and m.endswith(CONST))
         ]
         src = _text(src)
         received = src["measure"].str.startswith("oda_received")
@@ -146,8 +137,8 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -
         src = src[~(received & (src["partner"] == WORLD))]
         # the current-price file each deflator comes from, for the row's source_ref
         cur = obs[
-            _where(obs["dataset"], set(current).__contains__)
-            & _where(obs["measure"], ("oda_received_net" + CURRENT).__eq__)
+            text_mask(obs["dataset"], set(current).__contains__)
+            & text_mask(obs["measure"], ("oda_received_net" + CURRENT).__eq__)
         ]
         refs = (
             _text(cur)

@@ -389,11 +389,24 @@ def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
         c = out[col]
         if not isinstance(c.dtype, pd.CategoricalDtype):
             c = c.astype(str).astype("category")
-        c = c.cat.remove_unused_categories()
-        out[col] = c.cat.reorder_categories(sorted(c.cat.categories, key=str))
+        out[col] = _in_text_order(c)
     keys = [out[k].cat.codes.to_numpy() if k != "year" else out[k].to_numpy() for k in SORT_KEY]
     order = np.lexsort(keys[::-1])  # stable; the last key given is the first sorted on
     return out.take(order).reset_index(drop=True)
+
+
+def _in_text_order(col: pd.Series) -> pd.Categorical:
+    """A categorical column with its used categories only, in text order (codes counted, not
+    sorted: ``remove_unused_categories`` sorts millions of codes to find the used ones)."""
+    codes = col.cat.codes.to_numpy()
+    cats = col.cat.categories
+    used = np.bincount(codes[codes >= 0], minlength=len(cats)) > 0
+    keep = sorted((str(cats[i]), i) for i in np.flatnonzero(used))
+    new = np.full(len(cats) + 1, -1, dtype=np.int64)  # the last: a missing cell stays missing
+    new[np.array([i for _, i in keep], dtype=np.intp)] = np.arange(len(keep))
+    return pd.Categorical.from_codes(
+        new[codes], categories=pd.Index([cats[i] for _, i in keep]), validate=False
+    )
 
 
 def build_files() -> list[Path]:
