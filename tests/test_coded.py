@@ -74,3 +74,25 @@ def test_coded_file_reads_back_as_the_csv_reader_reads_the_table(tmp_path) -> No
     for c in back.columns.drop("value_usd_m"):  # the numbers: exact here, 12 digits in the CSV
         assert back[c].astype(str).tolist() == from_csv[c].astype(str).tolist()
     assert back["value_usd_m"].tolist() == obs["value_usd_m"].tolist()
+
+
+def test_observations_are_read_from_a_coded_copy_named_by_the_csvs_checksum(
+    tmp_path, monkeypatch
+) -> None:
+    """The committed snapshot's observations: parsed from its CSV once, then read from a coded
+    copy in the cache folder (the same frame); a damaged copy is ignored and written again."""
+    monkeypatch.setenv("ASEAN_JAPAN_CACHE", str(tmp_path))
+    parsed = snapshot._parse(
+        snapshot._checked(snapshot.processed_dir(), snapshot.OBSERVATIONS_FILE),
+        snapshot.OBS_DTYPES,
+    )
+    first = snapshot.load_observations()
+    (copy,) = tmp_path.glob(f"{coded.CACHE_PREFIX}*.npz")
+    sha = snapshot.read_manifest()["files"][snapshot.OBSERVATIONS_FILE]["sha256"]
+    assert copy.name == f"{coded.CACHE_PREFIX}{sha}.npz"
+    again = snapshot.load_observations()
+    for frame in (first, again):
+        pd.testing.assert_frame_equal(frame, parsed)
+    copy.write_bytes(b"not a zip")
+    pd.testing.assert_frame_equal(snapshot.load_observations(), parsed)
+    assert copy.read_bytes()[:2] == b"PK"  # written again

@@ -60,3 +60,44 @@ def read(path, dtypes: dict[str, str], nullable: frozenset[str] = frozenset()) -
                 cols[name] = z[name]
     out = pd.DataFrame(cols)
     return out.astype({c: t for c, t in dtypes.items() if c in out.columns})
+
+
+CACHE_PREFIX = "observations-"
+CACHE_KEEP = 2  # observations cached (a few MB each): the snapshot and a rebuild
+
+
+def cached(sha256: str, make, dtypes: dict[str, str], nullable: frozenset[str]) -> pd.DataFrame:
+    """``make()`` (the committed snapshot's CSV parsed: a quarter of a second for every CLI
+    call and kernel), or its coded copy in the rankings' cache folder, named by the CSV's
+    checksum (verified by the caller), written on first use. A copy that cannot be read or
+    written is ignored: the CSV is parsed again."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .rankcache import cache_dir
+
+    folder = cache_dir()
+    path = folder / f"{CACHE_PREFIX}{sha256}.npz"
+    try:
+        return read(path, dtypes, nullable)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        pass
+    frame = make()
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(to_bytes(frame))
+        os.replace(tmp, path)
+        tmp = None
+        files = sorted(folder.glob(f"{CACHE_PREFIX}*.npz"), key=lambda p: p.stat().st_mtime)
+        for old in files[:-CACHE_KEEP]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return frame

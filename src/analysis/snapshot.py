@@ -348,13 +348,16 @@ def _parse(source, dtypes: dict) -> pd.DataFrame:
 def load_observations(folder: Path | None = None) -> pd.DataFrame:
     """The snapshot's observations, from its CSV or, where its manifest lists one instead, its
     coded file (the world folder: ``coded.py``)."""
-    where = folder or processed_dir()
-    if CODED_OBSERVATIONS_FILE in read_manifest(where).get("files", {}):
-        from . import coded
+    from . import coded
 
-        nullable = frozenset(n for n, col in OBSERVATIONS.items() if col.nullable)
+    where = folder or processed_dir()
+    files = read_manifest(where).get("files", {})
+    nullable = frozenset(n for n, col in OBSERVATIONS.items() if col.nullable)
+    if CODED_OBSERVATIONS_FILE in files:
         return coded.read(_checked(where, CODED_OBSERVATIONS_FILE), OBS_DTYPES, nullable)
-    return _read(OBSERVATIONS_FILE, OBS_DTYPES, folder)
+    path = _checked(where, OBSERVATIONS_FILE)  # its bytes are those the manifest lists
+    sha = files[OBSERVATIONS_FILE]["sha256"]
+    return coded.cached(sha, lambda: _parse(path, OBS_DTYPES), OBS_DTYPES, nullable)
 
 
 def load_rankings(folder: Path | None = None) -> pd.DataFrame:

@@ -49,11 +49,9 @@ class Dataset:
     # which; charts put side by side only positions on one principle
 
 
-# Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):
-# the reporter's own statistics office or central bank, then an international body's table of
-# the reporters' own reports (the IMF, UNCTAD, the OECD DAC, the ASEAN Secretariat), then a
-# table compiled from the partners' side (investors' reports, reconciled pairs).
-AUTHORITIES = ("national", "international", "compiled")
+# Whose statistics a dataset is, in the order the headline rule prefers them: declared in
+# schema.py (so the headline reads it without importing every source module)
+from ..schema import AUTHORITIES  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
