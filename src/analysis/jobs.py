@@ -401,10 +401,12 @@ def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
 def execute_all(
     names: tuple[str, ...], out: Path, alongside: Callable[[], object] | None = None
 ) -> list[Path]:
-    """Run the notebooks, ``NOTEBOOK_WORKERS`` kernels at a time, each kernel a process of its
-    own, all driven by nbclient's asyncio client from one thread of this process (an
-    interpreter started per notebook only to drive its kernel spent 1.3 s importing nbclient
-    and nbformat). Progress is printed in the notebooks' order. A failure names the notebook
+    """Run the notebooks in ``NOTEBOOK_WORKERS`` kernels, each kernel a process of its own that
+    runs notebook after notebook (cleared between them: ``report.reset_kernel``; a kernel per
+    notebook spent a second or more each starting, importing and reading the rankings again),
+    all driven by nbclient's asyncio client from one thread of this process (an interpreter
+    started per notebook only to drive its kernel spent 1.3 s importing nbclient and
+    nbformat). Progress is printed in the notebooks' order. A failure names the notebook
     and stops the others' kernels; so does Ctrl-C, which reaches this (main) thread as
     KeyboardInterrupt, as the event loop runs in a thread of its own (where nbclient installs
     no signal handlers, and which works under an event loop already running, as in Jupyter).
@@ -416,7 +418,7 @@ def execute_all(
     import threading
 
     from .errors import SourceError
-    from .report import execute_notebook_async
+    from .report import execute_notebook_async, kernel, reset_kernel
 
     env = {**os.environ, "MPLBACKEND": "Agg"}
     done: dict[str, Path] = {}
@@ -424,25 +426,33 @@ def execute_all(
     running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = []  # to cancel from here
     errors: list[BaseException] = []  # what ended the event loop's thread
 
-    async def one(name: str, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            try:
-                done[name] = await execute_notebook_async(
-                    notebook_source(name), out / "notebooks" / name, env=env
-                )
-            except Exception as exc:
-                raise _NotebookFailed(name, exc) from exc
-        while len(printed) < len(names) and names[len(printed)] in done:
-            name = names[len(printed)]
-            print(f"Executed notebooks/{notebook_source(name).name} -> {done[name]}")
-            printed.append(name)
+    async def worker(queue: list[str]) -> None:
+        async with kernel(NOTEBOOK_DIR, env) as km:
+            first = True
+            while queue:
+                name = queue.pop(0)
+                try:
+                    if not first:
+                        await reset_kernel(km, NOTEBOOK_DIR)
+                    first = False
+                    done[name] = await execute_notebook_async(
+                        notebook_source(name), out / "notebooks" / name, km=km
+                    )
+                except Exception as exc:
+                    raise _NotebookFailed(name, exc) from exc
+                while len(printed) < len(names) and names[len(printed)] in done:
+                    shown = names[len(printed)]
+                    print(f"Executed notebooks/{notebook_source(shown).name} -> {done[shown]}")
+                    printed.append(shown)
 
     async def run_all() -> None:
         task = asyncio.current_task()
         assert task is not None
         running.append((asyncio.get_running_loop(), task))
-        gate = asyncio.Semaphore(NOTEBOOK_WORKERS)
-        tasks = [asyncio.create_task(one(name, gate)) for name in names]
+        queue = list(names)  # each kernel takes the next notebook when it is free
+        tasks = [
+            asyncio.create_task(worker(queue)) for _ in range(min(NOTEBOOK_WORKERS, len(names)))
+        ]
         try:
             await asyncio.gather(*tasks)
         finally:  # a failure or an interrupt: the other kernels are shut down, not left
