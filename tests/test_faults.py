@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from analysis import claims as claims_mod
 from analysis import cli
 from analysis.paths import PROJECT_ROOT
-from analysis.sources import imf_dip, imf_imts, oecd_dac2a, oecd_fdi, worldbank_wdi
 
 from .conftest import SHARED, need
 from .replay import ReplayServer, Reply
@@ -27,13 +27,20 @@ RESULTS: list[tuple[str, str, bool]] = []  # (source, fault, data intact)
 XML = {"Content-Type": "application/vnd.sdmx.structurespecificdata+xml;version=3.0.0"}
 CSV = {"Content-Type": "application/vnd.sdmx.data+csv; charset=utf-8"}
 JSON = {"Content-Type": "application/json"}
-BASE_ENV = {
-    "imf_imts": imf_imts.BASE_URL_ENV,
-    "oecd_dac2a": oecd_dac2a.BASE_URL_ENV,
-    "oecd_fdi": oecd_fdi.BASE_URL_ENV,
-    "worldbank_wdi": worldbank_wdi.BASE_URL_ENV,
-    "imf_dip": imf_dip.BASE_URL_ENV,
-}
+def _base_env() -> dict[str, str]:
+    """Every live source (one with a fetcher in the registry) and its base-URL setting."""
+    import importlib
+
+    from analysis.sources import REGISTRY
+
+    return {
+        name: importlib.import_module(f"analysis.sources.{name}").BASE_URL_ENV
+        for name, src in REGISTRY.items()
+        if src.fetch is not None
+    }
+
+
+BASE_ENV = _base_env()
 
 
 def _real(source: str) -> tuple[bytes | None, dict]:
@@ -483,21 +490,16 @@ def test_retry_after_beyond_the_wait_gives_up_at_once(
 
 # --- recorded files: a copy of one source's folder with one file damaged ----------------------
 
-FILE_SOURCES = {
-    "singstat_trade": "singstat_trade",
-    "bps_indonesia_trade": "bps_indonesia_trade",
-    "baci_major_partners": "baci_asean_major_partners",
-    "oecd_dac2a_qwids": "oecd_dac2a_2002_2019",
-    "oecd_dac2a_bilateral": "oecd_dac2a_bilateral_2009_2022",
-    "aseanstats_fdi": "aseanstats_fdi",
-    "unctad_bilateral_fdi": "unctad_bilateral_fdi_2001_2012",
-    "jetro_outward_fdi": "jetro_outward_fdi",
-    "boj_japan_fdi": "boj_japan_fdi",
-    "vietnam_fdi": "vietnam_fdi",
-    "abn2018_fdi": "bilateral_fdi_abn2018",
-    "bank_indonesia_fdi": "indonesia_fdi",
-    "imf_dots_xlsx": "imf_dots_2022",
-}
+
+def _file_sources() -> dict[str, str]:
+    """Every source the build reads from recorded files, with its (first) recorded folder:
+    from the registry, so a new source is damaged here without a line of this file."""
+    from analysis.sources import REGISTRY
+
+    return {n: s.recorded_folders[0] for n, s in REGISTRY.items() if s.recorded_folders}
+
+
+FILE_SOURCES = _file_sources()
 # the damage each file source is tested with: every source with an empty file; the four whose
 # CSV readers ended in a traceback with every kind
 DAMAGE = [(s, "empty") for s in FILE_SOURCES] + [
@@ -533,6 +535,13 @@ def test_damaged_recorded_file_names_itself(
     else:  # every recorded folder of the source (a table and, apart, its editions)
         for name in REGISTRY[source].recorded_folders:
             shutil.copytree(need(SHARED / name), shared / name)
+    if REGISTRY[source].role == "context":  # read beside observations only: add the smallest
+        beside = min(
+            (s for s in FILE_SOURCES if REGISTRY[s].role != "context" and s != "imf_dots_xlsx"),
+            key=lambda s: sum(f.stat().st_size for f in need(SHARED / FILE_SOURCES[s]).rglob("*")),
+        )
+        for name in REGISTRY[beside].recorded_folders:
+            shutil.copytree(need(SHARED / name), shared / name)
     for p in [shared, *shared.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)  # the recorded files are read-only
     files = REGISTRY[source].files_in(folder)
@@ -553,7 +562,7 @@ def test_damaged_recorded_file_names_itself(
 
 def _claim(**change: str) -> str:
     """The first claim of the project's own claim file, with fields replaced (None: removed)."""
-    text = (PROJECT_ROOT / "claims" / "article_2009.toml").read_text(encoding="utf-8")
+    text = claims_mod.DEFAULT_FILE.read_text(encoding="utf-8")
     lines = text[text.index("[[claim]]") :].split("[[claim]]")[1].strip().splitlines()
     out = []
     for line in lines:
@@ -629,7 +638,11 @@ def test_data_folder_that_is_a_file_is_a_usage_error(
 
 
 def _unprivileged(argv: list[str]) -> list[str]:
-    """The command as a user the file permissions apply to (root ignores them)."""
+    """The command as a process the file permissions apply to. Root ignores them through two
+    capabilities (override and read-search of permissions; and owner's rights on others' files):
+    it keeps its identity but loses those from the bounding set, so it still reaches the
+    interpreter, .venv and source wherever the clone sits (a private home folder too), and
+    the data folder's own mode bits decide."""
     import os
     import sys
 
@@ -639,9 +652,9 @@ def _unprivileged(argv: list[str]) -> list[str]:
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.fail(
-            "running as root, the permission cases need setpriv (util-linux) to drop to nobody"
+            "running as root, the permission cases need setpriv (util-linux) to drop capabilities"
         )
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--", *cmd]
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis import claims as claims_mod
 from analysis import snapshot
 from analysis.errors import SourceError
 from analysis.paths import PROJECT_ROOT
@@ -247,7 +248,7 @@ def test_a_lock_planted_as_a_symlink_truncates_nothing(copy: Path, tmp_path: Pat
 
 
 def _claim(years: str = "[2008]") -> str:
-    text = (PROJECT_ROOT / "claims" / "article_2009.toml").read_text(encoding="utf-8")
+    text = claims_mod.DEFAULT_FILE.read_text(encoding="utf-8")
     first = text[text.index("[[claim]]") :].split("\n[[claim]]")[0]
     return first.replace("years = [2008]", f"years = {years}")
 

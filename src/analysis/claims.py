@@ -1,6 +1,6 @@
 """Claims as data, checked against the rankings: a verdict with its evidence.
 
-A claim file (TOML, see ``claims/article_2009.toml``) holds ``[[claim]]`` records naming a
+A claim file (TOML, see ``src/analysis/claim_files/article_2009.toml``) holds ``[[claim]]`` records naming a
 ranking (dataset, measure, variant, basis), the countries, the partner, the years, a predicate
 (``rank <= N`` or ``share >= X``) and a quantifier (``all``, ``at_least N``, ``most``).
 
@@ -24,9 +24,10 @@ import pandas as pd
 from . import headline
 from .countries import ASEAN, EU, asean_members, short_name
 from .errors import ValidationError
-from .paths import PROJECT_ROOT
+from .paths import PACKAGE_DIR
 
-DEFAULT_FILE = PROJECT_ROOT / "claims" / "article_2009.toml"
+# the article's claims ship with the package (a wheel has them too)
+DEFAULT_FILE = PACKAGE_DIR / "claim_files" / "article_2009.toml"
 FIELDS = (
     "id",
     "sentence",
@@ -84,14 +85,14 @@ def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
         if not stat.S_ISREG(Path(path).stat().st_mode):
             raise ValidationError(
                 f"claim file {path}: not a regular file; name a TOML text file "
-                "(see claims/article_2009.toml)"
+                "(see src/analysis/claim_files/article_2009.toml)"
             )
         with open(path, "rb") as fh:  # bounded: a claim file is a few kilobytes, never /dev/zero
             data = fh.read(MAX_CLAIM_FILE + 1)
         if len(data) > MAX_CLAIM_FILE:
             raise ValidationError(
                 f"claim file {path}: larger than {MAX_CLAIM_FILE // 1_000_000} MB; a claim file "
-                "is a short TOML text (see claims/article_2009.toml)"
+                "is a short TOML text (see src/analysis/claim_files/article_2009.toml)"
             )
         # UTF-8 with or without the byte-order mark some editors write
         records = tomllib.loads(data.decode("utf-8-sig")).get("claim", [])

@@ -357,9 +357,10 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
 def _cmd_claims(args: argparse.Namespace) -> int:
     from .claims import DEFAULT_FILE
-    from .jobs import write_claims
+    from .jobs import claims_outputs, write_claims
 
     verdicts, _ = write_claims(args.file)
+    written, evidence = claims_outputs(args.file)
     cols = ["claim_id", "years", "verdict", "n_supported", "n_cases", "supported_in"]
     now = ["claim_id", "latest_year", "latest_verdict", "latest_supported", "latest_cases"]
     now += ["latest_supported_in", "latest_datasets"]
@@ -367,6 +368,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
     print(verdicts[cols].to_string(index=False))
     print("\nThe same claims now (each member's latest year, the headline rule's dataset):")
     print(verdicts[now].to_string(index=False))
+    print(f"\nWritten: {written} and {evidence.name}.")
     return 0
 
 
@@ -570,10 +572,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "claims",
-        help="check claims against the rankings; writes data/processed/claims.csv and "
-        "claims_evidence.csv",
+        help="check claims against the rankings; the article's verdicts go to "
+        "data/processed/claims.csv and claims_evidence.csv, another file's to "
+        "reports/claims/<stem>.csv and <stem>_evidence.csv",
     )
-    s.add_argument("--file", help="a claim file (TOML); default claims/article_2009.toml")
+    s.add_argument(
+        "--file",
+        help="a claim file (TOML); default: the article's, src/analysis/claim_files/article_2009.toml",
+    )
     s.set_defaults(func=_cmd_claims)
 
     s = sub.add_parser(

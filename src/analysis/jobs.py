@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import asean_members
-from .paths import PROJECT_ROOT, reports_dir
+from .paths import notebooks_dir, reports_dir
 
 NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, notebooks/<stem>.py
     "00-overview.ipynb",
@@ -28,7 +28,6 @@ NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, no
     "03-fdi-investor-ranking.ipynb",
     "04-claims.ipynb",
 )
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 
 
 def notebook_source(name: str) -> Path:
@@ -42,7 +41,7 @@ def notebook_source(name: str) -> Path:
     it). Why not pairing: a parameter typed into a paired copy is an edit of the source, which
     JupyterLab's autosave writes to the .py within minutes. The job never reads the copies:
     it executes each notebook from its .py into reports/notebooks/."""
-    return NOTEBOOK_DIR / (Path(name).stem + ".py")
+    return notebooks_dir() / (Path(name).stem + ".py")
 
 
 # Each figure's title and what it shows, in words, for the report (basis and gaps included; the
@@ -260,10 +259,27 @@ def write_figures(folder: Path) -> list[Path]:
     return out
 
 
-def write_claims(file: str | Path | None = None):
-    """Check a claim file against the snapshot; write claims.csv and claims_evidence.csv."""
+def claims_outputs(file: str | Path | None = None) -> tuple[Path, Path]:
+    """Where a claim file's verdicts and evidence go. The article's (the default file) are part
+    of the snapshot: data/processed/claims.csv and claims_evidence.csv, committed and read by
+    the README, the report and notebook 04. Any other file's go to reports/claims/<stem>.csv and
+    <stem>_evidence.csv, so checking one's own claims never overwrites the article's verdicts."""
     from . import claims
     from .paths import processed_dir
+
+    default = Path(claims.DEFAULT_FILE).resolve()
+    if file is None or Path(file).expanduser().resolve() == default:
+        out = processed_dir()
+        return out / "claims.csv", out / "claims_evidence.csv"
+    stem = Path(file).stem
+    out = reports_dir() / "claims"
+    return out / f"{stem}.csv", out / f"{stem}_evidence.csv"
+
+
+def write_claims(file: str | Path | None = None):
+    """Check a claim file against the snapshot; write its verdicts and evidence where
+    ``claims_outputs`` says."""
+    from . import claims
     from .query import material_gaps, rankings
     from .rawstore import atomic_write
     from .snapshot import read_manifest
@@ -278,10 +294,10 @@ def write_claims(file: str | Path | None = None):
     verdicts, evidence = claims.check(
         checked, table, claims.dataset_vintages(read_manifest()), material_gaps(table)
     )
-    out = processed_dir()
-    for name, frame in (("claims.csv", verdicts), ("claims_evidence.csv", evidence)):
+    for target, frame in zip(claims_outputs(file), (verdicts, evidence), strict=True):
         text = frame.to_csv(index=False, float_format="%.12g", lineterminator="\n")
-        atomic_write(out / name, text.encode("utf-8"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, text.encode("utf-8"))
     return verdicts, evidence
 
 
@@ -334,7 +350,6 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     notebooks, the claim file and the plotting and notebook libraries' versions."""
     from importlib import metadata
 
-    from . import claims
     from .paths import PACKAGE_DIR
     from .snapshot import read_manifest
 
@@ -342,14 +357,17 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     manifest = read_manifest()
     h.update(json.dumps(manifest.get("files", {}), sort_keys=True).encode())
     h.update(json.dumps(manifest.get("datasets", {}), sort_keys=True).encode())
+    # the package's code, mapping data, templates and the article's claims, then the notebooks'
+    # sources (not the .ipynb: Lab's scratch), each named relative to its folder
     files = [
-        p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".csv", ".toml", ".j2")
+        (str(p.relative_to(PACKAGE_DIR)), p)
+        for p in sorted(PACKAGE_DIR.rglob("*"))
+        if p.suffix in (".py", ".csv", ".toml", ".j2")
     ]
-    files += [notebook_source(name) for name in NOTEBOOKS]  # not the .ipynb: Lab's scratch
-    files.append(Path(claims.DEFAULT_FILE))
-    for p in files:
+    files += [(f"notebooks/{notebook_source(n).name}", notebook_source(n)) for n in NOTEBOOKS]
+    for name, p in files:
         if p.is_file() and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(PROJECT_ROOT)).encode())
+            h.update(name.encode())
             h.update(p.read_bytes())
     for lib in ("matplotlib", "pandas", "numpy", "nbconvert", "nbclient", "ipykernel"):
         try:

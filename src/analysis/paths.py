@@ -12,7 +12,17 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGE_DATA = PACKAGE_DIR / "data"
-PROJECT_ROOT = PACKAGE_DIR.parent.parent
+
+
+def _project_root() -> Path:
+    """The source checkout holding this package (editable install, ``PYTHONPATH=src``); for an
+    installed wheel, the folder it is run from: its ``data/`` and ``notebooks/`` are used there
+    (or wherever ``ASEAN_JAPAN_DATA`` and ``ASEAN_JAPAN_NOTEBOOKS`` point)."""
+    checkout = PACKAGE_DIR.parent.parent
+    return checkout if (checkout / "pyproject.toml").is_file() else Path.cwd()
+
+
+PROJECT_ROOT = _project_root()
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -42,10 +52,16 @@ def reports_dir() -> Path:
     return _env_path("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports")
 
 
+def notebooks_dir() -> Path:
+    """The notebooks' sources (``notebooks/*.py``) the main job executes."""
+    return _env_path("ASEAN_JAPAN_NOTEBOOKS", PROJECT_ROOT / "notebooks")
+
+
 def PATH_SETTINGS() -> dict[str, Path]:  # noqa: N802 (reads like the constant it stands for)
     """Each folder setting and the folder it means now (for error messages)."""
     return {
         "ASEAN_JAPAN_DATA": data_dir(),
         "ASEAN_JAPAN_REPORTS": reports_dir(),
         "ASEAN_JAPAN_SHARED": shared_data_dir(),
+        "ASEAN_JAPAN_NOTEBOOKS": notebooks_dir(),
     }
