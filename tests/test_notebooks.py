@@ -354,7 +354,7 @@ def test_notebook_figures_are_drawn_once() -> None:
     )
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code), nbformat.v4.new_code_cell("print(draws)")]
-    asyncio.run(run_notebook_async(nb, NOTEBOOK_DIR))
+    asyncio.run(run_notebook_async(nb, notebooks_dir()))
     shown = [o for o in nb.cells[0].outputs if "image/png" in o.get("data", {})]
     assert len(shown) == 1
     # the inline display's layout pass (bbox 'tight') and its PNG: no earlier full draw

@@ -444,14 +444,16 @@ def execute_all(
     running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = []  # to cancel from here
     errors: list[BaseException] = []  # what ended the event loop's thread
 
+    cwd = notebook_source(names[0]).parent if names else Path.cwd()  # the notebooks' folder
+
     async def worker(queue: list[str]) -> None:
-        async with kernel(NOTEBOOK_DIR, env) as km:
+        async with kernel(cwd, env) as km:
             first = True
             while queue:
                 name = queue.pop(0)
                 try:
                     if not first:
-                        await reset_kernel(km, NOTEBOOK_DIR)
+                        await reset_kernel(km, cwd)
                     first = False
                     done[name] = await execute_notebook_async(
                         notebook_source(name), out / "notebooks" / name, km=km
