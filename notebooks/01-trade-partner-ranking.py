@@ -23,6 +23,7 @@ from analysis.snapshot import read_manifest
 
 member = nb.economy(MEMBER)
 span = nb.years(YEARS, "trade")
+year, top = nb.year(YEAR), nb.top(TOP)  # every parameter checked here, in the first cell
 R = nb.rankings(span)  # the rankings in those years: what the charts draw
 m = read_manifest()
 print(f"snapshot: {m['rows']['rankings']:,} ranking rows from {len(m['inputs'])} raw files; "

@@ -20,6 +20,7 @@ from analysis.countries import short_name
 
 member = nb.economy(MEMBER, "oda")
 span = nb.years(YEARS, "oda")
+year, top = nb.year(YEAR), nb.top(TOP)  # every parameter checked here, in the first cell
 R = nb.rankings(span)  # the rankings in those years: what the charts draw
 print(f"{short_name(member)}, {nb.span_text(span)}")
 nb.sources("oda")

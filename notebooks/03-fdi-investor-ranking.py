@@ -20,6 +20,7 @@ from analysis.countries import short_name
 
 host = nb.economy(HOST, "fdi")
 span = nb.years(YEARS, "fdi")
+year, top = nb.year(YEAR), nb.top(TOP)  # every parameter checked here, in the first cell
 R = nb.rankings(span)  # the rankings in those years: what the charts draw
 print(f"{short_name(host)}, {nb.span_text(span)}")
 nb.sources("fdi")

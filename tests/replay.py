@@ -8,7 +8,7 @@ Streamed replies, for the client's limits: ``chunked`` (Transfer-Encoding: chunk
 body, and of the status line and headers too with ``drip_headers``) and ``length`` (a
 Content-Length to announce instead of the body's own). A streamed reply never lasts longer than
 ``limit`` seconds nor outlives the server's ``stop()``: the server's loops are bounded.
-Every request is logged with its path, query and headers, so tests can assert what was asked.
+Every request is logged with its path, query, headers and arrival (monotonic clock), so tests can assert what was asked.
 """
 
 from __future__ import annotations
@@ -69,7 +69,12 @@ class ReplayServer:
                 parts = urlsplit(self.path)
                 with server._lock:
                     server.log.append(
-                        {"path": parts.path, "query": parts.query, "headers": dict(self.headers)}
+                        {
+                            "path": parts.path,
+                            "query": parts.query,
+                            "headers": dict(self.headers),
+                            "time": time.monotonic(),
+                        }
                     )
                     queue = server.routes.get(parts.path) or server.default
                     if not queue:

@@ -340,6 +340,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
     from .explore import draw
     from .paths import reports_dir
+    from .tempdirs import write_output
 
     _check_economy(args.country)
     if args.start > args.end:
@@ -348,9 +349,10 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else reports_dir() / "charts"
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"{args.country}-{args.dimension}{'-' + args.dataset if args.dataset else ''}"
-    fig.savefig(stem.with_suffix(".png"), dpi=110, bbox_inches="tight")
-    fig.savefig(stem.with_suffix(".svg"), bbox_inches="tight")
-    fig.data.to_csv(stem.with_suffix(".csv"), index=False)
+    # through a temporary file and a rename each: a symlink there is replaced, never followed
+    write_output(stem.with_suffix(".png"), lambda p: fig.savefig(p, dpi=110, bbox_inches="tight"))
+    write_output(stem.with_suffix(".svg"), lambda p: fig.savefig(p, bbox_inches="tight"))
+    write_output(stem.with_suffix(".csv"), lambda p: fig.data.to_csv(p, index=False))
     print(f"{stem}.png, .svg and .csv ({len(fig.data)} rows drawn)")
     return 0
 

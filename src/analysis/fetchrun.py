@@ -51,10 +51,13 @@ def fetch_source(name: str, vintage: str | None = None, *, raise_errors: bool = 
     spec = REGISTRY[name]
     assert spec.fetch is not None, f"{name} has no live fetch"
     store = RawStore(name)
-    before = set(store.vintages())
     t0 = time.monotonic()
     try:
-        spec.fetch(vintage=vintage)
+        # the source's lock around the whole fetch: what it wrote is told from what was there
+        # once the lock was ours (another fetch of the source may have written meanwhile)
+        with store.locked():
+            before = set(store.vintages())
+            spec.fetch(vintage=vintage)
     except SettingsError:
         raise  # a bad setting or vintage name is the same for every source: stop at once
     except (SourceError, ValidationError) as exc:

@@ -1,16 +1,21 @@
 """The one HTTP client every live source uses: timeouts, polite retries, bounded answers, clear errors.
 
 Retries on connection faults, timeouts, 429 and 5xx with exponential backoff, honouring a
-``Retry-After`` header (seconds or an HTTP date; garbage falls back to the backoff); a server
+``Retry-After`` header (seconds or an HTTP date; garbage falls back to the backoff) as a wait
+of at least the backoff (a Retry-After of 0 or in the past never means asking again at once); a
+server
 asking for a wait longer than ``max_wait`` ends the request at once, saying how long it asked. A
 body that is HTML where data was asked for (the error pages some APIs serve with status 200) is
-refused, as is an empty body where data was expected. Every failure becomes a :class:`SourceError`
+refused, as is an empty body where data was expected, and any status but 200 (304 to a
+conditional request): a 302 without a Location or a 206 is not data. Every failure becomes a :class:`SourceError`
 naming the source and the URL.
 
 Every answer is bounded, so a broken or hostile server cannot exhaust memory or hang a fetch:
 - size: the body is streamed and its size counted after decompression; past ``max_bytes`` the
   request stops with a SourceError (not retried), so a gzip bomb or an endless chunked stream
-  costs at most ``max_bytes`` of memory;
+  costs at most ``max_bytes`` of memory; a client also counts every body it read, and past
+  ``max_total_bytes`` (all the pages of one fetch) it stops the same way. ``get(..., into=path)``
+  streams the body to a file instead of memory (a fetch's pages go to its temporary vintage);
 - time: each attempt has an overall deadline besides the read timeout (which only bounds the gap
   between two packets). A watchdog shuts the attempt's socket down when the deadline passes, so a
   server that drips its headers or body a byte at a time fails within the deadline (plus at most
@@ -37,12 +42,14 @@ import email.utils
 import http.client
 import logging
 import math
+import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -69,6 +76,8 @@ ENV_BACKOFF = "ASEAN_JAPAN_HTTP_BACKOFF"
 ENV_MAX_BYTES = "ASEAN_JAPAN_HTTP_MAX_BYTES"
 ENV_DEADLINE = "ASEAN_JAPAN_HTTP_DEADLINE"
 ENV_MAX_PAGES = "ASEAN_JAPAN_HTTP_MAX_PAGES"
+ENV_MAX_TOTAL = "ASEAN_JAPAN_HTTP_MAX_TOTAL_BYTES"
+VALIDATOR_MAX = 256  # longest ETag or Last-Modified kept and replayed
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class Settings:
     max_bytes: int = 200_000_000  # largest body accepted, after decompression
     deadline: float = 900.0  # longest one attempt may take, s, whatever the server does
     max_pages: int = 50  # most pages a paged source may announce
+    max_total_bytes: int = 500_000_000  # most bytes one client (one fetch) reads in all
 
 
 # env var -> (field, what a valid value is, whether it must be whole, whether 0 is allowed, most):
@@ -93,6 +103,7 @@ _SETTINGS = {
     ENV_MAX_BYTES: ("max_bytes", "a positive whole number of bytes", True, False, 2.0**53),
     ENV_DEADLINE: ("deadline", "a positive number of seconds, at most a week", False, False, WEEK),
     ENV_MAX_PAGES: ("max_pages", "a whole number of pages from 1 to 100000", True, False, 1e5),
+    ENV_MAX_TOTAL: ("max_total_bytes", "a positive whole number of bytes", True, False, 2.0**53),
 }
 
 
@@ -121,7 +132,10 @@ class Response:
     url: str
     status: int
     headers: dict[str, str]
-    content: bytes
+    content: bytes  # b"" when the body went to a file (``path``)
+    path: Path | None = None
+    sha256: str = ""  # of the body, when it went to a file
+    size: int = 0  # bytes of the body
 
 
 class _Failed(Exception):
@@ -148,7 +162,8 @@ class HttpClient:
     """Settings default to the environment (see :func:`settings`): ASEAN_JAPAN_HTTP_TIMEOUT (read
     timeout, s), ASEAN_JAPAN_HTTP_RETRIES, ASEAN_JAPAN_HTTP_BACKOFF (first wait, s),
     ASEAN_JAPAN_HTTP_MAX_BYTES (largest body, decompressed), ASEAN_JAPAN_HTTP_DEADLINE (longest
-    attempt, s) and ASEAN_JAPAN_HTTP_MAX_PAGES; a value passed here wins."""
+    attempt, s), ASEAN_JAPAN_HTTP_MAX_PAGES and ASEAN_JAPAN_HTTP_MAX_TOTAL_BYTES (every body this
+    client reads, added up: one fetch); a value passed here wins."""
 
     source: str
     timeout: tuple[float, float] | None = None  # connect, read
@@ -161,6 +176,8 @@ class HttpClient:
     deadline: float | None = None
     max_pages: int | None = None
     max_redirects: int = 5
+    max_total_bytes: int | None = None
+    total: int = 0  # bytes of every body read so far
 
     def __post_init__(self) -> None:
         s = settings()
@@ -176,6 +193,8 @@ class HttpClient:
             self.deadline = s.deadline
         if self.max_pages is None:
             self.max_pages = s.max_pages
+        if self.max_total_bytes is None:
+            self.max_total_bytes = s.max_total_bytes
         self.session.headers["User-Agent"] = USER_AGENT
         adapter = _WatchedAdapter()
         self.session.mount("http://", adapter)
@@ -195,7 +214,9 @@ class HttpClient:
                 return default
         if not math.isfinite(wait):
             return default
-        return max(0.0, wait)  # the caller gives up rather than wait past max_wait
+        # never sooner than the backoff: a Retry-After of 0 or in the past would otherwise mean
+        # asking again at once, every attempt; the caller gives up rather than wait past max_wait
+        return max(default, wait)
 
     def get(
         self,
@@ -204,8 +225,10 @@ class HttpClient:
         headers: dict | None = None,
         allow_empty: bool = False,
         expect: str = "data",
+        into: Path | None = None,
     ) -> Response:
-        """GET with retries; returns the body verbatim or raises SourceError."""
+        """GET with retries; returns the body verbatim or raises SourceError. ``into``: a new
+        file the body is streamed to instead of memory (written again by each attempt)."""
         last = ""
         late = unreachable = False
         attempt = 0
@@ -219,7 +242,7 @@ class HttpClient:
             )
             log.debug("%s: the whole URL: %s", self.source, _describe(url, params))
             try:
-                return self._attempt(url, params, headers, allow_empty, expect)
+                return self._attempt(url, params, headers, allow_empty, expect, into)
             except _Failed as failed:
                 last = failed.reason
                 late = late or failed.late
@@ -267,7 +290,13 @@ class HttpClient:
         )
 
     def _attempt(
-        self, url: str, params: dict | None, headers: dict | None, allow_empty: bool, expect: str
+        self,
+        url: str,
+        params: dict | None,
+        headers: dict | None,
+        allow_empty: bool,
+        expect: str,
+        into: Path | None = None,
     ) -> Response:
         """One attempt, redirects included, under one deadline; raises _Failed or SourceError."""
         assert self.timeout is not None and self.deadline is not None
@@ -311,15 +340,34 @@ class HttpClient:
                             reason += " Too Many Requests (rate limit)"
                         raise _Failed(reason, resp.headers)
                     if resp.status_code >= 400:
-                        raise SourceError(
+                        error = SourceError(
                             self.source,
-                            resp.url,
+                            redact(resp.url),
                             f"HTTP {resp.status_code}: {_snippet(resp)!r}",
                             "Check the query (codes, dataflow version) against the API's "
                             "documentation.",
                         )
-                    content = self._read(resp, end, watch)
-                    return self._accept(resp, content, allow_empty, expect)
+                        error.status = resp.status_code  # type: ignore[attr-defined]
+                        raise error
+                    if resp.status_code not in (200, 204, 304):  # 204: refused as empty
+                        raise SourceError(
+                            self.source,
+                            redact(resp.url),
+                            f"HTTP {resp.status_code} {resp.reason or ''}".strip()
+                            + (
+                                " without a Location to follow"
+                                if 300 <= resp.status_code < 400
+                                else ""
+                            )
+                            + f", not an answer holding {expect}",
+                            "Only a 200 answer (or 304 to a conditional request) is stored as "
+                            "data; nothing was saved. Try again later, or check the source's "
+                            "base URL.",
+                        )
+                    content, digest, size, head, blank = self._read(resp, end, watch, into)
+                    return self._accept(
+                        resp, content, allow_empty, expect, into, digest, size, head, blank
+                    )
                 except (SourceError, _Failed):
                     raise
                 except (
@@ -372,23 +420,59 @@ class HttpClient:
         # escaped requests' wrapping
         return _Failed(f"connection failed or body broken off ({type(exc).__name__}: {exc})")
 
-    def _read(self, resp: requests.Response, end: float, watch: _Watch) -> bytes:
-        """The body, decompressed, streamed under the size limit and the deadline."""
-        assert self.max_bytes is not None
+    def _read(
+        self, resp: requests.Response, end: float, watch: _Watch, into: Path | None = None
+    ) -> tuple[bytes, str, int, bytes, bool]:
+        """The body, decompressed, streamed under the size limits and the deadline, into
+        memory or into the file ``into``: (body or b"", sha256, size, its first 512 bytes,
+        whether it is all white space)."""
+        import hashlib
+
+        assert self.max_bytes is not None and self.max_total_bytes is not None
+        if resp.status_code == 304:
+            return b"", "", 0, b"", True
         length = resp.headers.get("Content-Length", "").strip()
         encoded = resp.headers.get("Content-Encoding", "identity").strip().lower()
         if encoded in ("", "identity") and length.isdigit() and int(length) > self.max_bytes:
             raise self._too_big(resp.url, f"it announces {int(length):,} bytes")
         body = bytearray()
-        for chunk in resp.iter_content(CHUNK):
-            body += chunk
-            if len(body) > self.max_bytes:
-                raise self._too_big(resp.url, "more came")
-            if time.monotonic() >= end:
-                raise _Failed(self._late(), late=True)
+        digest = hashlib.sha256()
+        size, head, blank = 0, b"", True
+        with contextlib.ExitStack() as stack:
+            sink = None
+            if into is not None:  # a new file, never through a symlink
+                fd = os.open(into, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+                sink = stack.enter_context(os.fdopen(fd, "wb"))
+            for chunk in resp.iter_content(CHUNK):
+                size += len(chunk)
+                self.total += len(chunk)
+                if size > self.max_bytes:
+                    raise self._too_big(resp.url, "more came")
+                if self.total > self.max_total_bytes:
+                    raise self._too_much(resp.url)
+                if time.monotonic() >= end:
+                    raise _Failed(self._late(), late=True)
+                if len(head) < 512:
+                    head += chunk[: 512 - len(head)]
+                blank = blank and not chunk.strip()
+                digest.update(chunk)
+                if sink is not None:
+                    sink.write(chunk)
+                else:
+                    body += chunk
         if watch.fired:  # the watchdog cut the body short: what we hold may be incomplete
             raise _Failed(self._late(), late=True)
-        return bytes(body)
+        return bytes(body), digest.hexdigest(), size, head, blank
+
+    def _too_much(self, url: str) -> SourceError:
+        return SourceError(
+            self.source,
+            redact(url),
+            f"this fetch has read more than its limit of {self.max_total_bytes:,} bytes in all "
+            "(every page and request added up, after decompression); it was not read further",
+            f"Nothing was saved. If the source really sends this much, raise {ENV_MAX_TOTAL} "
+            f"(now {self.max_total_bytes}).",
+        )
 
     def _too_big(self, url: str, detail: str) -> SourceError:
         return SourceError(
@@ -435,21 +519,30 @@ class HttpClient:
         return count
 
     def _accept(
-        self, resp: requests.Response, content: bytes, allow_empty: bool, expect: str
+        self,
+        resp: requests.Response,
+        content: bytes,
+        allow_empty: bool,
+        expect: str,
+        into: Path | None = None,
+        digest: str = "",
+        size: int = 0,
+        head: bytes = b"",
+        blank: bool = False,
     ) -> Response:
         ctype = resp.headers.get("Content-Type", "")
         log.debug(
             "%s: HTTP %s, %s bytes, Content-Type %r, ETag %r, Last-Modified %r",
             self.source,
             resp.status_code,
-            f"{len(content):,}",
+            f"{size:,}",
             ctype,
-            resp.headers.get("ETag", ""),
-            resp.headers.get("Last-Modified", ""),
+            resp.headers.get("ETag", "")[:80],
+            resp.headers.get("Last-Modified", "")[:80],
         )
         if resp.status_code == 304:  # conditional request: what we hold is still current
             return Response(redact(resp.url), 304, dict(resp.headers), b"")
-        if resp.status_code == 204 or not content.strip():
+        if blank:
             if allow_empty:
                 return Response(redact(resp.url), resp.status_code, dict(resp.headers), b"")
             raise SourceError(
@@ -458,7 +551,7 @@ class HttpClient:
                 f"empty response (HTTP {resp.status_code}) where {expect} was expected",
                 "The query matched no data: check the codes and the time filter.",
             )
-        head = content[:512].lstrip().lower()
+        head = head.lstrip().lower()
         if "text/html" in ctype or head.startswith((b"<!doctype html", b"<html")):
             raise SourceError(
                 self.source,
@@ -467,7 +560,18 @@ class HttpClient:
                 f"where {expect} was expected",
                 "The API may be down or showing an error page; nothing was saved.",
             )
-        return Response(redact(resp.url), resp.status_code, dict(resp.headers), content)
+        return Response(
+            redact(resp.url), resp.status_code, dict(resp.headers), content, into, digest, size
+        )
+
+
+def validator(value: object) -> str:
+    """An ETag or Last-Modified as it may be stored and sent back: at most ``VALIDATOR_MAX``
+    printable ASCII characters, else "" (a 60 kB or binary validator replayed on every fetch
+    would make the server refuse the request, HTTP 431, forever)."""
+    text = value if isinstance(value, str) else ""
+    ok = 0 < len(text) <= VALIDATOR_MAX and all(" " <= c <= "~" for c in text)
+    return text if ok else ""
 
 
 def _unreachable(exc: BaseException) -> str:

@@ -238,9 +238,12 @@ def write_figures(folder: Path) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
+    from functools import partial
+
     import matplotlib.pyplot as plt
 
     from .snapshot import FLOAT_FORMAT
+    from .tempdirs import write_output
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -248,12 +251,15 @@ def write_figures(folder: Path) -> list[Path]:
         fig = make()
         path = folder / name
         box = tight_box(fig, dpi=PNG_DPI)  # measured once for both files
-        fig.savefig(path, dpi=PNG_DPI, bbox_inches=box)
-        # metadata: no date, so an SVG drawn from the same data is the same file
-        fig.savefig(path.with_suffix(".svg"), bbox_inches=box, metadata={"Date": None})
+        # each file through a temporary one and a rename (a symlink there is replaced, never
+        # followed); metadata: no date, so an SVG drawn from the same data is the same file
+        write_output(path, partial(fig.savefig, dpi=PNG_DPI, bbox_inches=box))
+        svg = partial(fig.savefig, bbox_inches=box, metadata={"Date": None})
+        write_output(path.with_suffix(".svg"), svg)
         data = getattr(fig, "data", None)
         if data is not None:
-            data.to_csv(path.with_suffix(".csv"), index=False, float_format=FLOAT_FORMAT)
+            csv = partial(data.to_csv, index=False, float_format=FLOAT_FORMAT)
+            write_output(path.with_suffix(".csv"), csv)
         plt.close(fig)
         out.append(path)
     return out
@@ -509,12 +515,13 @@ def execute_all(
         import traceback
 
         exc = error.error
-        text = str(exc) if exc.__class__.__name__ == "CellExecutionError" else ""
-        text = text or "".join(traceback.format_exception_only(exc))
+        if isinstance(exc, SourceError):  # execute_notebook_async said what failed, and where
+            raise exc
+        text = "".join(traceback.format_exception_only(exc)).strip()
         raise SourceError(
             "notebooks",
             f"notebooks/{notebook_source(error.name).name}",
-            "the notebook stopped with an error:\n" + "\n".join(text.strip().splitlines()[-12:]),
+            "the notebook stopped with an error: " + " ".join(text.splitlines()[-3:]),
             "Open it with `make lab`, run it top to bottom and fix the failing cell.",
         ) from exc
     if error is not None:

@@ -2,10 +2,15 @@
 
 A source declares its requests (:class:`Request`: a file name, URL, parameters, headers) and a
 ``validate`` function (its parser). This module then:
-- asks conditionally (``If-None-Match`` / ``If-Modified-Since`` from the last kept copy), so an
-  unchanged upstream costs no download, which matters under the OECD's ~20 downloads an hour;
-- validates every new body with the source's parser before anything is written, so one bad
-  response leaves the raw folder exactly as it was;
+- holds the source's lock for the whole fetch, so two fetches of one source never interleave;
+- asks conditionally (``If-None-Match`` / ``If-Modified-Since`` from the last kept copy, when
+  short and printable; a 4xx answer is asked again without them), so an unchanged upstream
+  costs no download, which matters under the OECD's ~20 downloads an hour;
+- streams each body into the new vintage's temporary folder, within a byte cap for the whole
+  fetch, and validates it with the source's parser (observations capped, a key given twice
+  refused) and the schema; then checks all the vintage's rows together as the build will read
+  them, before anything is put in place, so one bad response leaves the raw folder exactly as
+  it was;
 - keeps each new body verbatim, write-once, in a new complete vintage
   ``data/raw/<source>/<vintage>/`` with its provenance in the vintage's manifest; files that did
   not change are carried into it from the earlier vintage (hard links, ``carried_from`` in the
@@ -24,11 +29,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from .errors import SourceError
-from .http import HttpClient
-from .rawstore import RawRecord, RawStore, sha256_bytes
+from .http import HttpClient, validator
+from .rawstore import RawRecord, RawStore
 
 log = logging.getLogger("analysis.fetch")
 
@@ -73,89 +79,168 @@ def fetch(
 ) -> FetchResult:
     """Ask every request (conditionally), validate every new body, then write one complete
     vintage, or nothing at all when nothing changed upstream. ``vintage``: the name the caller
-    chose, checked (safe, not taken) before the first request; default today's date."""
+    chose, checked (safe, not taken) before the first request; default today's date.
+
+    Bounded: under the source's lock (one fetch of a source at a time), each body is streamed
+    into the vintage's temporary folder and parsed from there one at a time (never every page
+    in memory at once), the bodies of one fetch are capped in all (the client's
+    ``max_total_bytes``) and so are their observations (``limits.max_observations``); the
+    vintage's rows are then checked together as the build will read them (``check_values``)
+    before it is renamed into place."""
+    from .limits import max_observations, too_many
+
     store = store or RawStore(source)
     if vintage is not None:
         store.check_new_name(vintage)
     client = client or HttpClient(source)
-    new: list[tuple[RawRecord, bytes]] = []
-    carried: list[tuple[dict, Path]] = []
-    unchanged = downloaded = 0
     requests = list(requests)
-    started = time.monotonic()
-    for n, req in enumerate(requests, 1):
-        headers = dict(req.headers)
-        previous = _latest_entry(store, req.url, req.file)
-        if previous is not None:
-            etag, modified = previous[1].get("etag"), previous[1].get("last_modified")
-            if etag:
-                headers["If-None-Match"] = etag
-            if modified:
-                headers["If-Modified-Since"] = modified
-        step = _step(source, n, len(requests), req.file)
-        resp = client.get(req.url, params=req.params, headers=headers, expect=req.expect)
-        elapsed = time.monotonic() - started
-        if resp.status == 304 and previous is not None:
-            log.info("%s: unchanged upstream (HTTP 304), elapsed %.1f s", step, elapsed)
-            carried.append(_carry(store, *previous))
-            unchanged += 1
-            continue
-        log.info(
-            "%s: HTTP %s, %s bytes, elapsed %.1f s",
-            step,
-            resp.status,
-            f"{len(resp.content):,}",
-            elapsed,
-        )
-        downloaded += 1
-        parsed = parse_response(source, validate, resp.content, resp.url, req.expect)
-        check_values(source, req.file, resp.url, parsed)
-        digest = sha256_bytes(resp.content)
-        kept = store.find(digest, req.file)
-        if kept is not None:
-            log.info("%s: same bytes as vintage %s, kept once", step, kept[0])
-            carried.append(_carry(store, *kept))  # same bytes as a kept copy: not stored twice
-            unchanged += 1
-            continue
-        new.append(
-            (
+    limit = max_observations()
+    with store.locked(), store.writing() as tmp:
+        if vintage is not None:  # again, under the lock: another fetch may have taken it
+            store.check_new_name(vintage)
+        new: list[RawRecord] = []
+        carried: list[tuple[dict, Path]] = []
+        tables: list[object] = []  # each response's parsed rows, once its bytes are dropped
+        tabled: set[str] = set()  # the files they came from
+        unchanged = downloaded = observations = 0
+        started = time.monotonic()
+        for n, req in enumerate(requests, 1):
+            previous = _latest_entry(store, req.url, req.file)
+            step = _step(source, n, len(requests), req.file)
+            body = tmp / req.file
+            resp = _ask(client, req, previous, body)
+            elapsed = time.monotonic() - started
+            if resp.status == 304:
+                if previous is None:
+                    raise SourceError(
+                        source,
+                        resp.url,
+                        "HTTP 304 (not modified) to a request that named no kept copy",
+                        "Nothing was saved; the server is confused. Try again later.",
+                    )
+                log.info("%s: unchanged upstream (HTTP 304), elapsed %.1f s", step, elapsed)
+                carried.append(_carry(store, *previous))
+                unchanged += 1
+                continue
+            log.info(
+                "%s: HTTP %s, %s bytes, elapsed %.1f s",
+                step,
+                resp.status,
+                f"{resp.size:,}",
+                elapsed,
+            )
+            downloaded += 1
+            parsed = parse_response(source, validate, body.read_bytes(), resp.url, req.expect)
+            observations += _rows(parsed)
+            if observations > limit:
+                raise too_many(source, resp.url, limit)
+            check_values(source, req.file, resp.url, parsed)
+            tables.append(_table(parsed, req.file))  # for the vintage's own check
+            tabled.add(req.file)
+            del parsed
+            kept = store.find(resp.sha256, req.file)
+            if kept is not None:
+                log.info("%s: same bytes as vintage %s, kept once", step, kept[0])
+                body.unlink()
+                carried.append(_carry(store, *kept))  # same bytes as a kept copy: not stored twice
+                unchanged += 1
+                continue
+            new.append(
                 RawRecord(
                     file=req.file,
                     url=resp.url,
                     params=req.params,
                     fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
                     status=resp.status,
-                    sha256=digest,
-                    bytes=len(resp.content),
-                    content_type=resp.headers.get("Content-Type", ""),
+                    sha256=resp.sha256,
+                    bytes=resp.size,
+                    content_type=resp.headers.get("Content-Type", "")[:200],
                     licence=licence,
                     citation=citation,
-                    etag=resp.headers.get("ETag", ""),
-                    last_modified=resp.headers.get("Last-Modified", ""),
-                ),
-                resp.content,
+                    etag=validator(resp.headers.get("ETag")),
+                    last_modified=validator(resp.headers.get("Last-Modified")),
+                )
             )
-        )
-    if not new:  # nothing changed: the latest vintage is still complete and current
-        log.info(
-            "%s: nothing changed upstream; no vintage written (latest: %s)",
-            source,
-            (store.vintages() or ["none"])[-1],
-        )
-        return FetchResult([path for _, path in carried], downloaded, unchanged, 0, None)
-    name = vintage or store.new_vintage_name(datetime.now(UTC).strftime("%Y-%m-%d"))
-    folder = store.write_vintage(name, new, carried)
+        if not new:  # nothing changed: the latest vintage is still complete and current
+            log.info(
+                "%s: nothing changed upstream; no vintage written (latest: %s)",
+                source,
+                (store.vintages() or ["none"])[-1],
+            )
+            return FetchResult([path for _, path in carried], downloaded, unchanged, 0, None)
+        name = vintage or store.new_vintage_name(datetime.now(UTC).strftime("%Y-%m-%d"))
+        for entry, kept_copy in carried:  # unchanged upstream (304): read as the build will
+            if entry["file"] not in tabled:
+                data = kept_copy.read_bytes()
+                parsed = parse_response(source, validate, data, str(kept_copy), "data")
+                tables.append(_table(parsed, entry["file"]))
+        check_values(source, "", f"vintage {name}, not stored", _concat(tables), "the vintage")
+        store.finish_vintage(tmp, name, new, carried)
+        folder = store.publish(tmp, name)
     log.info(
         "%s: wrote vintage %s (%d new file(s), %s bytes; %d carried unchanged) in %.1f s",
         source,
         name,
         len(new),
-        f"{sum(len(body) for _, body in new):,}",
+        f"{sum(r.bytes for r in new):,}",
         len(carried),
         time.monotonic() - started,
     )
-    paths = sorted(folder / r.file for r, _ in new) + sorted(folder / e["file"] for e, _ in carried)
+    paths = sorted(folder / r.file for r in new) + sorted(folder / e["file"] for e, _ in carried)
     return FetchResult(paths, downloaded, unchanged, len(new), name)
+
+
+def _ask(client: HttpClient, req: Request, previous: tuple[str, dict] | None, into: Path):
+    """One request, conditional on the kept copy's validators where they are usable (short and
+    printable, ``http.validator``); a 4xx answer to a conditional request is asked once more
+    without them (a validator the server now refuses must not block every later fetch)."""
+    conditional = {}
+    if previous is not None:
+        etag, modified = (validator(previous[1].get(k)) for k in ("etag", "last_modified"))
+        if etag:
+            conditional["If-None-Match"] = etag
+        if modified:
+            conditional["If-Modified-Since"] = modified
+    ask = partial(client.get, req.url, params=req.params, expect=req.expect, into=into)
+    try:
+        return ask(headers={**req.headers, **conditional})
+    except SourceError as exc:
+        status = getattr(exc, "status", 0)
+        if not conditional or not 400 <= status < 500:
+            raise
+        log.warning(
+            "%s: HTTP %s to a conditional request; asking again without the kept copy's "
+            "ETag/Last-Modified",
+            client.source,
+            status,
+        )
+        return ask(headers=dict(req.headers))
+
+
+def _rows(parsed: object) -> int:
+    """Observations in a parsed response (its tables' rows)."""
+    import pandas as pd
+
+    parts = parsed if isinstance(parsed, tuple) else (parsed,)
+    return sum(len(p) for p in parts if isinstance(p, pd.DataFrame))
+
+
+def _table(parsed: object, file: str) -> object:
+    """A parsed response's rows (its first table) with the file they came from, as the build's
+    ``parse`` of a vintage gives them; None if it has no table."""
+    import pandas as pd
+
+    parts = parsed if isinstance(parsed, tuple) else (parsed,)
+    frame = next((p for p in parts if isinstance(p, pd.DataFrame)), None)
+    return None if frame is None else frame.assign(file=file)
+
+
+def _concat(tables: list[object]) -> object:
+    """Every file's rows in one table, as the build reads a whole vintage."""
+    import pandas as pd
+
+    frames = [t for t in tables if isinstance(t, pd.DataFrame)]
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _step(source: str, n: int, total: int, file: str) -> str:
@@ -187,10 +272,14 @@ def parse_response(
         ) from exc
 
 
-def check_values(source: str, file: str, url: str, parsed: object) -> None:
+def check_values(
+    source: str, file: str, url: str, parsed: object, what: str = "the response"
+) -> None:
     """A parsed response goes through the source's own ``to_observations`` and so through the
-    one schema (finite values, plausible sizes and years, known codes) before it is stored:
-    a response that would break every later build is refused now, and nothing is written."""
+    one schema (finite values, plausible sizes and years, known codes, one value per key) before
+    it is stored: a response that would break every later build is refused now, and nothing is
+    written. The whole vintage's rows too (``what``: "the vintage"; ``file`` "": the rows
+    carry their own), as the build reads them together: a key in two pages is refused."""
     import pandas as pd
 
     from .errors import PARSE_ERRORS, ValidationError
@@ -207,14 +296,14 @@ def check_values(source: str, file: str, url: str, parsed: object) -> None:
         return
     raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
     try:
-        src.to_observations(frames[0].assign(file=file), raw, None)
+        src.to_observations(frames[0].assign(file=file) if file else frames[0], raw, None)
     except (ValidationError, *PARSE_ERRORS) as exc:
         refused = isinstance(exc, ValidationError)
-        what = "holds values the schema refuses" if refused else "cannot become observations"
+        problem = "holds values the schema refuses" if refused else "cannot become observations"
         raise SourceError(
             source,
             url,
-            f"the response {what} ({'' if refused else type(exc).__name__ + ': '}{exc})",
+            f"{what} {problem} ({'' if refused else type(exc).__name__ + ': '}{exc})",
             "Nothing was saved; existing raw and processed files are unchanged. The source may "
             "have changed its units or codes: check the response before fetching again.",
         ) from exc

@@ -92,6 +92,23 @@ def dimension(name: str) -> str:
     return name
 
 
+def year(value: object) -> int | None:
+    """A YEAR parameter: None (each table's latest) or a whole year from 1900 to 2100, checked
+    in the first code cell rather than deep in a table."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
+        raise ValidationError(f"YEAR {value!r}: None (the latest) or a year such as 2020")
+    return value
+
+
+def top(value: object) -> int:
+    """A TOP parameter (partners per chart and table): a whole number from 1 to 50."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 50:
+        raise ValidationError(f"TOP {value!r}: a whole number of partners from 1 to 50")
+    return value
+
+
 WORDS = {"trade": "trade", "oda": "ODA", "fdi": "FDI"}
 
 

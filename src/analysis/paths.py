@@ -2,7 +2,9 @@
 
 The project root is found from this file (src layout). ``ASEAN_JAPAN_SHARED`` points to the folder
 of recorded real data (default ``../shared/data`` beside the project root); ``ASEAN_JAPAN_DATA``
-moves ``data/`` (raw and processed) elsewhere.
+moves ``data/`` (raw and processed) elsewhere. In every path setting ``~`` is the home folder,
+and a relative path is relative to ``PROJECT_ROOT`` (the source checkout; for an installed
+wheel, the folder it runs in), never to the current directory of one process or another.
 """
 
 from __future__ import annotations
@@ -27,9 +29,15 @@ PROJECT_ROOT = _project_root()
 
 def _env_path(name: str, default: Path) -> Path:
     """A path from the environment; unset or empty means the default (never the current
-    directory, which an empty string would silently mean)."""
+    directory, which an empty string would silently mean). ``~`` and ``~user`` are expanded
+    (a literal ``~`` folder is never made), and a relative path is taken from the project
+    root, the one base every process agrees on (a notebook kernel works in notebooks/, a
+    command wherever it was started)."""
     value = os.environ.get(name, "").strip()
-    return Path(value) if value else default
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def data_dir() -> Path:

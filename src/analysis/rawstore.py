@@ -10,22 +10,36 @@ a hard link (a copy where links are impossible), recorded in the manifest with
 changed once written; a second fetch on the same day that brings new bytes gets the next name
 (``2026-11-29-2``), or the name the caller chose (``fetch --vintage NAME``), which must be a
 safe folder name that no vintage has yet.
+
+One fetch of a source at a time: a fetch holds the source's lock (``data/raw/<source>/.lock``)
+from reading the kept vintages to renaming its own into place, so a second fetch of the same
+source waits and then sees the first one's vintage. A temporary folder is removed only when its
+writer is gone (``tempdirs``): a fetch never removes the folder another is still writing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import SettingsError, SourceError
 from .paths import raw_dir
+from .tempdirs import clean, owned
+
+log = logging.getLogger("analysis.fetch")
+TEMPORARY = ".tmp-"  # the prefix of a vintage being written
+_HELD: dict[Path, int] = {}  # source folders whose lock this process holds -> depth
 
 # a vintage name the caller chooses: one plain folder name (no path, no hidden or temporary
 # folder, nothing a shell or another file system would mangle)
@@ -148,11 +162,113 @@ class RawStore:
             )
         return name
 
+    @contextlib.contextmanager
+    def locked(self, timeout: float | None = None) -> Iterator[None]:
+        """The source's fetch lock, held while the block runs (re-entrant within a process).
+        Another fetch of the source holding it is waited for at most ``timeout`` seconds
+        ($ASEAN_JAPAN_LOCK_TIMEOUT), saying so, then a SourceError."""
+        from .settings import lock_timeout
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        key = self.root.resolve()  # one key however the folder is named (links, relative)
+        if _HELD.get(key):
+            _HELD[key] += 1
+            try:
+                yield
+            finally:
+                _HELD[key] -= 1
+            return
+        timeout = lock_timeout() if timeout is None else timeout
+        lock = self.root / ".lock"
+        try:  # never through a symlink, never truncated: a planted link locks nothing
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError as exc:
+            raise SourceError(
+                self.source,
+                str(lock),
+                f"cannot open the fetch lock ({exc.strerror}; a symlink is refused)",
+                f"Remove {lock} (it holds nothing) and fetch again.",
+            ) from exc
+        try:
+            start, told = time.monotonic(), False
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not told:
+                        log.warning("%s: waiting for another fetch of it to finish", self.source)
+                        told = True
+                    if time.monotonic() - start >= timeout:
+                        raise SourceError(
+                            self.source,
+                            str(lock),
+                            f"another fetch of {self.source} has held its lock for over "
+                            f"{timeout:g} s",
+                            "Nothing was fetched or saved. Wait for it, or stop it (a stopped "
+                            "fetch's lock is released when its process ends); "
+                            "$ASEAN_JAPAN_LOCK_TIMEOUT sets the wait.",
+                        ) from None
+                    time.sleep(0.1)
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                del _HELD[key]
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[Path]:
+        """A temporary folder for the next vintage, owned by this process (``tempdirs``): what
+        a killed fetch left is removed first, a live one's folder never."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._clean_temporary()
+        with owned(self.root, TEMPORARY) as tmp:
+            yield tmp
+
+    def finish_vintage(
+        self, tmp: Path, vintage: str, new: list[RawRecord], carried: list[tuple[dict, Path]]
+    ) -> Path:
+        """Complete a vintage written into ``tmp`` (its new files already there): carried files
+        linked in and the manifest written. Not yet in place: see :meth:`publish`."""
+        entries = [asdict(record) for record in new]
+        for entry, kept in carried:
+            target = tmp / entry["file"]
+            try:
+                os.link(kept, target)
+            except OSError:  # another file system, or links not allowed: copy instead
+                shutil.copy2(kept, target)
+            entries.append(entry)
+        entries.sort(key=lambda e: e["file"])
+        body = {"source": self.source, "vintage": vintage, "files": entries}
+        atomic_write(
+            tmp / "manifest.json", (json.dumps(body, indent=1, sort_keys=True) + "\n").encode()
+        )
+        return tmp
+
+    def publish(self, tmp: Path, vintage: str) -> Path:
+        """Rename a completed temporary folder into place as ``vintage`` (write-once)."""
+        folder = self._free(vintage)
+        os.chmod(tmp, 0o755)
+        os.rename(tmp, folder)
+        return folder
+
     def write_vintage(
         self, vintage: str, new: list[tuple[RawRecord, bytes]], carried: list[tuple[dict, Path]]
     ) -> Path:
         """Write a whole vintage at once: new files, carried files (manifest entry, path of the
         kept copy) and the manifest, in a temporary folder renamed into place."""
+        self._free(vintage)
+        with self.locked(), self.writing() as tmp:
+            for record, data in new:
+                atomic_write(tmp / record.file, data)
+            self.finish_vintage(tmp, vintage, [r for r, _ in new], carried)
+            return self.publish(tmp, vintage)
+
+    def _free(self, vintage: str) -> Path:
+        """The folder of a vintage not written yet; a taken name is a SourceError."""
         folder = self.vintage_dir(vintage)
         if folder.exists():
             raise SourceError(
@@ -161,38 +277,12 @@ class RawStore:
                 "a vintage of that name already exists; vintages are write-once",
                 "Fetch into a new vintage name instead.",
             )
-        self.root.mkdir(parents=True, exist_ok=True)
-        self._clean_temporary()
-        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{vintage}-", dir=self.root))
-        try:
-            entries = []
-            for record, data in new:
-                atomic_write(tmp / record.file, data)
-                entries.append(asdict(record))
-            for entry, kept in carried:
-                target = tmp / entry["file"]
-                try:
-                    os.link(kept, target)
-                except OSError:  # another file system, or links not allowed: copy instead
-                    shutil.copy2(kept, target)
-                entries.append(entry)
-            entries.sort(key=lambda e: e["file"])
-            body = {"source": self.source, "vintage": vintage, "files": entries}
-            atomic_write(
-                tmp / "manifest.json",
-                (json.dumps(body, indent=1, sort_keys=True) + "\n").encode(),
-            )
-            os.chmod(tmp, 0o755)
-            os.rename(tmp, folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return folder
 
     def _clean_temporary(self) -> None:
-        """Remove what a fetch killed before its final rename left behind."""
-        for p in self.root.glob(".tmp-*"):
-            shutil.rmtree(p, ignore_errors=True)
+        """Remove what a fetch killed before its final rename left behind (only folders whose
+        writer is gone)."""
+        clean(self.root, TEMPORARY + "*")
 
     def find(self, sha256: str, file: str) -> tuple[str, dict] | None:
         """(vintage, manifest entry) of a kept file of this name and bytes, newest first."""

@@ -13,15 +13,32 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
+from .tempdirs import write_output
+
 TEMPLATES = Path(__file__).parent / "templates"
+KERNEL_DIRS = "asean-japan-kernel-"  # the prefix of a running kernel's temporary folder
+# bidirectional controls: they reorder what a reader sees (a claim's sentence, a label) without
+# changing the bytes checked, so report text never carries them
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = (
     '<p class="widget-note">Here the notebook shows its explorer (dropdowns for the economy, '
     "dimension and dataset, a year range). A static page cannot run it: open the notebook "
     "with <code>make lab</code> to use it.</p>"
 )
+
+
+def _quotes(text: str, value: str) -> bool:
+    """Whether ``text`` holds ``value`` as a whole token (``5`` is not quoted by ``2025``)."""
+    return re.search(rf"(?<![\w.]){re.escape(value)}(?![\w.])", text) is not None
+
+
+def strip_bidi(text: str) -> str:
+    """``text`` without bidirectional control characters (``BIDI``)."""
+    return BIDI.sub("", text)
 
 
 def read_notebook(src: Path):
@@ -58,14 +75,26 @@ async def execute_notebook_async(
     ``km``: a kernel already running (``kernel``) to run it in, else one of its own."""
     import nbformat
 
+    from .errors import SourceError
+
     nb = read_notebook(src)
     if parameters:
         from .notebook import with_parameters
 
         with_parameters(nb, **parameters)
-    await run_notebook_async(nb, Path(src).parent, timeout, env, km=km)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, dst)
+    try:
+        await run_notebook_async(nb, Path(src).parent, timeout, env, km=km)
+    except Exception as exc:
+        if exc.__class__.__name__ != "CellExecutionError":
+            raise
+        raise SourceError(
+            "notebooks",
+            f"notebooks/{Path(src).name}",
+            "the notebook stopped with an error: " + failure_text(exc, nb),
+            "Open it with `make lab`, run it top to bottom and fix the failing cell (or the "
+            "parameter named).",
+        ) from exc
+    write_output(dst, lambda p: nbformat.write(nb, str(p)))
     return dst
 
 
@@ -88,8 +117,16 @@ async def kernel(cwd: Path, env: dict[str, str] | None = None):
 
     from jupyter_client.manager import AsyncKernelManager
 
-    with tempfile.TemporaryDirectory(prefix="asean-japan-kernel-") as sockets:
-        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
+    from .tempdirs import clean, owned
+
+    clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
+    with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:  # as run_notebook_async
+        km = AsyncKernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(sockets / "k"),
+            connection_file=str(sockets / "kernel.json"),
+        )
         try:
             await km.start_kernel(cwd=str(cwd), **({"env": env} if env is not None else {}))
             yield km
@@ -108,11 +145,41 @@ async def reset_kernel(km, cwd: Path) -> None:
     await run_notebook_async(reset, cwd, km=km)
 
 
+ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour and cursor codes
+
+
+def failure_text(exc: BaseException, nb) -> str:
+    """What a failed cell says, for a message: the error's name and text without a traceback
+    or terminal colour codes; where the error quotes the value of a parameter of the
+    notebook's parameters cell (the first code cell checks them all), that parameter named."""
+    from .notebook import parameters
+
+    name = getattr(exc, "ename", "") or type(exc).__name__
+    value = getattr(exc, "evalue", None)
+    text = ANSI.sub("", str(exc if value is None else value)).strip()
+    if value is None:  # no structured error: the traceback's last line says what failed
+        text = text.splitlines()[-1] if text else ""
+    try:
+        params = parameters(nb)
+    except Exception:  # a notebook without a parameters cell names none
+        params = {}
+    quoted = [k for k, v in params.items() if v is not None and _quotes(text, repr(v))]
+    said = f"{name}: {text}" if text else name
+    if quoted:
+        named = " and ".join(f"{k} = {params[k]!r}" for k in quoted)
+        return f"its parameters cell sets {named}, which the notebook refuses: {said}"
+    return said
+
+
 async def run_notebook_async(
     nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None, km=None
 ):
     """Execute ``nb`` in place (outputs into its cells) with a ``python3`` kernel working in
-    ``cwd``; returns it. ``km``: a kernel already running (``kernel``), left running."""
+    ``cwd``; returns it. ``km``: a kernel already running (``kernel``), left running.
+
+    The kernel's sockets and its connection file (which holds the key that signs its messages)
+    live in a temporary folder of this process (``tempdirs.owned``), removed when it ends; the
+    folders a killed run left behind are removed by the next run, once their owner is gone."""
     import tempfile
 
     from jupyter_client.manager import AsyncKernelManager
@@ -133,10 +200,18 @@ async def run_notebook_async(
                 client.kc.stop_channels()
         return nb
 
+    from .tempdirs import clean, owned
+
+    clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
     # no "running over TCP without encryption" warning to print
-    with tempfile.TemporaryDirectory(prefix="asean-japan-kernel-") as sockets:
-        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
+    with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:
+        km = AsyncKernelManager(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(sockets / "k"),
+            connection_file=str(sockets / "kernel.json"),
+        )
         client = NotebookClient(
             nb,
             km=km,
@@ -193,7 +268,7 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
         nb.metadata["title"] = title
         body, _ = exporter.from_notebook_node(nb, resources={"report_page_title": title})
         page = folder / (nb_path.stem + ".html")
-        page.write_text(body, encoding="utf-8")
+        write_output(page, strip_bidi(body))
         pages.append((page, title))
     return pages
 
@@ -289,7 +364,7 @@ def render_html(
         sources=sources_rows(),
     )
     index = folder / "index.html"
-    index.write_text(html, encoding="utf-8")
+    write_output(index, strip_bidi(html))
     return index
 
 

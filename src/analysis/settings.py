@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .errors import SettingsError
 
@@ -42,6 +42,14 @@ def number_setting(
     return int(number) if whole else number
 
 
+def lock_timeout() -> float:
+    """Seconds a command waits for another's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600): a
+    fetch for another fetch of its source (``rawstore``), as a build for another build."""
+    return number_setting(
+        "ASEAN_JAPAN_LOCK_TIMEOUT", 600.0, "a number of seconds from 0 to a week", False, True, WEEK
+    )
+
+
 def base_url(env: str, default: str) -> str:
     """A source's base URL ($env, else ``default``), without a trailing slash; anything that is
     not an http(s) URL with a host (and a valid port) is a SettingsError naming the variable."""
@@ -55,8 +63,10 @@ def base_url(env: str, default: str) -> str:
             problem = "no valid host name"
         elif parts.username is not None or parts.password is not None:
             problem = "it holds credentials (user:password@), which would be logged and recorded"
-        elif parts.query or parts.fragment:
+        elif parts.query or parts.fragment or "?" in value or "#" in value:
             problem = "a ? or # in a base URL would swallow the request's own path and query"
+        elif parts.port == 0:
+            problem = "port 0 is no port a server listens on"
         else:
             problem = ""
     except ValueError as exc:  # an unclosed [IPv6 bracket, a port out of range
@@ -71,6 +81,20 @@ def base_url(env: str, default: str) -> str:
     out = value.rstrip("/")
     _IN_USE[out] = env
     return out
+
+
+def join_url(base: str, path: str) -> str:
+    """A request URL: ``path`` (relative, its segments as the API spells them) joined onto a
+    checked base URL with a URL join, so the base's own path is kept (never replaced, as a
+    plain join of ``/v2`` and ``data`` would), and checked: same scheme, host and port as the
+    base, under the base's path (no ``..`` climbing out of it), no query or fragment (a ``?``
+    or ``#`` in a path would swallow the rest). A path that fails is a programming error."""
+    joined = urljoin(base.rstrip("/") + "/", path.lstrip("/"))
+    b, j = urlsplit(base), urlsplit(joined)
+    inside = j.path.startswith(b.path.rstrip("/") + "/")
+    if (j.scheme, j.netloc) != (b.scheme, b.netloc) or not inside or j.query or j.fragment:
+        raise ValueError(f"request path {path!r} does not stay under the base URL {base}")
+    return joined
 
 
 def _without_userinfo(value: str) -> str:

@@ -111,6 +111,8 @@ def read_rows(path: Path) -> list[list]:
     """The first sheet's cells (python-calamine), or SourceError naming the file."""
     from python_calamine import CalamineWorkbook
 
+    from ..limits import check_workbook
+
     if not path.is_file():
         raise SourceError(
             NAME,
@@ -118,6 +120,7 @@ def read_rows(path: Path) -> list[list]:
             "the file is missing",
             "Put the portal's Excel export under this name (see PROVENANCE.md, section 13).",
         )
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
         rows = wb.get_sheet_by_index(0).to_python() if wb.sheet_names else []

@@ -98,7 +98,10 @@ def parse_sheet(rows: list[list], sheet: str) -> tuple[pd.DataFrame, list[str]]:
 def read(folder: Path) -> tuple[pd.DataFrame, list[str]]:
     from python_calamine import CalamineWorkbook
 
+    from ..limits import check_workbook
+
     path = folder / FILE
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

@@ -97,6 +97,9 @@ def _number(v: object) -> float | str:
 
 def modified(path: Path) -> str:
     """The workbook's own ``dcterms:modified`` (ISO text, '' if absent): its release order."""
+    from ..limits import check_workbook
+
+    check_workbook(path, NAME)  # its declared sizes, before a part is inflated
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("docProps/core.xml").decode("utf-8")
@@ -265,6 +268,9 @@ def read_workbook(path: Path) -> tuple[pd.DataFrame, dict]:
     cell counts."""
     from python_calamine import CalamineWorkbook
 
+    from ..limits import check_workbook
+
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

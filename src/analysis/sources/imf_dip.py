@@ -16,6 +16,7 @@ from .. import livefetch
 from ..countries import JAPAN, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
+from ..settings import join_url
 from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
 from .imf_sdmx import parse_series
 from .spec import Dataset, RawFiles, Source, each_file
@@ -37,18 +38,18 @@ def requests_for(start: int = 2009) -> list[Request]:
         "measures": "all",
     }
     hosts = "+".join(asean_members())
-    path = f"{base_url()}/data/dataflow/IMF.STA/DIP/+/"
+    path = "data/dataflow/IMF.STA/DIP/+/"
     return [
         Request(
             "inward_asean.xml",
-            path + f"{hosts}.O+SCC.{INWARD}.*.A",
+            join_url(base_url(), path + f"{hosts}.O+SCC.{INWARD}.*.A"),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",
         ),
         Request(
             "outward_japan.xml",
-            path + f"{JAPAN}.O.{OUTWARD}.*.A",
+            join_url(base_url(), path + f"{JAPAN}.O.{OUTWARD}.*.A"),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",

@@ -93,7 +93,10 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
     """Parse one DOTS workbook into long rows (both sheets), in the IMF's own names."""
     from python_calamine import CalamineWorkbook
 
+    from ..limits import check_workbook
+
     path = Path(path)
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types for zip/xml faults

@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
+from ..settings import join_url
 from .imf_sdmx import parse_series
 from .spec import Dataset, RawFiles, Source
 
@@ -59,7 +60,7 @@ def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, 
 
 def requests_for(economies: tuple[str, ...] = FOCUS) -> list[Request]:
     return [
-        Request(fname, base_url() + path, params, {"Accept": ACCEPT}, "SDMX-ML data")
+        Request(fname, join_url(base_url(), path), params, {"Accept": ACCEPT}, "SDMX-ML data")
         for fname, (path, params) in queries(economies).items()
     ]
 

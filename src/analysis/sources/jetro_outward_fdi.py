@@ -48,6 +48,9 @@ def parse_workbook(path: Path, kind: str) -> tuple[pd.DataFrame, dict]:
     """-> rows: label, year, value_usd_m, flag; and cell counts (numbers, no_value, unread)."""
     from python_calamine import CalamineWorkbook
 
+    from ..limits import check_workbook
+
+    check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:

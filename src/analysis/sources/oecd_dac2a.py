@@ -15,6 +15,7 @@ from .. import livefetch
 from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
+from ..settings import join_url
 from .oecd_sdmx import parse_csv
 from .spec import Dataset, RawFiles, Source, each_file
 
@@ -46,10 +47,22 @@ def requests_for(start: int = 1960) -> list[Request]:
         "format": "csvfilewithlabels",
         "dimensionAtObservation": "AllDimensions",
     }
-    url = f"{base_url()}/data/{DATAFLOW}/"
+    url = f"data/{DATAFLOW}/"
     return [
-        Request("to_asean.csv", url + f".{recipients}.{measures}.USD.Q", params, {}, "SDMX-CSV"),
-        Request("from_japan.csv", url + f"JPN..{measures}.USD.Q", params, {}, "SDMX-CSV"),
+        Request(
+            "to_asean.csv",
+            join_url(base_url(), url + f".{recipients}.{measures}.USD.Q"),
+            params,
+            {},
+            "SDMX-CSV",
+        ),
+        Request(
+            "from_japan.csv",
+            join_url(base_url(), url + f"JPN..{measures}.USD.Q"),
+            params,
+            {},
+            "SDMX-CSV",
+        ),
     ]
 
 

@@ -19,6 +19,7 @@ from .. import livefetch
 from ..countries import JAPAN, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
+from ..settings import join_url
 from .oecd_sdmx import parse_csv
 from .spec import Dataset, RawFiles, Source, each_file
 
@@ -61,7 +62,10 @@ def requests_for(reporters: tuple[str, ...] = (JAPAN,), start: int = 2005) -> li
             out.append(
                 Request(
                     names[fname] if names else fname,
-                    f"{base_url()}/data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
+                    join_url(
+                        base_url(),
+                        f"data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
+                    ),
                     params,
                     {},
                     "SDMX-CSV",

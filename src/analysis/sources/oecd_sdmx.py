@@ -44,6 +44,11 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
             f"not an SDMX-CSV file (first bytes {data[:80].decode('utf-8', 'replace')!r})",
             "Expected format=csvfilewithlabels starting with 'STRUCTURE,'.",
         )
+    from ..limits import max_observations, refuse_duplicates, too_many
+
+    limit = max_observations()
+    if data.count(b"\n") > limit + 1:  # a line per observation: counted before parsing
+        raise too_many(source, where, limit)
     try:
         df = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -98,7 +103,9 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
     for dim in dimensions:
         out[dim] = df[dim].to_numpy()
         out[f"{dim}_label"] = df[labels[dim]].to_numpy()
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    refuse_duplicates(frame, [*dimensions, "year"], "value_usd_m", source, where)
+    return frame
 
 
 def _check_codes(df: pd.DataFrame, source: str, where: str) -> None:

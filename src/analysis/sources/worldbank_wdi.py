@@ -19,6 +19,7 @@ from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
 from ..rawstore import RawStore
+from ..settings import join_url
 from .spec import Dataset, RawFiles, Source, each_file
 
 NAME = "worldbank_wdi"
@@ -75,7 +76,9 @@ def indicators() -> list[str]:
 
 
 def _request(page: int) -> Request:
-    url = f"{base_url()}/country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    url = join_url(
+        base_url(), f"country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+    )
     params = {
         "format": "json",
         "date": "1960:2030",
@@ -91,6 +94,12 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
 
     The API's layout is checked, not assumed: a list of the paging header and a list of row
     objects, each with text codes, a four-digit year and a number (or null) as value."""
+    from ..limits import max_observations, refuse_duplicates, too_many
+
+    # three objects a row (the row, its indicator, its country), counted before parsing: the
+    # parsed objects of a page of millions of rows would take gigabytes
+    if data.count(b"{") > 3 * max_observations() + 10:
+        raise too_many(NAME, where, max_observations())
     try:
         body = json.loads(data)
     except (ValueError, RecursionError) as exc:  # bad JSON, encoding, nesting or huge numbers
@@ -106,12 +115,16 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
         )
     if not isinstance(rows, list):
         raise SourceError(NAME, where, f"expected a list of rows, got {type(rows).__name__}")
+    if len(rows) > max_observations():
+        raise too_many(NAME, where, max_observations())
     out = []
     for i, r in enumerate(rows):
         row = _row(r, i, where)
         if row is not None:
             out.append(row)
-    return header, pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+    frame = pd.DataFrame(out, columns=["country", "indicator", "year", "value_usd_m"])
+    refuse_duplicates(frame, ["country", "indicator", "year"], "value_usd_m", NAME, where)
+    return header, frame
 
 
 def _row(r: object, i: int, where: str) -> tuple[str, str, int, float] | None:
