@@ -288,6 +288,9 @@ def test_world_build_writes_observations_and_streams_rankings_on_request(
     result = pipeline.build(scope="world", force=True, folder=tmp_path, rankings="batches")
     manifest = snapshot.read_manifest(tmp_path)
     assert manifest["scope"] == "world" and snapshot.verify(tmp_path) == []
+    # the world's observations as codes and numbers (coded.py), not gzip CSV
+    assert snapshot.CODED_OBSERVATIONS_FILE in manifest["files"]
+    assert not (tmp_path / snapshot.OBSERVATIONS_FILE).exists()
     ranked = snapshot.load_rankings(tmp_path)
     assert set(ranked["country"]) == {"BRN", "LAO", "FJI"}
     assert manifest["rows"]["rankings"] == len(ranked) == result.manifest["rows"]["rankings"]

@@ -8,6 +8,7 @@ the newest trade dataset, each dataset's vintage from the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -82,6 +83,29 @@ def figures() -> dict[str, Callable[[], object]]:
     return out
 
 
+PNG_DPI = 110
+
+
+def tight_box(fig, dpi: float, pad: float = 0.1):
+    """The figure's tight bounding box (inches, padded as savefig pads it), measured in one
+    layout pass without rendering: given to both savefig calls, it replaces the layout pass
+    each of them makes for ``bbox_inches="tight"``."""
+    with matplotlib_dpi(fig, dpi):
+        fig.draw_without_rendering()
+        return fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+
+
+@contextlib.contextmanager
+def matplotlib_dpi(fig, dpi: float):
+    """``fig`` at ``dpi`` for the block (text is measured at the resolution it is drawn at)."""
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield
+    finally:
+        fig.dpi = old
+
+
 def write_figures(folder: Path) -> list[Path]:
     """Each figure as PNG and SVG, with the rankings rows it draws beside it as CSV (same
     name); returns the PNGs."""
@@ -97,10 +121,11 @@ def write_figures(folder: Path) -> list[Path]:
     for name, make in figures().items():
         fig = make()
         path = folder / name
+        box = tight_box(fig, dpi=PNG_DPI)  # measured once for both files
         # each file through a temporary one and a rename (a symlink there is replaced, never
         # followed); metadata: no date, so an SVG drawn from the same data is the same file
-        write_output(path, partial(fig.savefig, dpi=110, bbox_inches="tight"))
-        svg = partial(fig.savefig, bbox_inches="tight", metadata={"Date": None})
+        write_output(path, partial(fig.savefig, dpi=PNG_DPI, bbox_inches=box))
+        svg = partial(fig.savefig, bbox_inches=box, metadata={"Date": None})
         write_output(path.with_suffix(".svg"), svg)
         data = getattr(fig, "data", None)
         if data is not None:
@@ -262,18 +287,30 @@ def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
     atomic_write(out / STAMP, body.encode())
 
 
-def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
-    """Run the notebooks, ``NOTEBOOK_WORKERS`` kernels at a time, each kernel a process of its
-    own, all driven by nbclient's asyncio client from one thread of this process (an
-    interpreter started per notebook only to drive its kernel spent 1.3 s importing nbclient
-    and nbformat). Progress is printed in the notebooks' order. A failure names the notebook
+def execute_all(
+    names: tuple[str, ...], out: Path, alongside: Callable[[], object] | None = None
+) -> list[Path]:
+    """Run the notebooks in ``NOTEBOOK_WORKERS`` kernels, each kernel a process of its own that
+    runs notebook after notebook (cleared between them: ``report.reset_kernel``; a kernel per
+    notebook spent a second or more each starting, importing and reading the rankings again),
+    all driven by nbclient's asyncio client from one thread of this process (an interpreter
+    started per notebook only to drive its kernel spent 1.3 s importing nbclient and
+    nbformat). Progress is printed in the notebooks' order. A failure names the notebook
     and stops the others' kernels; so does Ctrl-C, which reaches this (main) thread as
     KeyboardInterrupt, as the event loop runs in a thread of its own (where nbclient installs
-    no signal handlers, and which works under an event loop already running, as in Jupyter)."""
+    no signal handlers, and which works under an event loop already running, as in Jupyter).
+
+    ``alongside``: work that needs no notebook (the job's figures and claims), done in this
+    thread while the kernels run, so the cores the kernels leave idle are used; an error in it
+    stops the kernels as Ctrl-C does, and is raised."""
     import asyncio
     import threading
 
-    from .report import execute_notebook_async  # deferred: nbclient, kernels (the job only)
+    from .report import (  # deferred: nbclient, kernels (the job only)
+        execute_notebook_async,
+        kernel,
+        reset_kernel,
+    )
 
     env = {**os.environ, "MPLBACKEND": "Agg"}
     done: dict[str, Path] = {}
@@ -281,25 +318,35 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
     running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = []  # to cancel from here
     errors: list[BaseException] = []  # what ended the event loop's thread
 
-    async def one(name: str, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            try:
-                done[name] = await execute_notebook_async(
-                    notebook_source(name), out / "notebooks" / name, env=env
-                )
-            except Exception as exc:
-                raise _NotebookFailed(name, exc) from exc
-        while len(printed) < len(names) and names[len(printed)] in done:
-            name = names[len(printed)]
-            print(f"Executed notebooks/{notebook_source(name).name} -> {done[name]}")
-            printed.append(name)
+    cwd = notebook_source(names[0]).parent if names else Path.cwd()  # the notebooks' folder
+
+    async def worker(queue: list[str]) -> None:
+        async with kernel(cwd, env) as km:
+            first = True
+            while queue:
+                name = queue.pop(0)
+                try:
+                    if not first:
+                        await reset_kernel(km, cwd)
+                    first = False
+                    done[name] = await execute_notebook_async(
+                        notebook_source(name), out / "notebooks" / name, km=km
+                    )
+                except Exception as exc:
+                    raise _NotebookFailed(name, exc) from exc
+                while len(printed) < len(names) and names[len(printed)] in done:
+                    shown = names[len(printed)]
+                    print(f"Executed notebooks/{notebook_source(shown).name} -> {done[shown]}")
+                    printed.append(shown)
 
     async def run_all() -> None:
         task = asyncio.current_task()
         assert task is not None
         running.append((asyncio.get_running_loop(), task))
-        gate = asyncio.Semaphore(NOTEBOOK_WORKERS)
-        tasks = [asyncio.create_task(one(name, gate)) for name in names]
+        queue = list(names)  # each kernel takes the next notebook when it is free
+        tasks = [
+            asyncio.create_task(worker(queue)) for _ in range(min(NOTEBOOK_WORKERS, len(names)))
+        ]
         try:
             await asyncio.gather(*tasks)
         finally:  # a failure or an interrupt: the other kernels are shut down, not left
@@ -320,9 +367,11 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
     ended = threading.Event()
     threading.Thread(target=drive, name="asean-japan-notebooks", daemon=True).start()
     try:
+        if alongside is not None:
+            alongside()
         while not ended.wait(0.2):
             pass
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or an error of the work alongside
         while not running and not ended.wait(0.01):
             pass
         for loop, task in running:
@@ -384,10 +433,21 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
             "are up to date (snapshot, code, notebooks and claims unchanged); --force redraws."
         )
     else:
-        figs = write_figures(out / "figures")
-        print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
-        verdicts, evidence = write_claims()
-        print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
+        done: dict[str, object] = {}
+
+        def figures_and_claims() -> None:  # needs no notebook: drawn while they run
+            done["figures"] = write_figures(out / "figures")
+            print(f"Wrote {len(done['figures'])} figures to {out / 'figures'}.")
+            done["claims"] = write_claims()
+            print(f"Checked {len(done['claims'][0])} claims -> data/processed/claims.csv.")
+
+        executed = []
+        if execute_notebooks:
+            executed = execute_all(NOTEBOOKS, out, alongside=figures_and_claims)
+        else:
+            figures_and_claims()
+        figs: list[Path] = done["figures"]  # type: ignore[assignment]
+        verdicts, evidence = done["claims"]  # type: ignore[misc]
         made = [
             *figs,
             *(
@@ -400,7 +460,6 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
 
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
         if execute_notebooks:
-            executed = execute_all(NOTEBOOKS, out)
             index = render_html(executed, figs, out / "html", verdicts, evidence)
             made += [*executed, *sorted((out / "html").glob("*.html"))]
             print(f"Report: {index} (open it in a browser; works offline)")

@@ -32,6 +32,34 @@ ECONOMIES = (*FOCUS, ASEAN)  # what a notebook's economy parameter may name
 PARAMETERS_TAG = "parameters"
 
 
+def draw_once() -> bool:
+    """In a kernel with the inline backend, let each figure be drawn once: by the backend's
+    display after the cell (``flush_figures``, which renders it to PNG). pyplot's own after-cell
+    hook (``draw_all`` of every stale figure, for GUI windows) would otherwise draw every figure
+    a first time for nothing, before the PNG is rendered: a tenth of the main job's time.
+    Called when a notebook imports this module (after its ``%matplotlib inline``); True when
+    the hook was removed. A GUI backend keeps its hook."""
+    import sys
+
+    if "IPython" not in sys.modules or "matplotlib.pyplot" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    plt = sys.modules["matplotlib.pyplot"]
+    hook = getattr(plt, "_draw_all_if_interactive", None)
+    if ip is None or hook is None or "inline" not in plt.get_backend():
+        return False
+    try:
+        ip.events.unregister("post_execute", hook)
+    except ValueError:  # not registered (already removed, or another matplotlib set-up)
+        return False
+    return True
+
+
+draw_once()
+
+
 def economy(text: str, dimension_name: str | None = None) -> str:
     """The ISO3 code (or ASEAN) an economy parameter names: a code in any case or a name;
     with ``dimension_name``, one the snapshot ranks partners of in that dimension."""

@@ -105,7 +105,10 @@ def rank_table(
     if dataset is None:
         if country == ASEAN and variant in (None, "countries"):
             variant = "blocs"
-        d = select(r, measure=measure, variant=variant, basis=basis)
+        # the headline picks each economy-year on that economy's rows alone: spliced for this
+        # economy only (a tenth of a second, not half a second for every economy)
+        own = r[(r["country"] == country).to_numpy()]
+        d = select(own, measure=measure, variant=variant, basis=basis)
         if exact and variant is not None:
             d = d[(d["variant"] == variant).to_numpy()]
     else:

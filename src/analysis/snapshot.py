@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import coded as coded_form
 from . import csvtext, rankcache
 from .errors import SourceError
 from .loaders import csv_from_bytes, file_entry_problem, load_json, parsed, read_bytes
@@ -42,6 +43,7 @@ from .settings import WEEK, number_setting
 
 FLOAT_FORMAT = "%.12g"
 OBSERVATIONS_FILE = "observations.csv.gz"
+CODED_OBSERVATIONS_FILE = "observations.npz"  # the world folder's form (coded.py says why)
 RANKINGS_FILE = "rankings.csv.gz"
 MANIFEST_FILE = "manifest.json"
 
@@ -176,9 +178,13 @@ def as_stored(observations: pd.DataFrame) -> pd.DataFrame:
 # Files the build makes; every other file of the folder (README.md, the claims' outputs) is
 # carried into each new snapshot as it is, with its manifest entry while its bytes match it.
 def built_by_build(name: str) -> bool:
-    return name in (OBSERVATIONS_FILE, RANKINGS_FILE, MANIFEST_FILE, "gaps.csv") or (
-        name.startswith("context_") and name.endswith(".csv")
-    )
+    return name in (
+        OBSERVATIONS_FILE,
+        CODED_OBSERVATIONS_FILE,
+        RANKINGS_FILE,
+        MANIFEST_FILE,
+        "gaps.csv",
+    ) or (name.startswith("context_") and name.endswith(".csv"))
 
 
 def write(
@@ -188,6 +194,7 @@ def write(
     manifest: dict,
     extras: dict[str, pd.DataFrame] | None = None,
     level: int = 6,
+    coded: bool = False,
 ) -> None:
     """Write a whole new snapshot in a sibling folder and swap it in with one rename
     (``_staged``). ``level``: the gzip level of the observations and rankings files (the same
@@ -198,8 +205,14 @@ def write(
     the file one batch at a time, the same bytes as the batches' concatenation written at
     once, without holding it; or None: no rankings file (any economy's ranking is derived from
     the observations on demand, ``rank.rank``).
+
+    ``coded``: the observations as codes and numbers (``coded.py``, ``observations.npz``), not
+    gzip CSV: the world folder's form; the committed snapshot keeps its CSV.
     """
-    payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations, level)}
+    if coded:
+        payloads = {CODED_OBSERVATIONS_FILE: coded_form.to_bytes(observations)}
+    else:
+        payloads = {OBSERVATIONS_FILE: csv_gz_bytes(observations, level)}
     if isinstance(rankings, pd.DataFrame):
         payloads[RANKINGS_FILE] = csv_gz_bytes(rankings, level)
     for name, frame in (extras or {}).items():
@@ -422,8 +435,8 @@ def _manifest_problem(manifest: object) -> str | None:
     for name, entry in files.items():
         if problem := file_entry_problem(name, entry):
             return problem
-    if OBSERVATIONS_FILE not in files:
-        return f"{OBSERVATIONS_FILE} is not listed"
+    if OBSERVATIONS_FILE not in files and CODED_OBSERVATIONS_FILE not in files:
+        return f"{OBSERVATIONS_FILE} (or, in the world folder, {CODED_OBSERVATIONS_FILE}) is not listed"
     for key in ("rows", "datasets"):
         value = manifest.get(key, {})
         if not isinstance(value, dict) or not all(
@@ -536,7 +549,21 @@ def _parse(source, dtypes: dict, compression: str | None = "infer") -> pd.DataFr
 
 
 def load_observations(folder: Path | None = None) -> pd.DataFrame:
-    return _read(OBSERVATIONS_FILE, OBS_DTYPES, folder)
+    """The snapshot's observations, from its CSV or, where its manifest lists one instead, its
+    coded file (the world folder: ``coded.py``); either read once, verified and parsed from
+    those bytes."""
+    where = folder or processed_dir()
+    if CODED_OBSERVATIONS_FILE not in read_manifest(where).get("files", {}):
+        return _read(OBSERVATIONS_FILE, OBS_DTYPES, folder)
+    data, _ = read_checked(where, CODED_OBSERVATIONS_FILE)
+    nullable = frozenset(n for n, col in OBSERVATIONS.items() if col.nullable)
+    return parsed(
+        where / CODED_OBSERVATIONS_FILE,
+        SNAPSHOT,
+        f"the snapshot's {CODED_OBSERVATIONS_FILE}",
+        MANIFEST_HINT,
+        lambda: coded_form.read(io.BytesIO(data), OBS_DTYPES, nullable),
+    )
 
 
 def load_rankings(folder: Path | None = None) -> pd.DataFrame:
@@ -549,6 +576,8 @@ def load_rankings(folder: Path | None = None) -> pd.DataFrame:
     manifest = read_manifest(folder)
     if RANKINGS_FILE in manifest.get("files", {}):
         return _read(RANKINGS_FILE, RANK_DTYPES, folder)
+    if CODED_OBSERVATIONS_FILE in manifest.get("files", {}):  # the world folder: not cached
+        return rank(load_observations(folder), RankSettings.from_manifest(manifest))
     data, manifest = read_checked(folder, OBSERVATIONS_FILE)
     key = rankcache.key(sha256_bytes(data), manifest)
     rows = manifest.get("rows", {}).get("rankings")
