@@ -7,7 +7,7 @@ from .countries import short_name
 # Each figure's title and what it shows, in words, for the report (basis and gaps included; the
 # source line is added from the datasets in the figure's CSV, so it follows the snapshot). One
 # entry per name ``jobs.figures()`` can return ("{member}" filled in for the bump charts); a test in
-# tests/test_report.py keeps the two paired.
+# tests/integration/test_report.py keeps the two paired.
 CAPTIONS: dict[str, tuple[str, str]] = {
     "japan-rank-grid-trade.png": (
         "Japan's rank among each member's trade partners",

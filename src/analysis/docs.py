@@ -5,7 +5,7 @@ snapshot). A block is ``<!-- generated: NAME -->`` ... ``<!-- end generated -->`
 README; ``blocks`` lists the names.
 
 So the data dictionary and the README's coverage tables cannot drift from the code or the data:
-``tests/test_sources_registry.py`` fails when a README differs from what this module renders.
+``tests/integration/test_sources_registry.py`` fails when a README differs from what this module renders.
 ``python -m analysis.docs`` rewrites the READMEs in place.
 """
 

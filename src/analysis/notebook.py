@@ -10,7 +10,7 @@ the charts' ``df=``) and the claims of a file read again in other years (``claim
 
 ``with_parameters`` and ``parameters`` replace and read a notebook's parameters cell (the cell
 tagged ``parameters``, as papermill marks it): the tests run every notebook with other
-parameters through them (tests/test_notebooks.py).
+parameters through them (tests/integration/test_notebooks.py).
 """
 
 from __future__ import annotations

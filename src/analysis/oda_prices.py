@@ -20,7 +20,7 @@ In the price base year (2022) every donor's deflator is 1 by definition (``base_
 that year is priced for every donor, non-DAC donors included.
 
 (the DAC applies one deflator per donor and year to every flow and recipient, so the ratio is
-one number; ``tests/test_oda_prices.py`` checks it is the same, within rounding, across
+one number; ``tests/integration/test_oda_prices.py`` checks it is the same, within rounding, across
 recipients). Every observation of the constant-price dataset whose donor has a deflator that year
 (net and gross, received and given) then gets a current-price twin::
 

@@ -5,7 +5,7 @@ titled with its own first heading and linked back to the index.
 
 Readable offline: nothing is fetched from a CDN (the notebook template drops nbconvert's
 require.js, MathJax, mermaid and widget-manager scripts; figures in notebook pages are embedded,
-the index's are the PNGs beside it). tests/test_report.py loads every page in headless
+the index's are the PNGs beside it). tests/integration/test_report.py loads every page in headless
 Chromium and fails on any request that leaves the machine or any link that does not resolve.
 """
 
