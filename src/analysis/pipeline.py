@@ -40,11 +40,11 @@ from .oda_prices import with_current
 from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
 from .rank import RankSettings, rank, rank_batches
 from .rawstore import RawStore, _vintage_key, sha256_file
+from .settings import lock_timeout
 from .snapshot import (
     RANKINGS_FILE,
     as_stored,
     check_writable,
-    lock_timeout,
     read_manifest,
     verify,
     write,

@@ -38,6 +38,7 @@ import pandas as pd
 
 from .errors import ValidationError
 from .fingerprint import fingerprint
+from .paths import env_path
 from .schema import RANKING_KEY, RANKINGS
 from .schema import dtypes as schema_dtypes
 from .validate import check
@@ -47,16 +48,18 @@ KEEP = 4  # cache files kept (each ~20 MB): the snapshot, a rebuild, a test's va
 
 
 def cache_dir() -> Path:
-    value = os.environ.get("ASEAN_JAPAN_CACHE", "").strip()
-    if value:
-        return Path(value)
+    """$ASEAN_JAPAN_CACHE (``~`` expanded, a relative path from the project root, like every
+    path setting: ``paths.env_path``), else $XDG_CACHE_HOME/asean-japan, else ~/.cache."""
+    default = None
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     if xdg:
-        return Path(xdg) / "asean-japan"
-    try:
-        return Path.home() / ".cache" / "asean-japan"
-    except (RuntimeError, KeyError):  # no home (a bare container): a private temporary folder
-        return Path(tempfile.gettempdir()) / f"asean-japan-cache-{os.getuid()}"
+        default = Path(xdg).expanduser() / "asean-japan"
+    if default is None:
+        try:
+            default = Path.home() / ".cache" / "asean-japan"
+        except (RuntimeError, KeyError):  # no home (a bare container): a private temp folder
+            default = Path(tempfile.gettempdir()) / f"asean-japan-cache-{os.getuid()}"
+    return env_path("ASEAN_JAPAN_CACHE", default)
 
 
 def key(observations_sha256: str, manifest: dict) -> str:

@@ -39,7 +39,7 @@ from .paths import processed_dir
 from .rank import RankSettings, rank
 from .rawstore import atomic_write, sha256_bytes, sha256_file
 from .schema import OBSERVATIONS, RANKINGS, dtypes
-from .settings import WEEK, number_setting
+from .settings import lock_timeout
 
 FLOAT_FORMAT = "%.12g"
 OBSERVATIONS_FILE = "observations.csv.gz"
@@ -85,14 +85,6 @@ def check_writable(folder: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".write-check-", suffix=".part", dir=folder)
     os.close(fd)
     os.unlink(tmp)
-
-
-def lock_timeout() -> float:
-    """Seconds a build waits for another build's lock ($ASEAN_JAPAN_LOCK_TIMEOUT, default 600);
-    checked like every numeric setting (a number of seconds, 0 to a week)."""
-    return number_setting(
-        "ASEAN_JAPAN_LOCK_TIMEOUT", 600.0, "a number of seconds from 0 to a week", False, True, WEEK
-    )
 
 
 @contextlib.contextmanager

@@ -66,3 +66,20 @@ def test_credentials_never_reach_a_message_or_a_record() -> None:
     )
     same = "https://api.imf.org/x/+/JPN.XG?c%5BTIME_PERIOD%5D=ge%3A1960"
     assert redact(same) == same
+
+
+def test_the_cache_setting_is_a_path_setting_like_the_others(monkeypatch) -> None:
+    """$ASEAN_JAPAN_CACHE: `~` is the home folder and a relative path is taken from the project
+    root, as for every other path setting (a literal `~` folder is never made)."""
+    from pathlib import Path
+
+    from analysis import rankcache
+    from analysis.paths import PROJECT_ROOT
+
+    monkeypatch.setenv("ASEAN_JAPAN_CACHE", "~/asean-cache")
+    assert rankcache.cache_dir() == Path.home() / "asean-cache"
+    monkeypatch.setenv("ASEAN_JAPAN_CACHE", "cache-here")
+    assert rankcache.cache_dir() == PROJECT_ROOT / "cache-here"
+    monkeypatch.delenv("ASEAN_JAPAN_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+    assert rankcache.cache_dir() == Path("/somewhere/asean-japan")
