@@ -20,7 +20,7 @@ AUDIT_VERSION  := 2.10.1
 # changed; `make lock LOCK_FLAGS='--upgrade-package pandas'` upgrades one package.
 LOCK_FLAGS ?= --upgrade
 
-.PHONY: run test build world bench lint notebooks lab lock lock-bench audit clean
+.PHONY: run test test-fast build world bench lint notebooks lab lock lock-bench audit clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ run: $(STAMP)  ## build if raw inputs changed, write figures, run notebooks, pri
 
 test: $(STAMP)  ## the whole test suite (needs ../shared/data beside the project)
 	$(PY) -m pytest
+
+# tests/unit/ alone, in one process: pure logic on hand-made inputs (its conftest fails a test
+# there that reads real data, starts a process or opens a socket), for every edit
+test-fast: $(STAMP)  ## the unit tests (seconds); make test runs them too, with the rest
+	$(PY) -m pytest tests/unit -q -n 0
 
 build: $(STAMP)
 	$(VENV)/bin/asean-japan build

@@ -2,7 +2,7 @@
 
 Talks the DevTools protocol over ``--remote-debugging-pipe`` (file descriptors 3 and 4, messages
 ended by a NUL byte): no port, no websocket library, nothing but the standard library and
-Debian's ``chromium``. Used by tests/test_report.py to prove the HTML report is offline.
+Debian's ``chromium``. Used by tests/integration/test_report.py to prove the HTML report is offline.
 """
 
 from __future__ import annotations

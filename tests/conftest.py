@@ -139,7 +139,7 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _fault_results() -> list:
     import sys
 
-    mod = sys.modules.get("tests.test_faults")
+    mod = sys.modules.get("tests.integration.test_faults")
     return list(getattr(mod, "RESULTS", None) or []) if mod else []
 
 
@@ -201,16 +201,19 @@ def pytest_testnodedown(node, error) -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    """Report the fault-injection suite's count (tests/test_faults.py), from this process or,
+    """Report the fault-injection suite's count (tests/integration/test_faults.py), from this process or,
     under xdist, from every worker."""
     results = _fault_results() + terminalreporter.config.__dict__.get("_fault_results", [])
     if results:
         intact = sum(1 for *_, ok in results if ok)
-        from . import test_faults  # the live sources' names (on the xdist controller too)
+        from .integration import (
+            test_faults,  # the live sources' names (on the xdist controller too)
+        )
 
         live = {s for s, *_ in results} & set(test_faults.BASE_ENV)
         terminalreporter.write_line(
             f"fault injection: {len(results)} faults tried across {len(live)} live sources, "
-            "settings, recorded files, claim files, folders and arguments; "
+            "settings, recorded files, claim files, folders, arguments, snapshot and cache files, "
+            "vintage manifests and raw files; "
             f"{intact} left data intact"
         )

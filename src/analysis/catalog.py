@@ -6,7 +6,27 @@ note names the producer, the title and the vintage actually in the snapshot.
 
 from __future__ import annotations
 
-from .snapshot import read_manifest
+from .paths import processed_dir
+from .snapshot import MANIFEST_FILE, read_manifest
+
+_SEEN: dict = {}  # the manifest's datasets, and which version of the file they were read from
+
+
+def _entries() -> dict[str, dict]:
+    """The snapshot manifest's datasets, parsed once per version of the file (its path, size,
+    mtime and inode): charts ask per line and label, thousands of times in a run, and parsing
+    the JSON each time cost seconds. A rebuild replaces the file (a new inode), so it is read
+    again."""
+    path = processed_dir() / MANIFEST_FILE
+    try:
+        st = path.stat()
+    except OSError:
+        return read_manifest().get("datasets", {})
+    stamp = (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+    if _SEEN.get("stamp") != stamp:
+        _SEEN.clear()
+        _SEEN.update(stamp=stamp, entries=read_manifest().get("datasets", {}))
+    return _SEEN["entries"]
 
 
 def datasets(dimension: str | None = None, *, all_partners: bool = False) -> dict[str, dict]:
@@ -15,7 +35,7 @@ def datasets(dimension: str | None = None, *, all_partners: bool = False) -> dic
     ``all_partners``: only datasets that rank every partner of every reporter they cover (not a
     restricted partner set such as 13 major partners or 39 source countries).
     """
-    entries = read_manifest().get("datasets", {})
+    entries = _entries()
     out = {
         name: e
         for name, e in entries.items()
@@ -33,7 +53,7 @@ def describe(name: str) -> str:
 def _describe(names: list[str]) -> str:
     """``Producer, title and title (vintage ...)`` for datasets of one producer and vintage
     (one source's datasets: its vintage said once), from the manifest."""
-    entries = read_manifest().get("datasets", {})
+    entries = _entries()
     e = entries.get(names[0])
     if e is None:
         return names[0]
@@ -46,7 +66,7 @@ def _describe(names: list[str]) -> str:
 def breaks(name: str) -> list[dict]:
     """The recorded breaks in a dataset's definition (year, previous_year, before, after,
     ref), as the build found them in its raw files (``breaks.py``); [] for none."""
-    return list(read_manifest().get("datasets", {}).get(name, {}).get("breaks", []))
+    return list(_entries().get(name, {}).get("breaks", []))
 
 
 def note(*names: str) -> str:
@@ -54,7 +74,7 @@ def note(*names: str) -> str:
     names = tuple(dict.fromkeys(n for n in names if n))
     if not names:
         return "Source: no dataset in the snapshot."
-    entries = read_manifest().get("datasets", {})
+    entries = _entries()
     groups: dict[tuple, list[str]] = {}  # datasets of one producer and vintage said together
     for n in names:
         e = entries.get(n)

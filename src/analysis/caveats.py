@@ -15,6 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from . import catalog, headline, rank_trade
+from .breaks import spanned
 from .countries import (
     ASEAN,
     EU,
@@ -118,7 +119,7 @@ def caveats(
         )
     if "mixed" in basis:
         out.append("Some values sum members on different bases (own and partners' reports).")
-    if (shown["estimated_share"] >= 0.5).any():
+    if (shown["estimated_share"] >= rank_trade.ESTIMATE_LIMIT).any():
         out.append("Half or more of some values rest on cells the IMF flags as estimates.")
     if observations is not None:
         out += flag_lines(observations(), name, m, country, year, shown["partner"])
@@ -285,7 +286,6 @@ def break_lines(rows: pd.DataFrame) -> list[str]:
     """A line for each recorded break in a dataset's definition (``catalog.breaks``) that the
     years of ``rows`` span (columns dataset, country, year: the years an answer shows or
     compares), per economy: a change across it may be the definition's, not the partners'."""
-    from .breaks import spanned
 
     out = []
     if rows.empty:

@@ -15,16 +15,17 @@ supported`` when no case is; ``insufficient data`` when no case has data.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import headline
-from .countries import ASEAN, EU, asean_members, short_name
-from .errors import ValidationError
+from .countries import ASEAN, EU, FOCUS, asean_members, short_name
+from .errors import SourceError, ValidationError
+from .loaders import load_toml
 from .paths import PACKAGE_DIR
+from .schema import MAX_YEAR, MEASURES, MIN_YEAR, RANK_BASES, VARIANTS
 
 # the article's claims ship with the package (a wheel has them too)
 DEFAULT_FILE = PACKAGE_DIR / "claim_files" / "article_2009.toml"
@@ -78,34 +79,23 @@ MAX_CASES = 10_000  # (country, year) cases per claim: 10 members x 66 years is 
 
 def load(path: Path, rankings: pd.DataFrame) -> list[Claim]:
     """Read and check a claim file against what the rankings hold; errors name the field."""
-    import stat
 
-    try:
-        # a regular file only: a FIFO or a device would block or never end
-        if not stat.S_ISREG(Path(path).stat().st_mode):
-            raise ValidationError(
-                f"claim file {path}: not a regular file; name a TOML text file "
-                "(see src/analysis/claim_files/article_2009.toml)"
-            )
-        with open(path, "rb") as fh:  # bounded: a claim file is a few kilobytes, never /dev/zero
-            data = fh.read(MAX_CLAIM_FILE + 1)
-        if len(data) > MAX_CLAIM_FILE:
-            raise ValidationError(
-                f"claim file {path}: larger than {MAX_CLAIM_FILE // 1_000_000} MB; a claim file "
-                "is a short TOML text (see src/analysis/claim_files/article_2009.toml)"
-            )
-        # UTF-8 with or without the byte-order mark some editors write
-        records = tomllib.loads(data.decode("utf-8-sig")).get("claim", [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
-        what = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ValidationError(f"claim file {path}: {what}") from exc
+    try:  # the one loader: a regular file, bounded, UTF-8 with or without BOM, any error named
+        body = load_toml(
+            Path(path),
+            "claims",
+            "a claim file (TOML text, see src/analysis/claim_files/article_2009.toml)",
+            "",
+            limit=MAX_CLAIM_FILE,
+        )
+    except SourceError as exc:
+        raise ValidationError(f"claim file {path}: {exc.problem}") from exc
+    records = body.get("claim", [])
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ValidationError(f"claim file {path}: `claim` must be a list of [[claim]] tables")
     if not records:
         raise ValidationError(f"claim file {path}: no [[claim]] records")
-    from .countries import FOCUS
-    from .schema import MAX_YEAR, MEASURES, MIN_YEAR, RANK_BASES, VARIANTS
-    from .sources import datasets
+    from .sources import datasets  # deferred: the registry (every source module)
 
     # a declared dataset the snapshot lacks is no error: its claims get "insufficient data"
     known = {

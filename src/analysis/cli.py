@@ -4,7 +4,9 @@ Every failure ends in one paragraph on stderr and a traceback only with ``--debu
 so a scheduler can tell them apart: 0 done; 1 a data or validation problem (a source changed,
 an answer is empty, a file is damaged); 2 a usage problem (a bad flag, value or setting);
 75 the network gave up (try again later); 130 interrupted. The commands call the package's
-modules and hold no logic of their own.
+modules and hold no logic of their own. Each command imports what it needs when it runs (the
+one place imports sit in functions throughout): `asean-japan --help` and a usage error never
+import pandas, the build or the charts.
 """
 
 from __future__ import annotations
@@ -99,7 +101,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     ranked = (
         f"{rows['rankings']:,} ranking rows"
         if "rankings" in rows
-        else "rankings on demand (rank.rank_economy; --rankings writes them all)"
+        else "rankings on demand (rank.rank of one economy; --rankings writes them all)"
     )
     print(f"{where}: {rows['observations']:,} observations, {ranked} ({secs}).")
     return 0
@@ -686,6 +688,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error at exit
         return 141  # 128 + SIGPIPE, as a shell reports a pipe its reader closed
+    except Exception as exc:  # noqa: BLE001 (the last resort: MemoryError, RecursionError, a bug)
+        if args.debug:
+            raise
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        text = (
+            f"asean-japan {args.command} failed: an unexpected error ({type(exc).__name__}"
+            f"{': ' + detail if detail else ''}). The tool did not foresee this (a bug, or a "
+            "damaged file no check caught); run the command again with --debug for the "
+            "traceback and report it. Raw files are never changed by it, and data/processed/ "
+            "is only ever replaced as a whole, so it holds the snapshot it held before or the "
+            "new one."
+        )
+        print(
+            textwrap.fill(text, 100, break_long_words=False, break_on_hyphens=False),
+            file=sys.stderr,
+        )
+        return EXIT_DATA
 
 
 if __name__ == "__main__":

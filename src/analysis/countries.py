@@ -135,8 +135,7 @@ def resolve_imts_codes(codes: Iterable[str], source: str, where: str) -> dict[st
 # Viet Nam (28 July 1995) from 1996, Laos and Myanmar (23 July 1997) from 1998, Cambodia (30 April
 # 1999) from 1999, Croatia (1 July 2013) from 2013; the UK (out on 31 January 2020) to 2019.
 # data/blocs.csv keeps the published dates (joined, left) and the years they give (from_year,
-# to_year); a test checks that the years follow this rule from the dates.
-MEMBER_ON = (7, 1)
+# to_year); tests/integration/test_blocs_dated.py checks that the years follow this rule from the dates.
 
 # Reporting entities made of several economies count as a member of a bloc in a year in which
 # every one of their parts is a member: the IMF's (and JETRO's) Belgium-Luxembourg.

@@ -5,7 +5,7 @@ snapshot). A block is ``<!-- generated: NAME -->`` ... ``<!-- end generated -->`
 README; ``blocks`` lists the names.
 
 So the data dictionary and the README's coverage tables cannot drift from the code or the data:
-``tests/test_sources_registry.py`` fails when a README differs from what this module renders.
+``tests/integration/test_sources_registry.py`` fails when a README differs from what this module renders.
 ``python -m analysis.docs`` rewrites the READMEs in place.
 """
 
@@ -15,8 +15,13 @@ import re
 import sys
 from pathlib import Path
 
+from .countries import JAPAN, asean_members, short_name
+from .findings import key_findings
 from .paths import PROJECT_ROOT
-from .schema import OBSERVATIONS, RANKINGS, markdown
+from .query import coverage, japan_rank_table
+from .schema import OBSERVATIONS, RANKINGS, dimension_of, markdown
+from .snapshot import load_gaps, load_rankings, load_table, read_manifest
+from .sources import REGISTRY
 
 README = PROJECT_ROOT / "data" / "processed" / "README.md"
 MAIN_README = PROJECT_ROOT / "README.md"
@@ -25,7 +30,6 @@ BLOCK = re.compile(r"(<!-- generated: (\w+) -->\n)(.*?)(<!-- end generated -->)"
 
 def datasets_table() -> str:
     """Every dataset any source yields, with its source, dimension, measures and coverage."""
-    from .sources import REGISTRY
 
     lines = [
         "| dataset | source | dimension | measures | partners | coverage |",
@@ -51,7 +55,6 @@ def datasets_table() -> str:
 def licences_table() -> str:
     """Every source's producer and licence, and whether it is a recorded file or a live API
     (from the source declarations, as `asean-japan sources` prints them with citations)."""
-    from .sources import REGISTRY
 
     lines = ["| source | producer | licence | kind |", "|---|---|---|---|"]
     for src in REGISTRY.values():
@@ -65,7 +68,6 @@ def licences_table() -> str:
 
 def snapshot_table() -> str:
     """What the committed snapshot holds, per dataset (from its manifest)."""
-    from .snapshot import read_manifest
 
     entries = read_manifest().get("datasets", {})
     lines = [
@@ -84,9 +86,6 @@ def snapshot_table() -> str:
 def latest_table() -> str:
     """Per member and dimension: the last year in which the snapshot ranks Japan among the
     member's partners, and from which dataset (all datasets, any measure, variant, basis)."""
-    from .countries import JAPAN, asean_members, short_name
-    from .schema import dimension_of
-    from .snapshot import load_rankings, read_manifest
 
     restricted = {
         n for n, e in read_manifest().get("datasets", {}).items() if e.get("partners") != "all"
@@ -115,7 +114,6 @@ def latest_table() -> str:
 
 def trade_coverage_table() -> str:
     """Years each economy is ranked from its own reports and from partners' reports (IMF DOTS)."""
-    from .query import coverage
 
     t = coverage(dataset="imf_dots_xlsx")
     lines = ["| economy | ranked from own reports | ranked from partners' reports (mirror) |"]
@@ -127,12 +125,10 @@ def trade_coverage_table() -> str:
 
 def claims_table() -> str:
     """The shipped claims' verdicts on the committed snapshot (data/processed/claims.csv)."""
-    import pandas as pd
 
-    path = README.parent / "claims.csv"
-    if not path.is_file():
+    v = load_table("claims.csv", README.parent, ("claim_id", "verdict"), keep_default_na=False)
+    if v is None:
         return "(no claims.csv in the snapshot: run `asean-japan claims`)"
-    v = pd.read_csv(path, keep_default_na=False)
     lines = [
         "| claim | reading then | then | now (latest year: dataset) | caveats |",
         "|---|---|---|---|---|",
@@ -158,15 +154,10 @@ def gaps_table() -> str:
     """Donors missing from a source in a run of years (data/processed/gaps.csv), one row per
     donor and run, with the members affected; then the cells sources publish without a number
     (BEA's (D) and (*)), one row per member and run, with the source's reason."""
-    import pandas as pd
 
-    from .countries import short_name
-    from .snapshot import read_manifest
-
-    path = README.parent / "gaps.csv"
-    if not path.is_file():
+    g = load_gaps(README.parent)
+    if g is None:
         return "(no gaps.csv in the snapshot)"
-    g = pd.read_csv(path, keep_default_na=False)
     if g.empty:
         return "(no gaps found)"
     entries = read_manifest().get("datasets", {})
@@ -196,7 +187,6 @@ def gaps_table() -> str:
 
 def japan_ranks_table() -> str:
     """The table the main job prints: Japan's rank among each member's trade partners."""
-    from .query import japan_rank_table
 
     return "```\n" + japan_rank_table().to_string(index=False) + "\n```"
 
@@ -204,7 +194,6 @@ def japan_ranks_table() -> str:
 def findings_list() -> str:
     """The findings the README opens with (``findings.key_findings``), each with the figure
     that shows it and the command that reproduces it."""
-    from .findings import key_findings
 
     lines = []
     for f in key_findings():

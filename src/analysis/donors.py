@@ -51,12 +51,6 @@ def donor_table() -> dict[str, Donor]:
         }
 
 
-@cache
-def donor_types() -> dict[str, str]:
-    """code -> donor type (for charts and filters)."""
-    return {d.code: d.donor_type for d in donor_table().values() if d.code}
-
-
 def resolve_donors(labels, source: str, where: str) -> dict[str, Donor]:
     table = donor_table()
     unknown = sorted(set(labels) - set(table))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .paths import PATH_SETTINGS
+
 DEFAULT_HINT = (
     "Nothing was saved and existing files are unchanged; if the source changed its format, the "
     "parser or the mapping files need updating before fetching again."
@@ -85,8 +87,6 @@ def file_system_error(exc: OSError) -> SourceError:
     Names the path and the settings that place it; a path setting that points at something other
     than a folder is a usage error (SettingsError, exit 2), anything else a data problem."""
     from pathlib import Path
-
-    from .paths import PATH_SETTINGS
 
     path = exc.filename or ""
     reason = exc.strerror or type(exc).__name__

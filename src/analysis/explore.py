@@ -11,9 +11,10 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from . import catalog, query
+from .caveats import break_lines
 from .countries import ASEAN, FOCUS, short_name
 from .errors import ValidationError
-from .schema import DIMENSION_MEASURES
+from .schema import DIMENSION_MEASURES, dimension_of
 
 MEASURES = DIMENSION_MEASURES  # each dimension's measure (the member's point of view)
 
@@ -54,7 +55,7 @@ def draw(
     the dataset the headline rule picks, ranks among a restricted partner set shaded). The
     title names the dataset by its label, and its partner set where that is restricted
     ("among 13 major partners")."""
-    from . import headline, plots
+    from . import headline, plots  # deferred: matplotlib.pyplot, when a chart is drawn
 
     if dimension not in MEASURES:
         raise ValidationError(f"unknown dimension {dimension!r}; choose from {sorted(MEASURES)}")
@@ -107,7 +108,6 @@ def notes(
     so the chart and the command line say the same; and every recorded break in a drawn
     dataset's definition that the chart's years span (``caveats.break_lines``). ``drawn``:
     the chart's rows (``fig.data``), else the chart is drawn here."""
-    from .caveats import break_lines
 
     dataset = dataset or None
     measure = measure_for(country, dimension, dataset)
@@ -146,8 +146,6 @@ def _drawn_in_this_cell(country: str, dimension: str, end: int):
     its years and number of partners (a ``draw``'s own choices, else from its rows); else
     None, all years, the top 5. The explorer shows it, so it is not shown twice."""
     import matplotlib.pyplot as plt
-
-    from .schema import dimension_of
 
     made = _LAST.get("fig")
     if made is not None and plt.fignum_exists(made.number):

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .errors import NetworkError, SettingsError, SourceError, ValidationError
 from .rawstore import RawStore
+from .sources import REGISTRY
 
 EXIT_OK, EXIT_DATA, EXIT_NETWORK = 0, 1, 75
 
@@ -46,7 +47,6 @@ def fetch_source(name: str, vintage: str | None = None, *, raise_errors: bool = 
 
     ``raise_errors``: re-raise a failure (a single-source fetch ends in its one-paragraph error)
     instead of recording it (``--all``)."""
-    from .sources import REGISTRY
 
     spec = REGISTRY[name]
     assert spec.fetch is not None, f"{name} has no live fetch"

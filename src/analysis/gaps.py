@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .countries import WORLD
+from .observations import text_mask
 
 COLUMNS = ["dataset", "country", "partner", "first_year", "last_year", "reason"]
 FULL_REACH = 0.5  # share of the donor's median number of recipients served in its first year
@@ -54,7 +55,7 @@ def _runs(years: list[int]) -> list[tuple[int, int]]:
 def donor_gaps(obs: pd.DataFrame, countries: frozenset[str] | None = None) -> pd.DataFrame:
     """Every donor gap in ``obs`` (see the module's rule); ``countries`` limits the recipients
     listed (the rule itself always looks at every recipient of the source)."""
-    rec = obs[obs["measure"].astype(str).str.startswith("oda_received")]
+    rec = obs[text_mask(obs["measure"], lambda m: m.startswith("oda_received"))]
     rec = pd.DataFrame(
         {
             "dataset": rec["dataset"].astype(str).to_numpy(),

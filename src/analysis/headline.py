@@ -12,7 +12,7 @@ year by year from the dataset this rule picks:
 2. Within each of the two: the reporter's **own national statistics** first, then an
    **international** body's table of the reporters' own reports (the IMF, UNCTAD, the OECD
    DAC, the ASEAN Secretariat), then tables **compiled** from the partners' side
-   (``spec.AUTHORITIES``, each dataset declares its own).
+   (``schema.AUTHORITIES``, each dataset declares its own).
 3. Then the dataset whose data run latest (the newest vintage), then the name.
 
 Within a dataset, an economy-year is read on the first basis of ``BASES`` the dataset has for
@@ -34,8 +34,7 @@ import pandas as pd
 
 from . import catalog
 from .countries import short_name
-from .schema import dimension_of, ranks_recipients
-from .sources.spec import AUTHORITIES
+from .schema import AUTHORITIES, dimension_of, ranks_recipients
 
 RULE_SHORT = "all partners first; own statistics, then international tables, then compiled; newest"
 BASES = ("best", "reported", "mirror")  # the basis a dataset is read on, in this order

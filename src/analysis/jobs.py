@@ -8,6 +8,7 @@ the newest trade dataset, each dataset's vintage from the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -17,8 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .countries import asean_members
-from .paths import notebooks_dir, reports_dir
+from . import catalog, claims, query
+from .catalog import datasets
+from .countries import JAPAN, asean_members
+from .errors import SourceError
+from .loaders import load_json
+from .paths import PACKAGE_DIR, notebooks_dir, processed_dir, reports_dir
+from .query import japan_rank_table, material_gaps, rankings, select
+from .rawstore import atomic_write, sha256_file
+from .snapshot import FLOAT_FORMAT, add_files, built_by_build, read_manifest
+from .tempdirs import write_output
 
 NOTEBOOKS = (  # each executed into reports/notebooks/<name> from its source, notebooks/<stem>.py
     "00-overview.ipynb",
@@ -43,144 +52,10 @@ def notebook_source(name: str) -> Path:
     return notebooks_dir() / (Path(name).stem + ".py")
 
 
-# Each figure's title and what it shows, in words, for the report (basis and gaps included; the
-# source line is added from the datasets in the figure's CSV, so it follows the snapshot). One
-# entry per name figures() can return ("{member}" filled in for the bump charts); a test in
-# tests/test_report.py keeps the two paired.
-CAPTIONS: dict[str, tuple[str, str]] = {
-    "japan-rank-grid-trade.png": (
-        "Japan's rank among each member's trade partners",
-        "Japan's rank among each ASEAN member's trade partners (exports + imports of goods), "
-        "every year on record. Basis: filled dots rest on the member's own report, open dots on "
-        "its partners' reports (mirror data, where the member did not report or its figures "
-        "were mostly IMF estimates), a cross on mostly IMF estimates. Gaps: grey bands are "
-        "years without data, never bridged; a dashed line continues from national statistics "
-        "where they run later than the IMF's.",
-    ),
-    "asean-among-japan-partners.png": (
-        "ASEAN among Japan's trade partners",
-        "ASEAN taken as one partner: its rank among Japan's trade partners (left) and its share "
-        "of Japan's trade (right), beside China, the United States and the EU. Basis: the "
-        "members of each year summed (the IMF's table, to 2020; Japan's own reports, "
-        "partners' where Japan's are missing); from 2021 Japan's Ministry of Finance with "
-        "ASEAN and the EU as it defines them, ranked among its listed partners only (hollow "
-        "squares on a shaded band) with shares of Japan's trade with the world. Gaps: a year "
-        "without data is left blank, not bridged.",
-    ),
-    "asean-top-partners.png": (
-        "ASEAN's largest outside trade partners",
-        "ASEAN as one economy (the ten members' trade summed, trade among them left out): its "
-        "largest outside partners by rank each year, Japan in bold. Basis: today's ASEAN-10 "
-        "and EU-27 in every year; years ranked from partners' reports only are shaded. Gaps: "
-        "grey bands are years without data.",
-    ),
-    "trade-japan-china-us-korea.png": (
-        "Japan, China, the US and Korea in each member's trade",
-        "Each member's trade with Japan, China, the United States and Korea, in US$ billion "
-        "(values, not ranks: the dataset covers only 13 major partners). Basis: the member's "
-        "and partners' customs records reconciled by CEPII (BACI). Gaps: a panel without lines "
-        "has no data.",
-    ),
-    "bump-{member}-trade.png": (
-        "{member}: largest trade partners",
-        "{member}'s largest trade partners by rank each year since 1990, Japan in bold: the six "
-        "largest in the last year drawn and, where that year ranks among a restricted partner "
-        "set, in the last year ranked among all partners too (so a large partner the set "
-        "lacks is not left out); a name followed by a year is a line that ends that year. "
-        "Basis: the member's own report, partners' reports (mirror) in blue-shaded years, a "
-        "restricted partner set (hollow squares) in yellow-shaded years, drawn apart from "
-        "ranks among all partners. Gaps: grey bands are years without data, never bridged; "
-        "a line also breaks in a year where the partner's value holds only one of exports "
-        "and imports (the other unreported), which gives no rank.",
-    ),
-    "oda-japan-rank-grid.png": (
-        "Japan's rank among each member's ODA donors",
-        "Japan's rank among each ASEAN member's ODA donors, one line per definition: net or "
-        "gross disbursements, all donors or bilateral donors only. Basis: the donors' reports "
-        "to the OECD DAC (a recipient does not report). Gaps: an orange strip marks years in "
-        "which a donor that ranks in the top 10 is missing from the source, so ranks there "
-        "may be too high; grey is no recorded data; a cross marks net ODA zero or negative "
-        "(repayments), which has no rank.",
-    ),
-    "oda-japan-recipients.png": (
-        "Japan's largest ODA recipients, and where the ASEAN members stand",
-        "Japan's ODA recipients ranked by net disbursements each year (current US$; rank 1 = "
-        "the largest recipient worldwide), one row per recipient with the rank written in "
-        "each cell: the ASEAN members first (blue), then every other recipient in Japan's "
-        "top 5 in some year (grey), each block by its latest rank. Basis: Japan's reports to "
-        "the OECD DAC, each year from the dataset the headline rule picks (to the last year "
-        "recorded); a year's ranks do not depend on the price base. Gaps: '<=0' is net ODA "
-        "zero or negative (repayments exceed new disbursements), which has no rank; a blank "
-        "cell has no figure in the source.",
-    ),
-    "fdi-japan-rank-grid.png": (
-        "Japan's rank among each member's direct investors",
-        "Japan's rank among each ASEAN member's sources of direct investment, one line per "
-        "source and definition (flows, positions or registered capital, host- or "
-        "investor-reported), each with its own dash and marker. Basis: each line as its source "
-        "reports it; definitions differ, so compare ranks, never levels, across lines; a "
-        "dotted line marked 'new definition' "
-        "is a break the source records in its own definition (values on its two sides are "
-        "not like for like). Gaps: no rank where Japan's investment is zero or a net "
-        "disinvestment; a panel without lines has no recorded data.",
-    ),
-    "fdi-top-investors.png": (
-        "Each member's largest direct investors",
-        "Each member's largest direct investors by rank over time (inward position), from the "
-        "dataset with that member's latest figures; Japan in bold. Basis: as the dataset "
-        "reports it (each panel names its dataset; partner sets differ by dataset). Gaps: "
-        "grey bands are years without data.",
-    ),
-    "fdi-japan-outward-position.png": (
-        "Japan's outward FDI position: ASEAN, China, the US, the EU",
-        "Japan's outward direct investment position (year-end, US$ billion) in ASEAN against "
-        "China, the United States and the EU. Basis: Japan's own statistics as JETRO publishes "
-        "them, its own ASEAN and EU rows; the dotted line marks the change of balance-of-"
-        "payments manual (BPM5 to BPM6).",
-    ),
-    "fdi-investors-as-each-reports.png": (
-        "Japan vs the US as investors in each member, as each reports it",
-        "Each investor's own figures of its direct investment position in each ASEAN member "
-        "(year end, US$ billion): Japan's from the Bank of Japan, the United States' from the "
-        "U.S. Bureau of Economic Analysis (BEA), both on the directional principle. Basis: "
-        "source-reported (the investor's statistics, not the member's), so these values are "
-        "never ranked, and never with host-reported FDI. Gaps: a shaded year is one BEA "
-        "published without a figure ((D) suppressed to avoid disclosing individual companies, "
-        "(*) under US$0.5 million; gaps.csv), never a zero; the dotted line marks the change "
-        "from BEA's 2009-2019 workbook to its 2020-2024 one (a possible revision break); the "
-        "Bank of Japan gives no position by country for Brunei, Cambodia, Laos and Myanmar.",
-    ),
-    "overview-heatmaps.png": (
-        "Japan's rank in trade, ODA and FDI at a glance",
-        "Japan's rank among each member's partners, member by year, one panel per source: "
-        "trade, ODA (net and gross) and FDI (stocks and flows); darker is higher. Basis: as "
-        "each panel's title says. Gaps: white is no recorded data (not zero); a dot marks "
-        "Japan present without a rank (net repayments or disinvestment).",
-    ),
-}
-
-
-def caption(name: str) -> tuple[str, str]:
-    """A figure's title and the words under it in the report (CAPTIONS; bump charts per
-    member); empty strings for a name CAPTIONS does not know."""
-    from .countries import short_name
-
-    if name in CAPTIONS:
-        return CAPTIONS[name]
-    parts = name.split("-")
-    if len(parts) == 3 and parts[0] == "bump":
-        title, text = CAPTIONS["bump-{member}-trade.png"]
-        member = short_name(parts[1])
-        return title.format(member=member), text.format(member=member)
-    return "", ""
-
-
 def figures() -> dict[str, Callable[[], object]]:
     """The main job's figures: file name -> chart. Trade charts only when the snapshot holds a
     trade dataset; ODA and FDI grids draw whichever of their datasets the snapshot holds."""
-    from . import plots, query
-    from .catalog import datasets
-    from .countries import JAPAN
+    from . import plots  # deferred: matplotlib, only when the job draws figures
 
     have = {e["dimension"] for e in datasets().values()}
     out: dict[str, Callable[[], object]] = {}
@@ -208,6 +83,29 @@ def figures() -> dict[str, Callable[[], object]]:
     return out
 
 
+PNG_DPI = 110
+
+
+def tight_box(fig, dpi: float, pad: float = 0.1):
+    """The figure's tight bounding box (inches, padded as savefig pads it), measured in one
+    layout pass without rendering: given to both savefig calls, it replaces the layout pass
+    each of them makes for ``bbox_inches="tight"``."""
+    with matplotlib_dpi(fig, dpi):
+        fig.draw_without_rendering()
+        return fig.get_tightbbox(fig.canvas.get_renderer()).padded(pad)
+
+
+@contextlib.contextmanager
+def matplotlib_dpi(fig, dpi: float):
+    """``fig`` at ``dpi`` for the block (text is measured at the resolution it is drawn at)."""
+    old = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield
+    finally:
+        fig.dpi = old
+
+
 def write_figures(folder: Path) -> list[Path]:
     """Each figure as PNG and SVG, with the rankings rows it draws beside it as CSV (same
     name); returns the PNGs."""
@@ -218,18 +116,16 @@ def write_figures(folder: Path) -> list[Path]:
 
     import matplotlib.pyplot as plt
 
-    from .snapshot import FLOAT_FORMAT
-    from .tempdirs import write_output
-
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, make in figures().items():
         fig = make()
         path = folder / name
+        box = tight_box(fig, dpi=PNG_DPI)  # measured once for both files
         # each file through a temporary one and a rename (a symlink there is replaced, never
         # followed); metadata: no date, so an SVG drawn from the same data is the same file
-        write_output(path, partial(fig.savefig, dpi=110, bbox_inches="tight"))
-        svg = partial(fig.savefig, bbox_inches="tight", metadata={"Date": None})
+        write_output(path, partial(fig.savefig, dpi=PNG_DPI, bbox_inches=box))
+        svg = partial(fig.savefig, bbox_inches=box, metadata={"Date": None})
         write_output(path.with_suffix(".svg"), svg)
         data = getattr(fig, "data", None)
         if data is not None:
@@ -245,9 +141,6 @@ def claims_outputs(file: str | Path | None = None) -> tuple[Path, Path]:
     of the snapshot: data/processed/claims.csv and claims_evidence.csv, committed and read by
     the README, the report and notebook 04. Any other file's go to reports/claims/<stem>.csv and
     <stem>_evidence.csv, so checking one's own claims never overwrites the article's verdicts."""
-    from . import claims
-    from .paths import processed_dir
-
     default = Path(claims.DEFAULT_FILE).resolve()
     if file is None or Path(file).expanduser().resolve() == default:
         out = processed_dir()
@@ -260,11 +153,6 @@ def claims_outputs(file: str | Path | None = None) -> tuple[Path, Path]:
 def write_claims(file: str | Path | None = None):
     """Check a claim file against the snapshot; write its verdicts and evidence where
     ``claims_outputs`` says."""
-    from . import claims
-    from .query import material_gaps, rankings
-    from .rawstore import atomic_write
-    from .snapshot import read_manifest
-
     if file is not None and not str(file).strip():
         raise claims.ValidationError(
             "claim file '': an empty path; name a TOML file or omit --file"
@@ -275,17 +163,22 @@ def write_claims(file: str | Path | None = None):
     verdicts, evidence = claims.check(
         checked, table, claims.dataset_vintages(read_manifest()), material_gaps(table)
     )
-    for target, frame in zip(claims_outputs(file), (verdicts, evidence), strict=True):
-        text = frame.to_csv(index=False, float_format="%.12g", lineterminator="\n")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, text.encode("utf-8"))
+    bodies = [
+        frame.to_csv(index=False, float_format="%.12g", lineterminator="\n").encode("utf-8")
+        for frame in (verdicts, evidence)
+    ]
+    targets = claims_outputs(file)
+    if targets[0].parent == processed_dir():  # the article's: listed in the snapshot's manifest
+        add_files(processed_dir(), {t.name: b for t, b in zip(targets, bodies, strict=True)})
+    else:
+        for target, body in zip(targets, bodies, strict=True):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, body)
     return verdicts, evidence
 
 
 def datasets_text() -> str:
     """What the snapshot holds, per dataset: years, origin and vintage (where the answers stop)."""
-    from . import catalog
-
     rows = [
         {
             "dataset": name,
@@ -305,9 +198,6 @@ def datasets_text() -> str:
 
 def rank_table_text(table: pd.DataFrame) -> str:
     """Japan's rank table with a title naming the datasets it rests on (from the manifest)."""
-    from . import catalog
-    from .query import rankings, select
-
     if len(table.columns) <= 1:
         return "Japan's rank among each ASEAN member's trade partners: no trade dataset in the snapshot."
     names = sorted(str(n) for n in select(rankings())["dataset"].unique())
@@ -331,12 +221,10 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
     notebooks, the claim file and the plotting and notebook libraries' versions."""
     from importlib import metadata
 
-    from .paths import PACKAGE_DIR
-    from .snapshot import read_manifest
-
     h = hashlib.sha256()
     manifest = read_manifest()
-    h.update(json.dumps(manifest.get("files", {}), sort_keys=True).encode())
+    built = {k: v for k, v in manifest.get("files", {}).items() if built_by_build(k)}
+    h.update(json.dumps(built, sort_keys=True).encode())  # not the claims' own outputs
     h.update(json.dumps(manifest.get("datasets", {}), sort_keys=True).encode())
     # the package's code, mapping data, templates and the article's claims, then the notebooks'
     # sources (not the .ipynb: Lab's scratch), each named relative to its folder
@@ -361,11 +249,9 @@ def outputs_fingerprint(execute_notebooks: bool) -> str:
 
 def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
     """True when ``out`` holds outputs made from ``fingerprint``, each file unchanged."""
-    from .paths import processed_dir
-    from .rawstore import sha256_file
 
-    try:
-        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    try:  # the stamp of a run is a hint: any doubt means making the outputs again
+        stamp = load_json(out / STAMP, "run", "a run's stamp", "", _stamp_problem)
         if stamp.get("fingerprint") != fingerprint:
             return False
         for rel, sha in stamp["outputs"].items():
@@ -377,13 +263,17 @@ def outputs_up_to_date(out: Path, fingerprint: str) -> bool:
             if not path.is_file() or sha256_file(path) != sha:
                 return False
         return True
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+    except (SourceError, OSError, ValueError, KeyError, AttributeError, TypeError):
         return False
 
 
+def _stamp_problem(stamp: object) -> str | None:
+    if not isinstance(stamp, dict) or not isinstance(stamp.get("outputs"), dict):
+        return "expected a table with a table of outputs"
+    return None
+
+
 def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
-    from .paths import processed_dir
-    from .rawstore import atomic_write, sha256_file
 
     outputs = {}
     for p in files:
@@ -397,19 +287,30 @@ def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
     atomic_write(out / STAMP, body.encode())
 
 
-def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
-    """Run the notebooks, ``NOTEBOOK_WORKERS`` kernels at a time, each kernel a process of its
-    own, all driven by nbclient's asyncio client from one thread of this process (an
-    interpreter started per notebook only to drive its kernel spent 1.3 s importing nbclient
-    and nbformat). Progress is printed in the notebooks' order. A failure names the notebook
+def execute_all(
+    names: tuple[str, ...], out: Path, alongside: Callable[[], object] | None = None
+) -> list[Path]:
+    """Run the notebooks in ``NOTEBOOK_WORKERS`` kernels, each kernel a process of its own that
+    runs notebook after notebook (cleared between them: ``report.reset_kernel``; a kernel per
+    notebook spent a second or more each starting, importing and reading the rankings again),
+    all driven by nbclient's asyncio client from one thread of this process (an interpreter
+    started per notebook only to drive its kernel spent 1.3 s importing nbclient and
+    nbformat). Progress is printed in the notebooks' order. A failure names the notebook
     and stops the others' kernels; so does Ctrl-C, which reaches this (main) thread as
     KeyboardInterrupt, as the event loop runs in a thread of its own (where nbclient installs
-    no signal handlers, and which works under an event loop already running, as in Jupyter)."""
+    no signal handlers, and which works under an event loop already running, as in Jupyter).
+
+    ``alongside``: work that needs no notebook (the job's figures and claims), done in this
+    thread while the kernels run, so the cores the kernels leave idle are used; an error in it
+    stops the kernels as Ctrl-C does, and is raised."""
     import asyncio
     import threading
 
-    from .errors import SourceError
-    from .report import execute_notebook_async
+    from .report import (  # deferred: nbclient, kernels (the job only)
+        execute_notebook_async,
+        kernel,
+        reset_kernel,
+    )
 
     env = {**os.environ, "MPLBACKEND": "Agg"}
     done: dict[str, Path] = {}
@@ -417,25 +318,35 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
     running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = []  # to cancel from here
     errors: list[BaseException] = []  # what ended the event loop's thread
 
-    async def one(name: str, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            try:
-                done[name] = await execute_notebook_async(
-                    notebook_source(name), out / "notebooks" / name, env=env
-                )
-            except Exception as exc:
-                raise _NotebookFailed(name, exc) from exc
-        while len(printed) < len(names) and names[len(printed)] in done:
-            name = names[len(printed)]
-            print(f"Executed notebooks/{notebook_source(name).name} -> {done[name]}")
-            printed.append(name)
+    cwd = notebook_source(names[0]).parent if names else Path.cwd()  # the notebooks' folder
+
+    async def worker(queue: list[str]) -> None:
+        async with kernel(cwd, env) as km:
+            first = True
+            while queue:
+                name = queue.pop(0)
+                try:
+                    if not first:
+                        await reset_kernel(km, cwd)
+                    first = False
+                    done[name] = await execute_notebook_async(
+                        notebook_source(name), out / "notebooks" / name, km=km
+                    )
+                except Exception as exc:
+                    raise _NotebookFailed(name, exc) from exc
+                while len(printed) < len(names) and names[len(printed)] in done:
+                    shown = names[len(printed)]
+                    print(f"Executed notebooks/{notebook_source(shown).name} -> {done[shown]}")
+                    printed.append(shown)
 
     async def run_all() -> None:
         task = asyncio.current_task()
         assert task is not None
         running.append((asyncio.get_running_loop(), task))
-        gate = asyncio.Semaphore(NOTEBOOK_WORKERS)
-        tasks = [asyncio.create_task(one(name, gate)) for name in names]
+        queue = list(names)  # each kernel takes the next notebook when it is free
+        tasks = [
+            asyncio.create_task(worker(queue)) for _ in range(min(NOTEBOOK_WORKERS, len(names)))
+        ]
         try:
             await asyncio.gather(*tasks)
         finally:  # a failure or an interrupt: the other kernels are shut down, not left
@@ -456,9 +367,11 @@ def execute_all(names: tuple[str, ...], out: Path) -> list[Path]:
     ended = threading.Event()
     threading.Thread(target=drive, name="asean-japan-notebooks", daemon=True).start()
     try:
+        if alongside is not None:
+            alongside()
         while not ended.wait(0.2):
             pass
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or an error of the work alongside
         while not running and not ended.wait(0.01):
             pass
         for loop, task in running:
@@ -494,8 +407,9 @@ class _NotebookFailed(Exception):
 
 
 def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool = False) -> int:
+    # deferred: the build and every source module, the report's templates (the job only; the
+    # claims command imports this module too)
     from .pipeline import build, find_inputs
-    from .query import japan_rank_table
     from .report import render_html
     from .sources import REGISTRY
 
@@ -519,10 +433,21 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
             "are up to date (snapshot, code, notebooks and claims unchanged); --force redraws."
         )
     else:
-        figs = write_figures(out / "figures")
-        print(f"Wrote {len(figs)} figures to {out / 'figures'}.")
-        verdicts, evidence = write_claims()
-        print(f"Checked {len(verdicts)} claims -> data/processed/claims.csv.")
+        done: dict[str, object] = {}
+
+        def figures_and_claims() -> None:  # needs no notebook: drawn while they run
+            done["figures"] = write_figures(out / "figures")
+            print(f"Wrote {len(done['figures'])} figures to {out / 'figures'}.")
+            done["claims"] = write_claims()
+            print(f"Checked {len(done['claims'][0])} claims -> data/processed/claims.csv.")
+
+        executed = []
+        if execute_notebooks:
+            executed = execute_all(NOTEBOOKS, out, alongside=figures_and_claims)
+        else:
+            figures_and_claims()
+        figs: list[Path] = done["figures"]  # type: ignore[assignment]
+        verdicts, evidence = done["claims"]  # type: ignore[misc]
         made = [
             *figs,
             *(
@@ -532,11 +457,9 @@ def main_job(rebuild: bool = True, execute_notebooks: bool = True, force: bool =
                 if f.with_suffix(x).is_file()
             ),
         ]
-        from .paths import processed_dir
 
         made += [processed_dir() / "claims.csv", processed_dir() / "claims_evidence.csv"]
         if execute_notebooks:
-            executed = execute_all(NOTEBOOKS, out)
             index = render_html(executed, figs, out / "html", verdicts, evidence)
             made += [*executed, *sorted((out / "html").glob("*.html"))]
             print(f"Report: {index} (open it in a browser; works offline)")

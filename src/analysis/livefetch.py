@@ -32,9 +32,15 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from .errors import SourceError
+import pandas as pd
+
+from .errors import PARSE_ERRORS, SourceError, ValidationError, unreadable
 from .http import HttpClient, validator
+from .limits import max_observations, too_many
 from .rawstore import RawRecord, RawStore
+
+# parsed rows -> the source's observations (``spec.observer``: its ``to_observations``)
+Observe = Callable[[pd.DataFrame], object]
 
 log = logging.getLogger("analysis.fetch")
 
@@ -76,6 +82,7 @@ def fetch(
     store: RawStore | None = None,
     client: HttpClient | None = None,
     vintage: str | None = None,
+    observe: Observe | None = None,
 ) -> FetchResult:
     """Ask every request (conditionally), validate every new body, then write one complete
     vintage, or nothing at all when nothing changed upstream. ``vintage``: the name the caller
@@ -86,9 +93,8 @@ def fetch(
     in memory at once), the bodies of one fetch are capped in all (the client's
     ``max_total_bytes``) and so are their observations (``limits.max_observations``); the
     vintage's rows are then checked together as the build will read them (``check_values``)
-    before it is renamed into place."""
-    from .limits import max_observations, too_many
-
+    before it is renamed into place. ``observe``: the source's ``to_observations``
+    (``spec.observer``), through which those checks pass."""
     store = store or RawStore(source)
     if vintage is not None:
         store.check_new_name(vintage)
@@ -134,7 +140,7 @@ def fetch(
             observations += _rows(parsed)
             if observations > limit:
                 raise too_many(source, resp.url, limit)
-            check_values(source, req.file, resp.url, parsed)
+            check_values(source, req.file, resp.url, parsed, observe)
             tables.append(_table(parsed, req.file))  # for the vintage's own check
             tabled.add(req.file)
             del parsed
@@ -174,7 +180,8 @@ def fetch(
                 data = kept_copy.read_bytes()
                 parsed = parse_response(source, validate, data, str(kept_copy), "data")
                 tables.append(_table(parsed, entry["file"]))
-        check_values(source, "", f"vintage {name}, not stored", _concat(tables), "the vintage")
+        checked = _concat(tables)
+        check_values(source, "", f"vintage {name}, not stored", checked, observe, "the vintage")
         store.finish_vintage(tmp, name, new, carried)
         folder = store.publish(tmp, name)
     log.info(
@@ -219,8 +226,6 @@ def _ask(client: HttpClient, req: Request, previous: tuple[str, dict] | None, in
 
 def _rows(parsed: object) -> int:
     """Observations in a parsed response (its tables' rows)."""
-    import pandas as pd
-
     parts = parsed if isinstance(parsed, tuple) else (parsed,)
     return sum(len(p) for p in parts if isinstance(p, pd.DataFrame))
 
@@ -228,8 +233,6 @@ def _rows(parsed: object) -> int:
 def _table(parsed: object, file: str) -> object:
     """A parsed response's rows (its first table) with the file they came from, as the build's
     ``parse`` of a vintage gives them; None if it has no table."""
-    import pandas as pd
-
     parts = parsed if isinstance(parsed, tuple) else (parsed,)
     frame = next((p for p in parts if isinstance(p, pd.DataFrame)), None)
     return None if frame is None else frame.assign(file=file)
@@ -237,8 +240,6 @@ def _table(parsed: object, file: str) -> object:
 
 def _concat(tables: list[object]) -> object:
     """Every file's rows in one table, as the build reads a whole vintage."""
-    import pandas as pd
-
     frames = [t for t in tables if isinstance(t, pd.DataFrame)]
     return pd.concat(frames, ignore_index=True) if frames else None
 
@@ -255,8 +256,6 @@ def parse_response(
 ) -> object:
     """A response through the source's parser; whatever the parser did not foresee becomes a
     SourceError naming the source and the request (nothing is written)."""
-    from .errors import PARSE_ERRORS, ValidationError, unreadable
-
     try:
         return validate(data, url)
     except (SourceError, ValidationError):
@@ -273,30 +272,27 @@ def parse_response(
 
 
 def check_values(
-    source: str, file: str, url: str, parsed: object, what: str = "the response"
+    source: str,
+    file: str,
+    url: str,
+    parsed: object,
+    observe: Observe | None,
+    what: str = "the response",
 ) -> None:
-    """A parsed response goes through the source's own ``to_observations`` and so through the
-    one schema (finite values, plausible sizes and years, known codes, one value per key) before
-    it is stored: a response that would break every later build is refused now, and nothing is
-    written. The whole vintage's rows too (``what``: "the vintage"; ``file`` "": the rows
-    carry their own), as the build reads them together: a key in two pages is refused."""
-    import pandas as pd
-
-    from .errors import PARSE_ERRORS, ValidationError
-    from .sources import REGISTRY
-    from .sources.spec import RawFiles
-
-    src = REGISTRY.get(source)
+    """A parsed response goes through the source's own ``to_observations`` (``observe``) and so
+    through the one schema (finite values, plausible sizes and years, known codes, one value per
+    key) before it is stored: a response that would break every later build is refused now, and
+    nothing is written. The whole vintage's rows too (``what``: "the vintage"; ``file`` "": the
+    rows carry their own), as the build reads them together: a key in two pages is refused."""
     frames = [
         p
         for p in (parsed if isinstance(parsed, tuple) else (parsed,))
         if isinstance(p, pd.DataFrame)
     ]
-    if src is None or not frames:
+    if observe is None or not frames:
         return
-    raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
     try:
-        src.to_observations(frames[0].assign(file=file) if file else frames[0], raw, None)
+        observe(frames[0].assign(file=file) if file else frames[0])
     except (ValidationError, *PARSE_ERRORS) as exc:
         refused = isinstance(exc, ValidationError)
         problem = "holds values the schema refuses" if refused else "cannot become observations"
@@ -322,6 +318,7 @@ def fetcher(
     *,
     licence: str,
     citation: str,
+    observe: Observe | None = None,
 ) -> Callable[..., list[Path]]:
     """The ``fetch`` function of a source whose requests are known up front (no paging)."""
 
@@ -337,6 +334,7 @@ def fetcher(
             store=store,
             client=client,
             vintage=vintage,
+            observe=observe,
         ).paths
 
     fetch.__doc__ = f"Fetch {source} into data/raw/{source}/<vintage>/ (conditional, validated)."

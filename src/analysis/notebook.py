@@ -10,7 +10,7 @@ the charts' ``df=``) and the claims of a file read again in other years (``claim
 
 ``with_parameters`` and ``parameters`` replace and read a notebook's parameters cell (the cell
 tagged ``parameters``, as papermill marks it): the tests run every notebook with other
-parameters through them (tests/test_notebooks.py).
+parameters through them (tests/integration/test_notebooks.py).
 """
 
 from __future__ import annotations
@@ -21,12 +21,43 @@ from collections.abc import Iterable
 import pandas as pd
 
 from . import catalog, headline, query
+from . import claims as claims_mod
 from .countries import ASEAN, FOCUS, JAPAN, asean_members, economy_code, short_name
 from .errors import ValidationError
+from .explore import datasets_for
 from .schema import DIMENSION_MEASURES, dimension_of
+from .snapshot import read_manifest
 
 ECONOMIES = (*FOCUS, ASEAN)  # what a notebook's economy parameter may name
 PARAMETERS_TAG = "parameters"
+
+
+def draw_once() -> bool:
+    """In a kernel with the inline backend, let each figure be drawn once: by the backend's
+    display after the cell (``flush_figures``, which renders it to PNG). pyplot's own after-cell
+    hook (``draw_all`` of every stale figure, for GUI windows) would otherwise draw every figure
+    a first time for nothing, before the PNG is rendered: a tenth of the main job's time.
+    Called when a notebook imports this module (after its ``%matplotlib inline``); True when
+    the hook was removed. A GUI backend keeps its hook."""
+    import sys
+
+    if "IPython" not in sys.modules or "matplotlib.pyplot" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    plt = sys.modules["matplotlib.pyplot"]
+    hook = getattr(plt, "_draw_all_if_interactive", None)
+    if ip is None or hook is None or "inline" not in plt.get_backend():
+        return False
+    try:
+        ip.events.unregister("post_execute", hook)
+    except ValueError:  # not registered (already removed, or another matplotlib set-up)
+        return False
+    return True
+
+
+draw_once()
 
 
 def economy(text: str, dimension_name: str | None = None) -> str:
@@ -37,15 +68,12 @@ def economy(text: str, dimension_name: str | None = None) -> str:
         raise ValidationError(
             f"economy {text!r}: choose one of {', '.join(ECONOMIES)} (an ISO3 code or a name)"
         )
-    if dimension_name is not None:
-        from .explore import datasets_for
-
-        if not datasets_for(code, dimension(dimension_name)):
-            have = [c for c in ECONOMIES if datasets_for(c, dimension_name)]
-            raise ValidationError(
-                f"the snapshot ranks no {dimension_name} partner of {short_name(code)}; "
-                f"choose one of {', '.join(have)}"
-            )
+    if dimension_name is not None and not datasets_for(code, dimension(dimension_name)):
+        have = [c for c in ECONOMIES if datasets_for(c, dimension_name)]
+        raise ValidationError(
+            f"the snapshot ranks no {dimension_name} partner of {short_name(code)}; "
+            f"choose one of {', '.join(have)}"
+        )
     return code
 
 
@@ -224,7 +252,6 @@ def tables_by_dataset(
     """One table per dataset that ranks ``country`` in the dimension (newest first), each in
     ``year`` or, where the dataset stops earlier or starts later, the nearest year it has
     (its last before ``year``, else its first): every source's answer side by side."""
-    from .explore import datasets_for
 
     r = query.rankings()
     out = []
@@ -330,9 +357,6 @@ def claims(
     for the claims ``ids`` or of one dimension only, read in ``read_years`` instead of the
     years the file names where given ("then"); "now" is each member's latest year."""
     import dataclasses
-
-    from . import claims as claims_mod
-    from .snapshot import read_manifest
 
     path = claims_mod.DEFAULT_FILE if path is None else path
     r = query.rankings()

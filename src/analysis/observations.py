@@ -24,6 +24,15 @@ from .validate import check
 COLUMNS = list(OBSERVATIONS)
 
 
+def text_mask(col: pd.Series, test) -> np.ndarray:
+    """Rows whose text passes ``test`` (a prefix or suffix test, an equality): tested once per
+    category, not once per row (millions of rows, a few hundred categories in the world scope)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        per_category = np.array([bool(test(str(c))) for c in col.cat.categories] + [False])
+        return per_category[col.cat.codes.to_numpy()]  # code -1 (missing): the last, False
+    return np.fromiter((bool(test(str(v))) for v in col), dtype=bool, count=len(col))
+
+
 def _cat(codes: np.ndarray, vocab: list[str] | np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=pd.Index(vocab), validate=False)
 

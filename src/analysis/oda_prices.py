@@ -20,7 +20,7 @@ In the price base year (2022) every donor's deflator is 1 by definition (``base_
 that year is priced for every donor, non-DAC donors included.
 
 (the DAC applies one deflator per donor and year to every flow and recipient, so the ratio is
-one number; ``tests/test_oda_prices.py`` checks it is the same, within rounding, across
+one number; ``tests/integration/test_oda_prices.py`` checks it is the same, within rounding, across
 recipients). Every observation of the constant-price dataset whose donor has a deflator that year
 (net and gross, received and given) then gets a current-price twin::
 
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .countries import WORLD
-from .observations import COLUMNS, TEXT_COLUMNS, concat, validate
+from .observations import COLUMNS, TEXT_COLUMNS, concat, text_mask, validate
 
 FLAG = "derived_current"
 CONST, CURRENT = "_const2022", "_current"
@@ -58,7 +58,7 @@ def deflators(obs: pd.DataFrame, dataset: str, current_dataset: str) -> pd.DataF
     """
     cols = ["country", "partner", "year", "value_usd_m"]
     o = obs[obs["dataset"].isin([dataset, current_dataset])]
-    o = _text(o[o["measure"].astype(str).str.startswith("oda_received_net_")])
+    o = _text(o[text_mask(o["measure"], lambda m: m.startswith("oda_received_net_"))])
     o = o[(o["partner"] != WORLD) & (o["value_usd_m"] > 0)]
     cur = o[(o["dataset"] == current_dataset) & (o["measure"] == "oda_received_net" + CURRENT)]
     con = o[(o["dataset"] == dataset) & (o["measure"] == "oda_received_net" + CONST)]
@@ -82,10 +82,8 @@ def base_year(obs: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Deflator 1 for every donor of ``dataset`` in the price base year: constant 2022 US$ are
     current US$ in 2022 by definition, so every donor is priced there, those no current-price
     source covers (non-DAC donors) included."""
-    o = obs[
-        (obs["dataset"].astype(str) == dataset).to_numpy() & (obs["year"] == BASE_YEAR).to_numpy()
-    ]
-    o = _text(o[o["measure"].astype(str).str.endswith(CONST)])
+    o = obs[text_mask(obs["dataset"], dataset.__eq__) & (obs["year"] == BASE_YEAR).to_numpy()]
+    o = _text(o[text_mask(o["measure"], lambda m: m.endswith(CONST))])
     received = o["measure"].str.startswith("oda_received")
     donors = sorted(set(np.where(received, o["partner"], o["country"])) - {WORLD})
     return pd.DataFrame(
@@ -103,7 +101,7 @@ def base_year(obs: pd.DataFrame, dataset: str) -> pd.DataFrame:
 def deflators_from(obs: pd.DataFrame, dataset: str, current: tuple[str, ...]) -> pd.DataFrame:
     """``deflators`` of ``dataset`` against each dataset of ``current`` in turn, a donor-year
     taking the first that gives it; a ``current_dataset`` column says which."""
-    present = set(obs["dataset"].astype(str).unique())
+    present = {str(d) for d in obs["dataset"].unique()}
     parts = [base_year(obs, dataset)]
     parts += [deflators(obs, dataset, c).assign(current_dataset=c) for c in current if c in present]
     parts = [p for p in parts if not p.empty]
@@ -120,7 +118,7 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -
     ``prices_from``: dataset recorded only at constant 2022 prices -> the datasets of the same
     DAC table at current prices whose overlap gives each donor's deflator, in order."""
     parts = []
-    datasets = set(obs["dataset"].astype(str).unique())
+    datasets = {str(d) for d in obs["dataset"].unique()}
     for dataset, current in sorted(prices_from.items()):
         if dataset not in datasets:
             continue
@@ -128,9 +126,8 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -
         if d.empty:
             continue
         src = obs[
-            (obs["dataset"].astype(str) == dataset)
-            & obs["measure"].astype(str).str.startswith("oda_")
-            & obs["measure"].astype(str).str.endswith(CONST)
+            text_mask(obs["dataset"], dataset.__eq__)
+            & text_mask(obs["measure"], lambda m: m.startswith("oda_") and m.endswith(CONST))
         ]
         src = _text(src)
         received = src["measure"].str.startswith("oda_received")
@@ -140,8 +137,8 @@ def derive_current(obs: pd.DataFrame, prices_from: dict[str, tuple[str, ...]]) -
         src = src[~(received & (src["partner"] == WORLD))]
         # the current-price file each deflator comes from, for the row's source_ref
         cur = obs[
-            obs["dataset"].astype(str).isin(list(current))
-            & (obs["measure"].astype(str) == "oda_received_net" + CURRENT)
+            text_mask(obs["dataset"], set(current).__contains__)
+            & text_mask(obs["measure"], ("oda_received_net" + CURRENT).__eq__)
         ]
         refs = (
             _text(cur)

@@ -27,7 +27,7 @@ def _project_root() -> Path:
 PROJECT_ROOT = _project_root()
 
 
-def _env_path(name: str, default: Path) -> Path:
+def env_path(name: str, default: Path) -> Path:
     """A path from the environment; unset or empty means the default (never the current
     directory, which an empty string would silently mean). ``~`` and ``~user`` are expanded
     (a literal ``~`` folder is never made), and a relative path is taken from the project
@@ -41,7 +41,7 @@ def _env_path(name: str, default: Path) -> Path:
 
 
 def data_dir() -> Path:
-    return _env_path("ASEAN_JAPAN_DATA", PROJECT_ROOT / "data")
+    return env_path("ASEAN_JAPAN_DATA", PROJECT_ROOT / "data")
 
 
 def raw_dir() -> Path:
@@ -53,16 +53,16 @@ def processed_dir() -> Path:
 
 
 def shared_data_dir() -> Path:
-    return _env_path("ASEAN_JAPAN_SHARED", PROJECT_ROOT.parent / "shared" / "data")
+    return env_path("ASEAN_JAPAN_SHARED", PROJECT_ROOT.parent / "shared" / "data")
 
 
 def reports_dir() -> Path:
-    return _env_path("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports")
+    return env_path("ASEAN_JAPAN_REPORTS", PROJECT_ROOT / "reports")
 
 
 def notebooks_dir() -> Path:
     """The notebooks' sources (``notebooks/*.py``) the main job executes."""
-    return _env_path("ASEAN_JAPAN_NOTEBOOKS", PROJECT_ROOT / "notebooks")
+    return env_path("ASEAN_JAPAN_NOTEBOOKS", PROJECT_ROOT / "notebooks")
 
 
 def PATH_SETTINGS() -> dict[str, Path]:  # noqa: N802 (reads like the constant it stands for)

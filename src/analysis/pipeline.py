@@ -12,67 +12,47 @@ whole. No code here knows any source by name.
 Where a source's raw files come from, in order of preference: its latest fetched vintage
 (``data/raw/<source>/<vintage>/`` with a manifest), the user's own copy
 (``data/raw/<source>/*``), the recorded real data (``../shared/data/<folder>``). Any subset
-works: fetched-only, recorded-only or mixed. A build whose inputs, build code and libraries match
-the snapshot's manifest is skipped (``force`` rebuilds). ``scope='focus'`` (the committed
-snapshot) keeps Japan, the ASEAN members and ASEAN; ``scope='world'`` ranks every reporter and
-writes to ``data/build/world/`` (not committed).
+works: fetched-only, recorded-only or mixed. A build whose inputs, code fingerprints
+(``fingerprint.py``) and libraries match the snapshot's manifest is skipped (``force``
+rebuilds). ``scope='focus'`` (the committed snapshot) keeps Japan, the ASEAN members and
+ASEAN; ``scope='world'`` ranks every reporter and writes to ``data/build/world/`` (not
+committed).
 """
 
 from __future__ import annotations
 
-import hashlib
-import platform
 import time
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
 from .breaks import find as find_breaks
 from .countries import ASEAN, FOCUS
-from .errors import SourceError
+from .errors import PARSE_ERRORS, SourceError, ValidationError, unreadable
+from .fingerprint import fingerprints, library_versions
 from .gaps import donor_gaps, with_declared
 from .observations import concat
 from .oda_prices import with_current
-from .paths import PACKAGE_DIR, data_dir, processed_dir, raw_dir, shared_data_dir
-from .rank import rank_in_batches, rank_snapshot, ranking_settings, snapshot_settings
-from .rawstore import RawStore, sha256_file
-from .snapshot import RANKINGS_FILE, as_stored, check_writable, lock_timeout, read_manifest, write
+from .paths import data_dir, processed_dir, raw_dir, shared_data_dir
+from .rank import RankSettings, rank, rank_batches
+from .rawstore import RawStore, _vintage_key, sha256_file
+from .settings import lock_timeout
+from .snapshot import (
+    RANKINGS_FILE,
+    as_stored,
+    check_writable,
+    read_manifest,
+    verify,
+    write,
+)
 from .sources import REGISTRY, RawFiles, Source
 from .sources.spec import recorded_files
 
 SNAPSHOT_SCHEMA = 4  # 4: rankings split variant into aggregation and partner_set
-# Modules that only fetch or present (charts, tables, the CLI, claims, the report): a change to
-# them cannot change the snapshot's bytes, so it does not make the snapshot stale.
-NOT_BUILD_CODE = frozenset(
-    {
-        "__main__.py",
-        "catalog.py",
-        "cli.py",
-        "claims.py",
-        "docs.py",
-        "http.py",
-        "jobs.py",
-        "livefetch.py",
-        "query.py",
-        "rankcache.py",
-        "report.py",
-        "vintages.py",
-        "explore.py",
-        "fetchrun.py",
-        "data/names.csv",  # display names: tables and charts, never the snapshot
-        "findings.py",
-        "headline.py",  # which dataset answers: read from the rankings, never built into them
-        "caveats.py",
-    }
-)
-NOT_BUILD_DIRS = frozenset({"plots", "__pycache__"})
-# The libraries whose versions can change the snapshot's bytes (parsing, arithmetic, CSV, gzip).
-LIBRARIES = ("pandas", "numpy", "python-calamine", "pyreadr", "pycountry", "pypdfium2")
 
 
 def locate(src: Source, vintage: str | None = None, root: Path | None = None) -> RawFiles | None:
@@ -80,6 +60,10 @@ def locate(src: Source, vintage: str | None = None, root: Path | None = None) ->
     the latest; ``root``: another raw folder), or None when there are none."""
     store = RawStore(src.name, root=root)
     vintages = store.vintages()
+    damaged = store.damaged()  # a damaged vintage newer than the latest whole one is refused
+    newer = [v for v in damaged if not vintages or _vintage_key(v) > _vintage_key(vintages[-1])]
+    if vintage in damaged or (vintage is None and newer):
+        raise damaged[vintage or max(newer, key=_vintage_key)]
     if vintage is not None and vintage not in vintages:
         raise SourceError(
             src.name,
@@ -126,22 +110,70 @@ def find_inputs(names: list[str] | None = None) -> list[RawFiles]:
 
 
 def input_records(inputs: list[RawFiles]) -> list[dict]:
-    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched)."""
+    """The manifest's list of raw inputs: source, file, sha256, vintage (and URL if fetched).
+
+    Every checksum is of the file's bytes as they are now, never copied from a record: a
+    fetched file must still be the one its vintage's manifest records (sha256 and size), or the
+    build refuses, naming it (``check_fetched``); so a file replaced by other bytes can neither
+    leave the snapshot "up to date" nor be built under the old checksum."""
     records = []
     for raw in inputs:
         by_file = {e["file"]: e for e in raw.entries}
         for p in raw.files:
             entry = by_file.get(p.name)
+            digest = sha256_file(p)
             rec = {
                 "source": raw.source,
                 "file": raw.ref(p),
-                "sha256": entry["sha256"] if entry else sha256_file(p),
+                "sha256": digest,
                 "vintage": raw.vintage,
             }
             if entry:
+                check_fetched(raw, p, entry, digest)
                 rec["url"] = entry["url"]
             records.append(rec)
     return sorted(records, key=lambda f: f["file"])
+
+
+def check_fetched(raw: RawFiles, path: Path, entry: dict, digest: str) -> None:
+    """A fetched raw file is the one its vintage's manifest records, or a SourceError."""
+    size = path.stat().st_size
+    if digest == entry["sha256"] and size == entry["bytes"]:
+        return
+    raise SourceError(
+        raw.source,
+        str(path),
+        f"the fetched file is not the one vintage {raw.vintage} recorded (sha256 "
+        f"{entry['sha256'][:12]}..., {entry['bytes']:,} bytes; now {digest[:12]}..., "
+        f"{size:,} bytes)",
+        "Raw files are write-once and the build uses none that changed: restore the file, or "
+        f"move the vintage away (e.g. `mv {raw.folder} /tmp/`) and fetch again. The snapshot "
+        "was not changed.",
+    )
+
+
+def _file_stats(inputs: list[RawFiles]) -> dict[str, tuple[int, ...]]:
+    """Identity of every raw file (device, inode, size, time of last write), taken before it
+    is hashed: the files parsed are the files hashed, or the build refuses
+    (``_unchanged_since``)."""
+    out = {}
+    for raw in inputs:
+        for p in raw.files:
+            st = p.stat()
+            out[str(p)] = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _unchanged_since(seen: dict[str, tuple[int, ...]], inputs: list[RawFiles]) -> None:
+    now = _file_stats(inputs)
+    changed = sorted(p for p in seen if now.get(p) != seen[p])
+    if changed:
+        raise SourceError(
+            "pipeline",
+            ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""),
+            "raw file(s) changed while the build was reading them",
+            "Nothing was written; run the build again once whatever is changing them is done.",
+        )
 
 
 @dataclass
@@ -173,7 +205,7 @@ def build_tables(
     ``rankings``: ``frame`` ranks every economy of the scope into one frame; ``batches`` gives
     an iterator that ranks them economy batch by economy batch as it is read (the world
     scope's 16 million rows never held at once); ``none`` ranks nothing (any economy's
-    ranking is derived from the observations on demand, ``rank.rank_economy``).
+    economy's ranking is derived from the observations on demand, ``rank.rank``).
     """
     if rankings not in ("frame", "batches", "none"):
         raise ValueError(f"rankings={rankings!r}: expected frame, batches or none")
@@ -181,6 +213,10 @@ def build_tables(
         raise no_inputs_error()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
+    # every raw file hashed (a fetched one checked against its vintage) before it is parsed,
+    # and found unchanged after: what is recorded is what was read
+    seen = _file_stats(inputs)
+    records = input_records(inputs)
     # ASEAN itself is an economy of the focus scope where a source reports it as one
     # (ASEANstats' inflows into ASEAN); trade ranks it in 'blocs' from its members
     countries = frozenset((*FOCUS, ASEAN)) if scope == "focus" else None
@@ -208,6 +244,7 @@ def build_tables(
     # donors missing from a source (gaps.py), and the cells sources publish without a number
     extras["gaps.csv"] = with_declared(donor_gaps(obs, countries), declared_gaps)
     del frames
+    _unchanged_since(seen, inputs)
     if countries is not None:
         obs = obs[obs["country"].isin(countries)]
     t1 = time.perf_counter()
@@ -220,37 +257,45 @@ def build_tables(
     manifest = {
         "snapshot_schema": SNAPSHOT_SCHEMA,
         "code_version": __version__,
-        "build_code_sha256": build_fingerprint(),
+        "fingerprints": fingerprints(),  # what makes each artefact (fingerprint.py)
         "libraries": library_versions(),
         "scope": scope,
         "datasets": datasets,
-        "inputs": input_records(inputs),
+        "inputs": records,
     }
     t1 = time.perf_counter()
     ranked: pd.DataFrame | Iterator[pd.DataFrame] | None = None
+    settings = RankSettings.from_manifest(manifest)  # as every reader of the snapshot ranks
     if rankings == "frame":  # from the observations as stored: what a reader ranks on load
-        ranked = rank_snapshot(obs, manifest)
+        ranked = rank(obs, settings)
         seconds["rank"] = time.perf_counter() - t1
     elif rankings == "batches":
-        ranked = rank_in_batches(obs, countries, **snapshot_settings(manifest))
+        ranked = rank_batches(obs, settings)
     manifest["rows"] = {"observations": len(obs)}
     if isinstance(ranked, pd.DataFrame):
         manifest["rows"]["rankings"] = len(ranked)  # batches: counted as they are written
     elif ranked is None:
-        manifest["rankings"] = "on demand: rank.rank_economy(observations, economy)"
+        manifest["rankings"] = "on demand: rank.rank(observations, settings.only([economy]))"
     seconds["total"] = time.perf_counter() - t0
     return BuildResult(obs, ranked, manifest, seconds, extras=extras)
 
 
-def rank_settings() -> dict:
-    """What the registry says about ranking (``rank_observations`` and ``rank_economy``
-    keywords): datasets of restricted partners ranked in their own variant, and datasets of
-    one reporter, from which ASEAN as an economy (the sum of its members) is never formed."""
-    declared = (d for src in REGISTRY.values() for d in src.datasets)
-    return ranking_settings(
-        (d.name, d.variant, d.reporters, d.partners, d.partner_set, d.aggregation, d.ranked)
-        for d in declared
-    )
+def declared_datasets() -> dict[str, dict]:
+    """What the registry declares about ranking each dataset, as a manifest records it
+    (``RankSettings.from_manifest`` reads these fields): for ranking raw files that no
+    snapshot holds yet."""
+    return {d.name: _ranking_fields(d) for src in REGISTRY.values() for d in src.datasets}
+
+
+def _ranking_fields(ds) -> dict:
+    return {
+        "partners": ds.partners,
+        "variant": ds.variant or "",
+        "reporters": ds.reporters,
+        "partner_set": ds.partner_set,
+        "aggregation": ds.aggregation,
+        "ranked": ds.ranked,
+    }
 
 
 def _observe(
@@ -292,8 +337,6 @@ def _reading(src: Source, raw: RawFiles | None, read):
     A file the parser did not foresee (empty, truncated, another encoding, a changed layout)
     ends in a SourceError naming the source and the file being read when it failed (``raw``
     None: the files are being located, the file is found in the traceback alone)."""
-    from .errors import PARSE_ERRORS, ValidationError, unreadable
-
     try:
         try:
             return read()
@@ -356,15 +399,10 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, breaks: list[dict], years: pd
         "producer": src.producer,
         "licence": src.licence,
         "citation": src.citation,
-        "partners": ds.partners,
-        "variant": ds.variant or "",
-        "reporters": ds.reporters,
+        **_ranking_fields(ds),
         "authority": ds.authority,
-        "partner_set": ds.partner_set,
-        "aggregation": ds.aggregation,
         "label": ds.label or ds.name,
         "prices_from": list(ds.prices_from),
-        "ranked": ds.ranked,
         "principle": ds.principle,
         "origin": raw.origin,
         "vintage": raw.vintage,
@@ -374,73 +412,73 @@ def _dataset_entry(src: Source, ds, raw: RawFiles, breaks: list[dict], years: pd
     }
 
 
+SORT_KEY = ("dataset", "country", "measure", "partner", "year", "basis")
+
+
 def sort_observations(obs: pd.DataFrame) -> pd.DataFrame:
-    """Stable total order for byte-reproducible files."""
-    out = obs.copy()
+    """Stable total order for byte-reproducible files: the key columns in text order.
+
+    Sorted on category codes, each text column's categories first put in text order (unused
+    ones dropped): the same order and the same categories as casting the columns to text and
+    sorting the text, without making millions of Python strings (seconds in the world scope)."""
+    out = obs.reset_index(drop=True)
     for col in ("dataset", "measure", "country", "partner", "basis", "flag", "source_ref"):
-        out[col] = out[col].astype(str)
-    out = out.sort_values(
-        ["dataset", "country", "measure", "partner", "year", "basis"], kind="mergesort"
+        c = out[col]
+        if not isinstance(c.dtype, pd.CategoricalDtype):
+            c = c.astype(str).astype("category")
+        out[col] = _in_text_order(c)
+    keys = [out[k].cat.codes.to_numpy() if k != "year" else out[k].to_numpy() for k in SORT_KEY]
+    order = np.lexsort(keys[::-1])  # stable; the last key given is the first sorted on
+    return out.take(order).reset_index(drop=True)
+
+
+def _in_text_order(col: pd.Series) -> pd.Categorical:
+    """A categorical column with its used categories only, in text order (codes counted, not
+    sorted: ``remove_unused_categories`` sorts millions of codes to find the used ones)."""
+    codes = col.cat.codes.to_numpy()
+    cats = col.cat.categories
+    used = np.bincount(codes[codes >= 0], minlength=len(cats)) > 0
+    keep = sorted((str(cats[i]), i) for i in np.flatnonzero(used))
+    new = np.full(len(cats) + 1, -1, dtype=np.int64)  # the last: a missing cell stays missing
+    new[np.array([i for _, i in keep], dtype=np.intp)] = np.arange(len(keep))
+    return pd.Categorical.from_codes(
+        new[codes], categories=pd.Index([cats[i] for _, i in keep]), validate=False
     )
-    return out.reset_index(drop=True)
-
-
-def build_files() -> list[Path]:
-    """The code and mapping files that make the snapshot (not charts, CLI, report or fetch)."""
-    out = []
-    for p in sorted(PACKAGE_DIR.rglob("*")):
-        rel = p.relative_to(PACKAGE_DIR)
-        if p.suffix not in (".py", ".csv") or set(rel.parts) & NOT_BUILD_DIRS:
-            continue
-        if rel.as_posix() not in NOT_BUILD_CODE:
-            out.append(p)
-    return out
-
-
-def build_fingerprint() -> str:
-    """sha256 over ``build_files()``: a snapshot built by other build code is stale."""
-    h = hashlib.sha256()
-    for p in build_files():
-        h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of what writes the snapshot's bytes: Python, zlib and the parsing libraries."""
-    out = {
-        "python": ".".join(platform.python_version_tuple()[:2]),
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,
-    }
-    for name in LIBRARIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def stale_reasons(inputs: list[RawFiles], folder: Path, scope: str) -> list[str]:
     """Why the snapshot in ``folder`` is not what a build now would write ([] = up to date)."""
-    old = read_manifest(folder)
+    try:
+        old = read_manifest(folder)
+    except SourceError:  # a damaged manifest: the build writes the whole snapshot again
+        return ["snapshot manifest unreadable"]
     if not old:
         return ["no snapshot"]
     reasons = []
     checks = {
         "snapshot layout": (old.get("snapshot_schema"), SNAPSHOT_SCHEMA),
-        "build code": (old.get("build_code_sha256"), build_fingerprint()),
         "library versions": (old.get("libraries"), library_versions()),
         "scope": (old.get("scope"), scope),
         "raw inputs": (old.get("inputs"), input_records(inputs)),
     }
+    # each artefact's code, under the libraries the snapshot was written with (a library
+    # change is said once, above)
+    recorded = old.get("fingerprints", {})
+    for artefact, fp in fingerprints(old.get("libraries", {})).items():
+        checks[f"{artefact} code"] = (recorded.get(artefact), fp)
     for what, (was, now) in checks.items():
         if was != now:
             reasons.append(what)
-    from .snapshot import verify
-
     if verify(folder):
         reasons.append("snapshot files differ from its manifest")
     return reasons
+
+
+def _has_rankings(folder: Path) -> bool:
+    try:
+        return RANKINGS_FILE in read_manifest(folder).get("files", {})
+    except SourceError:
+        return False
 
 
 def world_dir() -> Path:
@@ -458,14 +496,14 @@ def build(
     ``rankings`` (see ``build_tables``): both scopes write their observations alone; the
     focus scope ranks in memory (the manifest's row count, the caller's frame) and readers
     derive its rankings on load (``snapshot.load_rankings``); in the world scope every
-    economy's ranking is a fraction of a second away (``rank.rank_economy``), and ``batches``
+    economy's ranking is a fraction of a second away (``rank.rank`` of one economy), and ``batches``
     writes the world's rankings too, batch by batch (minutes of CSV, in bounded memory).
     """
     folder = folder or (processed_dir() if scope == "focus" else world_dir())
     rankings = rankings or ("frame" if scope == "focus" else "none")
     inputs = find_inputs()
     reasons = [] if force else stale_reasons(inputs, folder, scope)
-    if rankings == "batches" and RANKINGS_FILE not in read_manifest(folder).get("files", {}):
+    if rankings == "batches" and "no rankings file" not in reasons and not _has_rankings(folder):
         reasons.append("no rankings file")
     if not force and not reasons:
         return None
@@ -477,9 +515,18 @@ def build(
     # the committed snapshot derives its rankings on load (snapshot.py says why)
     written = None if scope == "focus" else result.rankings
     # the committed snapshot is compressed harder; the world's 4 million rows (never committed)
-    # at gzip level 1, a third of the time for a fifth more bytes
+    # are written as codes and numbers (coded.py), its rankings file (on request) at gzip
+    # level 1, a third of the time for a fifth more bytes
     level = 6 if scope == "focus" else 1
-    write(folder, result.observations, written, result.manifest, result.extras, level=level)
+    write(
+        folder,
+        result.observations,
+        written,
+        result.manifest,
+        result.extras,
+        level=level,
+        coded=scope != "focus",
+    )
     result.seconds["write"] = time.perf_counter() - t
     result.manifest = read_manifest(folder)  # with the files and the rows streamed
     return result

@@ -1,28 +1,15 @@
-"""Observations -> rankings: the one entry point, with a policy per dimension.
+"""Observations -> rankings: the one entry point (``rank`` and ``rank_batches`` with one
+``RankSettings``), with a policy per dimension (``schema.dimension_of``): trade in
+``rank_trade``, ODA and FDI here.
 
-Every dataset is ranked apart (never summed with another). Which policy applies follows from the
-measure (``schema.dimension_of``):
-- trade (``rank_trade``): own reports and mirror data, bases ``reported`` and ``best``,
-  variants ``countries``, ``blocs`` (members of each year summed, ASEAN as an economy) and
-  ``blocs_fixed`` (today's members in every year);
-- ODA: recipients rank their donors in the donor variants ``all``, ``bilateral`` and
-  ``grouped`` (multilateral families as one) on basis ``mirror`` (donor-reported); donors rank
-  their recipients (``countries``, ``reported``); within a year on current prices, constant
-  prices only where current prices are neither recorded nor derived (``_one_price_per_year``);
-- FDI: as the source reports it (its own basis), variant ``countries``; variant ``blocs`` where
-  the source publishes its own ASEAN or EU rows: each bloc row is ranked with its published
-  membership (the members of that year, ``countries.published_members``), and a country row is
-  dropped wherever a published bloc row of the same host-year contains it, so that no member is
-  ranked beside a bloc that holds it (nor dropped where no bloc row holds it); a host that is a
-  bloc (ASEAN as a whole) holds its own members (intra-ASEAN flows, as in trade), and its own
-  bloc row (intra-ASEAN FDI into ASEAN) is kept with no rank, as trade keeps intra-ASEAN trade.
-  Where a source publishes several rows of one bloc (ASEANstats' EU-28 and EU-27), its module
-  keeps the row that is the bloc of the year and flags it; its membership is that row's.
-
-Rules shared by ODA and FDI (``rank_simple``): values above zero are ranked; negative values
-(net repayments, disinvestment) and an economy's own bloc row stay with no rank; zeros are
-dropped. Rank 1 is the largest;
-equal values share the smaller rank (1, 2, 2, 4), listed by partner code.
+What each variant, basis, rank and share means is written once, for readers, in
+data/processed/README.md ("How the rankings are made"). Rules held here: every dataset is ranked
+apart, never summed with another; ODA donors are ranked within a year on current prices
+(``_one_price_per_year``); an FDI source's own bloc rows are ranked in variant ``blocs`` with
+their published membership, and a country row inside a published bloc row of its host-year is
+left out of that variant (``_inside_bloc_rows``); values above zero are ranked, negative ones
+and an economy's own bloc row kept with no rank, zeros dropped; rank 1 is the largest, equal
+values share the smaller rank (1, 2, 2, 4), listed by partner code.
 """
 
 from __future__ import annotations
@@ -35,82 +22,120 @@ import weakref
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from .countries import ASEAN, EU, FOCUS, WORLD, ever_members, published_members
+from .donors import donor_table
 from .rank_trade import competition_rank, rank_dataset, share
 from .schema import RANKING_KEY, RANKINGS, dimension_of, ranks_recipients
 from .validate import check
 
 COLUMNS = list(RANKINGS)
-CACHED_ECONOMIES = 16  # rankings kept per table of observations (rank_economy)
-BATCH_WORKERS = (
-    2  # batches ranked at once (rank_in_batches): the machines this runs on have 2 cores
-)
+CACHED_ECONOMIES = 16  # one-economy rankings kept per table of observations (rank_economy)
+BATCH_WORKERS = 2  # batches ranked at once (rank_in_batches): machines here have 2 cores
 SPLIT = ("aggregation", "partner_set")  # filled last, from variant (``split_variant``)
 BASE = [c for c in COLUMNS if c not in SPLIT]  # what each policy ranks
 TEXT = ("dataset", "measure", "variant", "basis", "country", "partner", "value_basis")
 
-__all__ = [
-    "COLUMNS",
-    "EconomyIndex",
-    "competition_rank",
-    "rank_economy",
-    "rank_in_batches",
-    "rank_observations",
-    "rank_simple",
-    "rank_snapshot",
-    "ranking_settings",
-    "snapshot_settings",
-]
+# the public surface: ``rank`` and its batch form with one settings object; the functions
+# below them (``rank_observations``, ``rank_in_batches``, ``rank_economy``, ``rank_simple``)
+# are the engine they call
+__all__ = ["COLUMNS", "RankSettings", "rank", "rank_batches"]
 
 
-def ranking_settings(datasets: Iterable[tuple[str, str, str, str, str, str, bool]]) -> dict:
-    """``rank_observations`` keywords from each dataset's (name, variant, reporters, partners,
-    partner_set, aggregation, ranked), the one rule for the registry's declarations and a
-    manifest's entries alike: datasets of restricted partners are ranked in their own variant;
-    datasets of one reporter never form ASEAN as an economy (the sum of its members); datasets
-    whose partners are a restricted set (``partners`` other than "all") give shares only of a
-    published world total; ``partner_set`` names each dataset's set in the rankings' column,
-    and ``aggregation`` says how a restricted set counts blocs (``split_variant``); a dataset
-    declared ``ranked=False`` (one investor's own report, ``spec.Dataset``) is never ranked."""
-    rows = list(datasets)
-    return {
-        "restricted": {name: variant for name, variant, *_ in rows if variant},
-        "single_reporter": frozenset(name for name, _, reporters, *_ in rows if reporters != "all"),
-        "partial": frozenset(name for name, _, _, partners, *_ in rows if partners != "all"),
-        "partner_sets": tuple(
-            sorted((name, ps, agg) for name, _, _, _, ps, agg, _ in rows if ps != "all" or agg)
-        ),
-        "unranked": frozenset(name for name, *_, ranked in rows if not ranked),
-    }
+@dataclass(frozen=True)
+class RankSettings:
+    """What ranking needs to know beyond the observations, the one settings object of every
+    caller (the build, readers of the snapshot, ``diff`` of two vintages, tests), built from a
+    manifest's dataset entries (``from_manifest``) so all rank alike.
 
+    ``countries``: the economies ranked (None: every one; the focus scope: Japan, the ASEAN
+    members and ASEAN). ``unranked``: datasets declared ``ranked=False`` (one investor's own
+    report, ``spec.Dataset``): never ranked. ``restricted``: (dataset, variant) of datasets whose
+    partners are a restricted set (e.g. 13 major partners): ranked among those partners only, in
+    that variant alone (no bloc sums), so their ranks never pass for all-partner ranks.
+    ``single_reporter``: datasets in which one economy reports (national statistics): ASEAN is
+    never formed as an economy from them. ``partial``: datasets whose partners are a restricted
+    set: where no world total is published their rows get no total and no share (the sum of 13
+    partners is not the economy's total). ``partner_sets``: (dataset, set id, aggregation) of
+    restricted sets, which fill the rankings' ``aggregation`` and ``partner_set`` columns
+    (``split_variant``)."""
 
-def snapshot_settings(manifest: dict) -> dict:
-    """``ranking_settings`` of the datasets a snapshot's manifest lists."""
-    entries = manifest.get("datasets", {})
-    return ranking_settings(
-        (
-            name,
-            e.get("variant", ""),
-            e.get("reporters", "all"),
-            e.get("partners", "all"),
-            e.get("partner_set", "all"),
-            e.get("aggregation", ""),
-            e.get("ranked", True),
+    countries: frozenset[str] | None = None
+    restricted: tuple[tuple[str, str], ...] = ()
+    single_reporter: frozenset[str] = frozenset()
+    partial: frozenset[str] = frozenset()
+    partner_sets: tuple[tuple[str, str, str], ...] = ()
+    unranked: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_manifest(cls, manifest: dict) -> RankSettings:
+        """The settings of the datasets a manifest lists (``datasets``: name -> entry with
+        variant, reporters, partners, partner_set, aggregation, ranked) and of its ``scope``
+        (``focus``: Japan, the ASEAN members and ASEAN; anything else: every economy)."""
+        rows = [
+            (
+                name,
+                e.get("variant", ""),
+                e.get("reporters", "all"),
+                e.get("partners", "all"),
+                e.get("partner_set", "all"),
+                e.get("aggregation", ""),
+                e.get("ranked", True),
+            )
+            for name, e in sorted(manifest.get("datasets", {}).items())
+        ]
+        return cls(
+            countries=frozenset((*FOCUS, ASEAN)) if manifest.get("scope") == "focus" else None,
+            restricted=tuple((name, variant) for name, variant, *_ in rows if variant),
+            single_reporter=frozenset(n for n, _, reporters, *_ in rows if reporters != "all"),
+            partial=frozenset(n for n, _, _, partners, *_ in rows if partners != "all"),
+            partner_sets=tuple(
+                sorted((n, ps, agg) for n, _, _, _, ps, agg, _ in rows if ps != "all" or agg)
+            ),
+            unranked=frozenset(n for n, *_, ranked in rows if not ranked),
         )
-        for name, e in entries.items()
+
+    def only(self, countries: Iterable[str] | None) -> RankSettings:
+        """The same settings ranking ``countries`` alone (None: every economy)."""
+        return replace(self, countries=None if countries is None else frozenset(countries))
+
+    def keywords(self) -> dict:
+        """The engine functions' keywords (``rank_observations`` and its batch and economy
+        forms), ``countries`` apart."""
+        return {
+            "restricted": dict(self.restricted),
+            "single_reporter": self.single_reporter,
+            "partial": self.partial,
+            "partner_sets": self.partner_sets,
+            "unranked": self.unranked,
+        }
+
+
+def rank(observations: pd.DataFrame, settings: RankSettings | None = None) -> pd.DataFrame:
+    """Every ranking of the observations under ``settings``: the one entry point (the build,
+    ``snapshot.load_rankings``, ``vintages.diff`` and tests rank through here). Settings that
+    name one economy rank from its rows alone, cached per frame (``rank_economy``: a fraction
+    of a second at world scope); the rows are the same either way."""
+    settings = settings or RankSettings()
+    if settings.countries is not None and len(settings.countries) == 1:
+        (economy,) = settings.countries
+        return rank_economy(observations, economy, **settings.keywords())
+    return rank_observations(observations, settings.countries, **settings.keywords())
+
+
+def rank_batches(
+    observations: pd.DataFrame, settings: RankSettings | None = None, batch_rows: int = 400_000
+) -> Iterator[pd.DataFrame]:
+    """``rank`` economy batch by economy batch (the world scope's rankings written in bounded
+    memory, ``rank_in_batches``); the batches joined are ``rank``'s rows."""
+    settings = settings or RankSettings()
+    return rank_in_batches(
+        observations, settings.countries, **settings.keywords(), batch_rows=batch_rows
     )
-
-
-def rank_snapshot(obs: pd.DataFrame, manifest: dict) -> pd.DataFrame:
-    """A snapshot's rankings from its observations and manifest alone: the build and every
-    reader of the committed snapshot rank through here, so both give the same rows. The
-    manifest's ``scope`` says which economies are ranked (``snapshot_settings`` the rest)."""
-    countries = frozenset((*FOCUS, ASEAN)) if manifest.get("scope") == "focus" else None
-    return rank_observations(obs, countries, **snapshot_settings(manifest))
 
 
 def rank_observations(
@@ -122,21 +147,9 @@ def rank_observations(
     partner_sets: tuple[tuple[str, str, str], ...] = (),
     unranked: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Every dataset's rankings. ``countries`` limits which economies are ranked (None: all).
-
-    ``unranked``: datasets never ranked (declared ``ranked=False``): they have no rows here.
-    ``restricted``: dataset -> variant name, for datasets whose partners are a restricted set
-    (e.g. 13 major partners): they are ranked among those partners only, in that variant alone
-    (no bloc sums), so their ranks never pass for all-partner ranks.
-    ``single_reporter``: datasets in which one economy reports (national statistics): ASEAN is
-    never formed as an economy from them (it would be that one member under ASEAN's name).
-    ``partial``: datasets whose partners are a restricted set. A share is a partner's part of
-    the reporter's trade (aid, investment) with the whole world, so where such a dataset has
-    no published world total (no ``WLD`` row for that economy, measure and year) its rows get
-    no total and no share: the sum of 13 partners is not the economy's total.
-    ``partner_sets``: (dataset, set id, aggregation) of the datasets whose partners are a
-    restricted set; the rankings' ``aggregation`` and ``partner_set`` columns split
-    ``variant`` in two (``split_variant``).
+    """The engine of ``rank``: every dataset's rankings of the economies ``countries`` (None:
+    all), the other keywords as ``RankSettings.keywords`` gives them (the class says what each
+    means).
     Row order: dataset, then as each policy orders its rows.
     """
     restricted = restricted or {}
@@ -491,20 +504,20 @@ def rank_in_batches(
             size = 0
     batches = [b for b in batches if b]
 
-    def rank(batch: list[str]) -> pd.DataFrame:
+    def rank_batch(batch: list[str]) -> pd.DataFrame:
         return _rank_subset(
             obs, index, batch, restricted, single_reporter, partial, partner_sets, unranked
         )
 
     workers = min(workers, len(batches) or 1)
     if workers <= 1:
-        yield from map(rank, batches)
+        yield from map(rank_batch, batches)
         return
     _one_malloc_arena()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[pd.DataFrame]] = deque()
         for batch in batches:
-            pending.append(pool.submit(rank, batch))
+            pending.append(pool.submit(rank_batch, batch))
             if len(pending) >= workers:
                 yield pending.popleft().result()
         while pending:
@@ -633,7 +646,6 @@ def _partner_rows(obs: pd.DataFrame, countries: frozenset[str] | None) -> pd.Dat
 
 
 def _oda(obs: pd.DataFrame, dataset: str, countries: frozenset[str] | None) -> pd.DataFrame:
-    from .donors import donor_table
 
     rows = _one_price_per_year(_partner_rows(obs, countries))
     received = rows[rows["measure"].str.startswith("oda_received")]

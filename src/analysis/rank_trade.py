@@ -1,26 +1,9 @@
 """The trade ranking policy (exports, imports, trade): mirror data, best basis, blocs.
 
-Called through ``rank.rank_observations``, the one entry point. Rules (documented in the README and data/processed/README.md):
-- Measures: exports, imports and trade (= exports + imports, only where the economy has both
-  flows that year on that side).
-- ``basis`` of a ranking: ``reported`` uses the economy's own report (IMF estimates included);
-  ``best`` uses the own report where the economy reports, and partners' reports (mirror) where it
-  does not: no own data that year, IMF estimates making up half or more of the own figures, or
-  an own report that ``distrusted_own_reports`` finds nearly empty, partial or missing a top
-  partner (rules below).
-  ``value_basis`` on each row says what the value rests on (reported, mirror, mixed for sums).
-- ``variant``: ``countries`` ranks economies (historical entities such as the USSR count as their
-  own partners; aggregates are never ranked); ``blocs`` first sums the members of ASEAN and of
-  the EU (EEC/EC before 1993) *of that year* into ``ASEAN`` and ``EU`` (a member is one on 1 July
-  of the year, ``countries.members_in``; Belgium-Luxembourg counts where both are members), and
-  adds ASEAN itself as an economy (the sum of that year's members) whose partner ``ASEAN`` row is
-  intra-ASEAN trade, kept but not ranked; ``blocs_fixed`` does the same with today's members
-  (ASEAN-10, EU-27) in every year, for comparisons over time. In ``blocs`` an economy that is not
-  a member that year (the UK from 2020, Viet Nam before 1996) is a partner of its own.
-- Rank 1 is the largest; equal values share the smaller rank (competition ranking: 1, 2, 2, 4),
-  listed by partner code. Only values above zero are ranked.
-- ``share`` = value / the economy's total with all partners: the source's World row where present
-  (own reports), else the sum over ranked partners (mirror data; for ASEAN, the members' totals).
+Called through ``rank.rank``, the one entry point. What the variants (``countries``, ``blocs``,
+``blocs_fixed``), the bases (``reported``, ``best``), ranks and shares mean is written once, for
+readers, in data/processed/README.md ("How the rankings are made"); the rule this module alone
+holds is which own reports ``best`` does not trust:
 
 Own reports that ``best`` does not trust (``distrusted_own_reports``), judged on the flows
 (exports, imports) the own report holds, against partners' reports of the same flows (the

@@ -34,7 +34,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .errors import SettingsError, SourceError
+from .loaders import file_entry_problem, load_json
 from .paths import raw_dir
+from .settings import lock_timeout
 from .tempdirs import clean, owned
 
 log = logging.getLogger("analysis.fetch")
@@ -106,7 +108,12 @@ class RawStore:
         return self.root / vintage
 
     def vintages(self) -> list[str]:
-        """Complete vintages (folders with a manifest), oldest first; temporary folders skipped."""
+        """Complete vintages (folders with a readable manifest), oldest first; temporary
+        folders skipped, and so are vintages whose manifest is damaged (``damaged``): a fetch
+        goes past them, a build refuses while one is the newest (``pipeline.locate``)."""
+        return [v for v in self._with_manifest() if v not in self.damaged()]
+
+    def _with_manifest(self) -> list[str]:
         if not self.root.is_dir():
             return []
         names = [
@@ -116,11 +123,32 @@ class RawStore:
         ]
         return sorted(names, key=_vintage_key)
 
+    def damaged(self) -> dict[str, SourceError]:
+        """Vintages whose manifest cannot be read or has the wrong shape, with the error."""
+        out = {}
+        for v in self._with_manifest():
+            try:
+                self.manifest(v)
+            except SourceError as exc:
+                out[v] = exc
+        return out
+
     def manifest(self, vintage: str) -> list[dict]:
+        """The vintage's file entries, the manifest's shape checked (``loaders``): a damaged
+        one is the one-paragraph SourceError naming it and how to get past it."""
+
         path = self.vintage_dir(vintage) / "manifest.json"
         if not path.is_file():
             return []
-        return json.loads(path.read_text(encoding="utf-8"))["files"]
+        body = load_json(
+            path,
+            self.source,
+            "a vintage manifest (JSON: the files of the vintage, each with url, sha256 and bytes)",
+            f"Move the vintage away (e.g. `mv {path.parent} /tmp/`) and fetch again; raw files "
+            "are never changed by the tool, so it cannot repair it.",
+            _vintage_manifest_problem,
+        )
+        return body["files"]
 
     def new_vintage_name(self, base: str) -> str:
         """``base`` if no vintage has it, else ``base-2``, ``base-3``, ...: vintages never change."""
@@ -167,7 +195,6 @@ class RawStore:
         """The source's fetch lock, held while the block runs (re-entrant within a process).
         Another fetch of the source holding it is waited for at most ``timeout`` seconds
         ($ASEAN_JAPAN_LOCK_TIMEOUT), saying so, then a SourceError."""
-        from .settings import lock_timeout
 
         self.root.mkdir(parents=True, exist_ok=True)
         key = self.root.resolve()  # one key however the folder is named (links, relative)
@@ -299,3 +326,21 @@ def _vintage_key(name: str) -> tuple[str, int, str]:
     if m:
         return (m.group(1), int(m.group(2) or 1), "")
     return (name, 0, name)
+
+
+def _vintage_manifest_problem(body: object) -> str | None:
+    """What is wrong with a vintage manifest's shape (None: usable)."""
+
+    if not isinstance(body, dict) or not isinstance(body.get("files"), list):
+        return "expected a table with a list of files"
+    seen = set()
+    for entry in body["files"]:
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if problem := file_entry_problem(name, entry):
+            return problem
+        if not all(isinstance(entry.get(k), str) for k in ("url", "fetched_at")):
+            return f"the entry of {name} has no url or fetch time"
+        if name in seen:
+            return f"{name} is listed twice"
+        seen.add(name)
+    return None

@@ -5,20 +5,29 @@ titled with its own first heading and linked back to the index.
 
 Readable offline: nothing is fetched from a CDN (the notebook template drops nbconvert's
 require.js, MathJax, mermaid and widget-manager scripts; figures in notebook pages are embedded,
-the index's are the PNGs beside it). tests/test_report.py loads every page in headless
+the index's are the PNGs beside it). tests/integration/test_report.py loads every page in headless
 Chromium and fails on any request that leaves the machine or any link that does not resolve.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
 
-from .tempdirs import write_output
+from . import __version__, catalog, findings
+from .captions import caption
+from .errors import SourceError
+from .loaders import load_csv
+from .notebook import parameters, with_parameters
+from .paths import processed_dir
+from .snapshot import load_table, read_manifest
+from .tempdirs import clean, owned, write_output
 
 TEMPLATES = Path(__file__).parent / "templates"
 KERNEL_DIRS = "asean-japan-kernel-"  # the prefix of a running kernel's temporary folder
+UNIX_SOCKET_PATH_MAX = 107  # bytes in sockaddr_un.sun_path, less the final NUL (Linux)
 # bidirectional controls: they reorder what a reader sees (a claim's sentence, a label) without
 # changing the bytes checked, so report text never carries them
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -65,22 +74,20 @@ async def execute_notebook_async(
     timeout: int = 600,
     env: dict[str, str] | None = None,
     parameters: dict | None = None,
+    km=None,
 ) -> Path:
     """``execute_notebook`` as a coroutine, so one process can drive several kernels at once
     (``jobs.execute_all``): each kernel is a process of its own, driven through nbclient's
     asyncio client. ``env``: the kernel's environment (default: this process's);
-    ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``)."""
+    ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``);
+    ``km``: a kernel already running (``kernel``) to run it in, else one of its own."""
     import nbformat
-
-    from .errors import SourceError
 
     nb = read_notebook(src)
     if parameters:
-        from .notebook import with_parameters
-
         with_parameters(nb, **parameters)
     try:
-        await run_notebook_async(nb, Path(src).parent, timeout, env)
+        await run_notebook_async(nb, Path(src).parent, timeout, env, km=km)
     except Exception as exc:
         if exc.__class__.__name__ != "CellExecutionError":
             raise
@@ -95,6 +102,59 @@ async def execute_notebook_async(
     return dst
 
 
+# Run in a kernel before its next notebook (``jobs.execute_all``): the notebook's names
+# cleared and its figures closed; imports and the package's caches (rankings read) kept.
+RESET_CODE = (
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import matplotlib.pyplot as _plt\n"
+    "_plt.close('all')\n"
+    "del _plt"
+)
+
+
+def _kernel_manager(manager_class, sockets: Path):
+    """A kernel manager whose sockets and connection file live in ``sockets``. A unix socket's
+    path holds at most 107 bytes: under a deep TMPDIR the channels ("<folder>/k-<port>") would
+    not fit, so such a kernel listens on 127.0.0.1 instead."""
+    ipc = len(os.fsencode(sockets / "k")) + len("-65535") <= UNIX_SOCKET_PATH_MAX
+    return manager_class(
+        kernel_name="python3",
+        transport="ipc" if ipc else "tcp",
+        ip=str(sockets / "k") if ipc else "127.0.0.1",
+        connection_file=str(sockets / "kernel.json"),
+    )
+
+
+@contextlib.asynccontextmanager
+async def kernel(cwd: Path, env: dict[str, str] | None = None):
+    """A ``python3`` kernel working in ``cwd`` over local sockets, for notebooks run one after
+    another (``run_notebook_async(..., km=)``, ``reset_kernel`` between them); shut down on
+    leaving, also when cancelled."""
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
+    with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:  # as run_notebook_async
+        km = _kernel_manager(AsyncKernelManager, sockets)
+        try:
+            await km.start_kernel(cwd=str(cwd), **({"env": env} if env is not None else {}))
+            yield km
+        finally:
+            if km.has_kernel:
+                await km.shutdown_kernel(now=True)
+
+
+async def reset_kernel(km, cwd: Path) -> None:
+    """Clear a kernel between two notebooks (``RESET_CODE``): the next one starts with empty
+    names, as in a kernel of its own, without a kernel's start and imports."""
+    import nbformat
+
+    reset = nbformat.v4.new_notebook()
+    reset.cells = [nbformat.v4.new_code_cell(RESET_CODE)]
+    await run_notebook_async(reset, cwd, km=km)
+
+
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour and cursor codes
 
 
@@ -102,7 +162,6 @@ def failure_text(exc: BaseException, nb) -> str:
     """What a failed cell says, for a message: the error's name and text without a traceback
     or terminal colour codes; where the error quotes the value of a parameter of the
     notebook's parameters cell (the first code cell checks them all), that parameter named."""
-    from .notebook import parameters
 
     name = getattr(exc, "ename", "") or type(exc).__name__
     value = getattr(exc, "evalue", None)
@@ -121,9 +180,11 @@ def failure_text(exc: BaseException, nb) -> str:
     return said
 
 
-async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None):
+async def run_notebook_async(
+    nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None, km=None
+):
     """Execute ``nb`` in place (outputs into its cells) with a ``python3`` kernel working in
-    ``cwd``; returns it.
+    ``cwd``; returns it. ``km``: a kernel already running (``kernel``), left running.
 
     The kernel's sockets and its connection file (which holds the key that signs its messages)
     live in a temporary folder of this process (``tempdirs.owned``), removed when it ends; the
@@ -133,18 +194,26 @@ async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, s
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    from .tempdirs import clean, owned
+    if km is not None:
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        try:
+            await client.async_execute()
+        finally:  # this notebook's channels (a thread and sockets in this process)
+            if client.kc is not None:
+                client.kc.stop_channels()
+        return nb
 
     clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has
     # no "running over TCP without encryption" warning to print
     with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:
-        km = AsyncKernelManager(
-            kernel_name="python3",
-            transport="ipc",
-            ip=str(sockets / "k"),
-            connection_file=str(sockets / "kernel.json"),
-        )
+        km = _kernel_manager(AsyncKernelManager, sockets)
         client = NotebookClient(
             nb,
             km=km,
@@ -207,12 +276,8 @@ def render_notebook_pages(executed: list[Path], folder: Path) -> list[tuple[Path
 
 
 def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
-    """The index's figures: overview first, each with its title and caption (jobs.CAPTIONS),
+    """The index's figures: overview first, each with its title and caption (captions.CAPTIONS),
     the source line of the datasets it draws (from its CSV) and links to its CSV and SVG."""
-    import pandas as pd
-
-    from . import catalog
-    from .jobs import caption
 
     def rel(p: Path) -> str:
         return Path(os.path.relpath(p, folder)).as_posix()
@@ -223,7 +288,15 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
         csv, svg = f.with_suffix(".csv"), f.with_suffix(".svg")
         names: list[str] = []
         if csv.is_file():
-            names = sorted(pd.read_csv(csv, usecols=["dataset"])["dataset"].astype(str).unique())
+            drawn = load_csv(
+                csv,
+                "report",
+                "a figure's data (CSV with a dataset column)",
+                "Run `asean-japan run --force` to draw the figures again.",
+                ("dataset",),
+                usecols=["dataset"],
+            )
+            names = sorted(drawn["dataset"].astype(str).unique())
         out.append(
             {
                 "id": f.stem,
@@ -240,8 +313,7 @@ def figure_entries(figures: list[Path], folder: Path) -> list[dict]:
 
 def sources_rows() -> list[dict]:
     """Every registered source with what it is, its coverage, licence and the vintages used."""
-    from .snapshot import read_manifest
-    from .sources import REGISTRY
+    from .sources import REGISTRY  # deferred: every source module, for the sources table only
 
     vintages: dict[str, set[str]] = {}
     for f in read_manifest().get("inputs", []):
@@ -268,18 +340,13 @@ def render_html(
     """The notebook pages and ``folder/index.html``. ``verdicts``/``evidence``: the claims as
     checked by this run (default: the snapshot's claims.csv and claims_evidence.csv)."""
     import jinja2
-    import pandas as pd
-
-    from . import __version__, findings
-    from .paths import processed_dir
 
     folder.mkdir(parents=True, exist_ok=True)
     pages = render_notebook_pages(executed, folder)
     if verdicts is None or evidence is None:
-        claims_csv = processed_dir() / "claims.csv"
-        if claims_csv.is_file():
-            verdicts = pd.read_csv(claims_csv, keep_default_na=False)
-            evidence = pd.read_csv(processed_dir() / "claims_evidence.csv")
+        verdicts = load_table("claims.csv", processed_dir(), ("claim_id",), keep_default_na=False)
+        if verdicts is not None:
+            evidence = load_table("claims_evidence.csv", processed_dir(), ("claim_id",))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,

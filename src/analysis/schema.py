@@ -12,6 +12,12 @@ from dataclasses import dataclass
 MIN_YEAR, MAX_YEAR = 1948, 2100
 MAX_ABS_VALUE = 1e8  # US$ million: no bilateral or total flow or position is this large
 
+# Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``;
+# each dataset declares its own, ``sources.spec.Dataset.authority``): the reporter's own
+# statistics office or central bank, then an international body's table of the reporters'
+# own reports (the IMF, UNCTAD, the OECD DAC, the ASEAN Secretariat), then a table compiled
+# from the partners' side (investors' reports, reconciled pairs).
+AUTHORITIES = ("national", "international", "compiled")
 TRADE_MEASURES = ("exports", "imports", "trade")
 ODA_MEASURES = tuple(
     f"oda_{side}_{flow}_{price}"  # net/gross and the price base are part of the measure
@@ -159,7 +165,11 @@ FLAG_WORDS = {
     "BPM5": "the older BPM5 basis (to 2013: directional principle)",
     "preliminary": "preliminary figures, revised later in the official annual figures",
 }
-OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "side"]
+
+# One value per dataset, measure, economy, partner, year and reporting side: ``mirror`` is not a
+# column of the table but whether its basis is ``mirror`` (the partner reported it), derived
+# from ``basis`` when the key is checked (``validate.check``)
+OBSERVATION_KEY = ["dataset", "measure", "country", "partner", "year", "mirror"]
 
 RANKINGS: dict[str, Column] = {
     "dataset": Column("str", "as in observations; datasets are ranked apart, never summed"),

@@ -121,7 +121,8 @@ def check(df: pd.DataFrame, schema: dict[str, Column], key: list[str], table: st
         bad = df["share"].notna() & ~(df["total_usd_m"] > 0)
         if bad.any():
             raise _fail(table, "a share where the total is zero or negative", df[bad])
-    keyed = df.assign(side=(df["basis"] == "mirror")) if "side" in key and "side" not in df else df
+    derived = "mirror" in key and "mirror" not in df  # schema.OBSERVATION_KEY says why
+    keyed = df.assign(mirror=(df["basis"] == "mirror").to_numpy()) if derived else df
     dup = _duplicated(keyed, key)
     if dup.any():
         raise _fail(table, f"duplicate key {key}", df[dup])

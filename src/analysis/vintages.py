@@ -15,36 +15,43 @@ import pandas as pd
 
 from .countries import ASEAN, FOCUS
 from .errors import SourceError
+from .pipeline import declared_datasets, locate
+from .rank import RankSettings, rank
 from .rawstore import RawStore
+from .snapshot import read_manifest
+from .sources import REGISTRY
 
 KEY = ["dataset", "measure", "country", "partner", "year", "basis"]
 
 
 def live_sources() -> list[str]:
-    from .sources import REGISTRY
-
     return [name for name, src in REGISTRY.items() if src.fetch is not None]
 
 
-def _read(source: str, vintage: str, root: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One vintage through the source's own parser and the one ranking entry point, with the
-    build's settings (``pipeline.rank_settings``: restricted partner sets in their own
-    variant, single reporters, datasets never ranked), so a diff reports changes in the
-    rankings the snapshot has, not in a ranking of its own."""
-    from .pipeline import locate, rank_settings
-    from .rank import rank_observations
-    from .sources import REGISTRY
+def settings() -> RankSettings:
+    """The snapshot's ranking settings (its manifest's datasets, focus scope), so a diff
+    reports changes in the rankings the snapshot has, not in a ranking of its own; a dataset
+    the snapshot does not hold yet is ranked as its source declares it."""
+    listed = read_manifest().get("datasets", {})
+    return RankSettings.from_manifest(
+        {"scope": "focus", "datasets": {**declared_datasets(), **listed}}
+    )
 
+
+def _read(source: str, vintage: str, root: Path | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One vintage through the source's own parser and the one ranking entry point."""
     src = REGISTRY[source]
     raw = locate(src, vintage, root)
     obs = src.to_observations(src.parse(raw), raw, None)  # every value, revised or not
-    return obs, rank_observations(obs, frozenset((*FOCUS, ASEAN)), **rank_settings())
+    return obs, rank(obs, settings())
 
 
 def list_vintages(root: Path | None = None) -> pd.DataFrame:
     rows = []
     for source in live_sources():
         store = RawStore(source, root=root)
+        for exc in store.damaged().values():  # named, never skipped in silence
+            raise exc
         for v in store.vintages():
             files = store.manifest(v)
             rows.append(
@@ -97,7 +104,10 @@ def diff(source: str, old: str, new: str, root: Path | None = None) -> Diff:
             f"Known: {', '.join(live_sources())}.",
         )
     store = RawStore(source, root=root)
+    damaged = store.damaged()
     for v in (old, new):
+        if v in damaged:
+            raise damaged[v]
         if v not in store.vintages():
             raise SourceError(
                 source,

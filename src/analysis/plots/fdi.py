@@ -22,6 +22,7 @@ from .style import (
     source_line,
     year_axis,
 )
+from .trade import bump_chart
 
 FDI_CAVEAT = "Definitions differ between lines: never compare levels across them."
 # one line per dataset, family and basis; registered capital (licences, not a balance-of-
@@ -65,7 +66,7 @@ def japan_outward_position(*, df: pd.DataFrame | None = None) -> Figure:
         title = "Japan's outward FDI position: ASEAN against China, the US and the EU"
     else:
         d = d[d["variant"] == "countries"]
-        last = d[d["year"] == d["year"].max()].nlargest(6, "value_usd_m")
+        last = d[d["year"] == d["year"].max()].nsmallest(6, "rank")  # the ranking's order
         partners = list(last["partner"].astype(str))
         title = "Japan's outward FDI position: its largest hosts in this dataset"
     d = d[d["basis"] == d["basis"].iloc[0]] if len(d) else d
@@ -118,7 +119,6 @@ def top_investors_grid(*, n: int = 5, start: int = 2005, df: pd.DataFrame | None
     """Each member's largest direct investors over time (inward position), on the headline
     series: each year from the dataset the headline rule picks (a bump chart per member;
     Japan in red; years among a restricted set of investors shaded)."""
-    from .trade import bump_chart
 
     r = query.rankings() if df is None else df
     inward = query.select(r, measure="fdi_inward_stock", variant=None, basis=None)

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from .. import catalog, headline, query
 from ..countries import JAPAN, asean_members, short_name
+from ..snapshot import load_context
 from .style import (
     JAPAN_COLOR,
     attach,
@@ -147,7 +148,6 @@ def oda_japan_recipients(
 def china_context(*, df: pd.DataFrame | None = None) -> Figure:
     """China's ODA-like commitments (AidData) beside Japan's gross ODA disbursements (DAC),
     per member: context only, never ranked (commitments vs disbursements, different prices)."""
-    from ..snapshot import load_context
 
     china = load_context("aiddata_china")
     if china is None:

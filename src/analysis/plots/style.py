@@ -14,8 +14,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import catalog, query
+from .. import catalog, headline, query
+from ..breaks import spanned
 from ..countries import JAPAN, asean_members, short_name
+from ..rank_trade import ESTIMATE_LIMIT
+from ..schema import dimension_of
 
 JAPAN_COLOR = "#bc002d"
 # One colour per frequent partner on every chart (none close to Japan's red, none pastel: a thin
@@ -242,7 +245,6 @@ def mark_breaks(ax: Axes, d: pd.DataFrame, size: float = 7.5) -> list[str]:
     """A dotted vertical line, labelled, at each recorded break in the definition of a dataset
     drawn (``catalog.breaks``) that its drawn years (``d``: dataset, year) span; returns a
     sentence per break for the footer. The breaks come from the snapshot, never from code."""
-    from ..breaks import spanned
 
     if d.empty or "dataset" not in d:
         return []
@@ -288,7 +290,7 @@ def _marker_style(value_basis: str, estimated_share: float, restricted: bool = F
         return {"marker": "s", "mfc": "white"}
     if value_basis != "reported":
         return {"marker": "o", "mfc": "white"}  # open: partners' (mirror) reports
-    if estimated_share >= 0.5:
+    if estimated_share >= ESTIMATE_LIMIT:  # mostly IMF estimates, as the ranking counts them
         return {"marker": "x"}
     return {"marker": "o"}
 
@@ -326,8 +328,6 @@ def catalog_series(
     current prices, constant where no current exist; ``fdi_inward_stock`` ...), and each basis
     it has: (dataset, measure, None, basis, label, style). Labels and styles come from the
     datasets' declarations (``label``, partner set), so no dataset is named here."""
-    from .. import headline
-    from ..schema import dimension_of
 
     r = query.rankings() if df is None else df
     members = r[r["country"].isin(asean_members()).to_numpy()]

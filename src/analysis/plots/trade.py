@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import headline, query
+from .. import catalog, headline, query
 from ..countries import ASEAN, JAPAN, asean_members, short_name
 from .style import (
     BAND_COLOR,
@@ -436,7 +436,6 @@ def asean_partners(
 def major_partners_dataset() -> str | None:
     """The trade dataset of a restricted partner set with several reporters (a table of the
     members' trade with major partners), first in the headline order; None if none."""
-    from .. import catalog
 
     for name in headline.order("trade"):
         e = catalog.datasets()[name]
@@ -455,7 +454,6 @@ def major_partners_grid(
     """Japan against China, the US and Korea in each member's trade, from a dataset that covers
     only a set of major partners (``major_partners_dataset``): values, not ranks among all
     partners."""
-    from .. import catalog
 
     dataset = dataset or major_partners_dataset()
     r = query.rankings() if df is None else df

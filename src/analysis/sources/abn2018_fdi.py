@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..countries import asean_members
 from ..errors import SourceError
+from ..observations import make
 from .spec import Dataset, RawFiles, Source
 
 NAME = "abn2018_fdi"
@@ -48,7 +49,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     a = parsed
     return make(

@@ -33,7 +33,7 @@ Rules (each tested on the real files):
   its bloc rows, so it has no ranking and shows as a gap (the Philippines every year, Myanmar
   2014-2015).
 - Partners: labels are ``Name [ISO2]``; the name (whitespace collapsed) is resolved through
-  ``data/fdi_names.csv`` then pycountry, and a resolved country's ISO2 must equal the code in
+  ``data/partner_names.csv`` then pycountry, and a resolved country's ISO2 must equal the code in
   brackets. Aggregates: ``Total countries`` is the total (``WLD``, never ranked); ``Total ASEAN``
   is the bloc ``ASEAN``; ``Unspecified`` and ``International organisations`` are aggregates,
   dropped.
@@ -68,8 +68,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import bloc_row_codes, bloc_row_of_year
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..limits import check_workbook
+from ..observations import make
+from ..partner_names import clean_label
+from ..partner_names import resolve as resolve_names
 from .spec import Dataset, RawFiles, Source
 
 NAME = "aseanstats_fdi"
@@ -110,8 +114,6 @@ def split_label(label: str) -> tuple[str, str]:
 def read_rows(path: Path) -> list[list]:
     """The first sheet's cells (python-calamine), or SourceError naming the file."""
     from python_calamine import CalamineWorkbook
-
-    from ..limits import check_workbook
 
     if not path.is_file():
         raise SourceError(
@@ -208,8 +210,6 @@ def resolve(parsed: pd.DataFrame, folder: Path) -> pd.DataFrame:
 def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
     import pycountry
 
-    from ..fdi_names import resolve as resolve_names
-
     split = {lab: split_label(lab) for lab in parsed["label"].unique()}
     names = resolve_names({n for n, _ in split.values()}, NAME, f"{path}, source labels")
     clash = []
@@ -224,7 +224,7 @@ def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
             f"{path}, source labels",
             f"{len(clash)} label(s) resolve to a country whose ISO2 is not the code in brackets: "
             + "; ".join(sorted(clash)),
-            "Fix the row of src/analysis/data/fdi_names.csv for each name.",
+            "Fix the row of src/analysis/data/partner_names.csv for each name.",
         )
     hosts = resolve_names(parsed["host"].unique(), NAME, f"{path}, host labels")
     bad = [h for h, e in hosts.items() if e.kind != "country" and e.code != "ASEAN"]
@@ -241,7 +241,6 @@ def _resolve_file(parsed: pd.DataFrame, path: Path) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     b = resolve(parsed, raw.folder)
     b = b[b["kind"].isin(_KEEP) & (b["value_usd_m"] != 0)]  # zero is not reported
@@ -263,7 +262,7 @@ def to_observations(
                 f"{r.country} {r.year} {r.partner} <- {r.label!r}"
                 for r in rows.head(6).itertuples()
             ),
-            "Fix the mapping rows in src/analysis/data/fdi_names.csv.",
+            "Fix the mapping rows in src/analysis/data/partner_names.csv.",
         )
     return make(
         NAME,
@@ -283,7 +282,6 @@ def bloc_rows_of_year(b: pd.DataFrame, folder: Path) -> tuple[pd.DataFrame, pd.S
     """Where the source publishes several rows of one bloc (EU-27 and EU-28), keep in each
     host-year the row that is the bloc of that year (``countries.bloc_row_of_year``) and return
     each kept row's code (the flag of its value; '' for a bloc's only row and for countries)."""
-    from ..countries import bloc_row_codes, bloc_row_of_year
 
     code = b["label"].map(lambda x: split_label(x)[1])
     row = pd.Series("", index=b.index, dtype=object)

@@ -29,7 +29,7 @@ Rules (each tested on the real file):
   ``partner_to_asean``. A row with both or neither side in ASEAN, or a direction that disagrees,
   is an error (the dataset's partner set would silently change).
 - Codes: the ISO3 column is the code, and the name beside it must resolve to the same code
-  (``data/fdi_names.csv``, then pycountry): a disagreement or an unknown name is an error.
+  (``data/partner_names.csv``, then pycountry): a disagreement or an unknown name is an error.
   BACI's numeric codes (``i``, ``j``) are its own (842 USA, 251 France), not ISO numeric: unread.
 - Cells: every value must be a finite number >= 0 (a blank or text cell is an error, never
   a zero); a flow is absent where the file has no row (a gap). A flow listed twice is an error.
@@ -43,7 +43,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import ASEAN, bloc_members, resolve_labels
 from ..errors import SourceError
+from ..observations import make
 from .spec import Dataset, RawFiles, Source
 
 NAME = "baci_major_partners"
@@ -138,11 +140,10 @@ def read_file(path: Path) -> pd.DataFrame:
 
 def _check_codes(df: pd.DataFrame, path: Path) -> None:
     """Each name resolves (mapping file, then pycountry) to a country with the ISO3 beside it."""
-    from ..countries import resolve_labels
 
     names = set(df["exporter_name"]) | set(df["importer_name"])
     table = resolve_labels(
-        names, "fdi_names.csv", NAME, f"{path}, columns i_name/j_name", what="country name"
+        names, "partner_names.csv", NAME, f"{path}, columns i_name/j_name", what="country name"
     )
     bad = []
     for side in ("exporter", "importer"):
@@ -157,13 +158,12 @@ def _check_codes(df: pd.DataFrame, path: Path) -> None:
         raise _fail(
             path,
             f"{len(bad)} name(s) disagree with their ISO3 code: " + "; ".join(bad[:5]),
-            "Check the file (a shifted column?) or correct src/analysis/data/fdi_names.csv.",
+            "Check the file (a shifted column?) or correct src/analysis/data/partner_names.csv.",
         )
 
 
 def _check_sides(df: pd.DataFrame, path: Path) -> None:
     """Exactly one side of each row is an ASEAN member, the side its direction names."""
-    from ..countries import ASEAN, bloc_members
 
     members = bloc_members()[ASEAN]
     exp_in = df["exporter"].isin(members)
@@ -197,7 +197,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """One observation per flow, from the ASEAN member's side (see the module's rules)."""
-    from ..observations import make
 
     out = parsed["direction"] == "asean_to_partner"
     country = parsed["exporter"].where(out, parsed["importer"])

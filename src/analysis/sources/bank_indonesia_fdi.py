@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..limits import check_workbook
+from ..observations import make
+from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
 
 NAME = "bank_indonesia_fdi"
@@ -98,8 +100,6 @@ def parse_sheet(rows: list[list], sheet: str) -> tuple[pd.DataFrame, list[str]]:
 def read(folder: Path) -> tuple[pd.DataFrame, list[str]]:
     from python_calamine import CalamineWorkbook
 
-    from ..limits import check_workbook
-
     path = folder / FILE
     check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
@@ -128,8 +128,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..fdi_names import labelled
-    from ..observations import make
 
     b = labelled(parsed, NAME)
     return make(

@@ -7,7 +7,7 @@ suppressed there), to set beside Japan's own outward positions by host (the Bank
 "Japan vs the US as investors in each member, as each reports it".
 
 Layout (``NOTES.md``): one CSV, header ``country,year,metric,value,file``; ``country`` a BEA
-name (``Burma``, ``Laos``, ``Vietnam``, ``Brunei``, resolved through ``data/fdi_names.csv``),
+name (``Burma``, ``Laos``, ``Vietnam``, ``Brunei``, resolved through ``data/partner_names.csv``),
 ``metric`` ``Position`` (year end, historical cost) or ``Financial transactions`` (the year's
 flow, negative = net disinvestment), ``value`` text, ``file`` the BEA workbook the value was
 copied from (``2009-2019`` or ``2020-2024``).
@@ -48,7 +48,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import asean_members
 from ..errors import SourceError
+from ..gaps import COLUMNS
+from ..observations import make
+from ..partner_names import resolve
 from ..schema import MAX_ABS_VALUE
 from .spec import Dataset, RawFiles, Source, csv_rows
 
@@ -79,15 +83,13 @@ def _fail(path: Path, line: int | None, problem: str) -> SourceError:
         problem,
         "Replace the file with the copy PROVENANCE.md section 21 names (commit 3338447 of "
         "ccmdesign/bfna-indopacific); if BEA's layout or names changed, update this parser or "
-        "src/analysis/data/fdi_names.csv.",
+        "src/analysis/data/partner_names.csv.",
     )
 
 
 def _hosts(names: set[str], path: Path) -> dict[str, str]:
-    """BEA country names -> ISO3 of an ASEAN member (``data/fdi_names.csv``, then pycountry);
+    """BEA country names -> ISO3 of an ASEAN member (``data/partner_names.csv``, then pycountry);
     an unknown name, or a country that is no member, is an error naming the file."""
-    from ..countries import asean_members
-    from ..fdi_names import resolve
 
     table = resolve(sorted(names), NAME, f"{path}, column 'country'")
     out = {}
@@ -181,7 +183,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     d = parsed[parsed["marker"] == ""]
     if countries is not None:
@@ -202,7 +203,6 @@ def to_observations(
 def gaps(parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None) -> pd.DataFrame:
     """The cells with a marker, as ``gaps.csv`` rows: one per member, metric, marker and
     workbook run of consecutive years; ``reason`` starts with BEA's marker."""
-    from ..gaps import COLUMNS
 
     d = parsed[parsed["marker"] != ""]
     if countries is not None:

@@ -53,8 +53,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import JAPAN
 from ..errors import SourceError
-from ..fx import usd_per_unit_at_end  # the year-end rate of positions (shared in fx.py)
+from ..fx import (
+    usd_per_unit,
+    usd_per_unit_at_end,  # the year-end rate of positions (shared in fx.py)
+)
+from ..limits import check_workbook
+from ..observations import make
+from ..partner_names import labelled, resolve
 from .spec import Dataset, RawFiles, Source
 
 NAME = "boj_japan_fdi"
@@ -97,7 +104,6 @@ def _number(v: object) -> float | str:
 
 def modified(path: Path) -> str:
     """The workbook's own ``dcterms:modified`` (ISO text, '' if absent): its release order."""
-    from ..limits import check_workbook
 
     check_workbook(path, NAME)  # its declared sizes, before a part is inflated
     try:
@@ -268,8 +274,6 @@ def read_workbook(path: Path) -> tuple[pd.DataFrame, dict]:
     cell counts."""
     from python_calamine import CalamineWorkbook
 
-    from ..limits import check_workbook
-
     check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
         wb = CalamineWorkbook.from_path(str(path))
@@ -384,7 +388,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 
 def usd_m(parsed: pd.DataFrame) -> pd.Series:
     """100 million yen -> US$ million: flows at the year's mean rate, positions at year end."""
-    from ..fx import usd_per_unit
 
     rate = [
         usd_per_unit_at_end("JPY", int(y)) if m in STOCKS else usd_per_unit("JPY", int(y))
@@ -406,9 +409,6 @@ def flags(b: pd.DataFrame) -> pd.Series:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..countries import JAPAN
-    from ..fdi_names import labelled, resolve
-    from ..observations import make
 
     for file, g in parsed.groupby("file", sort=True):  # an unknown label names its workbook
         resolve(g["partner"].unique(), NAME, f"{raw.ref(str(file))}, partner labels")

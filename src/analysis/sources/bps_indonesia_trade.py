@@ -36,7 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..countries import resolve_labels
 from ..errors import SourceError
+from ..observations import concat, make
 from .spec import Dataset, RawFiles, Source
 
 NAME = "bps_indonesia_trade"
@@ -132,7 +134,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 
 def resolve(labels, where: str) -> dict[str, str]:
     """BPS partner name -> ISO3 (fails listing every unknown name)."""
-    from ..countries import resolve_labels
 
     table = resolve_labels(labels, "bps_names.csv", NAME, where, what="partner name")
     return {k: e.code for k, e in table.items() if e.rankable}
@@ -155,7 +156,6 @@ def bilateral_years(parsed: pd.DataFrame, codes: dict[str, str], where: str) -> 
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import concat, make
 
     where = str(raw.folder / FILE)
     labels = parsed["partner_label"].unique()

@@ -13,13 +13,14 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import livefetch
-from ..countries import JAPAN, asean_members
+from ..countries import JAPAN, asean_members, resolve_imts_codes
 from ..errors import SourceError
 from ..livefetch import Request
-from ..settings import join_url
-from .imf_imts import ACCEPT, BASE_URL_ENV, base_url
+from ..observations import make
+from ..settings import base_url, join_url
+from .imf_imts import ACCEPT, BASE_URL_ENV, DEFAULT_BASE_URL
 from .imf_sdmx import parse_series
-from .spec import Dataset, RawFiles, Source, each_file
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "imf_dip"
 INWARD, OUTWARD = "INWD_D_NETLA_FALL_ALL", "OTWD_D_NETAL_FALL_ALL"
@@ -42,14 +43,16 @@ def requests_for(start: int = 2009) -> list[Request]:
     return [
         Request(
             "inward_asean.xml",
-            join_url(base_url(), path + f"{hosts}.O+SCC.{INWARD}.*.A"),
+            join_url(
+                base_url(BASE_URL_ENV, DEFAULT_BASE_URL), path + f"{hosts}.O+SCC.{INWARD}.*.A"
+            ),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",
         ),
         Request(
             "outward_japan.xml",
-            join_url(base_url(), path + f"{JAPAN}.O.{OUTWARD}.*.A"),
+            join_url(base_url(BASE_URL_ENV, DEFAULT_BASE_URL), path + f"{JAPAN}.O.{OUTWARD}.*.A"),
             params,
             {"Accept": ACCEPT},
             "SDMX-ML data",
@@ -77,15 +80,10 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
-
-
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """IMF codes resolved through data/imts_codes.csv; aggregates dropped."""
-    from ..countries import resolve_imts_codes
-    from ..observations import make
 
     codes = set(parsed["country"]) | set(parsed["partner"])
     table = resolve_imts_codes(codes, NAME, "DIP codes")
@@ -104,6 +102,16 @@ def to_observations(
         "",
         raw.label + "/" + p["file"].astype(str),
     )
+
+
+fetch = livefetch.fetcher(
+    NAME,
+    requests_for,
+    parse,
+    licence=LICENCE,
+    citation=CITATION,
+    observe=observer(NAME, to_observations),
+)
 
 
 SOURCE = Source(

@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..countries import resolve_imf_names
 from ..errors import SourceError
+from ..limits import check_workbook
+from ..observations import resolve_trade, trade
 from .spec import Dataset, RawFiles, Source
 
 NAME = "imf_dots_xlsx"
@@ -93,8 +96,6 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
     """Parse one DOTS workbook into long rows (both sheets), in the IMF's own names."""
     from python_calamine import CalamineWorkbook
 
-    from ..limits import check_workbook
-
     path = Path(path)
     check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
@@ -157,22 +158,43 @@ def parse_workbook(path: str | Path) -> pd.DataFrame:
             p_val.extend(vals)
             p_flag.extend(flags)
         year_arr = np.asarray(years, dtype="int16")
+        n = len(p_idx)
+        one = np.zeros(n, dtype=np.int8)  # a text column with one value: codes of zeros
         parts.append(
             pd.DataFrame(
                 {
-                    "reporter_name": name,
-                    "measure": measure,
+                    "reporter_name": pd.Categorical.from_codes(one, categories=[name]),
+                    "measure": pd.Categorical.from_codes(one, categories=[measure]),
                     "partner_name": pd.Categorical.from_codes(
                         np.asarray(p_idx, dtype=np.int32), categories=pd.Index(names)
                     ),
                     "year": year_arr[np.asarray(p_col, dtype=np.int64)],
                     "value_usd_m": np.asarray(p_val, dtype="float64"),
-                    "flag": np.where(np.asarray(p_flag, dtype=bool), "e", ""),
-                    "file": path.name,
+                    "flag": pd.Categorical.from_codes(
+                        np.asarray(p_flag, dtype=np.int8), categories=["", "e"]
+                    ),
+                    "file": pd.Categorical.from_codes(one, categories=[path.name]),
                 }
             )
         )
-    return pd.concat(parts, ignore_index=True)
+    return _concat_coded(parts)
+
+
+TEXT_COLUMNS = ("reporter_name", "measure", "partner_name", "flag", "file")
+
+
+def _concat_coded(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of several frames whose text columns are categorical, each text column's
+    categories joined in text order (what casting the joined text to categories gives),
+    without turning the codes back into millions of strings: each workbook's text is coded
+    in the worker process that reads it, and crosses to the build's process as codes."""
+    from pandas.api.types import union_categoricals
+
+    columns = list(frames[0].columns)
+    out = pd.concat([f.drop(columns=list(TEXT_COLUMNS)) for f in frames], ignore_index=True)
+    for col in TEXT_COLUMNS:
+        out[col] = union_categoricals([f[col].array for f in frames], sort_categories=True)
+    return out[columns]
 
 
 def find_workbooks(folder: Path) -> list[Path]:
@@ -214,7 +236,9 @@ def read_folder(
         if name in by_reporter:
             prev = by_reporter[name]
             cols = ["measure", "partner_name", "year", "value_usd_m", "flag"]
-            if not prev[cols].reset_index(drop=True).equals(f[cols].reset_index(drop=True)):
+            text = {c: object for c in cols if c in TEXT_COLUMNS}  # compared as text
+            a = prev[cols].astype(text).reset_index(drop=True)
+            if not a.equals(f[cols].astype(text).reset_index(drop=True)):
                 raise SourceError(
                     NAME,
                     f"{prev['file'].iat[0]} and {f['file'].iat[0]}",
@@ -222,10 +246,7 @@ def read_folder(
                 )
             continue  # identical duplicate export (DOTS_143/144, Nicaragua): keep the first
         by_reporter[name] = f
-    out = pd.concat(by_reporter.values(), ignore_index=True)
-    for col in ("reporter_name", "measure", "partner_name", "flag", "file"):
-        out[col] = out[col].astype("category")
-    return out
+    return _concat_coded(list(by_reporter.values()))
 
 
 def parse(raw: RawFiles) -> pd.DataFrame:
@@ -239,8 +260,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Own rows and mirror rows; IMF names resolved through data/imf_names.csv."""
-    from ..countries import resolve_imf_names
-    from ..observations import resolve_trade, trade
 
     names = set(parsed["reporter_name"].cat.categories) | set(parsed["partner_name"].cat.categories)
     table = resolve_imf_names(names, NAME, "partner and reporter names of the workbooks")

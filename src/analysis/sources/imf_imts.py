@@ -14,14 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from .. import livefetch
-from ..countries import FOCUS
+from ..countries import FOCUS, resolve_imts_codes
 from ..errors import SourceError
 from ..http import HttpClient
 from ..livefetch import Request
+from ..observations import resolve_trade, trade
 from ..rawstore import RawStore
-from ..settings import join_url
+from ..settings import base_url, join_url
 from .imf_sdmx import parse_series
-from .spec import Dataset, RawFiles, Source
+from .spec import Dataset, RawFiles, Source, observer
 
 NAME = "imf_imts"
 DEFAULT_BASE_URL = "https://api.imf.org/external/sdmx/3.0"
@@ -33,13 +34,6 @@ CITATION = (
     "International Monetary Fund, International Merchandise Trade Statistics (IMTS), "
     "dataflow IMF.STA/IMTS, exports FOB and imports CIF by counterpart, annual, US dollars."
 )
-
-
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, tuple[str, dict]]:
@@ -60,7 +54,13 @@ def queries(economies: tuple[str, ...] = FOCUS, start: int = 1960) -> dict[str, 
 
 def requests_for(economies: tuple[str, ...] = FOCUS) -> list[Request]:
     return [
-        Request(fname, join_url(base_url(), path), params, {"Accept": ACCEPT}, "SDMX-ML data")
+        Request(
+            fname,
+            join_url(base_url(BASE_URL_ENV, DEFAULT_BASE_URL), path),
+            params,
+            {"Accept": ACCEPT},
+            "SDMX-ML data",
+        )
         for fname, (path, params) in queries(economies).items()
     ]
 
@@ -93,7 +93,12 @@ def fetch(
 ) -> list[Path]:
     """Fetch both requests (conditionally); nothing is written unless every response parses."""
     return livefetch.fetcher(
-        NAME, lambda: requests_for(economies), parse_xml, licence=LICENCE, citation=CITATION
+        NAME,
+        lambda: requests_for(economies),
+        parse_xml,
+        licence=LICENCE,
+        citation=CITATION,
+        observe=observer(NAME, to_observations),
     )(store=store, client=client, vintage=vintage)
 
 
@@ -107,8 +112,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Own rows and mirror rows; IMF codes resolved through data/imts_codes.csv."""
-    from ..countries import resolve_imts_codes
-    from ..observations import resolve_trade, trade
 
     # a pair of two focus economies comes back in both requests (own and mirror): keep the
     # row of the own-reports request (both hold the reporter's own figure)

@@ -53,7 +53,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..countries import resolve_imf_names, resolve_labels
 from ..errors import SourceError
+from ..observations import resolve_trade, trade
 from .spec import Dataset, RawFiles, Source
 
 NAME = "imf_portal_csv"
@@ -357,7 +359,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def _resolve(parsed: pd.DataFrame, raw: RawFiles) -> dict:
     """``labels:label`` -> Entity, names through imf_names.csv, numeric codes through
     imf_numeric_codes.csv; unknown ones raise listing them."""
-    from ..countries import resolve_imf_names, resolve_labels
 
     table = {}
     for kind, group in parsed.groupby("labels", sort=True):
@@ -377,7 +378,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Own rows and mirror rows (observations.trade), like imf_imts."""
-    from ..observations import resolve_trade, trade
 
     parsed = parsed.reset_index(drop=True)
     table = _resolve(parsed, raw)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import SourceError
+from ..limits import max_observations, refuse_duplicates, too_many
 
 
 def _local(tag: str) -> str:
@@ -27,8 +28,6 @@ def parse_series(data: bytes, source: str, where: str, dimensions: tuple[str, ..
     stops, and a key (the dimensions and the year) given twice is refused
     (``limits.refuse_duplicates``)."""
     from xml.parsers import expat
-
-    from ..limits import max_observations, refuse_duplicates, too_many
 
     limit = max_observations()
     rows: list[tuple] = []

@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import SourceError
 from ..fx import first_full_year, usd_per_unit
+from ..observations import make
 from ..paths import PACKAGE_DATA
 from .spec import Dataset, RawFiles, Source, csv_rows, mapped
 
@@ -110,7 +111,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     if countries is not None and "JPN" not in countries:
         parsed = parsed.iloc[0:0]

@@ -23,8 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import JAPAN
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..limits import check_workbook
+from ..observations import make
+from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
 
 NAME = "jetro_outward_fdi"
@@ -47,8 +50,6 @@ def _year(cell: object) -> tuple[int, str] | None:
 def parse_workbook(path: Path, kind: str) -> tuple[pd.DataFrame, dict]:
     """-> rows: label, year, value_usd_m, flag; and cell counts (numbers, no_value, unread)."""
     from python_calamine import CalamineWorkbook
-
-    from ..limits import check_workbook
 
     check_workbook(path, NAME)  # its declared sizes, before it is inflated
     try:
@@ -123,9 +124,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..countries import JAPAN
-    from ..fdi_names import labelled
-    from ..observations import make
 
     j = labelled(parsed, NAME)
     return make(

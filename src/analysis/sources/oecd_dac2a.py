@@ -15,13 +15,12 @@ from .. import livefetch
 from ..countries import asean_members
 from ..errors import SourceError
 from ..livefetch import Request
-from ..settings import join_url
-from .oecd_sdmx import parse_csv
-from .spec import Dataset, RawFiles, Source, each_file
+from ..settings import base_url, join_url
+from .dac_table import observations
+from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "oecd_dac2a"
-DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
-BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 DATAFLOW = "OECD.DCD.FSD,DSD_DAC2@DF_DAC2A,"
 MEASURES = {"206": "net", "240": "gross"}
 DIMENSIONS = ("DONOR", "RECIPIENT", "MEASURE", "UNIT_MEASURE", "PRICE_BASE")
@@ -30,13 +29,6 @@ CITATION = (
     "OECD, DAC2A: Aid (ODA) disbursements to countries and regions, OECD Data Explorer, "
     "dataflow OECD.DCD.FSD,DSD_DAC2@DF_DAC2A."
 )
-
-
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 def requests_for(start: int = 1960) -> list[Request]:
@@ -51,14 +43,16 @@ def requests_for(start: int = 1960) -> list[Request]:
     return [
         Request(
             "to_asean.csv",
-            join_url(base_url(), url + f".{recipients}.{measures}.USD.Q"),
+            join_url(
+                base_url(BASE_URL_ENV, DEFAULT_BASE_URL), url + f".{recipients}.{measures}.USD.Q"
+            ),
             params,
             {},
             "SDMX-CSV",
         ),
         Request(
             "from_japan.csv",
-            join_url(base_url(), url + f"JPN..{measures}.USD.Q"),
+            join_url(base_url(BASE_URL_ENV, DEFAULT_BASE_URL), url + f"JPN..{measures}.USD.Q"),
             params,
             {},
             "SDMX-CSV",
@@ -89,15 +83,21 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
-
-
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from .dac_table import observations
 
     return observations(parsed, NAME, NAME, "current", raw.label + "/" + parsed["file"])
+
+
+fetch = livefetch.fetcher(
+    NAME,
+    requests_for,
+    parse,
+    licence=LICENCE,
+    citation=CITATION,
+    observe=observer(NAME, to_observations),
+)
 
 
 SOURCE = Source(

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
+from .dac_table import observations
 from .spec import Dataset, RawFiles, Source
 
 NAME = "oecd_dac2a_bilateral"
@@ -70,7 +71,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from .dac_table import observations
 
     return observations(parsed, NAME, NAME, "const2022", raw.label + "/" + parsed["file"])
 

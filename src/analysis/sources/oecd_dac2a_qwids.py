@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..donors import donor_table
 from ..errors import SourceError
+from .dac_table import observations
 from .spec import Dataset, RawFiles, Source
 
 NAME = "oecd_dac2a_qwids"
@@ -149,7 +150,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from .dac_table import observations
 
     return observations(parsed, NAME, NAME, "current", raw.label + "/" + parsed["file"])
 

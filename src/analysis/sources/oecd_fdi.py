@@ -16,17 +16,16 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import livefetch
-from ..countries import JAPAN, asean_members
+from ..countries import JAPAN, WORLD, asean_members
 from ..errors import SourceError
 from ..livefetch import Request
-from ..settings import join_url
-from .oecd_sdmx import parse_csv
-from .spec import Dataset, RawFiles, Source, each_file
+from ..observations import concat, make
+from ..settings import base_url, join_url
+from .oecd_sdmx import BASE_URL_ENV, DEFAULT_BASE_URL, parse_csv
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "oecd_fdi"
 MIRROR = "oecd_fdi_mirror"
-DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
-BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 FLOWS = {
     "flows.csv": ("OECD.DAF.INV,DSD_FDI@DF_FDI_FLOW_CTRY,", "T_FA_F", "fdi_outflow"),
     "positions.csv": ("OECD.DAF.INV,DSD_FDI@DF_FDI_POS_CTRY,", "LE_FA_F", "fdi_outward_stock"),
@@ -35,13 +34,6 @@ MEASURES = {m: measure for _, m, measure in FLOWS.values()}
 DIMENSIONS = ("REF_AREA", "MEASURE", "MEASURE_PRINCIPLE", "COUNTERPART_AREA")
 LICENCE = "OECD terms and conditions; CC BY 4.0 for OECD data since 2024"
 CITATION = "OECD, FDI statistics by counterpart area and by industry (BMD4), OECD Data Explorer."
-
-
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
 
 
 MIRROR_FILES = {"flows.csv": "flows_into_asean.csv", "positions.csv": "positions_in_asean.csv"}
@@ -63,7 +55,7 @@ def requests_for(reporters: tuple[str, ...] = (JAPAN,), start: int = 2005) -> li
                 Request(
                     names[fname] if names else fname,
                     join_url(
-                        base_url(),
+                        base_url(BASE_URL_ENV, DEFAULT_BASE_URL),
                         f"data/{flow}/{rep}.{m}.USD_EXC.DO.NET_FDI.ROU.D.S1.{host}.IMC._T.A",
                     ),
                     params,
@@ -96,9 +88,6 @@ def parse(data: bytes, where: str = "response") -> pd.DataFrame:
     )
 
 
-fetch = livefetch.fetcher(NAME, requests_for, parse, licence=LICENCE, citation=CITATION)
-
-
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
@@ -107,9 +96,6 @@ def to_observations(
     reporter-counterpart pair found in two responses is kept once."""
     import numpy as np
     import pycountry
-
-    from ..countries import WORLD
-    from ..observations import concat, make
 
     parsed = parsed.drop_duplicates(["reporter", "counterpart", "measure", "year"])
     cp = parsed["counterpart"].astype(str)
@@ -141,6 +127,16 @@ def to_observations(
         ref[host],
     )
     return concat([outward, mirror])
+
+
+fetch = livefetch.fetcher(
+    NAME,
+    requests_for,
+    parse,
+    licence=LICENCE,
+    citation=CITATION,
+    observe=observer(NAME, to_observations),
+)
 
 
 SOURCE = Source(

@@ -15,7 +15,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..limits import max_observations, refuse_duplicates, too_many
 
+# the OECD SDMX API of every OECD dataflow (one setting moves them all)
+DEFAULT_BASE_URL = "https://sdmx.oecd.org/public/rest"
+BASE_URL_ENV = "ASEAN_JAPAN_OECD_BASE_URL"
 RATE_LIMIT = re.compile(rb"rate.?limit|too many requests|quota", re.IGNORECASE)
 
 
@@ -44,7 +48,6 @@ def parse_csv(data: bytes, source: str, where: str, dimensions: tuple[str, ...])
             f"not an SDMX-CSV file (first bytes {data[:80].decode('utf-8', 'replace')!r})",
             "Expected format=csvfilewithlabels starting with 'STRUCTURE,'.",
         )
-    from ..limits import max_observations, refuse_duplicates, too_many
 
     limit = max_observations()
     if data.count(b"\n") > limit + 1:  # a line per observation: counted before parsing

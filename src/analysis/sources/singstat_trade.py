@@ -16,7 +16,7 @@ Rules (each tested on the real files):
   (2025: January only) or a month ``na``/blank for that row is a gap, never a partial sum.
 - Exports = domestic exports + re-exports (SingStat's definition of total exports): only where
   both series have that complete year; otherwise exports is a gap for that market and year.
-- Labels resolve through ``data/fdi_names.csv`` then pycountry (unknown labels are an error).
+- Labels resolve through ``data/partner_names.csv`` then pycountry (unknown labels are an error).
   ``Total All Markets`` becomes partner ``WLD`` (the share denominator); regions and
   ``Other Markets <region>`` are aggregates, never ranked (dropped). A region-level row (indented
   2 spaces) or the top row that resolves to a country is a changed layout, an error.
@@ -37,6 +37,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceError
+from ..fx import usd_per_unit
+from ..observations import make
+from ..partner_names import resolve
 from .spec import Dataset, RawFiles, Source
 
 NAME = "singstat_trade"
@@ -223,9 +226,6 @@ def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
     """Singapore's own rows only (basis reported); markets resolved, aggregates dropped."""
-    from ..fdi_names import resolve
-    from ..fx import usd_per_unit
-    from ..observations import make
 
     where = f"market labels of {sorted(set(parsed['file']))}"
     table = resolve(parsed["label"].unique(), NAME, where)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import SourceError
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -34,7 +36,7 @@ class Dataset:
     variant: str = (
         ""  # for a restricted partner set: its ranking variant (schema.RESTRICTED_VARIANTS)
     )
-    authority: str = "international"  # whose statistics: see AUTHORITIES (the headline rule)
+    authority: str = "international"  # whose statistics: schema.AUTHORITIES (headline rule)
     partner_set: str = "all"  # the rankings' ``partner_set``: "all", or an id of the restricted
     # set ``partners`` describes (e.g. "major_13"), the same in every aggregation
     aggregation: str = ""  # a restricted set that lists blocs as its source defines them
@@ -42,18 +44,11 @@ class Dataset:
     label: str = ""  # a short name for chart legends and panel titles ("ASEANstats", "UNCTAD")
     prices_from: tuple[str, ...] = ()  # constant prices only: the datasets whose current prices
     # give the donors' deflators (``oda_prices``), in order: a donor-year takes the first that has it
-    ranked: bool = True  # False: observations only, never ranked (``rank.ranking_settings``):
+    ranked: bool = True  # False: observations only, never ranked (``rank.RankSettings``):
     # one investor's own report of its investment in each host, where a rank among one
     # partner is no rank and a host's ranking must never mix it with host-reported figures
     principle: str = ""  # FDI: "directional" or "asset_liability" where the source says
     # which; charts put side by side only positions on one principle
-
-
-# Whose statistics a dataset is, in the order the headline rule prefers them (``headline.py``):
-# the reporter's own statistics office or central bank, then an international body's table of
-# the reporters' own reports (the IMF, UNCTAD, the OECD DAC, the ASEAN Secretariat), then a
-# table compiled from the partners' side (investors' reports, reconciled pairs).
-AUTHORITIES = ("national", "international", "compiled")
 
 
 @dataclass(frozen=True)
@@ -85,7 +80,6 @@ class RawFiles:
     def file(self, name: str) -> Path:
         """The raw file called ``name`` among ``files`` (in whichever folder it is); a missing
         one is a SourceError naming where it was expected."""
-        from ..errors import SourceError
 
         for p in self.files:
             if p.name == name:
@@ -211,6 +205,19 @@ def each_file(
     return parse
 
 
+def observer(
+    source: str, to_observations: Callable[..., pd.DataFrame]
+) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """A fetched response's parsed rows -> ``to_observations`` of ``source`` (``livefetch``
+    checks every response through it before storing; no raw files exist yet)."""
+
+    def observe(rows: pd.DataFrame) -> pd.DataFrame:
+        raw = RawFiles(source, Path("."), f"{source}/(checked before storing)", (), "", "fetched")
+        return to_observations(rows, raw, None)
+
+    return observe
+
+
 def raw_files(
     src: Source, folder: Path, label: str | None = None, vintage: str = "", origin: str = "own copy"
 ) -> RawFiles:
@@ -223,7 +230,6 @@ def raw_files(
 def mapped(source: str, path: Path, table: dict, code: str, what: str, mapping: str):
     """``table[code]``; an unknown code is a SourceError naming the file and the mapping file
     (data/<mapping>) to extend, for sources whose file names carry a code."""
-    from ..errors import SourceError
 
     if code not in table:
         raise SourceError(
@@ -236,8 +242,6 @@ def csv_rows(source: str, path: Path, max_bytes: int, what: str) -> list[list[st
     """A small CSV file's rows (UTF-8, undecodable bytes replaced), refused above ``max_bytes``
     (``what`` it should be, for the message) before it is read."""
     import csv
-
-    from ..errors import SourceError
 
     if path.stat().st_size > max_bytes:
         raise SourceError(source, str(path), f"larger than {max_bytes:,} bytes: not {what}")

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..countries import JAPAN
 from ..errors import SourceError
-from ..fdi_names import clean_label
+from ..observations import concat, make
+from ..partner_names import clean_label, labelled
 from .spec import Dataset, RawFiles, Source
 
 NAME = "unctad_bilateral_fdi"
@@ -153,7 +155,6 @@ MATRIX = "all_pairs_FDI.RData"
 
 def parse(raw: RawFiles) -> pd.DataFrame:
     """The host tables (every cell read or the build stops) and Japan's row of the matrix."""
-    from ..countries import JAPAN
 
     tables, counts = read_tables(raw.folder)
     if counts.unread:
@@ -174,8 +175,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..fdi_names import labelled
-    from ..observations import concat, make
 
     t = labelled(parsed[parsed["part"] == "tables"], NAME)
     m = parsed[parsed["part"] == "matrix"]

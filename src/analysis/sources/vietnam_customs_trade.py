@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
+from ..observations import make
 from ..paths import PACKAGE_DATA
 from .spec import Dataset, RawFiles, Source
 
@@ -226,7 +227,6 @@ def full_years(parsed: pd.DataFrame) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     if countries is not None and "VNM" not in countries:
         parsed = parsed.iloc[0:0]

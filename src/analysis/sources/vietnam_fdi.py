@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
+from ..observations import concat, make
 from . import gso_editions
 from .spec import Dataset, RawFiles, Source
 
@@ -111,7 +112,6 @@ def vintage(raw: RawFiles) -> str:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import concat, make
 
     r = parsed[parsed["part"] == "registered"]
     d = parsed[parsed["part"] == "dip"]

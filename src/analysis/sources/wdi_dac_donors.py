@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import SourceError
+from ..observations import make
 from ..paths import PACKAGE_DATA
 from .spec import Dataset, RawFiles, Source, csv_rows, mapped
 
@@ -84,7 +85,6 @@ def parse(raw: RawFiles) -> pd.DataFrame:
 def to_observations(
     parsed: pd.DataFrame, raw: RawFiles, countries: frozenset[str] | None = None
 ) -> pd.DataFrame:
-    from ..observations import make
 
     d = parsed if countries is None else parsed[parsed["recipient"].isin(countries)]
     return make(

@@ -14,13 +14,15 @@ from pathlib import Path
 import pandas as pd
 
 from .. import livefetch
-from ..countries import asean_members
+from ..countries import WORLD, asean_members
 from ..errors import SourceError
 from ..http import HttpClient
+from ..limits import max_observations, refuse_duplicates, too_many
 from ..livefetch import Request
+from ..observations import make
 from ..rawstore import RawStore
-from ..settings import join_url
-from .spec import Dataset, RawFiles, Source, each_file
+from ..settings import base_url, join_url
+from .spec import Dataset, RawFiles, Source, each_file, observer
 
 NAME = "worldbank_wdi"
 DEFAULT_BASE_URL = "https://api.worldbank.org/v2"
@@ -64,20 +66,14 @@ CITATION = "World Bank, World Development Indicators, via the World Bank API v2.
 PER_PAGE = 20000
 
 
-def base_url() -> str:
-    """$BASE_URL_ENV or the default; a value that is not an http(s) URL is a SettingsError."""
-    from ..settings import base_url as checked
-
-    return checked(BASE_URL_ENV, DEFAULT_BASE_URL)
-
-
 def indicators() -> list[str]:
     return [TOTAL] + [f"DC.DAC.{d}L.CD" for d in DAC_DONORS]
 
 
 def _request(page: int) -> Request:
     url = join_url(
-        base_url(), f"country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}"
+        base_url(BASE_URL_ENV, DEFAULT_BASE_URL),
+        f"country/{';'.join(asean_members())}/indicator/{';'.join(indicators())}",
     )
     params = {
         "format": "json",
@@ -94,7 +90,6 @@ def parse(data: bytes, where: str = "response") -> tuple[dict, pd.DataFrame]:
 
     The API's layout is checked, not assumed: a list of the paging header and a list of row
     objects, each with text codes, a four-digit year and a number (or null) as value."""
-    from ..limits import max_observations, refuse_duplicates, too_many
 
     # three objects a row (the row, its indicator, its country), counted before parsing: the
     # parsed objects of a page of millions of rows would take gigabytes
@@ -171,6 +166,7 @@ def fetch(
         store=store,
         client=client,
         vintage=vintage,
+        observe=observer(NAME, to_observations),
     ).paths
 
 
@@ -184,9 +180,6 @@ def to_observations(
     """
     import numpy as np
     import pycountry
-
-    from ..countries import WORLD
-    from ..observations import make
 
     ref = raw.label + "/" + rows["file"].astype(str)
     ind = rows["indicator"].astype(str)
