@@ -6,8 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
-# DuckDB, for `make bench` alone: its own lock so that `make run`, `make test` and CI never
-# install a database the package does not use (pins of the main lock, plus the bench extra)
+# The yardsticks' engines for `make bench` (polars, and DuckDB, which the dev extra has too for
+# the test of its yardstick): their own lock, so that `make run` and the package never need
+# them (pins of the main lock, plus the bench extra)
 BENCH_LOCK := requirements-bench.lock
 
 # Tools that work on the lock file, not on the project: their own venv, installed on demand.
@@ -46,9 +47,9 @@ build: $(STAMP)
 world: $(STAMP)  ## rank every reporter in the data (data/build/world/, not committed)
 	$(VENV)/bin/asean-japan build --scope world
 
-bench: $(STAMP)  ## build times and memory against their targets, DuckDB beside (bench extra)
+bench: $(STAMP)  ## build times and memory against their targets, DuckDB and polars beside (bench extra)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(BENCH_LOCK)
-	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_build.py --check
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks notebooks
@@ -84,7 +85,7 @@ lock: $(TOOLS)/.uv  ## the way to upgrade: re-resolve pyproject.toml (+ dev extr
 	    --python-version 3.11.7 --python-platform x86_64-unknown-linux-gnu \
 	    --generate-hashes --custom-compile-command 'make lock' --quiet -o $(LOCK)
 
-lock-bench: $(TOOLS)/.uv  ## pin the bench extra (DuckDB) into requirements-bench.lock, main pins kept
+lock-bench: $(TOOLS)/.uv  ## pin the bench extra (DuckDB, polars) into requirements-bench.lock, main pins kept
 	$(TOOLS)/bin/uv pip compile pyproject.toml --extra bench --constraint $(LOCK) \
 	    --python-version 3.11.7 --python-platform x86_64-unknown-linux-gnu \
 	    --generate-hashes --custom-compile-command 'make lock-bench' --quiet -o $(BENCH_LOCK)

@@ -32,20 +32,44 @@ def _duplicated(df: pd.DataFrame, key: list[str]) -> pd.Series:
     """Rows whose key repeats. Categorical and integer keys are folded into one int64 (fast on
     millions of rows); anything else falls back to pandas."""
     combined = np.zeros(len(df), dtype=np.int64)
+    bound = 1  # the keys stay under this product of the columns' sizes
     for col in key:
         s = df[col]
         if isinstance(s.dtype, pd.CategoricalDtype):
-            codes, size = s.cat.codes.to_numpy().astype(np.int64), len(s.cat.categories) + 1
+            codes, size = s.cat.codes.to_numpy(), len(s.cat.categories) + 1
         elif pd.api.types.is_integer_dtype(s) or pd.api.types.is_bool_dtype(s):
             codes = s.to_numpy().astype(np.int64)
             lo = int(codes.min()) if len(codes) else 0
             codes, size = codes - lo, (int(codes.max()) - lo + 1 if len(codes) else 1)
         else:
             return df.duplicated(subset=key, keep=False)
-        if size and combined.max(initial=0) > np.iinfo(np.int64).max // (size + 1):
+        bound *= size + 1
+        if bound > np.iinfo(np.int64).max:
             return df.duplicated(subset=key, keep=False)
-        combined = combined * (size + 1) + codes + 1
-    return pd.Series(combined, index=df.index).duplicated(keep=False)
+        combined *= size + 1  # in place: no temporary arrays of millions of keys
+        combined += codes
+        combined += 1
+    # one SIMD sort of the keys and a look at neighbours, not a hash table of millions of keys;
+    # the rows whose key repeats are looked up only where one does
+    ordered = np.sort(combined)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    dup = np.isin(combined, repeated) if len(repeated) else np.zeros(len(df), dtype=bool)
+    return pd.Series(dup, index=df.index)
+
+
+def _only_allowed(s: pd.Series, allowed) -> bool:
+    """A categorical column whose every category is allowed (so is every value)."""
+    return isinstance(s.dtype, pd.CategoricalDtype) and bool(
+        s.cat.categories.isin(list(allowed)).all()
+    )
+
+
+def _isin(s: pd.Series, allowed) -> pd.Series:
+    """``s.isin(allowed)``; for a categorical, decided per category and spread by code."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return s.isin(allowed)
+    per_cat = np.append(s.cat.categories.isin(list(allowed)), False)  # code -1: missing
+    return pd.Series(per_cat[s.cat.codes.to_numpy()], index=s.index)
 
 
 def check(df: pd.DataFrame, schema: dict[str, Column], key: list[str], table: str) -> pd.DataFrame:
@@ -65,8 +89,9 @@ def check(df: pd.DataFrame, schema: dict[str, Column], key: list[str], table: st
         nulls = s.isna()
         if not col.nullable and nulls.any():
             raise _fail(table, f"column {name!r} has missing values", df[nulls])
-        if col.allowed is not None:
-            bad = ~s.isin(col.allowed) & ~nulls
+        # a categorical whose categories are all allowed holds no other value: nothing to test
+        if col.allowed is not None and not _only_allowed(s, col.allowed):
+            bad = ~_isin(s, col.allowed) & ~nulls
             if bad.any():
                 raise _fail(
                     table, f"column {name!r} has values outside {sorted(col.allowed)}", df[bad]

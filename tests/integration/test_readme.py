@@ -85,3 +85,32 @@ def test_readme_links_lead_somewhere() -> None:
             headings = re.findall(r"^#+ (.+)$", target.read_text(encoding="utf-8"), re.M)
             slugs = {re.sub(r"[^a-z0-9 -]", "", h.lower()).replace(" ", "-") for h in headings}
             assert anchor[1:] in slugs, f"{path} has no heading for {anchor}"
+
+
+def test_the_benchmark_block_is_a_whole_run_of_every_case() -> None:
+    """The Benchmarks table is written by ``bench_build.py --readme`` from one run: every
+    timed case of the benchmark is in it, with the command, the date, the machine, its load
+    and the targets not met said plainly (a case added without a new run fails here)."""
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+    try:
+        bench = importlib.import_module("bench_build")
+    finally:
+        sys.path.remove(str(PROJECT_ROOT / "benchmarks"))
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(bench.BLOCK[0]), text.index(bench.BLOCK[1])
+    block = text[start:end]
+    assert re.search(
+        r"Measured with `python benchmarks/bench_build\.py[^`]*` on \d{4}-\d\d-\d\d", block
+    )
+    assert "cores; load average" in block and "- targets not met: " in block
+    rows = {line.split()[0] for line in re.findall(r"```\n(.*?)```", block, re.S)[0].splitlines()}
+    timed = set(bench.CASES) - set(bench.CHECKS)
+    assert timed <= rows, f"cases not in the README's table: {sorted(timed - rows)}"
+    for check in bench.CHECKS:  # each yardstick gave our rows, row for row
+        engine = check.removesuffix("_check")
+        assert re.search(
+            rf"- --check {engine}: [\d,]+ rows of ours, 0 on one side only, 0 differ", block
+        )

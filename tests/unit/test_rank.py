@@ -18,6 +18,38 @@ def test_competition_rank_ties_share_the_smaller_rank() -> None:
     assert competition_rank(groups, values, tiebreak).tolist() == [1, 2, 2, 4, 2, 1]
 
 
+def test_competition_rank_off_the_dollar_grid_and_in_big_groups() -> None:
+    """Values on the dollar grid are ranked from one packed integer sort, values off it (or
+    too wide to pack) by stable passes: both give the same ranks (hand-made values)."""
+    groups = np.array([0, 0, 0, 1, 1])
+    off_grid = np.array([1.0000001, 1.0000002, 1.0000002, 7.5, 7.5])
+    assert competition_rank(groups, off_grid, np.array([0, 1, 2, 0, 1])).tolist() == [
+        3,
+        1,
+        1,
+        1,
+        1,
+    ]
+    rng = np.random.default_rng(0)  # made-up values, many ties: both ways must agree
+    g = rng.integers(0, 50, 5000)
+    v = np.round(rng.integers(0, 20, 5000) * 0.5, 6)
+    t = rng.permutation(5000)
+    packed = competition_rank(g, v, t)
+    wide = competition_rank(g * (1 << 40), v, t)  # groups too wide to pack: stable passes
+    assert (packed == wide).all() and packed.min() == 1
+
+
+def test_the_rankings_key_check_names_repeated_rows(ranked: pd.DataFrame) -> None:
+    from analysis.errors import ValidationError
+    from analysis.schema import RANKING_KEY, RANKINGS
+    from analysis.validate import check
+
+    twice = pd.concat([ranked, ranked.iloc[[3]]], ignore_index=True)
+    with pytest.raises(ValidationError, match=r"duplicate key .*; 2 row\(s\)"):
+        check(twice, RANKINGS, RANKING_KEY, "rankings")
+    check(ranked, RANKINGS, RANKING_KEY, "rankings")  # the rows as ranked pass
+
+
 def handmade_observations(rows: list[tuple]) -> pd.DataFrame:
     """Hand-built observations: (measure, country, partner, year, value, basis, flag)."""
     df = pd.DataFrame(
