@@ -15,7 +15,7 @@ from analysis.countries import FOCUS
 from analysis.rank_trade import distrusted_own_reports
 
 from ..excel import number, read_row
-from .test_rank import _get
+from ..unit.test_rank import _get
 
 DOTS = "imf_dots_xlsx"
 
