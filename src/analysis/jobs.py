@@ -191,9 +191,15 @@ def datasets_text() -> str:
     ]
     if not rows:
         return "The snapshot holds no dataset."
-    return "Datasets in the snapshot (newest data first):\n" + pd.DataFrame(rows).to_string(
-        index=False
-    )
+    # left-aligned columns, the vintage last and unpadded: one long vintage (a yearbook's
+    # editions) must not widen every line of the table to its length
+    names = list(rows[0])
+    width = {n: max(len(n), *(len(str(r[n])) for r in rows)) for n in names[:-1]}
+    lines = [
+        "  ".join([*(str(r[n]).ljust(width[n]) for n in names[:-1]), str(r[names[-1]])])
+        for r in [dict(zip(names, names, strict=True)), *rows]
+    ]
+    return "Datasets in the snapshot (newest data first):\n" + "\n".join(lines)
 
 
 def rank_table_text(table: pd.DataFrame) -> str:
@@ -290,9 +296,8 @@ def _write_stamp(out: Path, fingerprint: str, files: list[Path]) -> None:
 def execute_all(
     names: tuple[str, ...], out: Path, alongside: Callable[[], object] | None = None
 ) -> list[Path]:
-    """Run the notebooks in ``NOTEBOOK_WORKERS`` kernels, each kernel a process of its own that
-    runs notebook after notebook (cleared between them: ``report.reset_kernel``; a kernel per
-    notebook spent a second or more each starting, importing and reading the rankings again),
+    """Run the notebooks ``NOTEBOOK_WORKERS`` at a time, each in a kernel of its own (a process;
+    reusing a kernel for the next notebook saved its start but hung once in about ten runs),
     all driven by nbclient's asyncio client from one thread of this process (an interpreter
     started per notebook only to drive its kernel spent 1.3 s importing nbclient and
     nbformat). Progress is printed in the notebooks' order. A failure names the notebook
@@ -306,11 +311,7 @@ def execute_all(
     import asyncio
     import threading
 
-    from .report import (  # deferred: nbclient, kernels (the job only)
-        execute_notebook_async,
-        kernel,
-        reset_kernel,
-    )
+    from .report import execute_notebook_async  # deferred: nbclient, kernels (the job only)
 
     env = {**os.environ, "MPLBACKEND": "Agg"}
     done: dict[str, Path] = {}
@@ -318,26 +319,19 @@ def execute_all(
     running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = []  # to cancel from here
     errors: list[BaseException] = []  # what ended the event loop's thread
 
-    cwd = notebook_source(names[0]).parent if names else Path.cwd()  # the notebooks' folder
-
     async def worker(queue: list[str]) -> None:
-        async with kernel(cwd, env) as km:
-            first = True
-            while queue:
-                name = queue.pop(0)
-                try:
-                    if not first:
-                        await reset_kernel(km, cwd)
-                    first = False
-                    done[name] = await execute_notebook_async(
-                        notebook_source(name), out / "notebooks" / name, km=km
-                    )
-                except Exception as exc:
-                    raise _NotebookFailed(name, exc) from exc
-                while len(printed) < len(names) and names[len(printed)] in done:
-                    shown = names[len(printed)]
-                    print(f"Executed notebooks/{notebook_source(shown).name} -> {done[shown]}")
-                    printed.append(shown)
+        while queue:
+            name = queue.pop(0)
+            try:  # a kernel of its own per notebook (reusing one hung once in ~10 runs)
+                done[name] = await execute_notebook_async(
+                    notebook_source(name), out / "notebooks" / name, env=env
+                )
+            except Exception as exc:
+                raise _NotebookFailed(name, exc) from exc
+            while len(printed) < len(names) and names[len(printed)] in done:
+                shown = names[len(printed)]
+                print(f"Executed notebooks/{notebook_source(shown).name} -> {done[shown]}")
+                printed.append(shown)
 
     async def run_all() -> None:
         task = asyncio.current_task()

@@ -11,7 +11,6 @@ Chromium and fails on any request that leaves the machine or any link that does 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from pathlib import Path
@@ -74,20 +73,18 @@ async def execute_notebook_async(
     timeout: int = 600,
     env: dict[str, str] | None = None,
     parameters: dict | None = None,
-    km=None,
 ) -> Path:
     """``execute_notebook`` as a coroutine, so one process can drive several kernels at once
     (``jobs.execute_all``): each kernel is a process of its own, driven through nbclient's
     asyncio client. ``env``: the kernel's environment (default: this process's);
-    ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``);
-    ``km``: a kernel already running (``kernel``) to run it in, else one of its own."""
+    ``parameters``: names of the parameters cell and their values (``notebook.with_parameters``)."""
     import nbformat
 
     nb = read_notebook(src)
     if parameters:
         with_parameters(nb, **parameters)
     try:
-        await run_notebook_async(nb, Path(src).parent, timeout, env, km=km)
+        await run_notebook_async(nb, Path(src).parent, timeout, env)
     except Exception as exc:
         if exc.__class__.__name__ != "CellExecutionError":
             raise
@@ -102,16 +99,6 @@ async def execute_notebook_async(
     return dst
 
 
-# Run in a kernel before its next notebook (``jobs.execute_all``): the notebook's names
-# cleared and its figures closed; imports and the package's caches (rankings read) kept.
-RESET_CODE = (
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import matplotlib.pyplot as _plt\n"
-    "_plt.close('all')\n"
-    "del _plt"
-)
-
-
 def _kernel_manager(manager_class, sockets: Path):
     """A kernel manager whose sockets and connection file live in ``sockets``. A unix socket's
     path holds at most 107 bytes: under a deep TMPDIR the channels ("<folder>/k-<port>") would
@@ -123,36 +110,6 @@ def _kernel_manager(manager_class, sockets: Path):
         ip=str(sockets / "k") if ipc else "127.0.0.1",
         connection_file=str(sockets / "kernel.json"),
     )
-
-
-@contextlib.asynccontextmanager
-async def kernel(cwd: Path, env: dict[str, str] | None = None):
-    """A ``python3`` kernel working in ``cwd`` over local sockets, for notebooks run one after
-    another (``run_notebook_async(..., km=)``, ``reset_kernel`` between them); shut down on
-    leaving, also when cancelled."""
-    import tempfile
-
-    from jupyter_client.manager import AsyncKernelManager
-
-    clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
-    with owned(Path(tempfile.gettempdir()), KERNEL_DIRS) as sockets:  # as run_notebook_async
-        km = _kernel_manager(AsyncKernelManager, sockets)
-        try:
-            await km.start_kernel(cwd=str(cwd), **({"env": env} if env is not None else {}))
-            yield km
-        finally:
-            if km.has_kernel:
-                await km.shutdown_kernel(now=True)
-
-
-async def reset_kernel(km, cwd: Path) -> None:
-    """Clear a kernel between two notebooks (``RESET_CODE``): the next one starts with empty
-    names, as in a kernel of its own, without a kernel's start and imports."""
-    import nbformat
-
-    reset = nbformat.v4.new_notebook()
-    reset.cells = [nbformat.v4.new_code_cell(RESET_CODE)]
-    await run_notebook_async(reset, cwd, km=km)
 
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")  # terminal colour and cursor codes
@@ -180,11 +137,9 @@ def failure_text(exc: BaseException, nb) -> str:
     return said
 
 
-async def run_notebook_async(
-    nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None, km=None
-):
-    """Execute ``nb`` in place (outputs into its cells) with a ``python3`` kernel working in
-    ``cwd``; returns it. ``km``: a kernel already running (``kernel``), left running.
+async def run_notebook_async(nb, cwd: Path, timeout: int = 600, env: dict[str, str] | None = None):
+    """Execute ``nb`` in place (outputs into its cells) with a ``python3`` kernel of its own
+    working in ``cwd``; returns it.
 
     The kernel's sockets and its connection file (which holds the key that signs its messages)
     live in a temporary folder of this process (``tempdirs.owned``), removed when it ends; the
@@ -193,21 +148,6 @@ async def run_notebook_async(
 
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
-
-    if km is not None:
-        client = NotebookClient(
-            nb,
-            km=km,
-            timeout=timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(cwd)}},
-        )
-        try:
-            await client.async_execute()
-        finally:  # this notebook's channels (a thread and sockets in this process)
-            if client.kc is not None:
-                client.kc.stop_channels()
-        return nb
 
     clean(Path(tempfile.gettempdir()), KERNEL_DIRS + "*")
     # local sockets (IPC) instead of TCP: nothing listens on the network, and the kernel has

@@ -361,31 +361,6 @@ def test_notebook_figures_are_drawn_once() -> None:
     assert nb.cells[1].outputs[0]["text"].strip() == "['RendererAgg', 'RendererAgg']"
 
 
-def test_notebooks_share_kernels_and_each_starts_clear(tmp_path: Path, monkeypatch) -> None:
-    """The main job runs its notebooks in NOTEBOOK_WORKERS kernels, one notebook after another
-    in each (a kernel's start and imports paid once per kernel, not once per notebook), and a
-    notebook finds no name the one before it left in that kernel, nor its open figures."""
-    import nbformat
-
-    from analysis import jobs
-
-    cells = {
-        "a.ipynb": "import os\nimport matplotlib.pyplot as plt\nLEFT = plt.figure()\n"
-        "print(os.getpid())",
-        "b.ipynb": "import os\nimport matplotlib.pyplot as plt\n"
-        "print(os.getpid(), 'LEFT' in globals(), len(plt.get_fignums()))",
-    }
-    for name, code in cells.items():
-        nb = nbformat.v4.new_notebook()
-        nb.cells = [nbformat.v4.new_code_cell(code)]
-        nbformat.write(nb, tmp_path / name)
-    monkeypatch.setattr(jobs, "NOTEBOOK_WORKERS", 1)
-    monkeypatch.setattr(jobs, "notebook_source", lambda name: tmp_path / name)
-    ran = jobs.execute_all(tuple(cells), tmp_path / "out")
-    printed = [nbformat.read(p, as_version=4).cells[0].outputs[0]["text"].split() for p in ran]
-    assert printed[1] == [printed[0][0], "False", "0"]  # the same kernel, cleared
-
-
 def test_parameters_cell_is_replaced_and_checked() -> None:
     from analysis import notebook
     from analysis.errors import ValidationError
